@@ -1,0 +1,15 @@
+DROP TABLE audit_events;
+DROP TABLE refresh_tokens;
+DROP TABLE role_assignments;
+DROP TABLE users;
+DROP TABLE accounts;
+DROP TRIGGER units_open_funds ON units;
+DROP FUNCTION units_open_funds();
+DROP TABLE funds;
+DROP TABLE chart_of_accounts;
+DROP TABLE units;
+DROP FUNCTION units_cascade_place();
+DROP FUNCTION units_place();
+DROP FUNCTION tier_rank(text);
+DROP FUNCTION reject_change();
+DROP FUNCTION uuid_generate_v7();

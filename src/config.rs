@@ -1,0 +1,189 @@
+//! `Settings`: everything the service reads from its environment, in one place. Each variable
+//! is documented in the README; nothing else reads the environment.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+
+pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/doanket";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Clone)]
+pub struct Settings {
+    pub environment: Environment,
+    pub database_url: String,
+    /// Replica for exports, reports and public pages; the primary when unset.
+    pub database_read_url: Option<String>,
+    pub database_pool_size: usize,
+    /// How long a request waits for a connection before answering 503.
+    pub database_timeout: Duration,
+    pub bind: SocketAddr,
+    pub jwt: JwtSettings,
+    pub cors_allowed_origins: Vec<String>,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+    pub sign_in_per_minute_per_user: u32,
+    pub sign_in_per_minute_per_ip: u32,
+    pub log_format: LogFormat,
+}
+
+#[derive(Clone)]
+pub struct JwtSettings {
+    pub issuer: String,
+    pub access_ttl: Duration,
+    pub refresh_ttl: Duration,
+    /// PKCS#8 PEM Ed25519 private keys; the first signs, all verify (rotation).
+    pub private_keys_pem: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Json,
+    Pretty,
+}
+
+impl std::fmt::Debug for JwtSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JwtSettings")
+            .field("issuer", &self.issuer)
+            .field("access_ttl", &self.access_ttl)
+            .field("refresh_ttl", &self.refresh_ttl)
+            .field("private_keys", &format!("[{} redacted]", self.private_keys_pem.len()))
+            .finish()
+    }
+}
+
+impl Settings {
+    pub fn from_env() -> anyhow::Result<Settings> {
+        Settings::from_map(&std::env::vars().collect())
+    }
+
+    /// Reads settings from `vars` (the process environment, or a map in tests).
+    pub fn from_map(vars: &HashMap<String, String>) -> anyhow::Result<Settings> {
+        let get = |k: &str| vars.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+        let parse_num = |k: &str, default: u64| -> anyhow::Result<u64> {
+            get(k).map_or(Ok(default), |v| v.parse().with_context(|| format!("{k} must be a whole number")))
+        };
+
+        let environment = match get("DOANKET_ENV").unwrap_or("development") {
+            "development" | "dev" => Environment::Development,
+            "production" | "prod" => Environment::Production,
+            other => bail!("DOANKET_ENV must be development or production, not {other}"),
+        };
+
+        let mut private_keys_pem = Vec::new();
+        if let Some(pems) = get("DOANKET_JWT_KEYS") {
+            private_keys_pem.extend(split_pem_blocks(pems));
+        }
+        if let Some(files) = get("DOANKET_JWT_KEY_FILES") {
+            for path in files.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                let pem = std::fs::read_to_string(PathBuf::from(path))
+                    .with_context(|| format!("reading JWT key file {path}"))?;
+                private_keys_pem.extend(split_pem_blocks(&pem));
+            }
+        }
+        if environment == Environment::Production && private_keys_pem.is_empty() {
+            bail!("DOANKET_ENV=production needs signing keys: set DOANKET_JWT_KEY_FILES or DOANKET_JWT_KEYS");
+        }
+
+        let log_format = match get("DOANKET_LOG_FORMAT").unwrap_or("json") {
+            "json" => LogFormat::Json,
+            "pretty" | "text" => LogFormat::Pretty,
+            other => bail!("DOANKET_LOG_FORMAT must be json or pretty, not {other}"),
+        };
+
+        Ok(Settings {
+            environment,
+            database_url: get("DATABASE_URL").unwrap_or(DEFAULT_DATABASE_URL).to_owned(),
+            database_read_url: get("DATABASE_READ_URL").map(str::to_owned),
+            database_pool_size: parse_num("DOANKET_DB_POOL_SIZE", 16)? as usize,
+            database_timeout: Duration::from_millis(parse_num("DOANKET_DB_TIMEOUT_MS", 1500)?),
+            bind: get("DOANKET_BIND")
+                .unwrap_or("0.0.0.0:8080")
+                .parse()
+                .context("DOANKET_BIND must be host:port")?,
+            jwt: JwtSettings {
+                issuer: get("DOANKET_JWT_ISSUER").unwrap_or("doanket").to_owned(),
+                access_ttl: Duration::from_secs(parse_num("DOANKET_ACCESS_TOKEN_TTL_SECS", 900)?),
+                refresh_ttl: Duration::from_secs(
+                    parse_num("DOANKET_REFRESH_TOKEN_TTL_DAYS", 30)? * 86_400,
+                ),
+                private_keys_pem,
+            },
+            cors_allowed_origins: get("DOANKET_CORS_ORIGINS")
+                .map(|v| v.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect())
+                .unwrap_or_default(),
+            trust_proxy: matches!(get("DOANKET_TRUST_PROXY"), Some("1" | "true" | "yes")),
+            sign_in_per_minute_per_user: parse_num("DOANKET_SIGNIN_PER_MINUTE_PER_USER", 10)? as u32,
+            sign_in_per_minute_per_ip: parse_num("DOANKET_SIGNIN_PER_MINUTE_PER_IP", 60)? as u32,
+            log_format,
+        })
+    }
+
+    /// The connection string for read-heavy work.
+    pub fn read_url(&self) -> &str {
+        self.database_read_url.as_deref().unwrap_or(&self.database_url)
+    }
+}
+
+/// Splits text holding one or more PEM blocks into the blocks.
+fn split_pem_blocks(text: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with("-----BEGIN") {
+            current.clear();
+        }
+        current.push_str(line);
+        current.push('\n');
+        if line.starts_with("-----END") {
+            blocks.push(std::mem::take(&mut current));
+        }
+    }
+    blocks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(pairs: &[(&str, &str)]) -> anyhow::Result<Settings> {
+        Settings::from_map(&pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    }
+
+    #[test]
+    fn defaults_are_local_and_safe() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(s.bind.to_string(), "0.0.0.0:8080");
+        assert_eq!(s.read_url(), DEFAULT_DATABASE_URL);
+        assert_eq!(s.jwt.access_ttl, Duration::from_secs(900));
+        assert_eq!(s.environment, Environment::Development);
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_keys() {
+        assert!(settings(&[("DOANKET_ENV", "production")]).is_err());
+    }
+
+    #[test]
+    fn splits_several_pem_blocks() {
+        let two = "-----BEGIN PRIVATE KEY-----\nAAA\n-----END PRIVATE KEY-----\n-----BEGIN PRIVATE KEY-----\nBBB\n-----END PRIVATE KEY-----";
+        assert_eq!(split_pem_blocks(two).len(), 2);
+    }
+
+    #[test]
+    fn rejects_nonsense() {
+        assert!(settings(&[("DOANKET_BIND", "nowhere")]).is_err());
+        assert!(settings(&[("DOANKET_DB_POOL_SIZE", "many")]).is_err());
+    }
+}

@@ -1,0 +1,14 @@
+//! Persistence: the connection pools, embedded migrations, and one module of queries per
+//! aggregate. Query functions take a connection and return `QueryResult`; the caller owns the
+//! transaction. Nothing here knows about HTTP.
+
+pub mod audit;
+pub mod bootstrap;
+pub mod migrations;
+pub mod pool;
+pub mod schema;
+pub mod units;
+pub mod refresh_tokens;
+pub mod users;
+
+pub use pool::{Conn, Pool, PoolError, Pools};

@@ -1,0 +1,16 @@
+//! Pure types and rules of the domain: no actix, no diesel. Values here are parsed once at the
+//! edge and cannot be wrong afterwards.
+
+pub mod ids;
+pub mod role;
+pub mod text;
+pub mod tier;
+pub mod unit_code;
+pub mod unit_file;
+pub mod username;
+
+pub use ids::{UnitId, UserId};
+pub use role::Role;
+pub use tier::Tier;
+pub use unit_code::UnitCode;
+pub use username::Username;

@@ -1,0 +1,331 @@
+//! The one error type of the HTTP API, rendered as an RFC 9457 problem document.
+//!
+//! Every failure a client can see carries a stable machine `code` and a human title in English
+//! or Vietnamese. Database and pool errors are classified here, once: constraint violations the
+//! domain expects become 4xx with a domain code, an unreachable database becomes 503, and
+//! anything else becomes an opaque 500 whose cause is logged (never sent).
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::i18n::Lang;
+
+/// The stable machine words of `api.md`, plus the generic ones every API needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    MalformedJson,
+    Unauthenticated,
+    InvalidCredentials,
+    InvalidRefreshToken,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    DuplicateUnitCode,
+    DuplicateUsername,
+    InvalidTier,
+    UserDisabled,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+    InvalidCsv,
+    RateLimited,
+    ServiceUnavailable,
+    Internal,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::MalformedJson => "malformed_json",
+            Code::Unauthenticated => "unauthenticated",
+            Code::InvalidCredentials => "invalid_credentials",
+            Code::InvalidRefreshToken => "invalid_refresh_token",
+            Code::Forbidden => "forbidden",
+            Code::NotFound => "not_found",
+            Code::MethodNotAllowed => "method_not_allowed",
+            Code::Conflict => "conflict",
+            Code::DuplicateUnitCode => "duplicate_unit_code",
+            Code::DuplicateUsername => "duplicate_username",
+            Code::InvalidTier => "invalid_tier",
+            Code::UserDisabled => "user_disabled",
+            Code::PayloadTooLarge => "payload_too_large",
+            Code::UnsupportedMediaType => "unsupported_media_type",
+            Code::ValidationFailed => "validation_failed",
+            Code::InvalidCsv => "invalid_csv",
+            Code::RateLimited => "rate_limited",
+            Code::ServiceUnavailable => "service_unavailable",
+            Code::Internal => "internal_error",
+        }
+    }
+
+    pub fn status(self) -> StatusCode {
+        match self {
+            Code::MalformedJson => StatusCode::BAD_REQUEST,
+            Code::Unauthenticated | Code::InvalidCredentials | Code::InvalidRefreshToken => {
+                StatusCode::UNAUTHORIZED
+            }
+            Code::Forbidden => StatusCode::FORBIDDEN,
+            Code::NotFound => StatusCode::NOT_FOUND,
+            Code::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Code::Conflict | Code::DuplicateUnitCode | Code::DuplicateUsername => {
+                StatusCode::CONFLICT
+            }
+            Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Code::ValidationFailed | Code::InvalidTier | Code::InvalidCsv | Code::UserDisabled => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            Code::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Code::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Short, fixed title per code (RFC 9457: the title does not change between occurrences).
+    pub fn title(self, lang: Lang) -> &'static str {
+        let (en, vi) = match self {
+            Code::MalformedJson => ("Malformed request body", "Nội dung yêu cầu không đúng định dạng"),
+            Code::Unauthenticated => ("Authentication required", "Cần đăng nhập"),
+            Code::InvalidCredentials => ("Invalid username or password", "Sai tên đăng nhập hoặc mật khẩu"),
+            Code::InvalidRefreshToken => ("Invalid refresh token", "Mã làm mới không hợp lệ"),
+            Code::Forbidden => ("Not allowed", "Không có quyền thực hiện"),
+            Code::NotFound => ("Not found", "Không tìm thấy"),
+            Code::MethodNotAllowed => ("Method not allowed", "Phương thức không được hỗ trợ"),
+            Code::Conflict => ("Conflict with the current state", "Xung đột với trạng thái hiện tại"),
+            Code::DuplicateUnitCode => ("Unit code already exists", "Mã đơn vị đã tồn tại"),
+            Code::DuplicateUsername => ("Username already taken", "Tên đăng nhập đã được sử dụng"),
+            Code::InvalidTier => ("Tier does not fit under the parent", "Cấp đơn vị không phù hợp với đơn vị cấp trên"),
+            Code::UserDisabled => ("User is disabled", "Người dùng đã bị khóa"),
+            Code::PayloadTooLarge => ("Request body too large", "Nội dung yêu cầu quá lớn"),
+            Code::UnsupportedMediaType => ("Unsupported content type", "Kiểu nội dung không được hỗ trợ"),
+            Code::ValidationFailed => ("Validation failed", "Dữ liệu không hợp lệ"),
+            Code::InvalidCsv => ("Invalid CSV file", "Tệp CSV không hợp lệ"),
+            Code::RateLimited => ("Too many requests", "Quá nhiều yêu cầu"),
+            Code::ServiceUnavailable => ("Service temporarily unavailable", "Dịch vụ tạm thời không khả dụng"),
+            Code::Internal => ("Internal error", "Lỗi hệ thống"),
+        };
+        match lang {
+            Lang::En => en,
+            Lang::Vi => vi,
+        }
+    }
+}
+
+/// A message in both languages; the response picks one by `Accept-Language`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    pub en: String,
+    pub vi: String,
+}
+
+impl Text {
+    pub fn new(en: impl Into<String>, vi: impl Into<String>) -> Self {
+        Text {
+            en: en.into(),
+            vi: vi.into(),
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Vi => &self.vi,
+        }
+    }
+}
+
+/// One invalid input field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: Text,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, en: impl Into<String>, vi: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            message: Text::new(en, vi),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {}", code.as_str(), detail.as_ref().map(|d| d.en.as_str()).unwrap_or(""))]
+pub struct ApiError {
+    pub code: Code,
+    pub detail: Option<Text>,
+    pub errors: Vec<FieldError>,
+    /// Extra members of the problem document (e.g. `existing_household_id`).
+    pub extensions: serde_json::Map<String, serde_json::Value>,
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn new(code: Code) -> Self {
+        ApiError {
+            code,
+            detail: None,
+            errors: Vec::new(),
+            extensions: serde_json::Map::new(),
+        }
+    }
+
+    pub fn detail(mut self, en: impl Into<String>, vi: impl Into<String>) -> Self {
+        self.detail = Some(Text::new(en, vi));
+        self
+    }
+
+    pub fn with_extension(mut self, key: &str, value: serde_json::Value) -> Self {
+        self.extensions.insert(key.to_owned(), value);
+        self
+    }
+
+    pub fn not_found() -> Self {
+        ApiError::new(Code::NotFound)
+    }
+
+    pub fn forbidden() -> Self {
+        ApiError::new(Code::Forbidden)
+    }
+
+    pub fn unauthenticated() -> Self {
+        ApiError::new(Code::Unauthenticated)
+    }
+
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        ApiError {
+            errors,
+            ..ApiError::new(Code::ValidationFailed)
+        }
+    }
+
+    pub fn field(field: &str, en: impl Into<String>, vi: impl Into<String>) -> Self {
+        ApiError::validation(vec![FieldError::new(field, en, vi)])
+    }
+
+    pub fn unavailable() -> Self {
+        ApiError::new(Code::ServiceUnavailable)
+    }
+
+    /// An unexpected failure: logged here with its cause, opaque to the client.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        ApiError::new(Code::Internal)
+    }
+
+    pub fn render(&self, lang: Lang) -> Problem {
+        Problem {
+            problem_type: format!("urn:doanket:problem:{}", self.code.as_str()),
+            title: self.code.title(lang).to_owned(),
+            status: self.code.status().as_u16(),
+            detail: self.detail.as_ref().map(|d| d.get(lang).to_owned()),
+            code: self.code.as_str().to_owned(),
+            errors: self
+                .errors
+                .iter()
+                .map(|e| ProblemField {
+                    field: e.field.clone(),
+                    message: e.message.get(lang).to_owned(),
+                })
+                .collect(),
+            extensions: self.extensions.clone(),
+        }
+    }
+
+    pub fn to_response(&self, lang: Lang) -> HttpResponse {
+        let mut builder = HttpResponse::build(self.code.status());
+        builder.content_type("application/problem+json");
+        if self.code.status() == StatusCode::UNAUTHORIZED {
+            builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        if self.code == Code::ServiceUnavailable || self.code == Code::RateLimited {
+            builder.insert_header((header::RETRY_AFTER, "1"));
+        }
+        builder.json(self.render(lang))
+    }
+}
+
+/// The RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Stable machine word, e.g. `insufficient_funds`; never translated.
+    pub code: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub extensions: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemField {
+    pub field: String,
+    pub message: String,
+}
+
+/// Carried in the response extensions so the problem middleware can re-render the body in the
+/// language the request asked for (`ResponseError` does not see the request).
+#[derive(Clone)]
+pub struct RenderedError(pub std::sync::Arc<ApiError>);
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.code.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = self.to_response(Lang::En);
+        let copy = ApiError {
+            code: self.code,
+            detail: self.detail.clone(),
+            errors: self.errors.clone(),
+            extensions: self.extensions.clone(),
+        };
+        response
+            .extensions_mut()
+            .insert(RenderedError(std::sync::Arc::new(copy)));
+        response
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match &e {
+            Error::NotFound => ApiError::not_found(),
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
+                tracing::warn!("database connection closed");
+                ApiError::unavailable()
+            }
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
+                ApiError::new(Code::Conflict).detail(
+                    "A concurrent change won; retry the request.",
+                    "Có thay đổi đồng thời; vui lòng thử lại.",
+                )
+            }
+            Error::DatabaseError(DatabaseErrorKind::UnableToSendCommand, info) => {
+                tracing::warn!(error = %info.message(), "database unreachable");
+                ApiError::unavailable()
+            }
+            _ => ApiError::internal(e),
+        }
+    }
+}
+
+impl From<crate::db::PoolError> for ApiError {
+    fn from(e: crate::db::PoolError) -> Self {
+        tracing::warn!(error = %e, "database pool unavailable");
+        ApiError::unavailable()
+    }
+}

@@ -1,0 +1,65 @@
+//! The response language: Vietnamese when the client asks for it, English otherwise.
+
+use actix_web::http::header::{HeaderMap, ACCEPT_LANGUAGE};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Vi,
+}
+
+impl Lang {
+    /// Picks the first of `vi` / `en` in `Accept-Language` order; quality weights are honoured
+    /// only as far as "a language listed with q=0 is refused".
+    pub fn from_headers(headers: &HeaderMap) -> Lang {
+        let Some(value) = headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) else {
+            return Lang::En;
+        };
+        let mut best: Option<(Lang, f32)> = None;
+        for part in value.split(',') {
+            let mut pieces = part.trim().split(';');
+            let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .unwrap_or(1.0);
+            let lang = if tag == "vi" || tag.starts_with("vi-") {
+                Lang::Vi
+            } else if tag == "en" || tag.starts_with("en-") || tag == "*" {
+                Lang::En
+            } else {
+                continue;
+            };
+            if q > 0.0 && best.is_none_or(|(_, bq)| q > bq) {
+                best = Some((lang, q));
+            }
+        }
+        best.map(|(l, _)| l).unwrap_or(Lang::En)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::http::header::HeaderValue;
+
+    fn lang(value: &str) -> Lang {
+        let mut h = HeaderMap::new();
+        h.insert(ACCEPT_LANGUAGE, HeaderValue::from_str(value).unwrap());
+        Lang::from_headers(&h)
+    }
+
+    #[test]
+    fn picks_vietnamese_when_preferred() {
+        assert_eq!(lang("vi"), Lang::Vi);
+        assert_eq!(lang("vi-VN,vi;q=0.9,en;q=0.5"), Lang::Vi);
+        assert_eq!(lang("en;q=0.4, vi;q=0.8"), Lang::Vi);
+    }
+
+    #[test]
+    fn falls_back_to_english() {
+        assert_eq!(lang("fr"), Lang::En);
+        assert_eq!(lang("en-US,vi;q=0.5"), Lang::En);
+        assert_eq!(lang("vi;q=0"), Lang::En);
+        assert_eq!(Lang::from_headers(&HeaderMap::new()), Lang::En);
+    }
+}

@@ -1,0 +1,21 @@
+//! Đoàn Kết: the Fund for the Poor (Quỹ "Vì người nghèo") and Great Unity houses of the
+//! Vietnam Fatherland Front, as a REST API.
+//!
+//! Data flows one way: `routes` (HTTP) → `domain` (parse and decide) → `db` (persist) → view.
+
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod extract;
+pub mod i18n;
+pub mod metrics;
+pub mod middleware;
+pub mod openapi;
+pub mod pagination;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,210 @@
+//! The `doanket` command: serve the API, run migrations, import units, create users.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use diesel_async::scoped_futures::ScopedFutureExt;
+use diesel_async::AsyncConnection;
+use uuid::Uuid;
+
+use doanket::audit::{self, Change};
+use doanket::config::Settings;
+use doanket::db::{bootstrap, migrations, units, users, Pools};
+use doanket::domain::username::password_is_acceptable;
+use doanket::domain::{text, unit_file, Role, Username};
+use doanket::middleware::request_id::RequestMeta;
+use doanket::startup::Application;
+use doanket::{demo, telemetry};
+
+#[derive(Parser)]
+#[command(name = "doanket", version, about = "Đoàn Kết: the Fund for the Poor as a REST API")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run pending migrations, then serve the API on DOANKET_BIND.
+    Serve {
+        /// Seed demonstration units and users (idempotent) and print their passwords.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Create the database if needed and run pending migrations.
+    Migrate,
+    /// Unit tree operations.
+    Units {
+        #[command(subcommand)]
+        command: UnitsCommand,
+    },
+    /// User operations.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum UnitsCommand {
+    /// Import an official unit list (code,parent_code,tier,name,full_name,kind); idempotent.
+    Import { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// Create a user; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        username: String,
+        /// Read the password from standard input (required: never pass it as an argument).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[arg(long)]
+        full_name: String,
+        /// ROLE@UNIT_CODE, e.g. admin@TW; repeat for several.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+    },
+}
+
+fn cli_meta() -> RequestMeta {
+    RequestMeta { request_id: format!("cli-{}", Uuid::now_v7()), client_ip: None }
+}
+
+async fn prepare(settings: &Settings) -> anyhow::Result<()> {
+    bootstrap::ensure_database(&settings.database_url).await?;
+    let ran = migrations::run_pending(&settings.database_url).await?;
+    if ran > 0 {
+        tracing::info!(migrations = ran, "database migrated");
+    }
+    Ok(())
+}
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let settings = Settings::from_env()?;
+    telemetry::init(settings.log_format);
+
+    match cli.command {
+        Command::Openapi => print!("{}", doanket::openapi::to_pretty_json()),
+        Command::Migrate => prepare(&settings).await?,
+        Command::Serve { demo } => {
+            prepare(&settings).await?;
+            if demo {
+                let pools = Pools::new(&settings)?;
+                let created = demo::seed(&pools.write).await?;
+                println!("{}", demo::banner(&created));
+            }
+            let app = Application::build(settings.clone()).await?;
+            tracing::info!(bind = %settings.bind, port = app.port(), "serving");
+            app.run_until_stopped().await?;
+            tracing::info!("stopped");
+        }
+        Command::Units { command: UnitsCommand::Import { file } } => {
+            prepare(&settings).await?;
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let started = std::time::Instant::now();
+            let records = unit_file::parse(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let pools = Pools::new(&settings)?;
+            let mut conn = pools.write.get().await?;
+            let meta = cli_meta();
+            let counts = conn
+                .transaction::<_, anyhow::Error, _>(|conn| {
+                    async move {
+                        let counts = units::import(conn, records).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                        let central = units::ensure_central(conn).await?;
+                        audit::record_as(conn, None, &meta, Change {
+                            action: "unit.import",
+                            target_type: "unit",
+                            target_id: Some(central.id),
+                            unit_id: Some(central.id),
+                            changes: serde_json::to_value(counts)?,
+                        })
+                        .await?;
+                        Ok(counts)
+                    }
+                    .scope_boxed()
+                })
+                .await?;
+            println!(
+                "created {} updated {} unchanged {} in {:.2}s",
+                counts.created,
+                counts.updated,
+                counts.unchanged,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Command::Users { command: UsersCommand::Create { username, password_stdin: _, full_name, roles } } => {
+            prepare(&settings).await?;
+            let username = Username::parse(&username).context("username: 3–64 lower-case letters, digits, . _ -")?;
+            let full_name = text::clean(&full_name, 200).context("full name: 1 to 200 characters")?;
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']).to_owned();
+            if !password_is_acceptable(&password) {
+                bail!("password: 10 to 256 characters");
+            }
+            let mut grants = Vec::new();
+            for spec in &roles {
+                let (role, code) = spec.split_once('@').context("a role is ROLE@UNIT_CODE")?;
+                let role = Role::parse(role).with_context(|| format!("unknown role {role}"))?;
+                grants.push((role, code.to_owned()));
+            }
+            let hash = doanket::auth::password::hash(password).await?;
+            let pools = Pools::new(&settings)?;
+            let mut conn = pools.write.get().await?;
+            let meta = cli_meta();
+            let id = conn
+                .transaction::<_, anyhow::Error, _>(|conn| {
+                    async move {
+                        if code_needs_central(&grants) {
+                            units::ensure_central(conn).await?;
+                        }
+                        let mut resolved = Vec::new();
+                        for (role, code) in &grants {
+                            let unit = units::find_by_code(conn, code).await?.with_context(|| format!("unknown unit {code}"))?;
+                            resolved.push((role.as_str().to_owned(), unit.id));
+                        }
+                        if users::find_by_username(conn, username.as_str()).await?.is_some() {
+                            bail!("username {} is taken", username.as_str());
+                        }
+                        let user = users::insert(conn, &users::NewUser {
+                            id: Uuid::now_v7(),
+                            username: username.as_str(),
+                            password_hash: &hash,
+                            full_name: &full_name,
+                            created_by: None,
+                        })
+                        .await?;
+                        users::set_assignments(conn, user.id, &resolved, None).await?;
+                        audit::record_as(conn, None, &meta, Change {
+                            action: "user.create",
+                            target_type: "user",
+                            target_id: Some(user.id),
+                            unit_id: resolved.first().map(|r| r.1),
+                            changes: serde_json::json!({"username": user.username, "roles": resolved}),
+                        })
+                        .await?;
+                        Ok(user.id)
+                    }
+                    .scope_boxed()
+                })
+                .await?;
+            println!("{id}");
+        }
+    }
+    Ok(())
+}
+
+/// `TW` exists as soon as anything is imported; creating the first admin on a fresh database
+/// must not need an import first.
+fn code_needs_central(grants: &[(Role, String)]) -> bool {
+    grants.iter().any(|(_, code)| code == doanket::domain::unit_code::CENTRAL_CODE)
+}
+

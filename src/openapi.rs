@@ -1,0 +1,90 @@
+//! The OpenAPI document, generated from the handlers and types. `openapi/openapi.json` is this
+//! document checked in; a test fails when they drift (regenerate with
+//! `cargo run -- openapi > openapi/openapi.json`).
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::error::Problem;
+use crate::routes;
+
+/// The problem responses every operation may give besides those it lists: 4xx for bad input,
+/// missing rights or unknown resources, 5xx (503) when the database is unavailable.
+#[derive(utoipa::IntoResponses)]
+pub enum Problems {
+    #[response(
+        status = "4XX",
+        description = "A problem document (RFC 9457); `code` is the stable reason",
+        content_type = "application/problem+json"
+    )]
+    Client(#[to_schema] Problem),
+    #[response(
+        status = "5XX",
+        description = "Service unavailable (`service_unavailable`) or an internal error",
+        content_type = "application/problem+json"
+    )]
+    Server(#[to_schema] Problem),
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Đoàn Kết",
+        description = "The Fund for the Poor (Quỹ \"Vì người nghèo\") and Great Unity houses of the Vietnam Fatherland Front: units, funds, donations, spending, and the public record of both.",
+        license(name = "MIT")
+    ),
+    paths(
+        routes::operations::health::healthz,
+        routes::operations::health::readyz,
+        routes::operations::metrics::metrics,
+        routes::auth::jwks::jwks,
+        routes::auth::token::token,
+        routes::auth::refresh::refresh,
+        routes::auth::revoke::revoke,
+        routes::auth::me::me,
+        routes::units::list::list,
+        routes::units::get::get,
+        routes::units::by_code::by_code,
+        routes::units::create::create,
+        routes::units::import::import,
+        routes::users::create::create,
+        routes::users::list::list,
+        routes::users::get::get,
+        routes::users::set_roles::set_roles,
+        routes::users::disable::disable,
+        routes::audit_events::list::list,
+    ),
+    components(schemas(Problem)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Sign-in and tokens"),
+        (name = "units", description = "The unit tree: central, province, district, commune"),
+        (name = "users", description = "Users and role grants"),
+        (name = "audit", description = "The audit trail"),
+        (name = "operations", description = "Health, readiness, metrics"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// The document as checked in: pretty JSON with a trailing newline.
+pub fn to_pretty_json() -> String {
+    let mut s = document().to_pretty_json().expect("the OpenAPI document serialises");
+    s.push('\n');
+    s
+}

@@ -1,0 +1,108 @@
+use actix_web::{get, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::auth::scope::Right;
+use crate::auth::AuditReader;
+use crate::db::audit::{self, AuditEventRow, AuditFilter};
+use crate::db::units;
+use crate::domain::Role;
+use crate::error::{ApiError, ApiResult};
+use crate::pagination::{self, Page};
+use crate::startup::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// Events of this unit and the units below it.
+    pub unit_id: Option<Uuid>,
+    pub actor_id: Option<Uuid>,
+    /// e.g. `unit.create`, `user.disable`, `auth.sign_in`.
+    #[param(max_length = 100)]
+    pub action: Option<String>,
+    /// Inclusive lower bound (RFC 3339).
+    pub from: Option<DateTime<Utc>>,
+    /// Exclusive upper bound (RFC 3339).
+    pub to: Option<DateTime<Utc>>,
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEventView {
+    pub id: Uuid,
+    pub occurred_at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    /// The actor's roles when they acted: `[{"role","unit_id","unit_code"}]`.
+    #[schema(value_type = Vec<Object>)]
+    pub actor_roles: serde_json::Value,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: Option<Uuid>,
+    pub unit_id: Option<Uuid>,
+    pub request_id: Option<String>,
+    pub client_ip: Option<String>,
+    /// What changed, in brief (ids, states, counts; never personal data).
+    #[schema(value_type = Object)]
+    pub changes: serde_json::Value,
+}
+
+impl From<AuditEventRow> for AuditEventView {
+    fn from(r: AuditEventRow) -> Self {
+        AuditEventView {
+            id: r.id,
+            occurred_at: r.occurred_at,
+            actor_id: r.actor_id,
+            actor_roles: r.actor_roles,
+            action: r.action,
+            target_type: r.target_type,
+            target_id: r.target_id,
+            unit_id: r.unit_id,
+            request_id: r.request_id,
+            client_ip: r.client_ip,
+            changes: r.changes,
+        }
+    }
+}
+
+/// Audit events in the caller's scope (admins and auditors), oldest first.
+#[utoipa::path(
+    tag = "audit",
+    params(AuditQuery),
+    responses((status = 200, body = Page<AuditEventView>), crate::openapi::Problems),
+    security(("bearer" = []))
+)]
+#[get("/audit-events")]
+pub async fn list(
+    reader: AuditReader,
+    state: web::Data<AppState>,
+    query: web::Query<AuditQuery>,
+) -> ApiResult<web::Json<Page<AuditEventView>>> {
+    let limit = pagination::limit(query.limit)?;
+    let after = pagination::decode_uuid(query.cursor.as_deref())?;
+    let mut conn = state.pools.read.get().await?;
+    if let Some(unit_id) = query.unit_id {
+        let unit = units::find(&mut conn, unit_id).await?.ok_or_else(ApiError::not_found)?;
+        reader.scope.authorize(Right::Audit, &unit)?;
+    }
+    let scope = reader.scope.roots_of(&[Role::Admin, Role::Auditor]);
+    let rows = audit::list(
+        &mut conn,
+        AuditFilter {
+            scope: &scope,
+            unit_id: query.unit_id,
+            actor_id: query.actor_id,
+            action: query.action.as_deref(),
+            from: query.from,
+            to: query.to,
+            after,
+            limit: limit + 1,
+        },
+    )
+    .await?;
+    Ok(web::Json(pagination::page(rows, limit, |e| e.id.to_string(), AuditEventView::from)))
+}

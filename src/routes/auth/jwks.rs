@@ -1,0 +1,13 @@
+use actix_web::{get, web, HttpResponse};
+
+use crate::auth::keys::Jwks;
+use crate::startup::AppState;
+
+/// The public keys that verify access tokens (EdDSA / Ed25519), for other services.
+#[utoipa::path(tag = "auth", responses((status = 200, body = Jwks)))]
+#[get("/.well-known/jwks.json")]
+pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(("Cache-Control", "public, max-age=300"))
+        .json(state.keys.jwks())
+}

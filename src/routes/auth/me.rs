@@ -1,0 +1,48 @@
+use actix_web::{get, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::auth::AuthUser;
+use crate::db::users;
+use crate::domain::{Role, Tier, UnitId, UserId};
+use crate::error::{ApiError, ApiResult};
+use crate::startup::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoleView {
+    pub role: Role,
+    pub unit_id: UnitId,
+    pub unit_code: String,
+    pub tier: Tier,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    pub id: UserId,
+    pub username: String,
+    pub full_name: String,
+    pub roles: Vec<RoleView>,
+}
+
+/// The signed-in user and their roles.
+#[utoipa::path(
+    tag = "auth",
+    responses((status = 200, body = Me), crate::openapi::Problems),
+    security(("bearer" = []))
+)]
+#[get("/auth/me")]
+pub async fn me(user: AuthUser, state: web::Data<AppState>) -> ApiResult<web::Json<Me>> {
+    let mut conn = state.pools.read.get().await?;
+    let row = users::find(&mut conn, user.id.0).await?.ok_or_else(ApiError::unauthenticated)?;
+    Ok(web::Json(Me {
+        id: user.id,
+        username: row.username,
+        full_name: row.full_name,
+        roles: user
+            .scope
+            .assignments
+            .iter()
+            .map(|a| RoleView { role: a.role, unit_id: UnitId(a.unit_id), unit_code: a.unit_code.clone(), tier: a.tier })
+            .collect(),
+    }))
+}

@@ -1,0 +1,40 @@
+use std::time::Duration;
+
+use actix_web::{get, web, HttpResponse};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::migrations;
+use crate::startup::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// `ok`, or what is wrong.
+    pub status: String,
+}
+
+/// 200 while the process lives.
+#[utoipa::path(tag = "operations", responses((status = 200, body = Health)))]
+#[get("/healthz")]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(Health { status: "ok".into() })
+}
+
+/// 200 when the database answers and has every migration; 503 otherwise.
+#[utoipa::path(tag = "operations", responses((status = 200, body = Health), (status = 503, body = Health)))]
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let check = async {
+        let mut conn = state.pools.write.get().await.map_err(|_| "database unavailable")?;
+        match migrations::is_current(&mut conn).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err("migrations pending"),
+            Err(_) => Err("database unavailable"),
+        }
+    };
+    match tokio::time::timeout(Duration::from_secs(2), check).await {
+        Ok(Ok(())) => HttpResponse::Ok().json(Health { status: "ok".into() }),
+        Ok(Err(why)) => HttpResponse::ServiceUnavailable().json(Health { status: why.into() }),
+        Err(_) => HttpResponse::ServiceUnavailable().json(Health { status: "database timeout".into() }),
+    }
+}

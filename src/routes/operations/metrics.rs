@@ -1,0 +1,12 @@
+use actix_web::{get, web, HttpResponse};
+
+use crate::startup::AppState;
+
+/// Prometheus text: request counts and latency histograms per route, database pool state.
+#[utoipa::path(tag = "operations", responses((status = 200, content_type = "text/plain", body = String)))]
+#[get("/metrics")]
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(state.metrics.render())
+}

@@ -1,0 +1,24 @@
+use actix_web::{get, web};
+use uuid::Uuid;
+
+use super::UnitView;
+use crate::auth::scope::Right;
+use crate::auth::AuthUser;
+use crate::db::units;
+use crate::error::{ApiError, ApiResult};
+use crate::startup::AppState;
+
+/// One unit, if it is in the caller's scope.
+#[utoipa::path(
+    tag = "units",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = UnitView), crate::openapi::Problems),
+    security(("bearer" = []))
+)]
+#[get("/units/{id}")]
+pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiResult<web::Json<UnitView>> {
+    let mut conn = state.pools.read.get().await?;
+    let unit = units::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
+    user.scope.authorize(Right::Read, &unit)?;
+    Ok(web::Json(unit.into()))
+}

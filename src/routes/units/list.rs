@@ -1,0 +1,66 @@
+use actix_web::{get, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use super::UnitView;
+use crate::auth::AuthUser;
+use crate::db::units::{self, UnitFilter};
+use crate::domain::{text, Tier};
+use crate::error::{ApiError, ApiResult};
+use crate::pagination::{self, Page};
+use crate::startup::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UnitQuery {
+    pub parent_id: Option<Uuid>,
+    pub tier: Option<Tier>,
+    /// Matches code, name or full name, with or without diacritics.
+    #[param(max_length = 100)]
+    pub q: Option<String>,
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// Units in the caller's scope, ordered by code.
+#[utoipa::path(
+    tag = "units",
+    params(UnitQuery),
+    responses((status = 200, body = Page<UnitView>), crate::openapi::Problems),
+    security(("bearer" = []))
+)]
+#[get("/units")]
+pub async fn list(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    query: web::Query<UnitQuery>,
+) -> ApiResult<web::Json<Page<UnitView>>> {
+    let query = query.into_inner();
+    let limit = pagination::limit(query.limit)?;
+    let after_code = pagination::decode(query.cursor.as_deref())?;
+    let q = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        Some(q) if q.chars().count() > 100 => {
+            return Err(ApiError::field("q", "at most 100 characters", "tối đa 100 ký tự"))
+        }
+        Some(q) => Some(text::fold(q)),
+        None => None,
+    };
+    let scope = user.scope.roots();
+    let mut conn = state.pools.read.get().await?;
+    let rows = units::list(
+        &mut conn,
+        UnitFilter {
+            scope: &scope,
+            parent_id: query.parent_id,
+            tier: query.tier,
+            q,
+            after_code,
+            limit: limit + 1,
+        },
+    )
+    .await?;
+    Ok(web::Json(pagination::page(rows, limit, |u| u.code.clone(), UnitView::from)))
+}

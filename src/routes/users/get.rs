@@ -1,0 +1,26 @@
+use actix_web::{get, web};
+use uuid::Uuid;
+
+use super::{visible, UserView};
+use crate::auth::AuthUser;
+use crate::db::users;
+use crate::error::{ApiError, ApiResult};
+use crate::startup::AppState;
+
+/// One user, if they hold a role inside the caller's scope.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = UserView), crate::openapi::Problems),
+    security(("bearer" = []))
+)]
+#[get("/users/{id}")]
+pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiResult<web::Json<UserView>> {
+    let mut conn = state.pools.read.get().await?;
+    let target = users::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
+    let assignments = users::assignments(&mut conn, &[target.id]).await?;
+    if !visible(user.id.0, &user.scope, target.id, &assignments) {
+        return Err(ApiError::not_found());
+    }
+    Ok(web::Json(UserView::new(target, &assignments, &user.scope)))
+}

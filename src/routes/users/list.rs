@@ -1,0 +1,48 @@
+use actix_web::{get, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use super::UserView;
+use crate::auth::scope::Right;
+use crate::auth::AuthUser;
+use crate::db::{units, users};
+use crate::error::{ApiError, ApiResult};
+use crate::pagination::{self, Page};
+use crate::startup::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UserQuery {
+    /// Users holding a role at this unit or below it.
+    pub unit_id: Option<Uuid>,
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// Users holding a role inside the caller's scope.
+#[utoipa::path(
+    tag = "users",
+    params(UserQuery),
+    responses((status = 200, body = Page<UserView>), crate::openapi::Problems),
+    security(("bearer" = []))
+)]
+#[get("/users")]
+pub async fn list(user: AuthUser, state: web::Data<AppState>, query: web::Query<UserQuery>) -> ApiResult<web::Json<Page<UserView>>> {
+    let limit = pagination::limit(query.limit)?;
+    let after = pagination::decode_uuid(query.cursor.as_deref())?;
+    let mut conn = state.pools.read.get().await?;
+    if let Some(unit_id) = query.unit_id {
+        let unit = units::find(&mut conn, unit_id).await?.ok_or_else(ApiError::not_found)?;
+        user.scope.authorize(Right::Read, &unit)?;
+    }
+    let scope = user.scope.roots();
+    let rows = users::list_in_scope(&mut conn, &scope, query.unit_id, after, limit + 1).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|u| u.id).collect();
+    let assignments = users::assignments(&mut conn, &ids).await?;
+    Ok(web::Json(pagination::page(rows, limit, |u| u.id.to_string(), |u| {
+        UserView::new(u, &assignments, &user.scope)
+    })))
+}

@@ -1,0 +1,84 @@
+use actix_web::{put, web};
+use diesel_async::scoped_futures::ScopedFutureExt;
+use diesel_async::AsyncConnection;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{check_grants, visible, Grant, UserView};
+use crate::audit::{self, Change};
+use crate::auth::scope::Right;
+use crate::auth::Admin;
+use crate::db::{units, users};
+use crate::error::{ApiError, ApiResult};
+use crate::startup::AppState;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetRoles {
+    pub roles: Vec<Grant>,
+}
+
+/// Replaces the user's roles on units the caller administers; roles elsewhere stay as they are.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = Uuid, Path)),
+    request_body = SetRoles,
+    responses((status = 200, body = UserView), crate::openapi::Problems),
+    security(("bearer" = []))
+)]
+#[put("/users/{id}/roles")]
+pub async fn set_roles(
+    admin: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    body: web::Json<SetRoles>,
+) -> ApiResult<web::Json<UserView>> {
+    let mut conn = state.pools.write.get().await?;
+    let target = users::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
+    let current = users::assignments(&mut conn, &[target.id]).await?;
+    if !visible(admin.id.0, &admin.scope, target.id, &current) {
+        return Err(ApiError::not_found());
+    }
+    check_grants(&mut conn, &admin.scope, &body.roles).await?;
+
+    // Keep what the caller does not administer; replace the rest with the request.
+    let current_units = units::find_many(&mut conn, &current.iter().map(|a| a.unit_id).collect::<Vec<_>>()).await?;
+    let administered = |unit: Uuid| {
+        current_units.iter().any(|u| u.id == unit && admin.scope.allows(Right::Administer, u))
+    };
+    let mut grants: Vec<(String, Uuid)> = current
+        .iter()
+        .filter(|a| !administered(a.unit_id))
+        .map(|a| (a.role.clone(), a.unit_id))
+        .collect();
+    grants.extend(body.roles.iter().map(|g| (g.role.as_str().to_owned(), g.unit_id)));
+    grants.sort();
+    grants.dedup();
+    let before: Vec<(String, Uuid)> = current.iter().map(|a| (a.role.clone(), a.unit_id)).collect();
+
+    let admin = &admin;
+    let (target, assignments) = conn
+        .transaction::<_, ApiError, _>(|conn| {
+            async move {
+                users::set_assignments(conn, target.id, &grants, Some(admin.id.0)).await?;
+                let assignments = users::assignments(conn, &[target.id]).await?;
+                audit::record(
+                    conn,
+                    &admin,
+                    Change {
+                        action: "user.set_roles",
+                        target_type: "user",
+                        target_id: Some(target.id),
+                        unit_id: body.roles.first().map(|g| g.unit_id).or(before.first().map(|b| b.1)),
+                        changes: serde_json::json!({"before": before, "after": grants}),
+                    },
+                )
+                .await?;
+                Ok((target, assignments))
+            }
+            .scope_boxed()
+        })
+        .await?;
+    Ok(web::Json(UserView::new(target, &assignments, &admin.scope)))
+}
