@@ -71,6 +71,7 @@ impl From<AuditEventRow> for AuditEventView {
 
 /// Audit events in the caller's scope (admins and auditors), oldest first.
 #[utoipa::path(
+    context_path = "/v1",
     tag = "audit",
     params(AuditQuery),
     responses((status = 200, body = Page<AuditEventView>), crate::openapi::Problems),

@@ -26,6 +26,7 @@ pub struct Me {
 
 /// The signed-in user and their roles.
 #[utoipa::path(
+    context_path = "/v1",
     tag = "auth",
     responses((status = 200, body = Me), crate::openapi::Problems),
     security(("bearer" = []))

@@ -28,6 +28,7 @@ enum Outcome {
 /// Exchanges a refresh token for a new pair. The old refresh token stops working; presenting
 /// it again revokes every token of its family (theft detection).
 #[utoipa::path(
+    context_path = "/v1",
     tag = "auth",
     request_body = RefreshRequest,
     responses(

@@ -24,6 +24,7 @@ pub struct SignIn {
 
 /// Signs in with username and password; returns an access token and a refresh token.
 #[utoipa::path(
+    context_path = "/v1",
     tag = "auth",
     request_body = SignIn,
     responses(

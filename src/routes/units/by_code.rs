@@ -9,6 +9,7 @@ use crate::startup::AppState;
 
 /// One unit by its code (`TW`, `20`, `06001`…), if it is in the caller's scope.
 #[utoipa::path(
+    context_path = "/v1",
     tag = "units",
     params(("code" = String, Path)),
     responses((status = 200, body = UnitView), crate::openapi::Problems),

@@ -32,6 +32,7 @@ pub struct CreateUnit {
 
 /// Creates a unit below one the caller administers, with its fund and chart of accounts.
 #[utoipa::path(
+    context_path = "/v1",
     tag = "units",
     request_body = CreateUnit,
     responses(

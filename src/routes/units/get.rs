@@ -10,6 +10,7 @@ use crate::startup::AppState;
 
 /// One unit, if it is in the caller's scope.
 #[utoipa::path(
+    context_path = "/v1",
     tag = "units",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = UnitView), crate::openapi::Problems),

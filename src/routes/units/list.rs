@@ -27,6 +27,7 @@ pub struct UnitQuery {
 
 /// Units in the caller's scope, ordered by code.
 #[utoipa::path(
+    context_path = "/v1",
     tag = "units",
     params(UnitQuery),
     responses((status = 200, body = Page<UnitView>), crate::openapi::Problems),

@@ -30,6 +30,7 @@ pub struct CreateUser {
 
 /// Creates a user with roles on units the caller administers.
 #[utoipa::path(
+    context_path = "/v1",
     tag = "users",
     request_body = CreateUser,
     responses(

@@ -9,6 +9,7 @@ use crate::startup::AppState;
 
 /// One user, if they hold a role inside the caller's scope.
 #[utoipa::path(
+    context_path = "/v1",
     tag = "users",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = UserView), crate::openapi::Problems),

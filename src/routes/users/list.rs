@@ -24,6 +24,7 @@ pub struct UserQuery {
 
 /// Users holding a role inside the caller's scope.
 #[utoipa::path(
+    context_path = "/v1",
     tag = "users",
     params(UserQuery),
     responses((status = 200, body = Page<UserView>), crate::openapi::Problems),

@@ -21,6 +21,7 @@ pub struct SetRoles {
 
 /// Replaces the user's roles on units the caller administers; roles elsewhere stay as they are.
 #[utoipa::path(
+    context_path = "/v1",
     tag = "users",
     params(("id" = Uuid, Path)),
     request_body = SetRoles,

@@ -1,0 +1,15 @@
+//! One integration-test binary: every test spawns the real app on a random port against its own
+//! database, cloned from a migrated and seeded template, and talks HTTP to it.
+
+mod helpers;
+
+mod audit;
+mod auth;
+mod database;
+mod openapi;
+mod operations;
+mod problems;
+mod scope;
+mod tokens;
+mod units;
+mod users;
