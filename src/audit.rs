@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::auth::AuthUser;
 use crate::db::audit::{self as queries, NewAuditEvent};
+use crate::db::users::AssignmentRow;
 use crate::middleware::request_id::RequestMeta;
 
 /// What changed. `changes` is a short summary (ids, states, counts), never personal data.
@@ -24,7 +25,23 @@ pub async fn record(conn: &mut AsyncPgConnection, actor: &AuthUser, change: Chan
     write(conn, Some(actor.id.0), actor.roles_json(), &actor.meta, change).await
 }
 
-/// Records a change with no signed-in actor (sign-in itself, token refresh, the CLI).
+/// Records a sign-in: the user has no token yet, so the roles they act with come from the
+/// assignments just loaded (the trail must say in what capacity someone signed in).
+pub async fn record_sign_in(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    assignments: &[AssignmentRow],
+    meta: &RequestMeta,
+    change: Change<'_>,
+) -> QueryResult<()> {
+    let roles = assignments
+        .iter()
+        .map(|a| serde_json::json!({"role": a.role, "unit_id": a.unit_id, "unit_code": a.unit_code}))
+        .collect();
+    write(conn, Some(user_id), roles, meta, change).await
+}
+
+/// Records a change with no signed-in actor (token refresh and revocation, the CLI).
 pub async fn record_as(
     conn: &mut AsyncPgConnection,
     actor_id: Option<Uuid>,

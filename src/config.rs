@@ -33,6 +33,10 @@ pub struct Settings {
     pub sign_in_per_minute_per_user: u32,
     pub sign_in_per_minute_per_ip: u32,
     pub log_format: LogFormat,
+    /// Public endpoints: requests per minute per client address.
+    pub public_per_minute_per_ip: u32,
+    /// A fixed "now" for tests; never read from the environment.
+    pub clock: crate::domain::clock::Clock,
 }
 
 #[derive(Clone)]
@@ -125,6 +129,8 @@ impl Settings {
             sign_in_per_minute_per_user: parse_num("DOANKET_SIGNIN_PER_MINUTE_PER_USER", 10)? as u32,
             sign_in_per_minute_per_ip: parse_num("DOANKET_SIGNIN_PER_MINUTE_PER_IP", 60)? as u32,
             log_format,
+            public_per_minute_per_ip: parse_num("DOANKET_PUBLIC_PER_MINUTE_PER_IP", 300)? as u32,
+            clock: crate::domain::clock::Clock::system(),
         })
     }
 

@@ -31,6 +31,18 @@ pub enum Code {
     UnsupportedMediaType,
     ValidationFailed,
     InvalidCsv,
+    InsufficientFunds,
+    PeriodClosed,
+    PeriodNotEnded,
+    ChildrenOpen,
+    ParentClosed,
+    UnbalancedEntry,
+    AlreadyReversed,
+    AlreadyVoid,
+    DuplicateBankReference,
+    DuplicateBankAccount,
+    IdempotencyKeyReused,
+    IdempotencyInProgress,
     RateLimited,
     ServiceUnavailable,
     Internal,
@@ -55,6 +67,18 @@ impl Code {
             Code::UnsupportedMediaType => "unsupported_media_type",
             Code::ValidationFailed => "validation_failed",
             Code::InvalidCsv => "invalid_csv",
+            Code::InsufficientFunds => "insufficient_funds",
+            Code::PeriodClosed => "period_closed",
+            Code::PeriodNotEnded => "period_not_ended",
+            Code::ChildrenOpen => "children_open",
+            Code::ParentClosed => "parent_closed",
+            Code::UnbalancedEntry => "unbalanced_entry",
+            Code::AlreadyReversed => "already_reversed",
+            Code::AlreadyVoid => "already_void",
+            Code::DuplicateBankReference => "duplicate_bank_reference",
+            Code::DuplicateBankAccount => "duplicate_bank_account",
+            Code::IdempotencyKeyReused => "idempotency_key_reused",
+            Code::IdempotencyInProgress => "idempotency_in_progress",
             Code::RateLimited => "rate_limited",
             Code::ServiceUnavailable => "service_unavailable",
             Code::Internal => "internal_error",
@@ -70,14 +94,27 @@ impl Code {
             Code::Forbidden => StatusCode::FORBIDDEN,
             Code::NotFound => StatusCode::NOT_FOUND,
             Code::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Code::Conflict | Code::DuplicateUnitCode | Code::DuplicateUsername => {
-                StatusCode::CONFLICT
-            }
+            Code::Conflict
+            | Code::DuplicateUnitCode
+            | Code::DuplicateUsername
+            | Code::InsufficientFunds
+            | Code::PeriodClosed
+            | Code::PeriodNotEnded
+            | Code::ChildrenOpen
+            | Code::ParentClosed
+            | Code::AlreadyReversed
+            | Code::AlreadyVoid
+            | Code::DuplicateBankReference
+            | Code::DuplicateBankAccount
+            | Code::IdempotencyInProgress => StatusCode::CONFLICT,
             Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Code::ValidationFailed | Code::InvalidTier | Code::InvalidCsv | Code::UserDisabled => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            Code::ValidationFailed
+            | Code::InvalidTier
+            | Code::InvalidCsv
+            | Code::UserDisabled
+            | Code::UnbalancedEntry
+            | Code::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Code::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Code::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -103,6 +140,18 @@ impl Code {
             Code::UnsupportedMediaType => ("Unsupported content type", "Kiểu nội dung không được hỗ trợ"),
             Code::ValidationFailed => ("Validation failed", "Dữ liệu không hợp lệ"),
             Code::InvalidCsv => ("Invalid CSV file", "Tệp CSV không hợp lệ"),
+            Code::InsufficientFunds => ("Insufficient funds", "Không đủ số dư"),
+            Code::PeriodClosed => ("The accounting period is closed", "Kỳ kế toán đã khóa sổ"),
+            Code::PeriodNotEnded => ("The month has not ended", "Tháng chưa kết thúc"),
+            Code::ChildrenOpen => ("Units below have not closed this month", "Đơn vị cấp dưới chưa khóa sổ tháng này"),
+            Code::ParentClosed => ("The parent unit has closed this month", "Đơn vị cấp trên đã khóa sổ tháng này"),
+            Code::UnbalancedEntry => ("Debits and credits do not balance", "Tổng Nợ và tổng Có không cân bằng"),
+            Code::AlreadyReversed => ("Entry already reversed", "Bút toán đã được đảo"),
+            Code::AlreadyVoid => ("Donation already void", "Khoản ủng hộ đã bị hủy"),
+            Code::DuplicateBankReference => ("Bank reference already recorded", "Mã giao dịch ngân hàng đã được ghi nhận"),
+            Code::DuplicateBankAccount => ("Bank account already registered", "Tài khoản ngân hàng đã được đăng ký"),
+            Code::IdempotencyKeyReused => ("Idempotency key reused with another request", "Khóa Idempotency-Key đã dùng cho yêu cầu khác"),
+            Code::IdempotencyInProgress => ("A request with this idempotency key is in progress", "Yêu cầu với khóa này đang được xử lý"),
             Code::RateLimited => ("Too many requests", "Quá nhiều yêu cầu"),
             Code::ServiceUnavailable => ("Service temporarily unavailable", "Dịch vụ tạm thời không khả dụng"),
             Code::Internal => ("Internal error", "Lỗi hệ thống"),
@@ -302,6 +351,11 @@ impl ResponseError for ApiError {
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
+        if let Error::DatabaseError(_, info) = &e {
+            if let Some(code) = info.constraint_name().and_then(code_for_constraint) {
+                return ApiError::new(code);
+            }
+        }
         match &e {
             Error::NotFound => ApiError::not_found(),
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
@@ -321,6 +375,24 @@ impl From<diesel::result::Error> for ApiError {
             _ => ApiError::internal(e),
         }
     }
+}
+
+/// Constraints and trigger checks whose violation is an expected domain outcome, not a bug.
+/// The database holds these rules (so raw SQL cannot break them); here they get their codes.
+fn code_for_constraint(name: &str) -> Option<Code> {
+    Some(match name {
+        "no_overdraft" => Code::InsufficientFunds,
+        "period_closed" => Code::PeriodClosed,
+        "children_open" => Code::ChildrenOpen,
+        "parent_closed" => Code::ParentClosed,
+        "entry_balanced" | "entry_has_postings" => Code::UnbalancedEntry,
+        "journal_entries_reverses_id_key" => Code::AlreadyReversed,
+        "donations_bank_reference_key" => Code::DuplicateBankReference,
+        "bank_accounts_bank_bin_account_number_key" => Code::DuplicateBankAccount,
+        "units_code_key" => Code::DuplicateUnitCode,
+        "users_username_key" => Code::DuplicateUsername,
+        _ => return None,
+    })
 }
 
 impl From<crate::db::PoolError> for ApiError {

@@ -1,8 +1,15 @@
 //! Extractor configuration: JSON, query and path errors become problem responses with stable
 //! codes instead of actix's plain-text defaults.
 
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
-use actix_web::{web, HttpRequest};
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::{web, FromRequest, HttpRequest};
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
 
 use crate::error::{ApiError, Code, FieldError};
 
@@ -59,9 +66,18 @@ fn serde_error(default_field: &str, message: &str) -> ApiError {
             .and_then(|(_, rest)| rest.split('`').next())
             .map(str::to_owned)
     };
-    let field = quoted("unknown field `")
-        .or_else(|| quoted("missing field `"))
-        .unwrap_or_else(|| default_field.to_owned());
+    let prefix = |name: String| match default_field {
+        "body" | "query" => name,
+        parent => format!("{parent}.{name}"),
+    };
+    let field = match (quoted("unknown field `"), quoted("missing field `")) {
+        // serde_path_to_error's path already ends at the unknown key (`donor.nickname`)
+        (Some(name), _) if matches!(default_field, "body" | "query") => name,
+        (Some(_), _) => default_field.to_owned(),
+        // a missing field's path ends at the struct that lacks it
+        (None, Some(name)) => prefix(name),
+        (None, None) => default_field.to_owned(),
+    };
     // serde_json appends " at line N column M"; the position is noise for a field error
     let clean = message.split(" at line ").next().unwrap_or(message).to_owned();
     let vi = if message.starts_with("unknown field") {
@@ -72,6 +88,61 @@ fn serde_error(default_field: &str, message: &str) -> ApiError {
         format!("Giá trị không hợp lệ: {clean}")
     };
     ApiError::validation(vec![FieldError::new(field, clean, vi)])
+}
+
+/// A JSON body parsed with exact field paths in errors (`donor.kind`, `postings[1].amount`),
+/// plus a hash of its canonical form (keys sorted, whitespace dropped) bound to the method and
+/// path, for idempotency.
+pub struct JsonBody<T> {
+    pub value: T,
+    pub hash: Vec<u8>,
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<JsonBody<T>, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|m| {
+                let m = m.trim().to_ascii_lowercase();
+                m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+            });
+        let route = format!("{} {}", req.method(), req.path());
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !is_json {
+                return Err(json_error(JsonPayloadError::ContentType));
+            }
+            let bytes = bytes.await.map_err(|_| {
+                ApiError::new(Code::PayloadTooLarge).detail(
+                    format!("JSON bodies are limited to {JSON_LIMIT} bytes."),
+                    format!("Nội dung JSON tối đa {JSON_LIMIT} byte."),
+                )
+            })?;
+            if bytes.len() > JSON_LIMIT {
+                return Err(json_error(JsonPayloadError::Overflow { limit: JSON_LIMIT }));
+            }
+            let raw: serde_json::Value = serde_json::from_slice(&bytes)
+                .map_err(|e| json_error(JsonPayloadError::Deserialize(e)))?;
+            let mut hasher = Sha256::new();
+            hasher.update(route.as_bytes());
+            hasher.update([0]);
+            hasher.update(raw.to_string().as_bytes());
+            let hash = hasher.finalize().to_vec();
+            let value = serde_path_to_error::deserialize(raw).map_err(|e| {
+                let path = e.path().to_string();
+                let inner = e.into_inner().to_string();
+                let field = if path == "." { "body".to_owned() } else { path };
+                serde_error(&field, &inner)
+            })?;
+            Ok(JsonBody { value, hash })
+        })
+    }
 }
 
 #[cfg(test)]
@@ -86,5 +157,13 @@ mod tests {
         let e = serde_error("body", "missing field `name` at line 1 column 2");
         assert_eq!(e.errors[0].field, "name");
         assert!(!e.errors[0].message.en.contains("line"));
+    }
+
+    #[test]
+    fn nested_paths_name_the_field_once() {
+        let e = serde_error("donor.nickname", "unknown field `nickname`, expected one of `kind`, `name`");
+        assert_eq!(e.errors[0].field, "donor.nickname");
+        let e = serde_error("donor", "missing field `kind`");
+        assert_eq!(e.errors[0].field, "donor.kind");
     }
 }

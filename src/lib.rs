@@ -12,6 +12,8 @@ pub mod domain;
 pub mod error;
 pub mod extract;
 pub mod i18n;
+pub mod idempotency;
+pub mod ledger;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;

@@ -60,6 +60,7 @@ impl Application {
             dummy_password_hash,
             metrics,
         });
+        spawn_housekeeping(state.pools.write.clone());
         let cors_origins = settings.cors_allowed_origins.clone();
         let workers = std::env::var("DOANKET_WORKERS")
             .ok()
@@ -86,6 +87,7 @@ impl Application {
                 .app_data(extract::json_config())
                 .app_data(extract::query_config())
                 .app_data(extract::path_config())
+                .app_data(web::PayloadConfig::new(extract::JSON_LIMIT))
                 .wrap(Compress::default())
                 .wrap(from_fn(middleware::problem::middleware))
                 .wrap(cors)
@@ -109,4 +111,21 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Periodic clean-up that any replica may run: idempotency keys past their retention.
+fn spawn_housekeeping(pool: crate::db::Pool) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Ok(mut conn) = pool.get().await {
+                match crate::db::idempotency::purge_expired(&mut conn).await {
+                    Ok(n) if n > 0 => tracing::info!(purged = n, "expired idempotency keys removed"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "idempotency purge failed"),
+                }
+            }
+        }
+    });
 }

@@ -27,6 +27,8 @@ pub enum Right {
     Audit,
     /// Work of the unit itself (donations, spending, finance): the role at exactly this unit.
     ActAs(Role),
+    /// See donors' contact details: officers, finance officers and auditors at or above.
+    ReadPersonal,
 }
 
 /// The caller's assignments, with the decisions that depend on them.
@@ -73,6 +75,7 @@ impl Scope {
             Right::Read => self.can_see(unit),
             Right::Administer => self.covers(&[Role::Admin], unit),
             Right::Audit => self.covers(&[Role::Admin, Role::Auditor], unit),
+            Right::ReadPersonal => self.covers(&[Role::Officer, Role::Accountant, Role::Auditor], unit),
             Right::ActAs(role) => self
                 .assignments
                 .iter()

@@ -3,7 +3,12 @@
 //! transaction. Nothing here knows about HTTP.
 
 pub mod audit;
+pub mod accounts;
+pub mod bank_accounts;
 pub mod bootstrap;
+pub mod campaigns;
+pub mod donations;
+pub mod idempotency;
 pub mod migrations;
 pub mod pool;
 pub mod schema;

@@ -31,6 +31,148 @@ diesel::table! {
 }
 
 diesel::table! {
+    balance_buckets (account_id, campaign_id, bucket) {
+        account_id -> Uuid,
+        campaign_id -> Uuid,
+        bucket -> Int2,
+        unit_id -> Uuid,
+        chart_code -> Text,
+        debit -> Numeric,
+        credit -> Numeric,
+    }
+}
+
+diesel::table! {
+    bank_accounts (id) {
+        id -> Uuid,
+        unit_id -> Uuid,
+        bank_bin -> Text,
+        bank_name -> Text,
+        account_number -> Text,
+        account_name -> Text,
+        currency -> Text,
+        account_id -> Uuid,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    campaigns (id) {
+        id -> Uuid,
+        unit_id -> Uuid,
+        kind -> Text,
+        name -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        restricted -> Bool,
+        search_text -> Text,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    donations (id) {
+        id -> Uuid,
+        unit_id -> Uuid,
+        campaign_id -> Nullable<Uuid>,
+        channel -> Text,
+        amount -> Numeric,
+        currency -> Text,
+        fx_rate -> Nullable<Numeric>,
+        amount_vnd -> Numeric,
+        received_on -> Date,
+        donor_kind -> Text,
+        donor_name -> Nullable<Text>,
+        donor_search -> Text,
+        donor_phone -> Nullable<Text>,
+        donor_email -> Nullable<Text>,
+        donor_address -> Nullable<Text>,
+        donor_tax_code -> Nullable<Text>,
+        public_display -> Text,
+        bank_account_id -> Nullable<Uuid>,
+        bank_reference -> Nullable<Text>,
+        in_kind_items -> Nullable<Jsonb>,
+        note -> Nullable<Text>,
+        receipt_year -> Int4,
+        receipt_seq -> Int4,
+        receipt_number -> Text,
+        status -> Text,
+        journal_entry_id -> Uuid,
+        void_entry_id -> Nullable<Uuid>,
+        void_reason -> Nullable<Text>,
+        voided_at -> Nullable<Timestamptz>,
+        voided_by -> Nullable<Uuid>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, key) {
+        user_id -> Uuid,
+        key -> Text,
+        request_hash -> Bytea,
+        state -> Text,
+        response_status -> Nullable<Int4>,
+        response_body -> Nullable<Jsonb>,
+        created_at -> Timestamptz,
+        locked_until -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    journal_entries (id) {
+        id -> Uuid,
+        unit_id -> Uuid,
+        effective_date -> Date,
+        recorded_at -> Timestamptz,
+        source_type -> Text,
+        source_id -> Nullable<Uuid>,
+        description -> Text,
+        reason -> Nullable<Text>,
+        reverses_id -> Nullable<Uuid>,
+        created_by -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    periods (unit_id, month) {
+        unit_id -> Uuid,
+        month -> Date,
+        state -> Text,
+        closed_at -> Nullable<Timestamptz>,
+        closed_by -> Nullable<Uuid>,
+        closing_trial_balance -> Nullable<Jsonb>,
+        reopened_at -> Nullable<Timestamptz>,
+        reopened_by -> Nullable<Uuid>,
+        reopen_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    postings (id) {
+        id -> Int8,
+        entry_id -> Uuid,
+        account_id -> Uuid,
+        side -> Text,
+        amount -> Numeric,
+        campaign_id -> Nullable<Uuid>,
+        unit_id -> Uuid,
+        effective_date -> Date,
+    }
+}
+
+diesel::table! {
+    receipt_counters (unit_id, year) {
+        unit_id -> Uuid,
+        year -> Int4,
+        last_seq -> Int4,
+    }
+}
+
+diesel::table! {
     chart_of_accounts (code) {
         code -> Text,
         name_vi -> Text,
@@ -101,6 +243,11 @@ diesel::table! {
 }
 
 diesel::joinable!(accounts -> funds (unit_id));
+diesel::joinable!(balance_buckets -> accounts (account_id));
+diesel::joinable!(bank_accounts -> accounts (account_id));
+diesel::joinable!(postings -> journal_entries (entry_id));
+diesel::joinable!(postings -> accounts (account_id));
+diesel::joinable!(donations -> journal_entries (journal_entry_id));
 diesel::joinable!(funds -> units (unit_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(role_assignments -> units (unit_id));
@@ -109,8 +256,17 @@ diesel::joinable!(role_assignments -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     audit_events,
+    balance_buckets,
+    bank_accounts,
+    campaigns,
     chart_of_accounts,
+    donations,
     funds,
+    idempotency_keys,
+    journal_entries,
+    periods,
+    postings,
+    receipt_counters,
     refresh_tokens,
     role_assignments,
     units,

@@ -302,3 +302,12 @@ pub async fn is_within_any(
         .await
         .map(|n| n > 0)
 }
+
+/// Every unit in the subtrees of `roots`.
+pub async fn in_subtrees(conn: &mut AsyncPgConnection, roots: &[Uuid]) -> QueryResult<Vec<UnitRow>> {
+    units::table
+        .filter(units::ancestry.overlaps_with(roots))
+        .select(UnitRow::as_select())
+        .load(conn)
+        .await
+}

@@ -1,7 +1,10 @@
 //! Pure types and rules of the domain: no actix, no diesel. Values here are parsed once at the
 //! edge and cannot be wrong afterwards.
 
+pub mod clock;
+pub mod donation;
 pub mod ids;
+pub mod money;
 pub mod role;
 pub mod text;
 pub mod tier;

@@ -2,13 +2,24 @@
 //! domain types, check scope and rights, call the query modules inside a transaction that also
 //! writes the audit event, and build the response view.
 
+pub mod accounts;
 pub mod audit_events;
 pub mod auth;
+pub mod bank_accounts;
+pub mod campaigns;
+pub mod donations;
+pub mod journal;
 pub mod operations;
+pub mod periods;
 pub mod units;
 pub mod users;
 
-use actix_web::web;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{HttpServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header::ALLOW;
+use actix_web::http::StatusCode;
+use actix_web::middleware::{from_fn, Next};
+use actix_web::{web, ResponseError};
 
 use crate::error::ApiError;
 
@@ -20,8 +31,39 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(auth::configure)
             .configure(units::configure)
             .configure(users::configure)
-            .configure(audit_events::configure),
+            .configure(audit_events::configure)
+            .configure(accounts::configure)
+            .configure(journal::configure)
+            .configure(periods::configure)
+            .configure(campaigns::configure)
+            .configure(bank_accounts::configure)
+            .configure(donations::configure)
+            // keep last: it matches every path
+            .service(unmatched()),
     );
+    // keep last: it matches every path
+    cfg.service(unmatched());
+}
+
+/// Catches what no route matched, so a known path with the wrong method is 405 rather than 404.
+/// The `#[get]`/`#[post]` macros put the method guard on the resource, so a wrong method falls
+/// through to here; on the way, actix's method guards recorded the methods of every route whose
+/// path matched, and a resource with no routes answers 405 with exactly those in `Allow`. No
+/// `Allow` means no route has this path: 404.
+fn unmatched() -> impl HttpServiceFactory {
+    web::resource("/{tail:.*}").wrap(from_fn(not_found_unless_allowed))
+}
+
+async fn not_found_unless_allowed(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let res = next.call(req).await?;
+    if res.status() == StatusCode::METHOD_NOT_ALLOWED && !res.headers().contains_key(ALLOW) {
+        let (req, _) = res.into_parts();
+        return Ok(ServiceResponse::new(req, ApiError::not_found().error_response()));
+    }
+    Ok(res.map_into_boxed_body())
 }
 
 /// Anything no route matches.

@@ -66,6 +66,8 @@ fn template_name() -> &'static str {
             hasher.update(std::fs::read(&f).unwrap());
         }
         hasher.update(include_str!("helpers.rs"));
+        // the binary's own view of its migrations, in case it was built before the files changed
+        hasher.update(doanket::db::migrations::latest_version());
         format!("doanket_tpl_{}", &hex::encode(hasher.finalize())[..16])
     })
 }
@@ -331,4 +333,86 @@ pub async fn assert_problem(res: Response, status: u16, code: &str) -> Value {
     assert_eq!(body["status"], status, "status in {body}");
     assert!(body["title"].is_string(), "title in {body}");
     body
+}
+
+/// A local date in the past on which test donations are received, so receipt years and
+/// periods do not depend on the day the tests run.
+pub const RECEIVED_ON: &str = "2026-03-10";
+
+/// The body of a cash donation of `amount` đồng from a named individual to the unit's fund.
+pub fn cash_donation(unit_id: Uuid, amount: &str) -> Value {
+    json!({
+        "unit_id": unit_id,
+        "channel": "cash",
+        "amount": amount,
+        "received_on": RECEIVED_ON,
+        "donor": {"kind": "individual", "name": "Nguyễn Văn A"},
+        "public_display": "name"
+    })
+}
+
+impl TestApp {
+    /// `POST` with an `Idempotency-Key`.
+    pub async fn post_with_key(&self, path: &str, token: &str, key: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .header("Idempotency-Key", key)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Registers a bank account of the unit's fund as a finance officer; returns it (with
+    /// `ledger_account_code`, e.g. `1121.1`).
+    pub async fn bank_account(&self, unit_code: &str, accountant_token: &str) -> Value {
+        let unit_id = self.unit_id(unit_code).await;
+        // account numbers are unique per bank: a random one per call
+        let number = format!("{:012}", Uuid::new_v4().as_u128() % 1_000_000_000_000);
+        let res = self
+            .post(
+                &format!("/v1/units/{unit_id}/bank-accounts"),
+                accountant_token,
+                &json!({"bank_bin": "970436", "bank_name": "Vietcombank", "account_number": number,
+                        "account_name": "QUY VI NGUOI NGHEO", "currency": "VND"}),
+            )
+            .await;
+        assert_eq!(res.status(), 201, "bank account registered");
+        res.json().await.unwrap()
+    }
+
+    /// Opens a campaign of the unit (as its officer or approver) running through 2026.
+    pub async fn campaign(&self, token: &str, unit_code: &str, name: &str, restricted: bool) -> Value {
+        let unit_id = self.unit_id(unit_code).await;
+        let res = self
+            .post(
+                "/v1/campaigns",
+                token,
+                &json!({"unit_id": unit_id, "kind": "general", "name": name, "starts_on": "2026-01-01",
+                        "ends_on": "2026-12-31", "restricted": restricted}),
+            )
+            .await;
+        assert_eq!(res.status(), 201, "campaign created");
+        res.json().await.unwrap()
+    }
+
+    /// Records a donation (as an officer of its unit), asserting 201; returns it.
+    pub async fn record_donation(&self, token: &str, body: &Value) -> Value {
+        let res = self.post("/v1/donations", token, body).await;
+        let status = res.status();
+        let json: Value = res.json().await.unwrap();
+        assert_eq!(status, 201, "donation recorded: {json}");
+        json
+    }
+
+    /// Records a cash donation of `amount` đồng into the unit's fund; returns it.
+    pub async fn record_cash_donation(&self, token: &str, unit_id: Uuid, amount: &str) -> Value {
+        self.record_donation(token, &cash_donation(unit_id, amount)).await
+    }
+
+    /// How many donations the database holds.
+    pub async fn donation_count(&self) -> i64 {
+        self.sql().await.query_one("SELECT count(*) FROM donations", &[]).await.unwrap().get(0)
+    }
 }

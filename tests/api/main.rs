@@ -5,7 +5,10 @@ mod helpers;
 
 mod audit;
 mod auth;
+mod campaigns;
 mod database;
+mod donations;
+mod ledger;
 mod openapi;
 mod operations;
 mod problems;

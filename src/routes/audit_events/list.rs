@@ -8,7 +8,7 @@ use crate::auth::scope::Right;
 use crate::auth::AuditReader;
 use crate::db::audit::{self, AuditEventRow, AuditFilter};
 use crate::db::units;
-use crate::domain::Role;
+use crate::domain::{text, Role};
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::{self, Page};
 use crate::startup::AppState;
@@ -85,6 +85,17 @@ pub async fn list(
 ) -> ApiResult<web::Json<Page<AuditEventView>>> {
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_uuid(query.cursor.as_deref())?;
+    // the documented bound, enforced; control characters (a NUL byte was a 500) match no action
+    let action = match query.action.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        Some(a) => Some(text::clean(a, 100).ok_or_else(|| {
+            ApiError::field(
+                "action",
+                "at most 100 characters, no control characters",
+                "tối đa 100 ký tự, không có ký tự điều khiển",
+            )
+        })?),
+        None => None,
+    };
     let mut conn = state.pools.read.get().await?;
     if let Some(unit_id) = query.unit_id {
         let unit = units::find(&mut conn, unit_id).await?.ok_or_else(ApiError::not_found)?;
@@ -97,7 +108,7 @@ pub async fn list(
             scope: &scope,
             unit_id: query.unit_id,
             actor_id: query.actor_id,
-            action: query.action.as_deref(),
+            action: action.as_deref(),
             from: query.from,
             to: query.to,
             after,

@@ -68,9 +68,10 @@ pub async fn token(
             async move {
                 let assignments = users::assignments(conn, &[user.id]).await?;
                 let pair = session::issue(conn, &state, user.id, &assignments, Uuid::now_v7()).await?;
-                audit::record_as(
+                audit::record_sign_in(
                     conn,
-                    Some(user.id),
+                    user.id,
+                    &assignments,
                     &meta,
                     Change {
                         action: "auth.sign_in",

@@ -4,6 +4,7 @@ use super::UnitView;
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::units;
+use crate::domain::unit_code::UnitCode;
 use crate::error::{ApiError, ApiResult};
 use crate::startup::AppState;
 
@@ -17,8 +18,11 @@ use crate::startup::AppState;
 )]
 #[get("/units/by-code/{code}")]
 pub async fn by_code(user: AuthUser, state: web::Data<AppState>, code: web::Path<String>) -> ApiResult<web::Json<UnitView>> {
+    // a string that is no unit code names no unit; parsing first also keeps NUL bytes, which
+    // PostgreSQL text cannot hold, away from the query (they were a 500)
+    let code = UnitCode::parse(&code).ok_or_else(ApiError::not_found)?;
     let mut conn = state.pools.read.get().await?;
-    let unit = units::find_by_code(&mut conn, &code).await?.ok_or_else(ApiError::not_found)?;
+    let unit = units::find_by_code(&mut conn, code.as_str()).await?.ok_or_else(ApiError::not_found)?;
     user.scope.authorize(Right::Read, &unit)?;
     Ok(web::Json(unit.into()))
 }

@@ -43,10 +43,17 @@ pub async fn list(
     let limit = pagination::limit(query.limit)?;
     let after_code = pagination::decode(query.cursor.as_deref())?;
     let q = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        Some(q) if q.chars().count() > 100 => {
-            return Err(ApiError::field("q", "at most 100 characters", "tối đa 100 ký tự"))
-        }
-        Some(q) => Some(text::fold(q)),
+        // `clean` also refuses control characters: a NUL byte reached PostgreSQL and was a 500
+        Some(q) => match text::clean(q, 100) {
+            Some(q) => Some(text::fold(&q)),
+            None => {
+                return Err(ApiError::field(
+                    "q",
+                    "at most 100 characters, no control characters",
+                    "tối đa 100 ký tự, không có ký tự điều khiển",
+                ))
+            }
+        },
         None => None,
     };
     let scope = user.scope.roots();

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Fuzzes the live API from the checked-in OpenAPI document (quality bar R4: no 5xx, every
+# response as documented) with schemathesis, signed in as the demo admin of TW.
+#
+# It builds the debug binary, serves it with `--demo` on a free port against a new database
+# doanket_ci_<random>, runs schemathesis, then stops the server and drops the database.
+#
+# PostgreSQL: the server of DOANKET_TEST_DATABASE_URL if set, else postgres@127.0.0.1:5432.
+# Knobs: SCHEMATHESIS_MAX_EXAMPLES (default 100 per operation), SCHEMATHESIS_SEED (default fixed,
+# so a run is repeatable; `random` for a new one). Extra arguments go to `schemathesis run`.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+repo=$(pwd)
+
+say() { printf 'scripts/schemathesis.sh: %s\n' "$*" >&2; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+version=4.32.5
+venv="${XDG_CACHE_HOME:-$HOME/.cache}/doanket/schemathesis-$version"
+max_examples=${SCHEMATHESIS_MAX_EXAMPLES:-100}
+seed=${SCHEMATHESIS_SEED:-20260401}
+server=${DOANKET_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+server=${server%/*} # drop the database name: postgres://user@host:port
+work="$repo/target/schemathesis"
+mkdir -p "$work"
+
+if [ ! -x "$venv/bin/schemathesis" ]; then
+    say "installing schemathesis $version into $venv"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$version"
+fi
+
+cargo build --quiet --bin doanket
+
+port=
+for p in $(shuf -i 20000-29999 -n 50 2>/dev/null || seq 28080 28129); do
+    port_open "$p" || { port=$p; break; }
+done
+[ -n "$port" ] || { say "no free port"; exit 1; }
+
+db="doanket_ci_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+server_pid=
+cleanup() {
+    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+        kill -TERM "$server_pid" 2>/dev/null || true
+        for _ in $(seq 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$server_pid" 2>/dev/null || true
+    fi
+    if command -v psql >/dev/null 2>&1; then
+        psql -w -q "$server/postgres" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 \
+            || say "could not drop $db"
+    else
+        say "psql not found: drop $db by hand"
+    fi
+}
+trap cleanup EXIT
+
+say "serving the demo on 127.0.0.1:$port, database $db"
+DATABASE_URL="$server/$db" DOANKET_BIND="127.0.0.1:$port" DOANKET_LOG_FORMAT=json \
+    RUST_LOG="${RUST_LOG:-warn}" DOANKET_WORKERS=2 \
+    target/debug/doanket serve --demo >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 600); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" 2>/dev/null && break
+    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; say "the server exited"; exit 1; }
+    sleep 0.1
+done
+curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" || { cat "$work/server.log" >&2; say "not ready"; exit 1; }
+
+json_field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+token=$(curl -fsS -X POST "http://127.0.0.1:$port/v1/auth/token" -H 'content-type: application/json' \
+    -d '{"username":"admin.tw","password":"doanket-demo-2026"}' | json_field access_token)
+own_id=$(curl -fsS "http://127.0.0.1:$port/v1/auth/me" -H "authorization: Bearer $token" | json_field id)
+
+seed_args=(--seed "$seed")
+[ "$seed" = random ] && seed_args=()
+checks=not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance
+checks=$checks,response_schema_conformance,missing_required_header,ignored_auth,use_after_free
+checks=$checks,ensure_resource_availability
+
+say "schemathesis $version: up to $max_examples examples per operation"
+status=0
+(
+    # run from target/: schemathesis keeps its example database in the working directory
+    cd "$work"
+    DOANKET_FUZZ_USER_ID="$own_id" SCHEMATHESIS_HOOKS="$repo/scripts/schemathesis_hooks.py" \
+        "$venv/bin/schemathesis" run "$repo/openapi/openapi.json" \
+        --url "http://127.0.0.1:$port" \
+        -H "Authorization: Bearer $token" \
+        --checks "$checks" \
+        --max-examples "$max_examples" \
+        "${seed_args[@]}" \
+        --workers 2 \
+        --request-timeout 10 \
+        --no-color \
+        "$@"
+) || status=$?
+if [ "$status" != 0 ]; then
+    say "schemathesis found failures (exit $status); server log: $work/server.log"
+fi
+exit "$status"

@@ -1,0 +1,250 @@
+//! Money: exact decimal amounts in a currency, parsed only from strings. VND has no minor unit;
+//! the ledger keeps whole đồng. No floating point anywhere.
+
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Serialize;
+
+/// The largest amount accepted anywhere: 10^15 VND (a quadrillion đồng).
+pub const MAX_VND: i64 = 1_000_000_000_000_000;
+
+/// A currency and its number of decimal places. The table is the extension point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Currency {
+    pub code: &'static str,
+    pub scale: u32,
+}
+
+pub const VND: Currency = Currency { code: "VND", scale: 0 };
+
+const CURRENCIES: &[Currency] = &[
+    VND,
+    Currency { code: "JPY", scale: 0 },
+    Currency { code: "KRW", scale: 0 },
+    Currency { code: "USD", scale: 2 },
+    Currency { code: "EUR", scale: 2 },
+    Currency { code: "AUD", scale: 2 },
+    Currency { code: "CAD", scale: 2 },
+    Currency { code: "GBP", scale: 2 },
+    Currency { code: "SGD", scale: 2 },
+    Currency { code: "CHF", scale: 2 },
+    Currency { code: "CNY", scale: 2 },
+];
+
+impl Currency {
+    pub fn parse(code: &str) -> Option<Currency> {
+        CURRENCIES.iter().copied().find(|c| c.code == code)
+    }
+
+    pub fn is_vnd(self) -> bool {
+        self == VND
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    #[error("must be a decimal string of digits, e.g. \"1500000\"")]
+    Format,
+    #[error("must be greater than zero")]
+    NotPositive,
+    #[error("has more decimal places than {0} allows ({1})")]
+    Scale(&'static str, u32),
+    #[error("exceeds the maximum of 10^15 VND")]
+    TooLarge,
+    #[error("unknown currency")]
+    UnknownCurrency,
+}
+
+impl MoneyError {
+    pub fn vi(&self) -> String {
+        match self {
+            MoneyError::Format => "phải là chuỗi số thập phân, ví dụ \"1500000\"".into(),
+            MoneyError::NotPositive => "phải lớn hơn 0".into(),
+            MoneyError::Scale(c, s) => format!("{c} chỉ cho phép {s} chữ số thập phân"),
+            MoneyError::TooLarge => "vượt quá mức tối đa 10^15 đồng".into(),
+            MoneyError::UnknownCurrency => "đơn vị tiền tệ không được hỗ trợ".into(),
+        }
+    }
+}
+
+/// Parses a non-negative decimal written only with ASCII digits and at most one `.`: no sign,
+/// exponent, spaces or thousands separators.
+pub fn parse_decimal(s: &str) -> Result<Decimal, MoneyError> {
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    if !digits(int) || frac.is_some_and(|f| !digits(f)) || s.len() > 40 {
+        return Err(MoneyError::Format);
+    }
+    Decimal::from_str(s).map_err(|_| MoneyError::Format)
+}
+
+/// A positive amount in `currency`, at most 10^15 (in that currency's units; VND-equivalence is
+/// checked on conversion).
+pub fn parse_amount(s: &str, currency: Currency) -> Result<Decimal, MoneyError> {
+    let d = parse_decimal(s)?;
+    if d.is_zero() {
+        return Err(MoneyError::NotPositive);
+    }
+    if d.normalize().scale() > currency.scale {
+        return Err(MoneyError::Scale(currency.code, currency.scale));
+    }
+    if d > Decimal::from(MAX_VND) {
+        return Err(MoneyError::TooLarge);
+    }
+    Ok(d.normalize())
+}
+
+/// A positive whole-đồng amount.
+pub fn parse_vnd(s: &str) -> Result<Decimal, MoneyError> {
+    parse_amount(s, VND)
+}
+
+/// `amount × fx_rate`, rounded half away from zero to a whole đồng.
+pub fn to_vnd(amount: Decimal, fx_rate: Decimal) -> Result<Decimal, MoneyError> {
+    let vnd = amount
+        .checked_mul(fx_rate)
+        .ok_or(MoneyError::TooLarge)?
+        .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+    if vnd > Decimal::from(MAX_VND) {
+        return Err(MoneyError::TooLarge);
+    }
+    if vnd.is_zero() {
+        return Err(MoneyError::NotPositive);
+    }
+    Ok(vnd)
+}
+
+/// Formats an amount for JSON: plain digits, no exponent, no trailing zeros beyond the scale.
+pub fn format(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// Splits a whole-đồng `total` over `weights` by the largest-remainder method: the parts sum to
+/// exactly `total`, and parts of equal weight differ by at most 1 đồng. Ties in remainder go to
+/// the earlier part, so the split is deterministic.
+pub fn split_largest_remainder(total: i64, weights: &[u64]) -> Option<Vec<i64>> {
+    let sum: u128 = weights.iter().map(|w| *w as u128).sum();
+    if sum == 0 || total < 0 {
+        return None;
+    }
+    let total_u = total as u128;
+    let mut parts: Vec<i64> = Vec::with_capacity(weights.len());
+    let mut remainders: Vec<(u128, usize)> = Vec::with_capacity(weights.len());
+    let mut assigned: u128 = 0;
+    for (i, w) in weights.iter().enumerate() {
+        let exact = total_u * (*w as u128);
+        let floor = exact / sum;
+        parts.push(floor as i64);
+        remainders.push((exact % sum, i));
+        assigned += floor;
+    }
+    let mut left = (total_u - assigned) as usize;
+    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (_, i) in remainders {
+        if left == 0 {
+            break;
+        }
+        parts[i] += 1;
+        left -= 1;
+    }
+    Some(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn parses_plain_decimal_strings_only() {
+        assert_eq!(parse_vnd("1500000").unwrap(), Decimal::from(1_500_000));
+        assert_eq!(parse_amount("12.50", Currency::parse("USD").unwrap()).unwrap().to_string(), "12.5");
+        for bad in ["", " 1", "1 ", "-5", "+5", "1e6", "1,000", "1.000.000", "0x10", "½", "1.", ".5", "NaN"] {
+            assert_eq!(parse_vnd(bad), Err(MoneyError::Format), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_zero_fractions_of_a_dong_and_huge_amounts() {
+        assert_eq!(parse_vnd("0"), Err(MoneyError::NotPositive));
+        assert_eq!(parse_vnd("0.5"), Err(MoneyError::Scale("VND", 0)));
+        assert_eq!(parse_vnd("1000000000000001"), Err(MoneyError::TooLarge));
+        assert!(parse_vnd("1000000000000000").is_ok());
+        assert_eq!(parse_amount("1.005", Currency::parse("EUR").unwrap()), Err(MoneyError::Scale("EUR", 2)));
+        // trailing zeros are not extra precision
+        assert_eq!(parse_vnd("100.00").unwrap(), Decimal::from(100));
+    }
+
+    #[test]
+    fn converts_foreign_currency_half_away_from_zero() {
+        let usd = parse_amount("10.05", Currency::parse("USD").unwrap()).unwrap();
+        assert_eq!(to_vnd(usd, parse_decimal("25450.5").unwrap()).unwrap(), Decimal::from(255_778));
+        // 0.5 đồng exactly rounds away from zero
+        assert_eq!(to_vnd(Decimal::from(1), parse_decimal("2.5").unwrap()).unwrap(), Decimal::from(3));
+        assert_eq!(to_vnd(Decimal::from(1), parse_decimal("0.4").unwrap()), Err(MoneyError::NotPositive));
+    }
+
+    #[test]
+    fn currencies_have_their_scales() {
+        assert_eq!(Currency::parse("VND").unwrap().scale, 0);
+        assert_eq!(Currency::parse("JPY").unwrap().scale, 0);
+        assert_eq!(Currency::parse("USD").unwrap().scale, 2);
+        assert_eq!(Currency::parse("usd"), None);
+        assert_eq!(Currency::parse("XAU"), None);
+    }
+
+    #[test]
+    fn splits_a_total_exactly() {
+        assert_eq!(split_largest_remainder(100, &[1, 1, 1]).unwrap(), [34, 33, 33]);
+        assert_eq!(split_largest_remainder(10, &[1, 2, 2]).unwrap(), [2, 4, 4]);
+        assert_eq!(split_largest_remainder(0, &[1, 1]).unwrap(), [0, 0]);
+        assert_eq!(split_largest_remainder(5, &[0, 0]), None);
+    }
+
+    proptest! {
+        #[test]
+        fn splits_always_sum_to_the_total(total in 0i64..=MAX_VND, weights in prop::collection::vec(0u64..1_000_000, 1..50)) {
+            prop_assume!(weights.iter().any(|w| *w > 0));
+            let parts = split_largest_remainder(total, &weights).unwrap();
+            prop_assert_eq!(parts.iter().sum::<i64>(), total);
+            prop_assert!(parts.iter().all(|p| *p >= 0));
+            // equal weights get parts at most 1 đồng apart
+            for i in 0..weights.len() {
+                for j in 0..weights.len() {
+                    if weights[i] == weights[j] {
+                        prop_assert!((parts[i] - parts[j]).abs() <= 1);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn parse_and_format_round_trip(n in 1i64..=MAX_VND) {
+            let s = n.to_string();
+            prop_assert_eq!(format(parse_vnd(&s).unwrap()), s);
+        }
+
+        #[test]
+        fn two_decimal_amounts_round_trip(units in 1i64..1_000_000_000_000, cents in 0u32..100) {
+            let s = if cents == 0 { units.to_string() } else { format!("{units}.{cents:02}") };
+            let usd = Currency::parse("USD").unwrap();
+            let parsed = parse_amount(&s, usd).unwrap();
+            prop_assert_eq!(parse_amount(&format(parsed), usd).unwrap(), parsed);
+        }
+
+        #[test]
+        fn conversion_is_within_half_a_dong(cents in 1i64..100_000_000, rate in 1i64..40_000_000) {
+            let amount = Decimal::new(cents, 2);
+            let fx = Decimal::new(rate, 3);
+            let vnd = to_vnd(amount, fx);
+            let exact = amount * fx;
+            if let Ok(v) = vnd {
+                prop_assert!((v - exact).abs() <= Decimal::new(5, 1));
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! `Idempotency-Key` for every POST that creates or moves money (api.md): the same key from the
+//! same user with the same body returns the first response with `Idempotent-Replayed: true`;
+//! another body is 422 `idempotency_key_reused`; while the first is running, 409
+//! `idempotency_in_progress`. The response is stored in the work's own transaction, so after a
+//! crash a retry either replays a committed result or runs the work again — never both.
+
+use std::future::{ready, Ready};
+
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpRequest, HttpResponse};
+use diesel_async::AsyncPgConnection;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::db::idempotency as keys;
+use crate::error::{ApiError, ApiResult, Code};
+
+pub const HEADER: &str = "idempotency-key";
+pub const REPLAYED_HEADER: &str = "idempotent-replayed";
+
+/// The `Idempotency-Key` header, if sent (1–255 visible ASCII characters).
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey(pub Option<String>);
+
+impl FromRequest for IdempotencyKey {
+    type Error = ApiError;
+    type Future = Ready<ApiResult<IdempotencyKey>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let Some(value) = req.headers().get(HEADER) else {
+            return ready(Ok(IdempotencyKey(None)));
+        };
+        let key = value
+            .to_str()
+            .ok()
+            .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
+            .map(str::to_owned);
+        ready(match key {
+            Some(k) => Ok(IdempotencyKey(Some(k))),
+            None => Err(ApiError::field(
+                "Idempotency-Key",
+                "1 to 255 visible ASCII characters",
+                "từ 1 đến 255 ký tự ASCII hiển thị",
+            )),
+        })
+    }
+}
+
+/// What to do with a request that carries a key.
+pub enum Begin {
+    /// Do the work; call `Claim::complete` inside its transaction.
+    Proceed(Claim),
+    /// The work was done before: send this stored response.
+    Replay(HttpResponse),
+}
+
+/// Ownership of a key for the duration of one request (or none, when no key was sent).
+pub struct Claim {
+    owner: Option<(Uuid, String)>,
+}
+
+impl Claim {
+    /// Stores the response in the caller's transaction.
+    pub async fn complete<T: Serialize>(&self, conn: &mut AsyncPgConnection, status: StatusCode, body: &T) -> ApiResult<()> {
+        if let Some((user, key)) = &self.owner {
+            let json = serde_json::to_value(body).map_err(ApiError::internal)?;
+            keys::complete(conn, *user, key, status.as_u16(), &json).await?;
+        }
+        Ok(())
+    }
+
+    /// Frees the key after work that did not commit, so the client may retry.
+    pub async fn release(&self, conn: &mut AsyncPgConnection) {
+        if let Some((user, key)) = &self.owner {
+            if let Err(e) = keys::release(conn, *user, key).await {
+                tracing::warn!(error = %e, "could not release an idempotency key");
+            }
+        }
+    }
+}
+
+/// Claims `key` for `user`'s request whose canonical body hashes to `hash` (which includes the
+/// method and path, so one key cannot be reused across endpoints).
+pub async fn begin(conn: &mut AsyncPgConnection, user: Uuid, key: &IdempotencyKey, hash: &[u8]) -> ApiResult<Begin> {
+    let Some(key) = &key.0 else {
+        return Ok(Begin::Proceed(Claim { owner: None }));
+    };
+    if keys::claim(conn, user, key, hash).await? {
+        return Ok(Begin::Proceed(Claim { owner: Some((user, key.clone())) }));
+    }
+    let existing = keys::find(conn, user, key).await?.ok_or_else(|| {
+        // released between our claim and this read: the client may simply retry
+        ApiError::new(Code::IdempotencyInProgress)
+    })?;
+    if existing.request_hash != hash {
+        return Err(ApiError::new(Code::IdempotencyKeyReused));
+    }
+    match (existing.state.as_str(), existing.response_status, existing.response_body) {
+        ("done", Some(status), Some(body)) => {
+            let status = StatusCode::from_u16(status as u16).map_err(ApiError::internal)?;
+            Ok(Begin::Replay(
+                HttpResponse::build(status).insert_header((REPLAYED_HEADER, "true")).json(body),
+            ))
+        }
+        _ => Err(ApiError::new(Code::IdempotencyInProgress)),
+    }
+}

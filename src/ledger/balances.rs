@@ -1,0 +1,115 @@
+//! Reading balances. Current balances come from the sharded running totals (a few rows per
+//! account, whatever the number of postings); balances as of a date come from the postings.
+
+use chrono::NaiveDate;
+use diesel::sql_types::{Date, Nullable, Numeric, Text, Uuid as SqlUuid};
+use diesel::QueryResult;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+/// The nil UUID marks unrestricted money in `balance_buckets`.
+pub const UNRESTRICTED: Uuid = Uuid::nil();
+
+#[derive(Debug, Clone, diesel::QueryableByName)]
+pub struct AccountTotals {
+    #[diesel(sql_type = SqlUuid)]
+    pub id: Uuid,
+    #[diesel(sql_type = Text)]
+    pub code: String,
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    #[diesel(sql_type = Text)]
+    pub account_type: String,
+    #[diesel(sql_type = Numeric)]
+    pub debit: Decimal,
+    #[diesel(sql_type = Numeric)]
+    pub credit: Decimal,
+}
+
+/// Every account of the fund with its current debit and credit totals.
+pub async fn current(conn: &mut AsyncPgConnection, unit: Uuid) -> QueryResult<Vec<AccountTotals>> {
+    diesel::sql_query(
+        "SELECT a.id, a.code, a.name, a.account_type, \
+                coalesce(b.debit, 0) AS debit, coalesce(b.credit, 0) AS credit \
+           FROM accounts a \
+           LEFT JOIN (SELECT account_id, sum(debit) AS debit, sum(credit) AS credit \
+                        FROM balance_buckets WHERE unit_id = $1 GROUP BY account_id) b \
+                  ON b.account_id = a.id \
+          WHERE a.unit_id = $1 \
+          ORDER BY a.code",
+    )
+    .bind::<SqlUuid, _>(unit)
+    .load(conn)
+    .await
+}
+
+/// Every account with its totals over postings effective on or before `as_of` (or all time).
+pub async fn as_of(conn: &mut AsyncPgConnection, unit: Uuid, as_of: Option<NaiveDate>) -> QueryResult<Vec<AccountTotals>> {
+    diesel::sql_query(
+        "SELECT a.id, a.code, a.name, a.account_type, \
+                coalesce(sum(p.amount) FILTER (WHERE p.side = 'debit'), 0) AS debit, \
+                coalesce(sum(p.amount) FILTER (WHERE p.side = 'credit'), 0) AS credit \
+           FROM accounts a \
+           LEFT JOIN postings p ON p.account_id = a.id AND ($2::date IS NULL OR p.effective_date <= $2) \
+          WHERE a.unit_id = $1 \
+          GROUP BY a.id, a.code, a.name, a.account_type \
+          ORDER BY a.code",
+    )
+    .bind::<SqlUuid, _>(unit)
+    .bind::<Nullable<Date>, _>(as_of)
+    .load(conn)
+    .await
+}
+
+#[derive(Debug, Clone, diesel::QueryableByName)]
+struct LiquidRow {
+    #[diesel(sql_type = Text)]
+    chart_code: String,
+    #[diesel(sql_type = SqlUuid)]
+    campaign_id: Uuid,
+    #[diesel(sql_type = Numeric)]
+    balance: Decimal,
+}
+
+/// The fund's money by kind and earmark.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FundBalances {
+    pub cash: Decimal,
+    pub bank: Decimal,
+    pub in_kind: Decimal,
+    /// (campaign, restricted balance across cash, bank and goods)
+    pub restricted: Vec<(Uuid, Decimal)>,
+    /// Cash and bank money that carries no earmark.
+    pub unrestricted_liquid: Decimal,
+}
+
+pub async fn fund(conn: &mut AsyncPgConnection, unit: Uuid) -> QueryResult<FundBalances> {
+    let rows: Vec<LiquidRow> = diesel::sql_query(
+        "SELECT chart_code, campaign_id, sum(debit - credit) AS balance \
+           FROM balance_buckets \
+          WHERE unit_id = $1 AND chart_code IN ('1111', '1121', '1551') \
+          GROUP BY chart_code, campaign_id",
+    )
+    .bind::<SqlUuid, _>(unit)
+    .load(conn)
+    .await?;
+    let mut f = FundBalances::default();
+    let mut restricted: std::collections::BTreeMap<Uuid, Decimal> = Default::default();
+    for r in rows {
+        match r.chart_code.as_str() {
+            "1111" => f.cash += r.balance,
+            "1121" => f.bank += r.balance,
+            _ => f.in_kind += r.balance,
+        }
+        if r.campaign_id == UNRESTRICTED {
+            if r.chart_code != "1551" {
+                f.unrestricted_liquid += r.balance;
+            }
+        } else {
+            *restricted.entry(r.campaign_id).or_default() += r.balance;
+        }
+    }
+    f.restricted = restricted.into_iter().collect();
+    Ok(f)
+}

@@ -1,0 +1,75 @@
+use actix_web::{get, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::auth::scope::Right;
+use crate::auth::AuthUser;
+use crate::db::units;
+use crate::domain::money;
+use crate::error::{ApiError, ApiResult};
+use crate::ledger::balances as ledger;
+use crate::startup::AppState;
+
+/// The money a restricted campaign's donations left in this fund.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RestrictedBalanceView {
+    pub campaign_id: Uuid,
+    /// Cash, bank and goods carrying the campaign's earmark.
+    #[schema(example = "1500000")]
+    pub balance: String,
+    #[schema(example = "1500000")]
+    pub available: String,
+}
+
+/// The fund's money by kind and earmark.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FundBalancesView {
+    /// 1111
+    #[schema(example = "1500000")]
+    pub cash: String,
+    /// Σ 1121.N
+    #[schema(example = "0")]
+    pub bank: String,
+    /// 1551
+    #[schema(example = "0")]
+    pub in_kind: String,
+    pub restricted: Vec<RestrictedBalanceView>,
+    /// Cash and bank money without an earmark that may still be spent.
+    #[schema(example = "1500000")]
+    pub available_unrestricted: String,
+}
+
+/// The fund's cash, bank and in-kind balances, its restricted money per campaign, and what is
+/// available for unrestricted spending.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "ledger",
+    params(("id" = Uuid, Path, description = "The unit (its fund)")),
+    responses((status = 200, body = FundBalancesView), crate::openapi::Problems),
+    security(("bearer" = []))
+)]
+#[get("/units/{id}/balances")]
+pub async fn balances(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiResult<web::Json<FundBalancesView>> {
+    let mut conn = state.pools.read.get().await?;
+    let unit = units::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
+    user.scope.authorize(Right::Read, &unit)?;
+    let f = ledger::fund(&mut conn, unit.id).await?;
+    Ok(web::Json(FundBalancesView {
+        cash: money::format(f.cash),
+        bank: money::format(f.bank),
+        in_kind: money::format(f.in_kind),
+        restricted: f
+            .restricted
+            .into_iter()
+            .map(|(campaign_id, balance)| RestrictedBalanceView {
+                campaign_id,
+                balance: money::format(balance),
+                // reservations of approved spending will be subtracted here
+                available: money::format(balance),
+            })
+            .collect(),
+        // reservations of approved unrestricted spending will be subtracted here
+        available_unrestricted: money::format(f.unrestricted_liquid),
+    }))
+}

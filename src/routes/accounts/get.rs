@@ -1,0 +1,32 @@
+use actix_web::{get, web};
+use uuid::Uuid;
+
+use super::AccountView;
+use crate::auth::scope::Right;
+use crate::auth::AuthUser;
+use crate::db::{accounts, units};
+use crate::error::{ApiError, ApiResult};
+use crate::ledger::balances;
+use crate::startup::AppState;
+
+/// One account with its current balance, if its fund is in the caller's scope.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "ledger",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = AccountView), crate::openapi::Problems),
+    security(("bearer" = []))
+)]
+#[get("/accounts/{id}")]
+pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiResult<web::Json<AccountView>> {
+    let mut conn = state.pools.read.get().await?;
+    let account = accounts::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
+    let unit = units::find(&mut conn, account.unit_id).await?.ok_or_else(ApiError::not_found)?;
+    user.scope.authorize(Right::Read, &unit)?;
+    let totals = balances::current(&mut conn, unit.id)
+        .await?
+        .into_iter()
+        .find(|a| a.id == account.id)
+        .ok_or_else(ApiError::not_found)?;
+    Ok(web::Json(totals.into()))
+}

@@ -1,0 +1,26 @@
+use actix_web::{get, web};
+use uuid::Uuid;
+
+use super::BankAccountView;
+use crate::auth::scope::Right;
+use crate::auth::AuthUser;
+use crate::db::{bank_accounts, units};
+use crate::error::{ApiError, ApiResult};
+use crate::startup::AppState;
+
+/// The fund's bank accounts.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "bank accounts",
+    params(("id" = Uuid, Path, description = "the unit")),
+    responses((status = 200, body = Vec<BankAccountView>), crate::openapi::Problems),
+    security(("bearer" = []))
+)]
+#[get("/units/{id}/bank-accounts")]
+pub async fn list(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiResult<web::Json<Vec<BankAccountView>>> {
+    let mut conn = state.pools.read.get().await?;
+    let unit = units::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
+    user.scope.authorize(Right::Read, &unit)?;
+    let rows = bank_accounts::of_unit(&mut conn, unit.id).await?;
+    Ok(web::Json(rows.into_iter().map(|(b, code)| BankAccountView::new(b, code)).collect()))
+}

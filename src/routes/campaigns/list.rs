@@ -1,0 +1,62 @@
+use actix_web::{get, web};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use super::{CampaignKind, CampaignView};
+use crate::auth::scope::Right;
+use crate::auth::AuthUser;
+use crate::db::{campaigns, units};
+use crate::error::{ApiError, ApiResult};
+use crate::pagination::{self, Page};
+use crate::startup::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CampaignQuery {
+    /// Campaigns usable by this unit: its own and its ancestors'.
+    pub unit_id: Option<Uuid>,
+    pub kind: Option<CampaignKind>,
+    /// Campaigns running on this local date.
+    pub active_on: Option<NaiveDate>,
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// Campaigns the caller can use or see.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "campaigns",
+    params(CampaignQuery),
+    responses((status = 200, body = Page<CampaignView>), crate::openapi::Problems),
+    security(("bearer" = []))
+)]
+#[get("/campaigns")]
+pub async fn list(user: AuthUser, state: web::Data<AppState>, query: web::Query<CampaignQuery>) -> ApiResult<web::Json<Page<CampaignView>>> {
+    let limit = pagination::limit(query.limit)?;
+    let after = pagination::decode_uuid(query.cursor.as_deref())?;
+    let mut conn = state.pools.read.get().await?;
+    let owners = match query.unit_id {
+        Some(unit_id) => {
+            let unit = units::find(&mut conn, unit_id).await?.ok_or_else(ApiError::not_found)?;
+            user.scope.authorize(Right::Read, &unit)?;
+            unit.ancestry
+        }
+        None => campaigns::visible_owners(&mut conn, &user.scope.roots()).await?,
+    };
+    let rows = campaigns::list(
+        &mut conn,
+        campaigns::CampaignFilter {
+            owners: &owners,
+            kind: query.kind.map(|k| k.as_str()),
+            active_on: query.active_on,
+            after,
+            limit: limit + 1,
+        },
+    )
+    .await?;
+    Ok(web::Json(pagination::page(rows, limit, |c| c.id.to_string(), CampaignView::from)))
+}

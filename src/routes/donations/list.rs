@@ -1,0 +1,118 @@
+use actix_web::{get, web};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use super::DonationView;
+use crate::auth::scope::Right;
+use crate::auth::AuthUser;
+use crate::db::donations::{self, DonationFilter};
+use crate::db::units;
+use crate::domain::donation::Channel;
+use crate::domain::text;
+use crate::error::{ApiError, ApiResult};
+use crate::pagination::{self, Page};
+use crate::startup::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DonationQuery {
+    /// Donations of this unit's fund (not its subtree).
+    pub unit_id: Option<Uuid>,
+    pub campaign_id: Option<Uuid>,
+    /// Received on or after (local date).
+    pub from: Option<NaiveDate>,
+    /// Received on or before (local date).
+    pub to: Option<NaiveDate>,
+    pub channel: Option<Channel>,
+    /// `recorded` or `void`.
+    #[param(pattern = "^(recorded|void)$")]
+    pub status: Option<String>,
+    /// Donor name, with or without diacritics: `nguyen van a` finds `Nguyễn Văn A`.
+    #[param(max_length = 100)]
+    pub q: Option<String>,
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// Donations in the caller's scope, oldest first.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "donations",
+    params(DonationQuery),
+    responses((status = 200, body = Page<DonationView>), crate::openapi::Problems),
+    security(("bearer" = []))
+)]
+#[get("/donations")]
+pub async fn list(user: AuthUser, state: web::Data<AppState>, query: web::Query<DonationQuery>) -> ApiResult<web::Json<Page<DonationView>>> {
+    let query = query.into_inner();
+    let limit = pagination::limit(query.limit)?;
+    let after = decode_cursor(query.cursor.as_deref())?;
+    if query.status.as_deref().is_some_and(|s| s != "recorded" && s != "void") {
+        return Err(ApiError::field("status", "recorded or void", "recorded hoặc void"));
+    }
+    let q = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        Some(q) => Some(text::fold(&text::clean(q, 100).ok_or_else(|| ApiError::field("q", "at most 100 characters", "tối đa 100 ký tự"))?)),
+        None => None,
+    };
+    let mut conn = state.pools.read.get().await?;
+    // the funds the listing covers: one unit, or every fund in scope
+    let units_in_scope: Vec<units::UnitRow> = match query.unit_id {
+        Some(id) => {
+            let unit = units::find(&mut conn, id).await?.ok_or_else(ApiError::not_found)?;
+            user.scope.authorize(Right::Read, &unit)?;
+            vec![unit]
+        }
+        None => units::in_subtrees(&mut conn, &user.scope.roots()).await?,
+    };
+    let ids: Vec<Uuid> = units_in_scope.iter().map(|u| u.id).collect();
+    if ids.is_empty() {
+        return Ok(web::Json(Page { items: vec![], next_cursor: None }));
+    }
+    let rows = donations::list(
+        &mut conn,
+        DonationFilter {
+            units: &ids,
+            campaign_id: query.campaign_id,
+            from: query.from,
+            to: query.to,
+            channel: query.channel.map(|c| c.as_str()),
+            status: query.status.as_deref(),
+            q,
+            public_names_only: false,
+            min_amount: None,
+            max_amount: None,
+            after,
+            limit: limit + 1,
+        },
+    )
+    .await?;
+    let personal: std::collections::HashSet<Uuid> = units_in_scope
+        .iter()
+        .filter(|u| user.scope.allows(Right::ReadPersonal, u))
+        .map(|u| u.id)
+        .collect();
+    Ok(web::Json(pagination::page(
+        rows,
+        limit,
+        |d| format!("{}|{}", d.received_on, d.id),
+        |d| {
+            let contact = personal.contains(&d.unit_id);
+            DonationView::new(d, contact)
+        },
+    )))
+}
+
+/// Cursor of donation listings: `received_on|id`.
+pub fn decode_cursor(cursor: Option<&str>) -> ApiResult<Option<(NaiveDate, Uuid)>> {
+    let bad = || ApiError::field("cursor", "invalid cursor", "cursor không hợp lệ");
+    pagination::decode(cursor)?
+        .map(|s| {
+            let (date, id) = s.split_once('|').ok_or_else(bad)?;
+            Ok((date.parse().map_err(|_| bad())?, id.parse().map_err(|_| bad())?))
+        })
+        .transpose()
+}

@@ -1,0 +1,69 @@
+use actix_web::{get, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use super::{cursor_key, date_range, decode_cursor, EntryView};
+use crate::auth::scope::Right;
+use crate::auth::AuthUser;
+use crate::db::units;
+use crate::error::{ApiError, ApiResult};
+use crate::ledger::entries::{self, JournalFilter};
+use crate::ledger::SourceType;
+use crate::pagination::{self, Page};
+use crate::startup::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct JournalQuery {
+    /// Entries of this fund only; without it, of every fund in the caller's scope.
+    pub unit_id: Option<Uuid>,
+    /// First effective date, inclusive (`YYYY-MM-DD`).
+    #[param(format = Date)]
+    pub from: Option<String>,
+    /// Last effective date, inclusive (`YYYY-MM-DD`).
+    #[param(format = Date)]
+    pub to: Option<String>,
+    #[param(value_type = Option<SourceType>)]
+    pub source_type: Option<String>,
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// Journal entries with their postings, by effective date, in the caller's scope.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "ledger",
+    params(JournalQuery),
+    responses((status = 200, body = Page<EntryView>), crate::openapi::Problems),
+    security(("bearer" = []))
+)]
+#[get("/journal")]
+pub async fn list(user: AuthUser, state: web::Data<AppState>, query: web::Query<JournalQuery>) -> ApiResult<web::Json<Page<EntryView>>> {
+    let limit = pagination::limit(query.limit)?;
+    let after = decode_cursor::<Uuid>(query.cursor.as_deref())?;
+    let (from, to) = date_range(query.from.as_deref(), query.to.as_deref())?;
+    let source_type = query
+        .source_type
+        .as_deref()
+        .map(|s| {
+            SourceType::parse(s).ok_or_else(|| ApiError::field("source_type", "unknown source type", "loại nguồn không hợp lệ"))
+        })
+        .transpose()?;
+    let mut conn = state.pools.read.get().await?;
+    if let Some(unit_id) = query.unit_id {
+        let unit = units::find(&mut conn, unit_id).await?.ok_or_else(ApiError::not_found)?;
+        user.scope.authorize(Right::Read, &unit)?;
+    }
+    let scope = user.scope.roots();
+    let rows = entries::list(
+        &mut conn,
+        JournalFilter { units: &scope, unit: query.unit_id, from, to, source_type, after, limit: limit + 1 },
+    )
+    .await?;
+    let page = pagination::page(rows, limit, |e| cursor_key(e.effective_date, e.id), |e| e);
+    let items = super::views(&mut conn, page.items).await?;
+    Ok(web::Json(Page { items, next_cursor: page.next_cursor }))
+}
