@@ -1,13 +1,13 @@
 # syntax=docker/dockerfile:1
-# The doanket service: a static-enough Rust binary on Debian slim. No libpq: the database driver
-# is tokio-postgres, in Rust.
+# The doanket service on Debian slim. The binary needs no libpq (the database driver,
+# tokio-postgres, is Rust) and no TLS library; ca-certificates is there for the future.
 
 FROM rust:1-bookworm AS builder
 WORKDIR /build
 
 # Dependencies first, with a stand-in crate, so this layer is rebuilt only when Cargo.toml or
 # Cargo.lock change, not on every source edit.
-COPY Cargo.toml Cargo.lock ./
+COPY Cargo.toml Cargo.lock build.rs ./
 RUN mkdir src \
     && echo 'fn main() {}' > src/main.rs \
     && touch src/lib.rs \

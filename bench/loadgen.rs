@@ -78,6 +78,9 @@ enum Command {
         /// P2: clients reading the first target's balances and accounts meanwhile.
         #[arg(long, default_value_t = 0)]
         readers: usize,
+        /// Diagnosis only: send no `Idempotency-Key`, to measure what the key costs.
+        #[arg(long)]
+        no_idempotency_key: bool,
     },
     /// Compare the reports with the bars; print the table and write it as JSON.
     Summary {
@@ -122,6 +125,7 @@ fn main() -> anyhow::Result<()> {
             ids_out,
             report,
             readers,
+            no_idempotency_key,
         } => {
             check_loopback(&base)?;
             let targets = read_targets(&targets)?;
@@ -134,6 +138,7 @@ fn main() -> anyhow::Result<()> {
                 max_requests,
                 timeout: Duration::from_secs(timeout_secs),
                 readers,
+                idempotency_keys: !no_idempotency_key,
             };
             let (out, ids) = rt.block_on(donations(&cfg, targets))?;
             let mut f = std::io::BufWriter::new(std::fs::File::create(&ids_out)?);
@@ -276,6 +281,7 @@ struct LoadConfig {
     max_requests: u64,
     timeout: Duration,
     readers: usize,
+    idempotency_keys: bool,
 }
 
 #[derive(Clone)]
@@ -444,6 +450,7 @@ async fn donations(cfg: &LoadConfig, targets: Vec<Target>) -> anyhow::Result<(Va
         let base = cfg.base.clone();
         let run = run.clone();
         let max = cfg.max_requests;
+        let keys = cfg.idempotency_keys;
         writers.push(tokio::spawn(async move {
             let mut t = Tally::new();
             loop {
@@ -465,13 +472,11 @@ async fn donations(cfg: &LoadConfig, targets: Vec<Target>) -> anyhow::Result<(Va
                     "bank_account_id": target.bank_account_id,
                     "bank_reference": format!("FT{run}{n:010}"),
                 });
-                let res = http
-                    .post(format!("{base}/v1/donations"))
-                    .bearer_auth(&target.token)
-                    .header("Idempotency-Key", format!("bench-{run}-{n}"))
-                    .json(&body)
-                    .send()
-                    .await;
+                let mut req = http.post(format!("{base}/v1/donations")).bearer_auth(&target.token);
+                if keys {
+                    req = req.header("Idempotency-Key", format!("bench-{run}-{n}"));
+                }
+                let res = req.json(&body).send().await;
                 let outcome = match res {
                     Ok(res) => {
                         let status = res.status().as_u16();
@@ -585,6 +590,7 @@ async fn donations(cfg: &LoadConfig, targets: Vec<Target>) -> anyhow::Result<(Va
     report["warmup_s"] = json!(cfg.warmup.as_secs());
     report["duration_s"] = json!(cfg.duration.as_secs());
     report["ids_recorded"] = json!(all.ids.len());
+    report["idempotency_keys"] = json!(cfg.idempotency_keys);
     print_line(&cfg.name, &report);
     if let Some(mode) = read_mode {
         let mut combined = Tally::new();

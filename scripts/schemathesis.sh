@@ -2,8 +2,8 @@
 # Fuzzes the live API from the checked-in OpenAPI document (quality bar R4: no 5xx, every
 # response as documented) with schemathesis, signed in as the demo admin of TW.
 #
-# It builds the debug binary, serves it with `--demo` on a free port against a new database
-# doanket_ci_<random>, runs schemathesis, then stops the server and drops the database.
+# It builds the debug binary (as the tests do), serves it with `--demo` on a free port against a
+# new database doanket_ci_<random>, runs schemathesis, then stops the server and drops the database.
 #
 # PostgreSQL: the server of DOANKET_TEST_DATABASE_URL if set, else postgres@127.0.0.1:5432.
 # Knobs: SCHEMATHESIS_MAX_EXAMPLES (default 100 per operation), SCHEMATHESIS_SEED (default fixed,
@@ -32,7 +32,10 @@ if [ ! -x "$venv/bin/schemathesis" ]; then
     "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$version"
 fi
 
-cargo build --quiet --bin doanket
+# the binary as `cargo test` builds it (dev-dependency features included), so after
+# scripts/test.sh this compiles nothing; `cargo build` would rebuild much of the tree
+cargo test --quiet --no-run --all-targets
+binary="${CARGO_TARGET_DIR:-target}/debug/doanket"
 
 port=
 for p in $(shuf -i 20000-29999 -n 50 2>/dev/null || seq 28080 28129); do
@@ -60,7 +63,7 @@ trap cleanup EXIT
 say "serving the demo on 127.0.0.1:$port, database $db"
 DATABASE_URL="$server/$db" DOANKET_BIND="127.0.0.1:$port" DOANKET_LOG_FORMAT=json \
     RUST_LOG="${RUST_LOG:-warn}" DOANKET_WORKERS=2 \
-    target/debug/doanket serve --demo >"$work/server.log" 2>&1 &
+    "$binary" serve --demo >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 600); do
     curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" 2>/dev/null && break

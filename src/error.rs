@@ -372,9 +372,21 @@ impl From<diesel::result::Error> for ApiError {
                 tracing::warn!(error = %info.message(), "database unreachable");
                 ApiError::unavailable()
             }
+            // Input the edge should have refused (a NUL byte, a number out of range) must still
+            // be the client's error, never a 500 (diesel gives no SQLSTATE, only the message).
+            Error::DatabaseError(_, info) if is_data_exception(info.message()) => {
+                tracing::warn!(error = %info.message(), "database refused a value");
+                ApiError::new(Code::ValidationFailed)
+            }
             _ => ApiError::internal(e),
         }
     }
+}
+
+fn is_data_exception(message: &str) -> bool {
+    ["invalid byte sequence", "out of range", "numeric field overflow", "value too long", "invalid input syntax"]
+        .iter()
+        .any(|m| message.contains(m))
 }
 
 /// Constraints and trigger checks whose violation is an expected domain outcome, not a bug.
@@ -386,6 +398,8 @@ fn code_for_constraint(name: &str) -> Option<Code> {
         "children_open" => Code::ChildrenOpen,
         "parent_closed" => Code::ParentClosed,
         "entry_balanced" | "entry_has_postings" => Code::UnbalancedEntry,
+        // routes check these first; the database's refusal is still the client's error
+        "posting_account_in_fund" | "posting_campaign_in_scope" | "units_tier_order" => Code::ValidationFailed,
         "journal_entries_reverses_id_key" => Code::AlreadyReversed,
         "donations_bank_reference_key" => Code::DuplicateBankReference,
         "bank_accounts_bank_bin_account_number_key" => Code::DuplicateBankAccount,

@@ -75,6 +75,10 @@ pub enum Problems {
         routes::periods::list::list,
         routes::periods::close::close,
         routes::periods::reopen::reopen,
+        routes::public::campaign::campaign,
+        routes::public::campaign_donations::list,
+        routes::public::receipt::receipt,
+        routes::public::unit_summary::summary,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
@@ -88,6 +92,7 @@ pub enum Problems {
         (name = "donations", description = "Donations, receipts and voids"),
         (name = "ledger", description = "The fund ledger: accounts, balances, journal entries, reversals"),
         (name = "periods", description = "Monthly periods: close bottom-up, re-open with a reason"),
+        (name = "public", description = "The public record, without a token and rate limited per client address"),
         (name = "operations", description = "Health, readiness, metrics"),
     )
 )]

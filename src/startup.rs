@@ -9,7 +9,7 @@ use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Compress};
 use actix_web::{web, App, HttpServer};
 
-use crate::auth::rate_limit::SignInLimiter;
+use crate::auth::rate_limit::{PublicLimiter, SignInLimiter};
 use crate::auth::KeySet;
 use crate::config::Settings;
 use crate::db::Pools;
@@ -22,6 +22,8 @@ pub struct AppState {
     pub pools: Pools,
     pub keys: Arc<KeySet>,
     pub sign_in_limiter: SignInLimiter,
+    /// Throttles `/v1/public` per client address.
+    pub public_limiter: PublicLimiter,
     /// A real argon2id hash of a random password: verified against when the username does not
     /// exist, so sign-in takes the same time either way.
     pub dummy_password_hash: String,
@@ -54,6 +56,7 @@ impl Application {
                 settings.sign_in_per_minute_per_user,
                 settings.sign_in_per_minute_per_ip,
             ),
+            public_limiter: PublicLimiter::new(settings.public_per_minute_per_ip),
             settings: Arc::new(settings.clone()),
             pools,
             keys,

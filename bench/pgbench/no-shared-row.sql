@@ -18,13 +18,12 @@ INSERT INTO postings (entry_id, account_id, side, amount, campaign_id, unit_id, 
   VALUES (:entry, :bank_ledger, 'debit', 500000, NULL, :unit, current_date),
          (:entry, :income, 'credit', 500000, NULL, :unit, current_date);
 SET CONSTRAINTS postings_check, journal_entries_check_postings IMMEDIATE;
-SELECT ancestry FROM units WHERE id = :unit;
+SELECT ancestry FROM units WHERE id = :unit \gset
 INSERT INTO audit_events (id, actor_id, actor_roles, action, target_type, target_id, unit_id, request_id, client_ip, changes, unit_ancestry)
-  SELECT gen_random_uuid(), :actor, :actor_roles::jsonb, 'donation.create', 'donation', :donation, :unit,
-         'bench-' || :client_id::text || '-' || :seq::text, '127.0.0.1',
-         jsonb_build_object('channel', 'bank_transfer', 'amount_vnd', '500000', 'journal_entry_id', :entry::text),
-         u.ancestry
-    FROM units u WHERE u.id = :unit;
+  VALUES (gen_random_uuid(), :actor, :actor_roles::jsonb, 'donation.create', 'donation', :donation, :unit,
+          'bench-' || :client_id::text || '-' || :seq::text, '127.0.0.1',
+          jsonb_build_object('channel', 'bank_transfer', 'amount_vnd', '500000', 'journal_entry_id', :entry::text),
+          :ancestry::uuid[]);
 INSERT INTO donations (id, unit_id, campaign_id, channel, amount, currency, fx_rate, amount_vnd,
        received_on, donor_kind, donor_name, donor_search, donor_phone, donor_email, donor_address,
        donor_tax_code, public_display, bank_account_id, bank_reference, in_kind_items, note,
@@ -34,6 +33,6 @@ INSERT INTO donations (id, unit_id, campaign_id, channel, amount, currency, fx_r
          NULL, 'name', :bank, 'PGB' || :client_id::text || '-' || :seq::text, NULL, NULL,
          :entry, :actor, :year, s.seq,
          :code || '-' || :year::text || '-' || lpad(s.seq::text, greatest(6, length(s.seq::text)), '0')
-    FROM (SELECT :client_id::int * 100000000 + :seq::int AS seq) s
+    FROM (SELECT 1000000000 + :client_id::int * 10000000 + :seq::int AS seq) s
   RETURNING *;
 COMMIT;

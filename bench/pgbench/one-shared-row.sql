@@ -14,13 +14,12 @@ INSERT INTO postings (entry_id, account_id, side, amount, campaign_id, unit_id, 
   VALUES (:entry, :bank_ledger, 'debit', 500000, NULL, :unit, current_date),
          (:entry, :income, 'credit', 500000, NULL, :unit, current_date);
 SET CONSTRAINTS postings_check, journal_entries_check_postings IMMEDIATE;
-SELECT ancestry FROM units WHERE id = :unit;
+SELECT ancestry FROM units WHERE id = :unit \gset
 INSERT INTO audit_events (id, actor_id, actor_roles, action, target_type, target_id, unit_id, request_id, client_ip, changes, unit_ancestry)
-  SELECT gen_random_uuid(), :actor, :actor_roles::jsonb, 'donation.create', 'donation', :donation, :unit,
-         'bench-' || :client_id::text || '-' || :seq::text, '127.0.0.1',
-         jsonb_build_object('channel', 'bank_transfer', 'amount_vnd', '500000', 'journal_entry_id', :entry::text),
-         u.ancestry
-    FROM units u WHERE u.id = :unit;
+  VALUES (gen_random_uuid(), :actor, :actor_roles::jsonb, 'donation.create', 'donation', :donation, :unit,
+          'bench-' || :client_id::text || '-' || :seq::text, '127.0.0.1',
+          jsonb_build_object('channel', 'bank_transfer', 'amount_vnd', '500000', 'journal_entry_id', :entry::text),
+          :ancestry::uuid[]);
 WITH c AS (
   INSERT INTO receipt_counters AS rc (unit_id, year, last_seq) VALUES (:unit, :year, 1)
   ON CONFLICT (unit_id, year) DO UPDATE SET last_seq = rc.last_seq + 1

@@ -1,8 +1,10 @@
-//! Sign-in throttling per username and per client address (in memory, per replica).
+//! Sign-in throttling per username and per client address, and throttling of the public pages
+//! per client address (in memory, per replica).
 
 use std::num::NonZeroU32;
+use std::time::Duration;
 
-use governor::clock::DefaultClock;
+use governor::clock::{Clock, DefaultClock};
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 
@@ -36,6 +38,29 @@ impl SignInLimiter {
     }
 }
 
+/// The public pages (no token): requests per minute per client address.
+pub struct PublicLimiter {
+    per_ip: Keyed,
+}
+
+impl PublicLimiter {
+    pub fn new(per_minute_per_ip: u32) -> Self {
+        let quota = Quota::per_minute(NonZeroU32::new(per_minute_per_ip.max(1)).expect("max(1) is non-zero"));
+        PublicLimiter { per_ip: RateLimiter::keyed(quota) }
+    }
+
+    /// `Ok` when this request may proceed, else how long until the address may ask again.
+    pub fn check(&self, ip: &str) -> Result<(), Duration> {
+        // keep memory bounded when many addresses come by
+        if self.per_ip.len() > 100_000 {
+            self.per_ip.retain_recent();
+        }
+        self.per_ip
+            .check_key(&ip.to_owned())
+            .map_err(|not_until| not_until.wait_time_from(self.per_ip.clock().now()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +82,15 @@ mod tests {
         assert!(l.allow("b", "ip"));
         assert!(!l.allow("c", "ip"));
         assert!(l.allow("c", "other"));
+    }
+
+    #[test]
+    fn public_pages_are_throttled_per_address() {
+        let l = PublicLimiter::new(2);
+        assert!(l.check("ip").is_ok());
+        assert!(l.check("ip").is_ok());
+        let wait = l.check("ip").unwrap_err();
+        assert!(wait > Duration::ZERO && wait <= Duration::from_secs(30), "{wait:?}");
+        assert!(l.check("other").is_ok());
     }
 }

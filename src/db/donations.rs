@@ -258,3 +258,35 @@ pub async fn receipts(
         .load(conn)
         .await
 }
+
+/// Recorded (not void) donations of one channel: how many, and their sum in VND.
+#[derive(Debug, Clone, Queryable)]
+pub struct ChannelTotal {
+    pub channel: String,
+    pub count: i64,
+    pub amount_vnd: Option<Decimal>,
+}
+
+/// Recorded donations to a campaign, in every unit's fund, per channel.
+pub async fn campaign_totals(conn: &mut AsyncPgConnection, campaign: Uuid) -> QueryResult<Vec<ChannelTotal>> {
+    donations::table
+        .filter(donations::campaign_id.eq(campaign))
+        .filter(donations::status.eq("recorded"))
+        .group_by(donations::channel)
+        .select((donations::channel, diesel::dsl::count_star(), diesel::dsl::sum(donations::amount_vnd)))
+        .load(conn)
+        .await
+}
+
+/// Recorded donations into a unit's fund received between `from` and `to` (inclusive), per
+/// channel.
+pub async fn unit_totals(conn: &mut AsyncPgConnection, unit: Uuid, from: NaiveDate, to: NaiveDate) -> QueryResult<Vec<ChannelTotal>> {
+    donations::table
+        .filter(donations::unit_id.eq(unit))
+        .filter(donations::received_on.between(from, to))
+        .filter(donations::status.eq("recorded"))
+        .group_by(donations::channel)
+        .select((donations::channel, diesel::dsl::count_star(), diesel::dsl::sum(donations::amount_vnd)))
+        .load(conn)
+        .await
+}

@@ -183,7 +183,9 @@ pub async fn import(
 ) -> Result<ImportCounts, ImportError> {
     ensure_central(conn).await?;
     let parents = diesel::alias!(units as parents);
-    let rows: Vec<(Uuid, String, Option<String>, String, String, String, Option<String>)> =
+    // (id, code, parent code, tier, name, full name, kind)
+    type Row = (Uuid, String, Option<String>, String, String, String, Option<String>);
+    let rows: Vec<Row> =
         units::table
             .left_join(parents.on(units::parent_id.eq(parents.field(units::id).nullable())))
             .select((

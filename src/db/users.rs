@@ -95,7 +95,9 @@ pub async fn load_active(
     conn: &mut AsyncPgConnection,
     id: Uuid,
 ) -> QueryResult<Option<(String, Vec<AssignmentRow>)>> {
-    let rows: Vec<(String, Option<(String, Uuid, String, String, Vec<Uuid>)>)> = users::table
+    // (username, (role, unit id, unit code, tier, ancestry) when the user holds any role)
+    type Row = (String, Option<(String, Uuid, String, String, Vec<Uuid>)>);
+    let rows: Vec<Row> = users::table
         .left_join(role_assignments::table.inner_join(units::table))
         .filter(users::id.eq(id))
         .filter(users::disabled_at.is_null())

@@ -123,6 +123,14 @@ pub fn format(d: Decimal) -> String {
     d.normalize().to_string()
 }
 
+/// Formats an amount with exactly its currency's decimals: `"100.50"` USD, `"1500000"` VND.
+pub fn format_in(d: Decimal, currency_code: &str) -> String {
+    let scale = Currency::parse(currency_code).map_or(d.scale(), |c| c.scale);
+    let mut rounded = d.round_dp(scale);
+    rounded.rescale(scale);
+    rounded.to_string()
+}
+
 /// Splits a whole-đồng `total` over `weights` by the largest-remainder method: the parts sum to
 /// exactly `total`, and parts of equal weight differ by at most 1 đồng. Ties in remainder go to
 /// the earlier part, so the split is deterministic.
@@ -186,6 +194,13 @@ mod tests {
         // 0.5 đồng exactly rounds away from zero
         assert_eq!(to_vnd(Decimal::from(1), parse_decimal("2.5").unwrap()).unwrap(), Decimal::from(3));
         assert_eq!(to_vnd(Decimal::from(1), parse_decimal("0.4").unwrap()), Err(MoneyError::NotPositive));
+    }
+
+    #[test]
+    fn formats_with_the_currency_scale() {
+        assert_eq!(format_in(Decimal::new(1005, 1), "USD"), "100.50");
+        assert_eq!(format_in(Decimal::from(1_500_000), "VND"), "1500000");
+        assert_eq!(format_in(Decimal::from(12), "EUR"), "12.00");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod donations;
 pub mod journal;
 pub mod operations;
 pub mod periods;
+pub mod public;
 pub mod units;
 pub mod users;
 
@@ -38,6 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(campaigns::configure)
             .configure(bank_accounts::configure)
             .configure(donations::configure)
+            .configure(public::configure)
             // keep last: it matches every path
             .service(unmatched()),
     );

@@ -160,11 +160,9 @@ async fn seed_template(url: &str) {
 
 pub struct TestApp {
     pub address: String,
-    pub port: u16,
     pub db_name: String,
     pub db_url: String,
     pub client: reqwest::Client,
-    pub settings: Settings,
     root_token: OnceCell<String>,
 }
 
@@ -209,11 +207,9 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
-        port,
         db_name,
         db_url,
         client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
-        settings,
         root_token: OnceCell::new(),
     }
 }

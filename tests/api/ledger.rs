@@ -144,6 +144,30 @@ async fn the_chart_shows_balances_in_their_natural_direction() {
 }
 
 #[tokio::test]
+async fn a_bank_sub_account_counts_as_bank_money() {
+    let app = spawn_ledger_app().await;
+    let commune = app.unit_id(COMMUNE).await;
+    let accountant = app.user("accountant", COMMUNE).await;
+    // the sub-account a registered bank account opens
+    app.sql()
+        .await
+        .execute(
+            "INSERT INTO accounts (unit_id, code, chart_code, name, account_type) VALUES ($1, '1121.1', '1121', 'BIDV Lạng Sơn', 'asset')",
+            &[&commune],
+        )
+        .await
+        .unwrap();
+
+    let res = post_entry(&app, &accountant.token, commune, TODAY, &[("1121.1", "debit", "900000"), ("5111", "credit", "900000")]).await;
+
+    assert_eq!(res.status(), 201);
+    let bank = &chart(&app, &accountant.token, commune).await["1121.1"];
+    assert_eq!((&bank["balance"], &bank["available"]), (&json!("900000"), &json!("900000")));
+    let b = fund_balances(&app, &accountant.token, commune).await;
+    assert_eq!((&b["cash"], &b["bank"], &b["available_unrestricted"]), (&json!("0"), &json!("900000"), &json!("900000")));
+}
+
+#[tokio::test]
 async fn an_account_shows_its_balance() {
     let app = spawn_ledger_app().await;
     let commune = app.unit_id(COMMUNE).await;

@@ -12,6 +12,7 @@ mod ledger;
 mod openapi;
 mod operations;
 mod problems;
+mod public;
 mod scope;
 mod tokens;
 mod units;

@@ -76,3 +76,48 @@ async fn cors_allows_only_configured_origins() {
         .unwrap();
     assert!(denied.headers().get("access-control-allow-origin").is_none());
 }
+
+/// The real binary: `serve` migrates, answers, and on SIGTERM drains and exits cleanly.
+#[tokio::test]
+async fn serve_stops_gracefully_on_sigterm() {
+    let app = spawn_app().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_doanket"))
+        .arg("serve")
+        .env("DATABASE_URL", &app.db_url)
+        .env("DOANKET_BIND", format!("127.0.0.1:{port}"))
+        .env("DOANKET_LOG_FORMAT", "json")
+        .env("DOANKET_WORKERS", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}/readyz");
+    let mut ready = false;
+    for _ in 0..100 {
+        if let Ok(res) = app.client.get(&url).send().await {
+            if res.status() == 200 {
+                ready = true;
+                break;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(ready, "the binary serves /readyz");
+    let status = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let started = std::time::Instant::now();
+    let exit = loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "stops within 20 s");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(exit.success(), "exit status {exit:?}");
+    let mut logs = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut logs).unwrap();
+    assert!(logs.contains("\"message\":\"stopped\""), "{logs}");
+    // JSON lines: every line parses
+    assert!(logs.lines().all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()), "{logs}");
+}

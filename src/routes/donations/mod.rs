@@ -85,7 +85,7 @@ impl DonationView {
             unit_id: d.unit_id,
             campaign_id: d.campaign_id,
             channel: d.channel,
-            amount: money::format(d.amount),
+            amount: money::format_in(d.amount, &d.currency),
             currency: d.currency,
             fx_rate: d.fx_rate.map(money::format),
             amount_vnd: money::format(d.amount_vnd),

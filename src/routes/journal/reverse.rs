@@ -86,7 +86,15 @@ pub async fn reverse(
                 "Bút toán này hủy một khoản ủng hộ; không thể đảo việc hủy.",
             ))
         }
-        _ => {}
+        // entries that only the ledger knows about may be corrected by reversal
+        Some(SourceType::Manual | SourceType::Reversal | SourceType::BankFee | SourceType::BankInterest) => {}
+        // the rest belong to a spending or transfer record, which has its own way back
+        _ => {
+            return Err(ApiError::new(Code::Conflict).detail(
+                "This entry belongs to a spending or transfer record: undo it there.",
+                "Bút toán này thuộc một khoản chi hoặc điều chuyển: hãy xử lý tại đó.",
+            ))
+        }
     }
     let claim = match idempotency::begin(&mut conn, accountant.id.0, &key, &body.hash).await? {
         Begin::Replay(response) => return Ok(response),

@@ -59,7 +59,7 @@ pub async fn reopen(
         .transaction::<_, ApiError, _>(|conn| {
             async move {
                 periods::lock_month(conn, unit.id, month).await?;
-                if !periods::find(conn, unit.id, month).await?.is_some_and(|p| p.state == "closed") {
+                if periods::find(conn, unit.id, month).await?.is_none_or(|p| p.state != "closed") {
                     return Err(ApiError::new(Code::Conflict).detail(
                         format!("{} is not closed.", month_label(month)),
                         format!("Tháng {} chưa khóa sổ.", month_label(month)),

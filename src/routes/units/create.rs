@@ -116,7 +116,7 @@ pub async fn create(admin: Admin, state: web::Data<AppState>, body: web::Json<Cr
                 })?;
                 audit::record(
                     conn,
-                    &admin,
+                    admin,
                     Change {
                         action: "unit.create",
                         target_type: "unit",

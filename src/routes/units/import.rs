@@ -61,7 +61,7 @@ pub async fn import(
                 })?;
                 audit::record(
                     conn,
-                    &admin,
+                    admin,
                     Change {
                         action: "unit.import",
                         target_type: "unit",

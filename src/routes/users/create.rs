@@ -95,7 +95,7 @@ pub async fn create(admin: Admin, state: web::Data<AppState>, body: web::Json<Cr
                 let assignments = users::assignments(conn, &[user.id]).await?;
                 audit::record(
                     conn,
-                    &admin,
+                    admin,
                     Change {
                         action: "user.create",
                         target_type: "user",

@@ -46,7 +46,7 @@ pub async fn disable(admin: Admin, state: web::Data<AppState>, id: web::Path<Uui
                 if !already {
                     audit::record(
                         conn,
-                        &admin,
+                        admin,
                         Change {
                             action: "user.disable",
                             target_type: "user",

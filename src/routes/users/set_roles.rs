@@ -66,7 +66,7 @@ pub async fn set_roles(
                 let assignments = users::assignments(conn, &[target.id]).await?;
                 audit::record(
                     conn,
-                    &admin,
+                    admin,
                     Change {
                         action: "user.set_roles",
                         target_type: "user",

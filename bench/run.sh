@@ -1,0 +1,284 @@
+#!/usr/bin/env bash
+# The benchmark of quality.md, P1a/P1b/P2, in one command (bench/README.md explains it):
+#   bench/run.sh
+# Builds the release binary, serves it against a fresh database on a free loopback port, seeds
+# the 2026 unit list, bench users and bank accounts, measures both pgbench ceilings on a clone
+# of the seeded database, drives the HTTP load (P1a with P2 readers, then P1b), checks the
+# database, prints the summary and writes it to target/bench/results-<timestamp>.json.
+# Exit 0: all bars met; 1: errors, failed checks or a broken run; 2: correct but bars missed.
+# Every loop is bounded; all traffic goes to 127.0.0.1. Needs PostgreSQL on 127.0.0.1:5432
+# (user postgres, no password), pgbench, psql, curl and openssl.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+WARMUP=${BENCH_WARMUP_SECS:-5}
+DURATION=${BENCH_DURATION_SECS:-30}
+CLIENTS=${BENCH_CLIENTS:-32}
+READERS=${BENCH_READERS:-4}
+PGBENCH_SECS=${BENCH_PGBENCH_SECS:-20}
+PGBENCH_CLIENTS=${BENCH_PGBENCH_CLIENTS:-16}
+P1B_UNITS=100
+PG_HOST=127.0.0.1
+PG_PORT=5432
+PG_USER=postgres
+
+TS=$(date -u +%Y%m%d_%H%M%S)
+DB=doanket_bench_$TS
+SCRATCH=${DB}_pgbench
+WORK=target/bench/$TS
+RESULTS=target/bench/results-$TS.json
+mkdir -p "$WORK"
+started=$SECONDS
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+step() { printf '\n=== bench: %s (%ds)\n' "$*" "$((SECONDS - started))"; }
+die() { echo "bench: $*" >&2; exit 1; }
+
+psql_db() { psql -w -X -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -v ON_ERROR_STOP=1 -Atq -d "$@"; }
+
+SERVER_PID=
+stop_server() {
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -TERM "$SERVER_PID"
+        # graceful shutdown waits up to 30 s for in-flight requests
+        for _ in $(seq 1 350); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    SERVER_PID=
+}
+cleanup() {
+    local rc=$?
+    stop_server
+    if [ "${BENCH_KEEP_DB:-0}" = 1 ]; then
+        echo "bench: kept database $DB (BENCH_KEEP_DB=1)"
+    else
+        psql_db postgres -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null 2>&1 || true
+    fi
+    psql_db postgres -c "DROP DATABASE IF EXISTS \"$SCRATCH\" WITH (FORCE)" >/dev/null 2>&1 || true
+    # tokens and the signing key of a dropped database are of no use to anyone; remove them anyway
+    [ "${BENCH_KEEP_DB:-0}" = 1 ] || rm -f "$WORK"/*.targets "$WORK"/jwt.pem "$WORK"/password
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+for tool in psql pgbench curl openssl; do
+    command -v "$tool" >/dev/null || die "needs $tool"
+done
+psql_db postgres -c 'SELECT 1' >/dev/null || die "no PostgreSQL on $PG_HOST:$PG_PORT for user $PG_USER"
+
+step "build (release)"
+cargo build --release --bins --examples
+BIN=target/release/doanket
+LOADGEN="target/release/examples/loadgen --threads 1"
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+BASE=http://127.0.0.1:$PORT
+openssl genpkey -algorithm ed25519 -out "$WORK/jwt.pem" 2>/dev/null
+PASSWORD="bench-$(openssl rand -hex 12)"
+printf '%s' "$PASSWORD" >"$WORK/password"
+
+export DATABASE_URL="postgres://$PG_USER@$PG_HOST:$PG_PORT/$DB"
+export DOANKET_BIND=127.0.0.1:$PORT
+export DOANKET_LOG_FORMAT=json
+export RUST_LOG=warn
+export DOANKET_JWT_KEY_FILES=$WORK/jwt.pem
+export DOANKET_ACCESS_TOKEN_TTL_SECS=7200
+export DOANKET_SIGNIN_PER_MINUTE_PER_USER=100000
+export DOANKET_SIGNIN_PER_MINUTE_PER_IP=100000
+unset DATABASE_READ_URL
+
+start_server() {
+    "$BIN" serve >>"$WORK/service.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 1 300); do
+        curl -fsS -o /dev/null "$BASE/readyz" 2>/dev/null && return 0
+        kill -0 "$SERVER_PID" 2>/dev/null || { tail -20 "$WORK/service.log"; die "the service exited"; }
+        sleep 0.1
+    done
+    die "the service did not become ready in 30 s"
+}
+
+# Warnings and errors the service logged since the given line of its log.
+log_problems() {
+    local from=$1 label=$2 n
+    n=$(tail -n "+$from" "$WORK/service.log" | grep -c -E '"level":"(WARN|ERROR)"' || true)
+    if [ "$n" -gt 0 ]; then
+        echo "$label: the service logged $n warnings/errors; the first ones:"
+        tail -n "+$from" "$WORK/service.log" | grep -E '"level":"(WARN|ERROR)"' | head -5 | cut -c1-600
+    fi
+}
+log_line() { echo $(($(wc -l <"$WORK/service.log") + 1)); }
+
+step "seed: database $DB, units, users"
+: >"$WORK/service.log"
+"$BIN" units import data/units/vn-admin-units-2026.csv
+P1A_CODE=20
+mapfile -t COMMUNES < <(awk -F, 'NR > 1 && $3 == "commune" { print $1 }' data/units/vn-admin-units-2026.csv | head -n "$P1B_UNITS")
+[ "${#COMMUNES[@]}" -eq "$P1B_UNITS" ] || die "the unit list has fewer than $P1B_UNITS communes"
+create_user() { # username full_name code
+    printf '%s' "$PASSWORD" | "$BIN" users create --username "$1" --password-stdin --full-name "$2" \
+        --role "officer@$3" --role "accountant@$3" >/dev/null
+}
+create_user bench.p1a "Cán bộ P1a" "$P1A_CODE"
+echo "p1a bench.p1a $P1A_CODE" >"$WORK/plan"
+# one officer and accountant per commune, as in life; two at a time (argon2 hashing)
+pids=()
+for code in "${COMMUNES[@]}"; do
+    create_user "bench.c$code" "Cán bộ xã $code" "$code" &
+    pids+=($!)
+    echo "p1b bench.c$code $code" >>"$WORK/plan"
+    if [ "${#pids[@]}" -ge 2 ]; then
+        wait "${pids[0]}" || die "creating a bench user failed"
+        pids=("${pids[@]:1}")
+    fi
+done
+for p in "${pids[@]}"; do wait "$p" || die "creating a bench user failed"; done
+users=$(psql_db "$DB" -c "SELECT count(*) FROM users WHERE username LIKE 'bench.%'")
+[ "$users" -eq $((P1B_UNITS + 1)) ] || die "expected $((P1B_UNITS + 1)) bench users, found $users"
+
+if [ -n "${BENCH_PG_LOG_MIN_DURATION_MS:-}" ]; then
+    # profiling: PostgreSQL logs every statement of the bench database slower than this
+    psql_db postgres -c "ALTER DATABASE \"$DB\" SET log_min_duration_statement = ${BENCH_PG_LOG_MIN_DURATION_MS}"
+fi
+
+step "seed: bank accounts and tokens over HTTP"
+start_server
+$LOADGEN setup --base "$BASE" --password-file "$WORK/password" --plan "$WORK/plan" --out-dir "$WORK"
+P1A_UNIT=$(awk 'NR == 1 { print $1 }' "$WORK/p1a.targets")
+
+step "ceilings: pgbench on $SCRATCH, a clone of the seeded database"
+# a template may have no other connections: the service pauses while the clone is made
+stop_server
+psql_db postgres -c "CREATE DATABASE \"$SCRATCH\" TEMPLATE \"$DB\""
+start_server
+{
+    awk '{ print 0 "\t" $1 "\t" $2 }' "$WORK/p1a.targets"
+    awk '{ print NR "\t" $1 "\t" $2 }' "$WORK/p1b.targets"
+} >"$WORK/bench_targets.tsv"
+psql_db "$SCRATCH" >/dev/null <<SQL
+CREATE TABLE bench_targets (n int PRIMARY KEY, unit_id uuid NOT NULL, bank_account_id uuid NOT NULL,
+  code text, bank_ledger uuid, income uuid, actor uuid, actor_roles text);
+\copy bench_targets (n, unit_id, bank_account_id) FROM '$WORK/bench_targets.tsv'
+UPDATE bench_targets t
+   SET code = u.code, bank_ledger = b.account_id, actor = b.created_by,
+       income = (SELECT a.id FROM accounts a WHERE a.unit_id = t.unit_id AND a.code = '5111'),
+       actor_roles = json_build_array(
+         json_build_object('role', 'officer', 'unit_id', u.id, 'unit_code', u.code),
+         json_build_object('role', 'accountant', 'unit_id', u.id, 'unit_code', u.code))::text
+  FROM units u, bank_accounts b
+ WHERE u.id = t.unit_id AND b.id = t.bank_account_id;
+SQL
+missing=$(psql_db "$SCRATCH" -c "SELECT count(*) FROM bench_targets WHERE code IS NULL OR bank_ledger IS NULL OR income IS NULL OR actor IS NULL")
+[ "$missing" -eq 0 ] || die "bench_targets incomplete ($missing rows)"
+run_pgbench() { # script label
+    local out rc
+    psql_db "$SCRATCH" -c CHECKPOINT >/dev/null
+    set +e
+    out=$(pgbench -n -M prepared -c "$PGBENCH_CLIENTS" -j 2 -T "$PGBENCH_SECS" -D seq=0 \
+        -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -f "$1" "$SCRATCH" 2>&1)
+    rc=$?
+    set -e
+    echo "$out" >"$WORK/pgbench-$2.log"
+    echo "$out" | grep -E '^(number of (transactions actually processed|failed)|latency average|tps)' | sed "s/^/  $2: /" >&2
+    [ "$rc" -eq 0 ] || { echo "$out" | tail -20 >&2; die "pgbench $2 failed"; }
+    echo "$out" | sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p'
+}
+CEIL_SPREAD=$(run_pgbench bench/pgbench/no-shared-row.sql no-shared-row)
+CEIL_SHARED=$(run_pgbench bench/pgbench/one-shared-row.sql one-shared-row)
+[ -n "$CEIL_SPREAD" ] && [ -n "$CEIL_SHARED" ] || die "could not read pgbench tps"
+echo "ceilings: no shared row $CEIL_SPREAD tps, one shared row $CEIL_SHARED tps"
+psql_db postgres -c "DROP DATABASE \"$SCRATCH\" WITH (FORCE)" >/dev/null
+
+step "P1a + P2: $CLIENTS clients into unit $P1A_CODE, $READERS readers of its balances"
+psql_db "$DB" -c CHECKPOINT >/dev/null
+from=$(log_line)
+$LOADGEN donations --base "$BASE" --name P1a --targets "$WORK/p1a.targets" --clients "$CLIENTS" \
+    --warmup-secs "$WARMUP" --duration-secs "$DURATION" --readers "$READERS" \
+    --ids-out "$WORK/p1a.ids" --report "$WORK/p1a.json"
+log_problems "$from" P1a
+
+step "P1b: $CLIENTS clients over $P1B_UNITS communes"
+psql_db "$DB" -c CHECKPOINT >/dev/null
+from=$(log_line)
+$LOADGEN donations --base "$BASE" --name P1b --targets "$WORK/p1b.targets" --clients "$CLIENTS" \
+    --warmup-secs "$WARMUP" --duration-secs "$DURATION" \
+    --ids-out "$WORK/p1b.ids" --report "$WORK/p1b.json"
+log_problems "$from" P1b
+stop_server
+
+step "checks: the database against every 201"
+{
+    awk '{ print $1 "\tP1a" }' "$WORK/p1a.ids"
+    awk '{ print $1 "\tP1b" }' "$WORK/p1b.ids"
+} >"$WORK/ids.tsv"
+psql_db "$DB" -F $'\t' >"$WORK/checks.tsv" <<SQL
+CREATE TEMP TABLE got (id uuid NOT NULL, scenario text NOT NULL);
+\copy got FROM '$WORK/ids.tsv'
+ANALYZE got;
+-- each query: name, ok|FAIL, detail
+SELECT '201 ids are distinct', CASE WHEN count(*) = count(DISTINCT id) THEN 'ok' ELSE 'FAIL' END,
+       format('%s ids, %s distinct', count(*), count(DISTINCT id)) FROM got;
+SELECT 'every 201 exists in donations', CASE WHEN count(*) FILTER (WHERE d.id IS NULL) = 0 THEN 'ok' ELSE 'FAIL' END,
+       format('%s of %s found', count(d.id), count(*)) FROM got g LEFT JOIN donations d ON d.id = g.id;
+SELECT 'no donation without a 201', CASE WHEN count(*) FILTER (WHERE g.id IS NULL) = 0 THEN 'ok' ELSE 'FAIL' END,
+       format('%s donations, %s without a 201, in %s units', count(*), count(*) FILTER (WHERE g.id IS NULL),
+              count(DISTINCT d.unit_id) FILTER (WHERE g.id IS NULL))
+  FROM donations d LEFT JOIN (SELECT DISTINCT id FROM got) g ON g.id = d.id;
+SELECT 'donations per unit = 201s per unit', CASE WHEN count(*) FILTER (WHERE n_db <> n_got) = 0 THEN 'ok' ELSE 'FAIL' END,
+       format('%s units, %s differ', count(*), count(*) FILTER (WHERE n_db <> n_got))
+  FROM (SELECT d.unit_id, count(*) AS n_db, count(g.id) AS n_got
+          FROM donations d LEFT JOIN (SELECT DISTINCT id FROM got) g ON g.id = d.id GROUP BY d.unit_id) x;
+SELECT 'receipt numbers are 1..N per unit and year', CASE WHEN count(*) FILTER (WHERE NOT fine) = 0 AND count(*) > 0 THEN 'ok' ELSE 'FAIL' END,
+       format('%s unit-years, %s with gaps or duplicates', count(*), count(*) FILTER (WHERE NOT fine))
+  FROM (SELECT d.unit_id, d.receipt_year,
+               min(receipt_seq) = 1 AND max(receipt_seq) = count(*) AND count(DISTINCT receipt_seq) = count(*)
+               AND max(receipt_seq) = max(c.last_seq) AS fine
+          FROM donations d LEFT JOIN receipt_counters c ON c.unit_id = d.unit_id AND c.year = d.receipt_year
+         GROUP BY d.unit_id, d.receipt_year) x;
+SELECT 'every journal entry balances', CASE WHEN count(*) FILTER (WHERE NOT fine) = 0 THEN 'ok' ELSE 'FAIL' END,
+       format('%s entries, %s unbalanced or with fewer than two postings', count(*), count(*) FILTER (WHERE NOT fine))
+  FROM (SELECT e.id, count(p.id) >= 2
+                 AND coalesce(sum(p.amount) FILTER (WHERE p.side = 'debit'), 0)
+                   = coalesce(sum(p.amount) FILTER (WHERE p.side = 'credit'), 0) AS fine
+          FROM journal_entries e LEFT JOIN postings p ON p.entry_id = e.id GROUP BY e.id) x;
+SELECT 'each donation has its own entry for its amount', CASE WHEN count(*) FILTER (WHERE NOT fine) = 0 THEN 'ok' ELSE 'FAIL' END,
+       format('%s donations, %s whose entry is not theirs', count(*), count(*) FILTER (WHERE NOT fine))
+  FROM (SELECT d.id, e.source_type = 'donation' AND e.source_id = d.id AND e.unit_id = d.unit_id
+                 AND (SELECT sum(amount) FROM postings p WHERE p.entry_id = e.id AND p.side = 'debit') = d.amount_vnd AS fine
+          FROM donations d JOIN journal_entries e ON e.id = d.journal_entry_id) x;
+SELECT 'balance buckets = postings per account', CASE WHEN count(*) = 0 THEN 'ok' ELSE 'FAIL' END,
+       format('%s accounts differ', count(*))
+  FROM (SELECT account_id, sum(debit) AS debit, sum(credit) AS credit FROM balance_buckets GROUP BY account_id) b
+  FULL JOIN (SELECT account_id, coalesce(sum(amount) FILTER (WHERE side = 'debit'), 0) AS debit,
+                    coalesce(sum(amount) FILTER (WHERE side = 'credit'), 0) AS credit
+               FROM postings GROUP BY account_id) p USING (account_id)
+ WHERE b.debit IS DISTINCT FROM p.debit OR b.credit IS DISTINCT FROM p.credit;
+SELECT 'one audit event per donation', CASE WHEN count(*) FILTER (WHERE n <> 1) = 0 THEN 'ok' ELSE 'FAIL' END,
+       format('%s donations, %s without exactly one donation.create event', count(*), count(*) FILTER (WHERE n <> 1))
+  FROM (SELECT d.id, coalesce(a.n, 0) AS n
+          FROM donations d
+          LEFT JOIN (SELECT target_id, count(*) AS n FROM audit_events
+                      WHERE action = 'donation.create' GROUP BY target_id) a ON a.target_id = d.id) x;
+SQL
+cat "$WORK/checks.tsv" | sed 's/^/  /'
+
+step "summary"
+cat >"$WORK/meta.json" <<JSON
+{"timestamp": "$TS", "git": "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo -dirty)",
+ "cores": $(nproc), "postgres": "$(psql_db postgres -c 'SHOW server_version')",
+ "synchronous_commit": "$(psql_db postgres -c 'SHOW synchronous_commit')",
+ "clients": $CLIENTS, "readers": $READERS, "warmup_s": $WARMUP, "duration_s": $DURATION,
+ "pgbench": {"clients": $PGBENCH_CLIENTS, "threads": 2, "seconds": $PGBENCH_SECS, "protocol": "prepared"},
+ "load_average_before": "$LOAD_BEFORE", "load_average_after": "$(cut -d' ' -f1-3 /proc/loadavg)",
+ "p1b_units": $P1B_UNITS, "p1a_unit": "$P1A_UNIT", "work_dir": "$WORK", "elapsed_s": $((SECONDS - started))}
+JSON
+set +e
+$LOADGEN summary --p1a "$WORK/p1a.json" --p1b "$WORK/p1b.json" \
+    --ceiling-spread "$CEIL_SPREAD" --ceiling-shared "$CEIL_SHARED" \
+    --checks "$WORK/checks.tsv" --meta "$WORK/meta.json" --out "$RESULTS"
+rc=$?
+set -e
+echo "bench: done in $((SECONDS - started)) s; logs in $WORK"
+exit "$rc"

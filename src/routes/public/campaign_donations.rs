@@ -1,0 +1,134 @@
+use actix_web::{get, web};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::{donor_display, mask_reference};
+use crate::db::donations::{self, DonationFilter};
+use crate::db::campaigns;
+use crate::domain::donation::Channel;
+use crate::domain::{money, text};
+use crate::error::{ApiError, ApiResult};
+use crate::pagination::{self, Page};
+use crate::routes::donations::list::decode_cursor;
+use crate::routes::journal::date_range;
+use crate::startup::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PublicDonationQuery {
+    /// Donor name, with or without diacritics. Matches only donors who chose to be named.
+    #[param(max_length = 100)]
+    pub q: Option<String>,
+    /// At least this many đồng (a whole-đồng string).
+    #[param(example = "100000")]
+    pub min_amount: Option<String>,
+    /// At most this many đồng (a whole-đồng string).
+    #[param(example = "5000000")]
+    pub max_amount: Option<String>,
+    /// Received on or after (local date, `YYYY-MM-DD`).
+    pub from: Option<String>,
+    /// Received on or before (local date, `YYYY-MM-DD`).
+    pub to: Option<String>,
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// One donation as the public sees it: no contact details, no account numbers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicDonation {
+    pub received_on: NaiveDate,
+    #[schema(example = "500000")]
+    pub amount_vnd: String,
+    /// The donor's name if they chose to be named, otherwise "Nhà hảo tâm".
+    #[schema(example = "Nhà hảo tâm")]
+    pub donor_display: String,
+    /// The bank reference's last four characters, e.g. `******3456`; null when there is none.
+    #[schema(example = "******3456")]
+    pub reference_masked: Option<String>,
+    #[schema(value_type = Channel)]
+    pub channel: String,
+    #[schema(example = "06001-2026-000001")]
+    pub receipt_number: String,
+}
+
+/// A whole-đồng bound (zero allowed).
+fn amount_bound(field: &str, raw: Option<&str>) -> ApiResult<Option<Decimal>> {
+    raw.map(|s| {
+        money::parse_decimal(s)
+            .ok()
+            .filter(|d| d.normalize().scale() == 0 && *d <= Decimal::from(money::MAX_VND))
+            .map(|d| d.normalize())
+            .ok_or_else(|| ApiError::field(field, "a whole number of đồng, e.g. \"100000\"", "số đồng nguyên, ví dụ \"100000\""))
+    })
+    .transpose()
+}
+
+/// The recorded donations to a campaign, in every unit's fund, oldest first. Void donations are
+/// left out; anonymous donors show as "Nhà hảo tâm" and are never matched by `q`.
+#[utoipa::path(
+    context_path = "/v1/public",
+    tag = "public",
+    params(("id" = Uuid, Path, description = "The campaign"), PublicDonationQuery),
+    responses(
+        (status = 200, body = Page<PublicDonation>),
+        (status = 429, description = "`rate_limited`; `Retry-After` says when to retry", body = crate::error::Problem, content_type = "application/problem+json"),
+        crate::openapi::Problems,
+    )
+)]
+#[get("/campaigns/{id}/donations")]
+pub async fn list(
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    query: web::Query<PublicDonationQuery>,
+) -> ApiResult<web::Json<Page<PublicDonation>>> {
+    let query = query.into_inner();
+    let limit = pagination::limit(query.limit)?;
+    let after = decode_cursor(query.cursor.as_deref())?;
+    let (from, to) = date_range(query.from.as_deref(), query.to.as_deref())?;
+    let min_amount = amount_bound("min_amount", query.min_amount.as_deref())?;
+    let max_amount = amount_bound("max_amount", query.max_amount.as_deref())?;
+    let q = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        Some(q) => Some(text::fold(&text::clean(q, 100).ok_or_else(|| ApiError::field("q", "at most 100 characters", "tối đa 100 ký tự"))?)),
+        None => None,
+    };
+    let mut conn = state.pools.read.get().await?;
+    let campaign = campaigns::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
+    let rows = donations::list(
+        &mut conn,
+        DonationFilter {
+            // every unit's fund
+            units: &[],
+            campaign_id: Some(campaign.id),
+            from,
+            to,
+            channel: None,
+            status: Some("recorded"),
+            // a name search must never reach a donor who asked not to be named
+            public_names_only: q.is_some(),
+            q,
+            min_amount,
+            max_amount,
+            after,
+            limit: limit + 1,
+        },
+    )
+    .await?;
+    Ok(web::Json(pagination::page(
+        rows,
+        limit,
+        |d| format!("{}|{}", d.received_on, d.id),
+        |d| PublicDonation {
+            received_on: d.received_on,
+            amount_vnd: money::format(d.amount_vnd),
+            donor_display: donor_display(&d),
+            reference_masked: d.bank_reference.as_deref().map(mask_reference),
+            channel: d.channel,
+            receipt_number: d.receipt_number,
+        },
+    )))
+}

@@ -1,0 +1,78 @@
+use actix_web::{get, web};
+use chrono::NaiveDate;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::donor_display;
+use crate::db::{campaigns, donations, units};
+use crate::domain::money;
+use crate::error::{ApiError, ApiResult};
+use crate::startup::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReceiptUnit {
+    #[schema(example = "06001")]
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReceiptCampaign {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// A receipt as the donor can check it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicReceipt {
+    #[schema(example = "06001-2026-000001")]
+    pub receipt_number: String,
+    /// `recorded`, or `void` when the donation was cancelled.
+    #[schema(example = "recorded")]
+    pub status: String,
+    pub received_on: NaiveDate,
+    #[schema(example = "500000")]
+    pub amount_vnd: String,
+    /// The fund that issued the receipt.
+    pub unit: ReceiptUnit,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<ReceiptCampaign>,
+    /// The donor's name if they chose to be named, otherwise "Nhà hảo tâm".
+    pub donor_display: String,
+}
+
+/// Confirms that a receipt is real: which fund issued it, for how much, and whether it stands.
+#[utoipa::path(
+    context_path = "/v1/public",
+    tag = "public",
+    params(("receipt_number" = String, Path, description = "`{unit_code}-{yyyy}-{seq:06}`", example = "06001-2026-000001")),
+    responses(
+        (status = 200, body = PublicReceipt),
+        (status = 429, description = "`rate_limited`; `Retry-After` says when to retry", body = crate::error::Problem, content_type = "application/problem+json"),
+        crate::openapi::Problems,
+    )
+)]
+#[get("/receipts/{receipt_number}")]
+pub async fn receipt(state: web::Data<AppState>, number: web::Path<String>) -> ApiResult<web::Json<PublicReceipt>> {
+    // no receipt number is this long: answer without asking the database
+    if number.len() > 64 {
+        return Err(ApiError::not_found());
+    }
+    let mut conn = state.pools.read.get().await?;
+    let d = donations::find_by_receipt(&mut conn, &number).await?.ok_or_else(ApiError::not_found)?;
+    let unit = units::find(&mut conn, d.unit_id).await?.ok_or_else(ApiError::not_found)?;
+    let campaign = match d.campaign_id {
+        Some(id) => campaigns::find(&mut conn, id).await?.map(|c| ReceiptCampaign { id: c.id, name: c.name }),
+        None => None,
+    };
+    Ok(web::Json(PublicReceipt {
+        donor_display: donor_display(&d),
+        receipt_number: d.receipt_number,
+        status: d.status,
+        received_on: d.received_on,
+        amount_vnd: money::format(d.amount_vnd),
+        unit: ReceiptUnit { code: unit.code, name: unit.name },
+        campaign,
+    }))
+}

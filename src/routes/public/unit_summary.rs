@@ -1,0 +1,78 @@
+use actix_web::{get, web};
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::{summarise, ByChannel};
+use crate::db::{donations, units};
+use crate::domain::{money, Tier};
+use crate::error::{ApiError, ApiResult};
+use crate::startup::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SummaryQuery {
+    /// Local calendar year; default the current year.
+    #[param(minimum = 2000, maximum = 2200)]
+    pub year: Option<i32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SummaryUnit {
+    pub id: Uuid,
+    #[schema(example = "06001")]
+    pub code: String,
+    pub name: String,
+    pub tier: Tier,
+}
+
+/// A fund's donations in one year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitSummary {
+    pub unit: SummaryUnit,
+    pub year: i32,
+    /// Σ recorded (not void) donations received in the year, whole đồng.
+    #[schema(example = "1500000")]
+    pub received_total: String,
+    pub donation_count: i64,
+    pub by_channel: ByChannel,
+}
+
+/// What a unit's fund received in a year, by channel (recorded donations, voids left out).
+#[utoipa::path(
+    context_path = "/v1/public",
+    tag = "public",
+    params(("id" = Uuid, Path, description = "The unit (its fund)"), SummaryQuery),
+    responses(
+        (status = 200, body = UnitSummary),
+        (status = 429, description = "`rate_limited`; `Retry-After` says when to retry", body = crate::error::Problem, content_type = "application/problem+json"),
+        crate::openapi::Problems,
+    )
+)]
+#[get("/units/{id}/summary")]
+pub async fn summary(
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    query: web::Query<SummaryQuery>,
+) -> ApiResult<web::Json<UnitSummary>> {
+    let year = query.year.unwrap_or_else(|| state.settings.clock.today().year());
+    if !(2000..=2200).contains(&year) {
+        return Err(ApiError::field("year", "between 2000 and 2200", "từ 2000 đến 2200"));
+    }
+    let (first, last) = match (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) {
+        (Some(f), Some(l)) => (f, l),
+        _ => return Err(ApiError::field("year", "between 2000 and 2200", "từ 2000 đến 2200")),
+    };
+    let mut conn = state.pools.read.get().await?;
+    let unit = units::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
+    let (total, count, by_channel) = summarise(&donations::unit_totals(&mut conn, unit.id, first, last).await?);
+    Ok(web::Json(UnitSummary {
+        unit: SummaryUnit { id: unit.id, tier: unit.tier(), code: unit.code, name: unit.name },
+        year,
+        received_total: money::format(total),
+        donation_count: count,
+        by_channel,
+    }))
+}
