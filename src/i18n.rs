@@ -15,13 +15,13 @@ impl Lang {
         let Some(value) = headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) else {
             return Lang::En;
         };
-        let mut best: Option<(Lang, f32)> = None;
+        let mut best: Option<(Lang, u16)> = None;
         for part in value.split(',') {
             let mut pieces = part.trim().split(';');
             let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
             let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
-                .unwrap_or(1.0);
+                .find_map(|p| p.trim().strip_prefix("q=").and_then(quality))
+                .unwrap_or(1000);
             let lang = if tag == "vi" || tag.starts_with("vi-") {
                 Lang::Vi
             } else if tag == "en" || tag.starts_with("en-") || tag == "*" {
@@ -29,11 +29,25 @@ impl Lang {
             } else {
                 continue;
             };
-            if q > 0.0 && best.is_none_or(|(_, bq)| q > bq) {
+            if q > 0 && best.is_none_or(|(_, bq)| q > bq) {
                 best = Some((lang, q));
             }
         }
         best.map(|(l, _)| l).unwrap_or(Lang::En)
+    }
+}
+
+/// An RFC 9110 quality value ("0", "0.5", "1.000") in thousandths, without floating point.
+fn quality(q: &str) -> Option<u16> {
+    let (int, frac) = q.split_once('.').unwrap_or((q, ""));
+    if frac.len() > 3 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let frac_value: u16 = format!("{frac:0<3}").parse().ok()?;
+    match int {
+        "0" => Some(frac_value),
+        "1" if frac_value == 0 => Some(1000),
+        _ => None,
     }
 }
 
@@ -53,6 +67,15 @@ mod tests {
         assert_eq!(lang("vi"), Lang::Vi);
         assert_eq!(lang("vi-VN,vi;q=0.9,en;q=0.5"), Lang::Vi);
         assert_eq!(lang("en;q=0.4, vi;q=0.8"), Lang::Vi);
+    }
+
+    #[test]
+    fn reads_quality_values_exactly() {
+        assert_eq!(quality("0"), Some(0));
+        assert_eq!(quality("0.5"), Some(500));
+        assert_eq!(quality("1.000"), Some(1000));
+        assert_eq!(quality("1.5"), None);
+        assert_eq!(quality("0.1234"), None);
     }
 
     #[test]

@@ -70,6 +70,11 @@ impl Claim {
         Ok(())
     }
 
+    /// The (user, key) this request owns, for work that stores its response itself.
+    pub fn owner(&self) -> Option<(Uuid, &str)> {
+        self.owner.as_ref().map(|(u, k)| (*u, k.as_str()))
+    }
+
     /// Frees the key after work that did not commit, so the client may retry.
     pub async fn release(&self, conn: &mut AsyncPgConnection) {
         if let Some((user, key)) = &self.owner {

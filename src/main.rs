@@ -133,11 +133,11 @@ async fn main() -> anyhow::Result<()> {
                 })
                 .await?;
             println!(
-                "created {} updated {} unchanged {} in {:.2}s",
+                "created {} updated {} unchanged {} in {} ms",
                 counts.created,
                 counts.updated,
                 counts.unchanged,
-                started.elapsed().as_secs_f64()
+                started.elapsed().as_millis()
             );
         }
         Command::Users { command: UsersCommand::Create { username, password_stdin: _, full_name, roles } } => {

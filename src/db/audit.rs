@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::schema::{audit_events, units};
+use super::schema::audit_events;
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = audit_events)]
@@ -38,22 +38,10 @@ pub struct AuditEventRow {
     pub changes: serde_json::Value,
 }
 
-/// Inserts the event, copying the unit's ancestry so scope filters need no join later.
+/// Inserts the event; the database copies the unit's ancestry onto it (trigger
+/// `audit_events_fill_ancestry`) so scope filters need no join later.
 pub async fn insert(conn: &mut AsyncPgConnection, event: &NewAuditEvent<'_>) -> QueryResult<()> {
-    let ancestry: Vec<Uuid> = match event.unit_id {
-        Some(unit) => units::table
-            .find(unit)
-            .select(units::ancestry)
-            .first(conn)
-            .await
-            .optional()?
-            .unwrap_or_default(),
-        None => Vec::new(),
-    };
-    diesel::insert_into(audit_events::table)
-        .values((event, audit_events::unit_ancestry.eq(ancestry)))
-        .execute(conn)
-        .await?;
+    diesel::insert_into(audit_events::table).values(event).execute(conn).await?;
     Ok(())
 }
 

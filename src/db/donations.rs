@@ -66,56 +66,181 @@ pub struct NewDonation<'a> {
     pub note: Option<&'a str>,
     pub journal_entry_id: Uuid,
     pub created_by: Uuid,
+    /// Set by the caller so the stored idempotent response and the returned row agree.
+    pub created_at: DateTime<Utc>,
 }
 
-/// Takes the next receipt number of the unit's year and inserts the donation, in one statement:
-/// the counter row is the one lock every donation of a unit shares, so it is taken last in the
-/// transaction and held only until commit. A rollback gives the number back (gapless).
-pub async fn insert_with_receipt(conn: &mut AsyncPgConnection, d: &NewDonation<'_>) -> QueryResult<DonationRow> {
+impl NewDonation<'_> {
+    /// The row this insert will return, but for the receipt number the statement assigns: the
+    /// response stored for idempotent replays is built from it before the insert.
+    pub fn as_recorded(&self) -> DonationRow {
+        DonationRow {
+            id: self.id,
+            unit_id: self.unit_id,
+            campaign_id: self.campaign_id,
+            channel: self.channel.to_owned(),
+            amount: self.amount,
+            currency: self.currency.to_owned(),
+            fx_rate: self.fx_rate,
+            amount_vnd: self.amount_vnd,
+            received_on: self.received_on,
+            donor_kind: self.donor_kind.to_owned(),
+            donor_name: self.donor_name.map(str::to_owned),
+            donor_phone: self.donor_phone.map(str::to_owned),
+            donor_email: self.donor_email.map(str::to_owned),
+            donor_address: self.donor_address.map(str::to_owned),
+            donor_tax_code: self.donor_tax_code.map(str::to_owned),
+            public_display: self.public_display.to_owned(),
+            bank_account_id: self.bank_account_id,
+            bank_reference: self.bank_reference.map(str::to_owned),
+            in_kind_items: self.in_kind_items.clone(),
+            note: self.note.map(str::to_owned),
+            receipt_number: String::new(),
+            status: "recorded".to_owned(),
+            journal_entry_id: self.journal_entry_id,
+            void_entry_id: None,
+            void_reason: None,
+            voided_at: None,
+            created_at: self.created_at,
+        }
+    }
+}
+
+/// The idempotency key a donation completes, with the response to store for replays (its
+/// `receipt_number` is filled in by the statement itself).
+pub struct Completion<'a> {
+    pub user_id: Uuid,
+    pub key: &'a str,
+    pub response: &'a serde_json::Value,
+}
+
+/// Takes the next receipt number of the unit's year, inserts the donation and, when the request
+/// carried an Idempotency-Key, stores its response — all in one statement. The counter row is
+/// the one lock every donation of a unit shares, so it is taken last in the transaction and held
+/// only for this statement and the commit; a rollback gives the number back (gapless).
+pub async fn insert_with_receipt(
+    conn: &mut AsyncPgConnection,
+    d: &NewDonation<'_>,
+    completion: Option<Completion<'_>>,
+) -> QueryResult<DonationRow> {
     use chrono::Datelike;
-    let year = d.received_on.year();
-    diesel::sql_query(
-        "WITH c AS ( \
-           INSERT INTO receipt_counters AS rc (unit_id, year, last_seq) VALUES ($2, $12, 1) \
-           ON CONFLICT (unit_id, year) DO UPDATE SET last_seq = rc.last_seq + 1 \
-           RETURNING last_seq) \
-         INSERT INTO donations (id, unit_id, campaign_id, channel, amount, currency, fx_rate, amount_vnd, \
-                received_on, donor_kind, donor_name, donor_search, donor_phone, donor_email, donor_address, \
-                donor_tax_code, public_display, bank_account_id, bank_reference, in_kind_items, note, \
-                journal_entry_id, created_by, receipt_year, receipt_seq, receipt_number) \
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
-                $22, $23, $24, $12, c.last_seq, \
-                $25 || '-' || $12 || '-' || lpad(c.last_seq::text, greatest(6, length(c.last_seq::text)), '0') \
-           FROM c \
-         RETURNING *",
-    )
-    .bind::<SqlUuid, _>(d.id)
-    .bind::<SqlUuid, _>(d.unit_id)
-    .bind::<Nullable<SqlUuid>, _>(d.campaign_id)
-    .bind::<Text, _>(d.channel)
-    .bind::<Numeric, _>(d.amount)
-    .bind::<Text, _>(d.currency)
-    .bind::<Nullable<Numeric>, _>(d.fx_rate)
-    .bind::<Numeric, _>(d.amount_vnd)
-    .bind::<Date, _>(d.received_on)
-    .bind::<Text, _>(d.donor_kind)
-    .bind::<Nullable<Text>, _>(d.donor_name)
-    .bind::<Int4, _>(year)
-    .bind::<Text, _>(&d.donor_search)
-    .bind::<Nullable<Text>, _>(d.donor_phone)
-    .bind::<Nullable<Text>, _>(d.donor_email)
-    .bind::<Nullable<Text>, _>(d.donor_address)
-    .bind::<Nullable<Text>, _>(d.donor_tax_code)
-    .bind::<Text, _>(d.public_display)
-    .bind::<Nullable<SqlUuid>, _>(d.bank_account_id)
-    .bind::<Nullable<Text>, _>(d.bank_reference)
-    .bind::<Nullable<Jsonb>, _>(&d.in_kind_items)
-    .bind::<Nullable<Text>, _>(d.note)
-    .bind::<SqlUuid, _>(d.journal_entry_id)
-    .bind::<SqlUuid, _>(d.created_by)
-    .bind::<Text, _>(d.unit_code)
+    InsertWithReceipt {
+        d,
+        year: d.received_on.year(),
+        user: completion.as_ref().map(|c| c.user_id),
+        key: completion.as_ref().map(|c| c.key),
+        response: completion.as_ref().map(|c| c.response),
+    }
     .get_result(conn)
     .await
+}
+
+/// The statement of `insert_with_receipt`, as a query fragment with a static id so diesel keeps
+/// it prepared on each connection (a raw `sql_query` would be parsed and planned every time).
+struct InsertWithReceipt<'a> {
+    d: &'a NewDonation<'a>,
+    year: i32,
+    user: Option<Uuid>,
+    key: Option<&'a str>,
+    response: Option<&'a serde_json::Value>,
+}
+
+/// Columns in the order of `DonationRow`'s fields.
+const ROW_COLUMNS: &str = "id, unit_id, campaign_id, channel, amount, currency, fx_rate, amount_vnd, \
+    received_on, donor_kind, donor_name, donor_phone, donor_email, donor_address, donor_tax_code, \
+    public_display, bank_account_id, bank_reference, in_kind_items, note, receipt_number, status, \
+    journal_entry_id, void_entry_id, void_reason, voided_at, created_at";
+
+impl diesel::query_builder::QueryId for InsertWithReceipt<'_> {
+    type QueryId = InsertWithReceiptId;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+struct InsertWithReceiptId;
+
+impl diesel::query_builder::Query for InsertWithReceipt<'_> {
+    type SqlType = diesel::dsl::SqlTypeOf<diesel::dsl::AsSelect<DonationRow, diesel::pg::Pg>>;
+}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for InsertWithReceipt<'_> {
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        let d = self.d;
+        out.push_sql("WITH c AS (INSERT INTO receipt_counters AS rc (unit_id, year, last_seq) VALUES (");
+        out.push_bind_param::<SqlUuid, _>(&d.unit_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Int4, _>(&self.year)?;
+        out.push_sql(
+            ", 1) ON CONFLICT (unit_id, year) DO UPDATE SET last_seq = rc.last_seq + 1 RETURNING year, last_seq), \
+             d AS (INSERT INTO donations (id, unit_id, campaign_id, channel, amount, currency, fx_rate, \
+             amount_vnd, received_on, donor_kind, donor_name, donor_search, donor_phone, donor_email, \
+             donor_address, donor_tax_code, public_display, bank_account_id, bank_reference, in_kind_items, \
+             note, journal_entry_id, created_by, created_at, receipt_year, receipt_seq, receipt_number) SELECT ",
+        );
+        out.push_bind_param::<SqlUuid, _>(&d.id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<SqlUuid, _>(&d.unit_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<SqlUuid>, _>(&d.campaign_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&d.channel)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Numeric, _>(&d.amount)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&d.currency)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Numeric>, _>(&d.fx_rate)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Numeric, _>(&d.amount_vnd)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Date, _>(&d.received_on)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&d.donor_kind)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Text>, _>(&d.donor_name)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&d.donor_search)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Text>, _>(&d.donor_phone)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Text>, _>(&d.donor_email)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Text>, _>(&d.donor_address)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Text>, _>(&d.donor_tax_code)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&d.public_display)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<SqlUuid>, _>(&d.bank_account_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Text>, _>(&d.bank_reference)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Jsonb>, _>(&d.in_kind_items)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Text>, _>(&d.note)?;
+        out.push_sql(", ");
+        out.push_bind_param::<SqlUuid, _>(&d.journal_entry_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<SqlUuid, _>(&d.created_by)?;
+        out.push_sql(", ");
+        out.push_bind_param::<diesel::sql_types::Timestamptz, _>(&d.created_at)?;
+        out.push_sql(", c.year, c.last_seq, ");
+        out.push_bind_param::<Text, _>(&d.unit_code)?;
+        out.push_sql(
+            " || '-' || c.year || '-' || lpad(c.last_seq::text, greatest(6, length(c.last_seq::text)), '0') \
+             FROM c RETURNING *), \
+             k AS (UPDATE idempotency_keys SET state = 'done', response_status = 201, \
+             response_body = jsonb_set(",
+        );
+        out.push_bind_param::<Nullable<Jsonb>, _>(&self.response)?;
+        out.push_sql(", '{receipt_number}', to_jsonb(d.receipt_number)) FROM d WHERE user_id = ");
+        out.push_bind_param::<Nullable<SqlUuid>, _>(&self.user)?;
+        out.push_sql(" AND key = ");
+        out.push_bind_param::<Nullable<Text>, _>(&self.key)?;
+        out.push_sql(") SELECT ");
+        out.push_sql(ROW_COLUMNS);
+        out.push_sql(" FROM d");
+        Ok(())
+    }
 }
 
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<DonationRow>> {
@@ -129,17 +254,6 @@ pub async fn find_by_receipt(conn: &mut AsyncPgConnection, number: &str) -> Quer
         .first(conn)
         .await
         .optional()
-}
-
-/// Whether a bank reference is already recorded for the bank account.
-pub async fn bank_reference_exists(conn: &mut AsyncPgConnection, bank_account: Uuid, reference: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        donations::table
-            .filter(donations::bank_account_id.eq(bank_account))
-            .filter(donations::bank_reference.eq(reference)),
-    ))
-    .get_result(conn)
-    .await
 }
 
 pub async fn mark_void(

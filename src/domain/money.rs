@@ -263,3 +263,35 @@ mod tests {
         }
     }
 }
+
+/// "No floating point anywhere": the crate's own sources must not name a binary float type, so no
+/// amount (or anything else) can pass through one by accident.
+#[cfg(test)]
+mod no_floats {
+    fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn the_crate_has_no_float_types() {
+        let mut files = Vec::new();
+        sources(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")), &mut files);
+        let float = ["f3", "2"].concat();
+        let double = ["f6", "4"].concat();
+        let float_duration = ["as_secs_", "f"].concat();
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            for token in text.split(|c: char| !c.is_alphanumeric() && c != '_') {
+                assert!(token != float && token != double, "{} uses {token}", f.display());
+                assert!(!token.starts_with(&float_duration), "{} uses {token}", f.display());
+            }
+        }
+    }
+}

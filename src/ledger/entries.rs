@@ -72,7 +72,11 @@ pub async fn post(conn: &mut AsyncPgConnection, entry: &NewEntry) -> QueryResult
             )
         })
         .collect();
-    diesel::insert_into(postings::table).values(rows).execute(conn).await?;
+    // The common two-line entry goes in as a fixed-size batch, which diesel keeps prepared.
+    match <[_; 2]>::try_from(rows) {
+        Ok(pair) => diesel::insert_into(postings::table).values(&pair).execute(conn).await?,
+        Err(rows) => diesel::insert_into(postings::table).values(&rows).execute(conn).await?,
+    };
     diesel::sql_query("SET CONSTRAINTS postings_check, journal_entries_check_postings IMMEDIATE")
         .execute(conn)
         .await?;

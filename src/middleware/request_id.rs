@@ -61,7 +61,7 @@ pub async fn middleware(
     span.in_scope(|| {
         tracing::info!(
             http.status = status,
-            latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+            latency_us = started.elapsed().as_micros() as u64,
             "request finished"
         )
     });

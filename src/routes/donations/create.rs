@@ -1,7 +1,7 @@
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
+use chrono::{SubsecRound, Utc};
 use uuid::Uuid;
 
 use super::DonationView;
@@ -13,7 +13,7 @@ use crate::db::units::UnitRow;
 use crate::db::{accounts, bank_accounts, campaigns, units};
 use crate::domain::donation::{Channel, CreateDonation, Donation};
 use crate::domain::{text, Role};
-use crate::error::{ApiError, ApiResult, Code};
+use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
 use crate::idempotency::{self, Begin, Claim, IdempotencyKey};
 use crate::ledger::rules::{self, DonationAccounts, Receipt};
@@ -84,11 +84,8 @@ async fn record(
                 .await?
                 .filter(|b| b.unit_id == unit.id)
                 .ok_or_else(|| ApiError::field("bank_account_id", "not a bank account of this fund", "không phải tài khoản ngân hàng của quỹ này"))?;
-            if let Some(reference) = &d.bank_reference {
-                if donations::bank_reference_exists(conn, bank.id, reference).await? {
-                    return Err(ApiError::new(Code::DuplicateBankReference));
-                }
-            }
+            // a bank reference already recorded for this account is refused by the unique
+            // index (409 duplicate_bank_reference), which also rolls back the receipt number
             Receipt::Bank(bank.account_id)
         }
         (Channel::InKind, _) => Receipt::InKind,
@@ -132,10 +129,7 @@ async fn record(
                 },
             )
             .await?;
-            // last: the receipt counter is the unit's one shared row, held until commit
-            let row = donations::insert_with_receipt(
-                conn,
-                &NewDonation {
+            let new = NewDonation {
                     id: donation_id,
                     unit_id: unit.id,
                     unit_code: &unit.code,
@@ -160,12 +154,22 @@ async fn record(
                     note: d.note.as_deref(),
                     journal_entry_id: entry.id,
                     created_by: officer.id.0,
-                },
-            )
-            .await?;
-            let view = DonationView::new(row, true);
-            claim.complete(conn, StatusCode::CREATED, &view).await?;
-            Ok(view)
+                    // PostgreSQL keeps microseconds: the stored replay must match the row
+                    created_at: Utc::now().trunc_subsecs(6),
+            };
+            let response = match claim.owner() {
+                Some(_) => Some(serde_json::to_value(DonationView::new(new.as_recorded(), true)).map_err(ApiError::internal)?),
+                None => None,
+            };
+            let completion = claim.owner().zip(response.as_ref()).map(|((user_id, key), response)| donations::Completion {
+                user_id,
+                key,
+                response,
+            });
+            // last: the receipt counter is the unit's one shared row, held until commit; the
+            // idempotent response is stored by the same statement
+            let row = donations::insert_with_receipt(conn, &new, completion).await?;
+            Ok(DonationView::new(row, true))
         }
         .scope_boxed()
     })
