@@ -79,7 +79,8 @@ CREATE TABLE postings (
   campaign_id    uuid REFERENCES campaigns (id),
   -- copied from the entry and the account by the trigger below, never trusted from the caller
   unit_id        uuid NOT NULL,
-  effective_date date NOT NULL
+  effective_date date NOT NULL,
+  chart_code     text NOT NULL DEFAULT ''
 );
 CREATE INDEX postings_entry_idx ON postings (entry_id);
 CREATE INDEX postings_account_idx ON postings (account_id, effective_date, id);
@@ -173,10 +174,11 @@ CREATE FUNCTION postings_place() RETURNS trigger AS $$
 DECLARE
   e journal_entries%ROWTYPE;
   acct_unit uuid;
+  acct_chart text;
   camp_unit uuid;
 BEGIN
   SELECT * INTO e FROM journal_entries WHERE id = NEW.entry_id;
-  SELECT unit_id INTO acct_unit FROM accounts WHERE id = NEW.account_id;
+  SELECT unit_id, chart_code INTO acct_unit, acct_chart FROM accounts WHERE id = NEW.account_id;
   IF acct_unit IS DISTINCT FROM e.unit_id THEN
     RAISE EXCEPTION 'account % does not belong to the fund of entry %', NEW.account_id, NEW.entry_id
       USING ERRCODE = 'check_violation', CONSTRAINT = 'posting_account_in_fund';
@@ -191,6 +193,7 @@ BEGIN
   END IF;
   NEW.unit_id := e.unit_id;
   NEW.effective_date := e.effective_date;
+  NEW.chart_code := acct_chart;
   RETURN NEW;
 END;
 $$ LANGUAGE plpgsql;
@@ -200,9 +203,8 @@ CREATE TRIGGER postings_place BEFORE INSERT ON postings
 
 CREATE FUNCTION postings_apply() RETURNS trigger AS $$
 DECLARE
-  code text;
+  code text := NEW.chart_code;
 BEGIN
-  SELECT chart_code INTO code FROM accounts WHERE id = NEW.account_id;
   IF NEW.side = 'credit' AND is_guarded_asset(code) THEN
     -- money leaves a guarded account: serialise with every other spend of this fund
     PERFORM pg_advisory_xact_lock(hashtext('spend:' || NEW.unit_id::text), 0);
@@ -224,7 +226,7 @@ CREATE TRIGGER postings_apply AFTER INSERT ON postings
 -- At commit: the entry balances, and no guarded balance went below zero.
 CREATE FUNCTION postings_check() RETURNS trigger AS $$
 DECLARE
-  code text;
+  code text := NEW.chart_code;
   diff numeric;
 BEGIN
   SELECT coalesce(sum(CASE side WHEN 'debit' THEN amount ELSE -amount END), 0) INTO diff
@@ -234,7 +236,6 @@ BEGIN
       USING ERRCODE = 'check_violation', CONSTRAINT = 'entry_balanced';
   END IF;
   IF NEW.side = 'credit' THEN
-    SELECT chart_code INTO code FROM accounts WHERE id = NEW.account_id;
     IF is_guarded_asset(code) THEN
       IF (SELECT sum(debit - credit) FROM balance_buckets WHERE account_id = NEW.account_id) < 0 THEN
         RAISE EXCEPTION 'account % would be overdrawn', NEW.account_id

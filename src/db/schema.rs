@@ -161,6 +161,7 @@ diesel::table! {
         campaign_id -> Nullable<Uuid>,
         unit_id -> Uuid,
         effective_date -> Date,
+        chart_code -> Text,
     }
 }
 
