@@ -112,7 +112,12 @@ fn main() -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     match cli.command {
-        Command::Setup { base, password_file, plan, out_dir } => rt.block_on(setup(&base, &password_file, &plan, &out_dir)),
+        Command::Setup {
+            base,
+            password_file,
+            plan,
+            out_dir,
+        } => rt.block_on(setup(&base, &password_file, &plan, &out_dir)),
         Command::Donations {
             base,
             name,
@@ -149,8 +154,24 @@ fn main() -> anyhow::Result<()> {
             std::fs::write(&report, serde_json::to_string_pretty(&out)?)?;
             Ok(())
         }
-        Command::Summary { p1a, p1b, ceiling_spread, ceiling_shared, checks, meta, out } => {
-            let code = summary(&p1a, &p1b, ceiling_spread, ceiling_shared, &checks, meta.as_deref(), &out)?;
+        Command::Summary {
+            p1a,
+            p1b,
+            ceiling_spread,
+            ceiling_shared,
+            checks,
+            meta,
+            out,
+        } => {
+            let code = summary(
+                &p1a,
+                &p1b,
+                ceiling_spread,
+                ceiling_shared,
+                &checks,
+                meta.as_deref(),
+                &out,
+            )?;
             std::process::exit(code);
         }
     }
@@ -158,7 +179,9 @@ fn main() -> anyhow::Result<()> {
 
 /// Load goes to this machine only.
 fn check_loopback(base: &str) -> anyhow::Result<()> {
-    let rest = base.strip_prefix("http://").context("--base must be http://127.x.x.x:PORT")?;
+    let rest = base
+        .strip_prefix("http://")
+        .context("--base must be http://127.x.x.x:PORT")?;
     let host = rest.split(['/', ':']).next().unwrap_or("");
     if host == "localhost" || host.starts_with("127.") {
         Ok(())
@@ -177,7 +200,12 @@ fn client(pool: usize, timeout: Duration) -> anyhow::Result<reqwest::Client> {
 
 // ---------------------------------------------------------------- setup
 
-async fn setup(base: &str, password_file: &std::path::Path, plan: &std::path::Path, out_dir: &std::path::Path) -> anyhow::Result<()> {
+async fn setup(
+    base: &str,
+    password_file: &std::path::Path,
+    plan: &std::path::Path,
+    out_dir: &std::path::Path,
+) -> anyhow::Result<()> {
     check_loopback(base)?;
     let password = std::fs::read_to_string(password_file)?.trim().to_owned();
     let http = client(8, Duration::from_secs(30))?;
@@ -187,7 +215,11 @@ async fn setup(base: &str, password_file: &std::path::Path, plan: &std::path::Pa
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
             let mut p = l.split_whitespace();
-            let mut next = || p.next().map(str::to_owned).context("plan line: name username unit_code");
+            let mut next = || {
+                p.next()
+                    .map(str::to_owned)
+                    .context("plan line: name username unit_code")
+            };
             Ok((next()?, next()?, next()?))
         })
         .collect::<anyhow::Result<_>>()?;
@@ -211,7 +243,9 @@ async fn setup(base: &str, password_file: &std::path::Path, plan: &std::path::Pa
                     .await?;
                 let status = res.status();
                 let body: Value = res.json().await?;
-                let token = body["access_token"].as_str().with_context(|| format!("sign-in of {u}: {status} {body}"))?;
+                let token = body["access_token"]
+                    .as_str()
+                    .with_context(|| format!("sign-in of {u}: {status} {body}"))?;
                 anyhow::Ok((u, token.to_owned()))
             }
         })
@@ -234,7 +268,10 @@ async fn setup(base: &str, password_file: &std::path::Path, plan: &std::path::Pa
                     .await?;
                 let status = res.status();
                 let unit: Value = res.json().await?;
-                let unit_id = unit["id"].as_str().with_context(|| format!("unit {code}: {status} {unit}"))?.to_owned();
+                let unit_id = unit["id"]
+                    .as_str()
+                    .with_context(|| format!("unit {code}: {status} {unit}"))?
+                    .to_owned();
                 let res = http
                     .post(format!("{base}/v1/units/{unit_id}/bank-accounts"))
                     .bearer_auth(&token)
@@ -248,7 +285,9 @@ async fn setup(base: &str, password_file: &std::path::Path, plan: &std::path::Pa
                     .await?;
                 let status = res.status();
                 let bank: Value = res.json().await?;
-                let bank_id = bank["id"].as_str().with_context(|| format!("bank account of {code}: {status} {bank}"))?;
+                let bank_id = bank["id"]
+                    .as_str()
+                    .with_context(|| format!("bank account of {code}: {status} {bank}"))?;
                 anyhow::Ok((i, name.clone(), format!("{unit_id} {bank_id} {token}")))
             }
         })
@@ -266,7 +305,12 @@ async fn setup(base: &str, password_file: &std::path::Path, plan: &std::path::Pa
         let text: String = lines.into_iter().map(|(_, l)| l + "\n").collect();
         std::fs::write(out_dir.join(format!("{name}.targets")), text)?;
     }
-    println!("setup: {} users signed in, {} bank accounts in {:.1}s", tokens.len(), rows.len(), started.elapsed().as_secs_f64());
+    println!(
+        "setup: {} users signed in, {} bank accounts in {:.1}s",
+        tokens.len(),
+        rows.len(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
@@ -292,14 +336,19 @@ struct Target {
 }
 
 fn read_targets(path: &std::path::Path) -> anyhow::Result<Vec<Target>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let targets: Vec<Target> = text
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
             let p: Vec<&str> = l.split_whitespace().collect();
             match p.as_slice() {
-                [u, b, t] => Ok(Target { unit_id: u.to_string(), bank_account_id: b.to_string(), token: t.to_string() }),
+                [u, b, t] => Ok(Target {
+                    unit_id: u.to_string(),
+                    bank_account_id: b.to_string(),
+                    token: t.to_string(),
+                }),
                 _ => bail!("target line: unit_id bank_account_id token"),
             }
         })
@@ -360,7 +409,13 @@ impl Tally {
     }
 
     /// Records one finished request; `ok` when it got the expected status.
-    fn record(&mut self, in_window: bool, latency: Duration, outcome: Result<u16, String>, expected: u16) {
+    fn record(
+        &mut self,
+        in_window: bool,
+        latency: Duration,
+        outcome: Result<u16, String>,
+        expected: u16,
+    ) {
         self.total_requests += 1;
         let failed = match &outcome {
             Ok(s) if *s == expected => None,
@@ -372,7 +427,8 @@ impl Tally {
         }
         if in_window {
             self.requests += 1;
-            self.hist.saturating_record(latency.as_micros().max(1) as u64);
+            self.hist
+                .saturating_record(latency.as_micros().max(1) as u64);
             if failed.is_none() {
                 self.successes += 1;
             } else {
@@ -415,7 +471,12 @@ fn failure_kind(e: &reqwest::Error) -> String {
     }
 }
 
-const DONOR_NAMES: [&str; 4] = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường", "Phạm Thu Dung"];
+const DONOR_NAMES: [&str; 4] = [
+    "Nguyễn Văn An",
+    "Trần Thị Bình",
+    "Lê Hoàng Cường",
+    "Phạm Thu Dung",
+];
 
 async fn donations(cfg: &LoadConfig, targets: Vec<Target>) -> anyhow::Result<(Value, Vec<String>)> {
     let http = client(cfg.clients + cfg.readers + 4, cfg.timeout)?;
@@ -428,7 +489,11 @@ async fn donations(cfg: &LoadConfig, targets: Vec<Target>) -> anyhow::Result<(Va
     let end = window_start + cfg.duration;
     let seconds = cfg.duration.as_secs_f64();
 
-    let read_mode = if cfg.readers > 0 { Some(probe_reads(&http, &cfg.base, &targets[0]).await?) } else { None };
+    let read_mode = if cfg.readers > 0 {
+        Some(probe_reads(&http, &cfg.base, &targets[0]).await?)
+    } else {
+        None
+    };
     if let Some(mode) = &read_mode {
         println!("{}: P2 readers read {}", cfg.name, mode.describe());
     }
@@ -439,7 +504,11 @@ async fn donations(cfg: &LoadConfig, targets: Vec<Target>) -> anyhow::Result<(Va
         targets.len(),
         cfg.warmup.as_secs(),
         cfg.duration.as_secs(),
-        if cfg.readers > 0 { format!(", {} P2 readers", cfg.readers) } else { String::new() }
+        if cfg.readers > 0 {
+            format!(", {} P2 readers", cfg.readers)
+        } else {
+            String::new()
+        }
     );
 
     let mut writers = Vec::new();
@@ -472,7 +541,9 @@ async fn donations(cfg: &LoadConfig, targets: Vec<Target>) -> anyhow::Result<(Va
                     "bank_account_id": target.bank_account_id,
                     "bank_reference": format!("FT{run}{n:010}"),
                 });
-                let mut req = http.post(format!("{base}/v1/donations")).bearer_auth(&target.token);
+                let mut req = http
+                    .post(format!("{base}/v1/donations"))
+                    .bearer_auth(&target.token);
                 if keys {
                     req = req.header("Idempotency-Key", format!("bench-{run}-{n}"));
                 }
@@ -483,12 +554,21 @@ async fn donations(cfg: &LoadConfig, targets: Vec<Target>) -> anyhow::Result<(Va
                         match res.bytes().await {
                             Ok(bytes) => {
                                 if status == 201 {
-                                    match serde_json::from_slice::<Value>(&bytes).ok().and_then(|v| v["id"].as_str().map(str::to_owned)) {
+                                    match serde_json::from_slice::<Value>(&bytes)
+                                        .ok()
+                                        .and_then(|v| v["id"].as_str().map(str::to_owned))
+                                    {
                                         Some(id) => t.ids.push(id),
-                                        None => t.samples.push(format!("201 without an id: {}", String::from_utf8_lossy(&bytes))),
+                                        None => t.samples.push(format!(
+                                            "201 without an id: {}",
+                                            String::from_utf8_lossy(&bytes)
+                                        )),
                                     }
                                 } else if t.samples.len() < 4 {
-                                    t.samples.push(format!("{status}: {}", String::from_utf8_lossy(&bytes)));
+                                    t.samples.push(format!(
+                                        "{status}: {}",
+                                        String::from_utf8_lossy(&bytes)
+                                    ));
                                 }
                                 Ok(status)
                             }
@@ -503,7 +583,12 @@ async fn donations(cfg: &LoadConfig, targets: Vec<Target>) -> anyhow::Result<(Va
                     }
                 };
                 let done = Instant::now();
-                t.record(done >= window_start && done <= end, done - sent, outcome, 201);
+                t.record(
+                    done >= window_start && done <= end,
+                    done - sent,
+                    outcome,
+                    201,
+                );
             }
             t
         }));
@@ -527,14 +612,21 @@ async fn donations(cfg: &LoadConfig, targets: Vec<Target>) -> anyhow::Result<(Va
                     if sent >= end {
                         break;
                     }
-                    let res = http.get(format!("{base}{}", paths[i])).bearer_auth(&target.token).send().await;
+                    let res = http
+                        .get(format!("{base}{}", paths[i]))
+                        .bearer_auth(&target.token)
+                        .send()
+                        .await;
                     let outcome = match res {
                         Ok(res) => {
                             let status = res.status().as_u16();
                             match res.bytes().await {
                                 Ok(bytes) => {
                                     if status != 200 && per_path[i].samples.len() < 4 {
-                                        per_path[i].samples.push(format!("{status}: {}", String::from_utf8_lossy(&bytes)));
+                                        per_path[i].samples.push(format!(
+                                            "{status}: {}",
+                                            String::from_utf8_lossy(&bytes)
+                                        ));
                                     }
                                     Ok(status)
                                 }
@@ -544,7 +636,12 @@ async fn donations(cfg: &LoadConfig, targets: Vec<Target>) -> anyhow::Result<(Va
                         Err(e) => Err(failure_kind(&e)),
                     };
                     let done = Instant::now();
-                    per_path[i].record(done >= window_start && done <= end, done - sent, outcome, 200);
+                    per_path[i].record(
+                        done >= window_start && done <= end,
+                        done - sent,
+                        outcome,
+                        200,
+                    );
                 }
                 per_path
             }));
@@ -562,8 +659,17 @@ async fn donations(cfg: &LoadConfig, targets: Vec<Target>) -> anyhow::Result<(Va
         while Instant::now() < deadline {
             tick.tick().await;
             let now = progress_seq.load(Ordering::Relaxed);
-            let phase = if Instant::now() < window_start { "warm-up" } else { "measuring" };
-            eprintln!("{name}: {:>5.1}s {phase}: {} requests sent ({}/s)", start.elapsed().as_secs_f64(), now, (now - last) / 5);
+            let phase = if Instant::now() < window_start {
+                "warm-up"
+            } else {
+                "measuring"
+            };
+            eprintln!(
+                "{name}: {:>5.1}s {phase}: {} requests sent ({}/s)",
+                start.elapsed().as_secs_f64(),
+                now,
+                (now - last) / 5
+            );
             last = now;
         }
     });
@@ -610,7 +716,10 @@ async fn donations(cfg: &LoadConfig, targets: Vec<Target>) -> anyhow::Result<(Va
         report["p2"] = p2;
     }
     for s in &all.samples {
-        println!("  sample error: {}", s.chars().take(400).collect::<String>());
+        println!(
+            "  sample error: {}",
+            s.chars().take(400).collect::<String>()
+        );
     }
     Ok((report, all.ids))
 }
@@ -640,33 +749,53 @@ enum ReadMode {
 impl ReadMode {
     fn paths(&self, unit: &str) -> Vec<String> {
         match self {
-            ReadMode::BalancesAndAccounts => vec![format!("/v1/units/{unit}/balances"), format!("/v1/units/{unit}/accounts")],
+            ReadMode::BalancesAndAccounts => vec![
+                format!("/v1/units/{unit}/balances"),
+                format!("/v1/units/{unit}/accounts"),
+            ],
             ReadMode::UnitOnly => vec![format!("/v1/units/{unit}")],
         }
     }
 
     fn labels(&self) -> Vec<&'static str> {
         match self {
-            ReadMode::BalancesAndAccounts => vec!["GET /v1/units/{id}/balances", "GET /v1/units/{id}/accounts"],
+            ReadMode::BalancesAndAccounts => {
+                vec!["GET /v1/units/{id}/balances", "GET /v1/units/{id}/accounts"]
+            }
             ReadMode::UnitOnly => vec!["GET /v1/units/{id}"],
         }
     }
 
     fn describe(&self) -> &'static str {
         match self {
-            ReadMode::BalancesAndAccounts => "GET /v1/units/{id}/balances and GET /v1/units/{id}/accounts",
-            ReadMode::UnitOnly => "GET /v1/units/{id} (FALLBACK: the balances/accounts endpoints answered 404)",
+            ReadMode::BalancesAndAccounts => {
+                "GET /v1/units/{id}/balances and GET /v1/units/{id}/accounts"
+            }
+            ReadMode::UnitOnly => {
+                "GET /v1/units/{id} (FALLBACK: the balances/accounts endpoints answered 404)"
+            }
         }
     }
 }
 
-async fn probe_reads(http: &reqwest::Client, base: &str, target: &Target) -> anyhow::Result<ReadMode> {
+async fn probe_reads(
+    http: &reqwest::Client,
+    base: &str,
+    target: &Target,
+) -> anyhow::Result<ReadMode> {
     for path in ReadMode::BalancesAndAccounts.paths(&target.unit_id) {
-        let res = http.get(format!("{base}{path}")).bearer_auth(&target.token).send().await?;
+        let res = http
+            .get(format!("{base}{path}"))
+            .bearer_auth(&target.token)
+            .send()
+            .await?;
         match res.status().as_u16() {
             200 => {}
             404 | 405 => return Ok(ReadMode::UnitOnly),
-            s => bail!("probe of {path}: {s} {}", res.text().await.unwrap_or_default()),
+            s => bail!(
+                "probe of {path}: {s} {}",
+                res.text().await.unwrap_or_default()
+            ),
         }
     }
     Ok(ReadMode::BalancesAndAccounts)
@@ -697,37 +826,119 @@ fn summary(
     let f = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
     let mut rows = Vec::new();
     let mut push = |what: &str, value: String, bar: &str, ok: bool, correctness: bool| {
-        rows.push(Row { what: what.into(), value, bar: bar.into(), ok, correctness })
+        rows.push(Row {
+            what: what.into(),
+            value,
+            bar: bar.into(),
+            ok,
+            correctness,
+        })
     };
 
-    push("ceiling, one shared row (pgbench)", format!("{ceiling_shared:.0} tps"), "(baseline)", ceiling_shared > 0.0, false);
-    push("ceiling, no shared row (pgbench)", format!("{ceiling_spread:.0} tps"), "(baseline)", ceiling_spread > 0.0, false);
+    push(
+        "ceiling, one shared row (pgbench)",
+        format!("{ceiling_shared:.0} tps"),
+        "(baseline)",
+        ceiling_shared > 0.0,
+        false,
+    );
+    push(
+        "ceiling, no shared row (pgbench)",
+        format!("{ceiling_spread:.0} tps"),
+        "(baseline)",
+        ceiling_spread > 0.0,
+        false,
+    );
 
     let a_tp = f(&a["throughput_per_s"]);
     let a_ratio = a_tp / ceiling_shared;
-    push("P1a throughput", format!("{a_tp:.0}/s"), ">= 1000/s", a_tp >= 1000.0, false);
-    push("P1a / one-shared-row ceiling", format!("{:.0}%", a_ratio * 100.0), ">= 70%", a_ratio >= 0.70, false);
+    push(
+        "P1a throughput",
+        format!("{a_tp:.0}/s"),
+        ">= 1000/s",
+        a_tp >= 1000.0,
+        false,
+    );
+    push(
+        "P1a / one-shared-row ceiling",
+        format!("{:.0}%", a_ratio * 100.0),
+        ">= 70%",
+        a_ratio >= 0.70,
+        false,
+    );
     let a_p99 = f(&a["latency_ms"]["p99"]);
-    push("P1a p99", format!("{a_p99:.1} ms"), "<= 50 ms", a_p99 <= 50.0, false);
+    push(
+        "P1a p99",
+        format!("{a_p99:.1} ms"),
+        "<= 50 ms",
+        a_p99 <= 50.0,
+        false,
+    );
     let a_err = a["errors_total"].as_u64().unwrap_or(u64::MAX);
-    push("P1a errors", format!("{a_err} {}", a["errors_by_status"]), "0", a_err == 0, true);
+    push(
+        "P1a errors",
+        format!("{a_err} {}", a["errors_by_status"]),
+        "0",
+        a_err == 0,
+        true,
+    );
 
     let b_tp = f(&b["throughput_per_s"]);
     let b_ratio = b_tp / ceiling_spread;
-    push("P1b throughput", format!("{b_tp:.0}/s"), ">= 2000/s", b_tp >= 2000.0, false);
-    push("P1b / no-shared-row ceiling", format!("{:.0}%", b_ratio * 100.0), ">= 50%", b_ratio >= 0.50, false);
+    push(
+        "P1b throughput",
+        format!("{b_tp:.0}/s"),
+        ">= 2000/s",
+        b_tp >= 2000.0,
+        false,
+    );
+    push(
+        "P1b / no-shared-row ceiling",
+        format!("{:.0}%", b_ratio * 100.0),
+        ">= 50%",
+        b_ratio >= 0.50,
+        false,
+    );
     let b_p99 = f(&b["latency_ms"]["p99"]);
-    push("P1b p99", format!("{b_p99:.1} ms"), "<= 50 ms", b_p99 <= 50.0, false);
+    push(
+        "P1b p99",
+        format!("{b_p99:.1} ms"),
+        "<= 50 ms",
+        b_p99 <= 50.0,
+        false,
+    );
     let b_err = b["errors_total"].as_u64().unwrap_or(u64::MAX);
-    push("P1b errors", format!("{b_err} {}", b["errors_by_status"]), "0", b_err == 0, true);
+    push(
+        "P1b errors",
+        format!("{b_err} {}", b["errors_by_status"]),
+        "0",
+        b_err == 0,
+        true,
+    );
 
     let p2 = &a["p2"];
     if p2.is_object() {
         let p2_p99 = f(&p2["latency_ms"]["p99"]);
-        let label = if p2["fallback"].as_bool() == Some(true) { "P2 p99 (FALLBACK: GET /v1/units/{id})" } else { "P2 p99 (balances + accounts)" };
-        push(label, format!("{p2_p99:.1} ms ({:.0} reads/s)", f(&p2["throughput_per_s"])), "<= 20 ms", p2_p99 <= 20.0, false);
+        let label = if p2["fallback"].as_bool() == Some(true) {
+            "P2 p99 (FALLBACK: GET /v1/units/{id})"
+        } else {
+            "P2 p99 (balances + accounts)"
+        };
+        push(
+            label,
+            format!("{p2_p99:.1} ms ({:.0} reads/s)", f(&p2["throughput_per_s"])),
+            "<= 20 ms",
+            p2_p99 <= 20.0,
+            false,
+        );
         let p2_err = p2["errors_total"].as_u64().unwrap_or(u64::MAX);
-        push("P2 errors", format!("{p2_err} {}", p2["errors_by_status"]), "0", p2_err == 0, true);
+        push(
+            "P2 errors",
+            format!("{p2_err} {}", p2["errors_by_status"]),
+            "0",
+            p2_err == 0,
+            true,
+        );
     } else {
         push("P2", "not measured".into(), "<= 20 ms", false, false);
     }
@@ -736,26 +947,59 @@ fn summary(
     let mut check_json = Vec::new();
     for line in checks_text.lines().filter(|l| !l.trim().is_empty()) {
         let mut p = line.splitn(3, '\t');
-        let (name, state, detail) = (p.next().unwrap_or(""), p.next().unwrap_or(""), p.next().unwrap_or(""));
+        let (name, state, detail) = (
+            p.next().unwrap_or(""),
+            p.next().unwrap_or(""),
+            p.next().unwrap_or(""),
+        );
         let ok = state == "ok";
-        push(&format!("check: {name}"), detail.to_owned(), "holds", ok, true);
+        push(
+            &format!("check: {name}"),
+            detail.to_owned(),
+            "holds",
+            ok,
+            true,
+        );
         check_json.push(json!({"name": name, "ok": ok, "detail": detail}));
     }
     if check_json.is_empty() {
         push("checks", "none ran".into(), "holds", false, true);
     }
 
-    let width = rows.iter().map(|r| r.what.chars().count()).max().unwrap_or(10);
-    let vwidth = rows.iter().map(|r| r.value.chars().count()).max().unwrap_or(10).min(60);
+    let width = rows
+        .iter()
+        .map(|r| r.what.chars().count())
+        .max()
+        .unwrap_or(10);
+    let vwidth = rows
+        .iter()
+        .map(|r| r.value.chars().count())
+        .max()
+        .unwrap_or(10)
+        .min(60);
     println!();
-    println!("{:<width$}  {:<vwidth$}  {:<10}  result", "what", "measured", "bar");
+    println!(
+        "{:<width$}  {:<vwidth$}  {:<10}  result",
+        "what", "measured", "bar"
+    );
     println!("{}", "-".repeat(width + vwidth + 22));
     for r in &rows {
-        let verdict = if r.bar == "(baseline)" { "" } else if r.ok { "ok" } else { "MISS" };
-        println!("{:<width$}  {:<vwidth$}  {:<10}  {verdict}", r.what, r.value, r.bar);
+        let verdict = if r.bar == "(baseline)" {
+            ""
+        } else if r.ok {
+            "ok"
+        } else {
+            "MISS"
+        };
+        println!(
+            "{:<width$}  {:<vwidth$}  {:<10}  {verdict}",
+            r.what, r.value, r.bar
+        );
     }
     let correctness_failed = rows.iter().any(|r| r.correctness && !r.ok);
-    let speed_missed = rows.iter().any(|r| !r.correctness && !r.ok && r.bar != "(baseline)");
+    let speed_missed = rows
+        .iter()
+        .any(|r| !r.correctness && !r.ok && r.bar != "(baseline)");
     let verdict = if correctness_failed {
         "FAIL: errors or failed checks"
     } else if speed_missed {

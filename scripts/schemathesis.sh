@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes the live API from the checked-in OpenAPI document (quality bar R4: no 5xx, every
-# response as documented) with schemathesis, signed in as the demo admin of TW.
+# response as documented) with schemathesis, signed in as a user holding every role at TW.
 #
 # It builds the debug binary (as the tests do), serves it with `--demo` on a free port against a
 # new database doanket_ci_<random>, runs schemathesis, then stops the server and drops the database.
@@ -17,7 +17,7 @@ say() { printf 'scripts/schemathesis.sh: %s\n' "$*" >&2; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 version=4.32.5
-venv="${XDG_CACHE_HOME:-$HOME/.cache}/doanket/schemathesis-$version"
+venv="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/doanket/schemathesis-$version"
 max_examples=${SCHEMATHESIS_MAX_EXAMPLES:-100}
 seed=${SCHEMATHESIS_SEED:-20260401}
 server=${DOANKET_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
@@ -72,10 +72,22 @@ for _ in $(seq 600); do
 done
 curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" || { cat "$work/server.log" >&2; say "not ready"; exit 1; }
 
+api() { curl -fsS "http://127.0.0.1:$port$1" -H 'content-type: application/json' "${@:2}"; }
 json_field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
-token=$(curl -fsS -X POST "http://127.0.0.1:$port/v1/auth/token" -H 'content-type: application/json' \
-    -d '{"username":"admin.tw","password":"doanket-demo-2026"}' | json_field access_token)
-own_id=$(curl -fsS "http://127.0.0.1:$port/v1/auth/me" -H "authorization: Bearer $token" | json_field id)
+sign_in() {
+    api /v1/auth/token -X POST -d "{\"username\":\"$1\",\"password\":\"$2\"}" | json_field access_token
+}
+
+# The demo admin creates the fuzzing account: every role at TW, so each operation is reached by
+# someone allowed to do it (an admin alone gets a 403 from every money-moving endpoint).
+admin_token=$(sign_in admin.tw doanket-demo-2026)
+tw_id=$(api /v1/units/by-code/TW -H "authorization: Bearer $admin_token" | json_field id)
+fuzz_password="fuzz-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+roles=$(printf '{"role":"%s","unit_id":"'"$tw_id"'"},' admin officer approver accountant auditor)
+api /v1/users -X POST -H "authorization: Bearer $admin_token" -o /dev/null -d "{\"username\":\"fuzz.tw\",
+    \"password\":\"$fuzz_password\",\"full_name\":\"Schemathesis\",\"roles\":[${roles%,}]}"
+token=$(sign_in fuzz.tw "$fuzz_password")
+own_id=$(api /v1/auth/me -H "authorization: Bearer $token" | json_field id)
 
 seed_args=(--seed "$seed")
 [ "$seed" = random ] && seed_args=()

@@ -3,6 +3,7 @@
 #
 #   scripts/test.sh                  # everything (cargo test --all-targets)
 #   scripts/test.sh -- units         # extra arguments go to `cargo test`
+#   scripts/test.sh --test api units # only the targets named, when any are
 #
 # Which PostgreSQL, in order:
 #   1. DOANKET_TEST_DATABASE_URL, if set (postgres://user@host:port/postgres, a user that may
@@ -134,4 +135,13 @@ EOF
     start_throwaway_cluster "$bin"
 fi
 
-cargo test --all-targets "$@"
+# every target unless the caller picked some (`scripts/test.sh --test api -- units`)
+targets=(--all-targets)
+for arg in "$@"; do
+    case $arg in
+        --) break ;;
+        --lib | --bin | --bin=* | --bins | --test | --test=* | --tests | --example | --example=* | --examples \
+            | --bench | --bench=* | --benches | --doc | --all-targets) targets=() ;;
+    esac
+done
+cargo test ${targets[@]+"${targets[@]}"} "$@"

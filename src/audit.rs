@@ -21,8 +21,19 @@ pub struct Change<'a> {
 }
 
 /// Records a change made by a signed-in user.
-pub async fn record(conn: &mut AsyncPgConnection, actor: &AuthUser, change: Change<'_>) -> QueryResult<()> {
-    write(conn, Some(actor.id.0), actor.roles_json(), &actor.meta, change).await
+pub async fn record(
+    conn: &mut AsyncPgConnection,
+    actor: &AuthUser,
+    change: Change<'_>,
+) -> QueryResult<()> {
+    write(
+        conn,
+        Some(actor.id.0),
+        actor.roles_json(),
+        &actor.meta,
+        change,
+    )
+    .await
 }
 
 /// Records a sign-in: the user has no token yet, so the roles they act with come from the
@@ -36,7 +47,9 @@ pub async fn record_sign_in(
 ) -> QueryResult<()> {
     let roles = assignments
         .iter()
-        .map(|a| serde_json::json!({"role": a.role, "unit_id": a.unit_id, "unit_code": a.unit_code}))
+        .map(
+            |a| serde_json::json!({"role": a.role, "unit_id": a.unit_id, "unit_code": a.unit_code}),
+        )
         .collect();
     write(conn, Some(user_id), roles, meta, change).await
 }

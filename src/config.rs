@@ -60,7 +60,10 @@ impl std::fmt::Debug for JwtSettings {
             .field("issuer", &self.issuer)
             .field("access_ttl", &self.access_ttl)
             .field("refresh_ttl", &self.refresh_ttl)
-            .field("private_keys", &format!("[{} redacted]", self.private_keys_pem.len()))
+            .field(
+                "private_keys",
+                &format!("[{} redacted]", self.private_keys_pem.len()),
+            )
             .finish()
     }
 }
@@ -74,7 +77,10 @@ impl Settings {
     pub fn from_map(vars: &HashMap<String, String>) -> anyhow::Result<Settings> {
         let get = |k: &str| vars.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
         let parse_num = |k: &str, default: u64| -> anyhow::Result<u64> {
-            get(k).map_or(Ok(default), |v| v.parse().with_context(|| format!("{k} must be a whole number")))
+            get(k).map_or(Ok(default), |v| {
+                v.parse()
+                    .with_context(|| format!("{k} must be a whole number"))
+            })
         };
 
         let environment = match get("DOANKET_ENV").unwrap_or("development") {
@@ -106,7 +112,9 @@ impl Settings {
 
         Ok(Settings {
             environment,
-            database_url: get("DATABASE_URL").unwrap_or(DEFAULT_DATABASE_URL).to_owned(),
+            database_url: get("DATABASE_URL")
+                .unwrap_or(DEFAULT_DATABASE_URL)
+                .to_owned(),
             database_read_url: get("DATABASE_READ_URL").map(str::to_owned),
             database_pool_size: parse_num("DOANKET_DB_POOL_SIZE", 16)? as usize,
             database_timeout: Duration::from_millis(parse_num("DOANKET_DB_TIMEOUT_MS", 1500)?),
@@ -123,10 +131,16 @@ impl Settings {
                 private_keys_pem,
             },
             cors_allowed_origins: get("DOANKET_CORS_ORIGINS")
-                .map(|v| v.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect())
+                .map(|v| {
+                    v.split(',')
+                        .map(|o| o.trim().to_owned())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
                 .unwrap_or_default(),
             trust_proxy: matches!(get("DOANKET_TRUST_PROXY"), Some("1" | "true" | "yes")),
-            sign_in_per_minute_per_user: parse_num("DOANKET_SIGNIN_PER_MINUTE_PER_USER", 10)? as u32,
+            sign_in_per_minute_per_user: parse_num("DOANKET_SIGNIN_PER_MINUTE_PER_USER", 10)?
+                as u32,
             sign_in_per_minute_per_ip: parse_num("DOANKET_SIGNIN_PER_MINUTE_PER_IP", 60)? as u32,
             log_format,
             public_per_minute_per_ip: parse_num("DOANKET_PUBLIC_PER_MINUTE_PER_IP", 300)? as u32,
@@ -136,7 +150,9 @@ impl Settings {
 
     /// The connection string for read-heavy work.
     pub fn read_url(&self) -> &str {
-        self.database_read_url.as_deref().unwrap_or(&self.database_url)
+        self.database_read_url
+            .as_deref()
+            .unwrap_or(&self.database_url)
     }
 }
 
@@ -163,7 +179,12 @@ mod tests {
     use super::*;
 
     fn settings(pairs: &[(&str, &str)]) -> anyhow::Result<Settings> {
-        Settings::from_map(&pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+        Settings::from_map(
+            &pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
     }
 
     #[test]

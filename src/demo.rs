@@ -46,7 +46,10 @@ pub async fn seed(pool: &Pool) -> anyhow::Result<Vec<DemoUser>> {
         .collect();
     let hash = crate::auth::password::hash(DEMO_PASSWORD.to_owned()).await?;
     let mut conn = pool.get().await?;
-    let meta = RequestMeta { request_id: "demo-seed".into(), client_ip: None };
+    let meta = RequestMeta {
+        request_id: "demo-seed".into(),
+        client_ip: None,
+    };
     conn.transaction::<_, anyhow::Error, _>(|conn| {
         async move {
             let counts = units::import(conn, records).await?;
@@ -67,7 +70,10 @@ pub async fn seed(pool: &Pool) -> anyhow::Result<Vec<DemoUser>> {
                 .await?;
             }
             for demo in demo_users() {
-                if users::find_by_username(conn, &demo.username).await?.is_some() {
+                if users::find_by_username(conn, &demo.username)
+                    .await?
+                    .is_some()
+                {
                     continue;
                 }
                 let unit = units::find_by_code(conn, &demo.unit_code)
@@ -84,7 +90,13 @@ pub async fn seed(pool: &Pool) -> anyhow::Result<Vec<DemoUser>> {
                     },
                 )
                 .await?;
-                users::set_assignments(conn, user.id, &[(demo.role.as_str().to_owned(), unit.id)], None).await?;
+                users::set_assignments(
+                    conn,
+                    user.id,
+                    &[(demo.role.as_str().to_owned(), unit.id)],
+                    None,
+                )
+                .await?;
                 audit::record_as(
                     conn,
                     None,
@@ -109,12 +121,16 @@ pub async fn seed(pool: &Pool) -> anyhow::Result<Vec<DemoUser>> {
 
 /// The start-up banner listing the demo accounts (stdout, not the log).
 pub fn banner(users: &[DemoUser]) -> String {
-    let mut s = String::from(
-        "\n=== DEMO MODE: demonstration accounts (never use with real data) ===\n",
-    );
+    let mut s =
+        String::from("\n=== DEMO MODE: demonstration accounts (never use with real data) ===\n");
     s.push_str(&format!("password for every account: {DEMO_PASSWORD}\n"));
     for u in users {
-        s.push_str(&format!("  {:<20} {:<10} at {}\n", u.username, u.role.as_str(), u.unit_code));
+        s.push_str(&format!(
+            "  {:<20} {:<10} at {}\n",
+            u.username,
+            u.role.as_str(),
+            u.unit_code
+        ));
     }
     s
 }

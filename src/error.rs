@@ -124,36 +124,75 @@ impl Code {
     /// Short, fixed title per code (RFC 9457: the title does not change between occurrences).
     pub fn title(self, lang: Lang) -> &'static str {
         let (en, vi) = match self {
-            Code::MalformedJson => ("Malformed request body", "Nội dung yêu cầu không đúng định dạng"),
+            Code::MalformedJson => (
+                "Malformed request body",
+                "Nội dung yêu cầu không đúng định dạng",
+            ),
             Code::Unauthenticated => ("Authentication required", "Cần đăng nhập"),
-            Code::InvalidCredentials => ("Invalid username or password", "Sai tên đăng nhập hoặc mật khẩu"),
+            Code::InvalidCredentials => (
+                "Invalid username or password",
+                "Sai tên đăng nhập hoặc mật khẩu",
+            ),
             Code::InvalidRefreshToken => ("Invalid refresh token", "Mã làm mới không hợp lệ"),
             Code::Forbidden => ("Not allowed", "Không có quyền thực hiện"),
             Code::NotFound => ("Not found", "Không tìm thấy"),
             Code::MethodNotAllowed => ("Method not allowed", "Phương thức không được hỗ trợ"),
-            Code::Conflict => ("Conflict with the current state", "Xung đột với trạng thái hiện tại"),
+            Code::Conflict => (
+                "Conflict with the current state",
+                "Xung đột với trạng thái hiện tại",
+            ),
             Code::DuplicateUnitCode => ("Unit code already exists", "Mã đơn vị đã tồn tại"),
             Code::DuplicateUsername => ("Username already taken", "Tên đăng nhập đã được sử dụng"),
-            Code::InvalidTier => ("Tier does not fit under the parent", "Cấp đơn vị không phù hợp với đơn vị cấp trên"),
+            Code::InvalidTier => (
+                "Tier does not fit under the parent",
+                "Cấp đơn vị không phù hợp với đơn vị cấp trên",
+            ),
             Code::UserDisabled => ("User is disabled", "Người dùng đã bị khóa"),
             Code::PayloadTooLarge => ("Request body too large", "Nội dung yêu cầu quá lớn"),
-            Code::UnsupportedMediaType => ("Unsupported content type", "Kiểu nội dung không được hỗ trợ"),
+            Code::UnsupportedMediaType => (
+                "Unsupported content type",
+                "Kiểu nội dung không được hỗ trợ",
+            ),
             Code::ValidationFailed => ("Validation failed", "Dữ liệu không hợp lệ"),
             Code::InvalidCsv => ("Invalid CSV file", "Tệp CSV không hợp lệ"),
             Code::InsufficientFunds => ("Insufficient funds", "Không đủ số dư"),
             Code::PeriodClosed => ("The accounting period is closed", "Kỳ kế toán đã khóa sổ"),
             Code::PeriodNotEnded => ("The month has not ended", "Tháng chưa kết thúc"),
-            Code::ChildrenOpen => ("Units below have not closed this month", "Đơn vị cấp dưới chưa khóa sổ tháng này"),
-            Code::ParentClosed => ("The parent unit has closed this month", "Đơn vị cấp trên đã khóa sổ tháng này"),
-            Code::UnbalancedEntry => ("Debits and credits do not balance", "Tổng Nợ và tổng Có không cân bằng"),
+            Code::ChildrenOpen => (
+                "Units below have not closed this month",
+                "Đơn vị cấp dưới chưa khóa sổ tháng này",
+            ),
+            Code::ParentClosed => (
+                "The parent unit has closed this month",
+                "Đơn vị cấp trên đã khóa sổ tháng này",
+            ),
+            Code::UnbalancedEntry => (
+                "Debits and credits do not balance",
+                "Tổng Nợ và tổng Có không cân bằng",
+            ),
             Code::AlreadyReversed => ("Entry already reversed", "Bút toán đã được đảo"),
             Code::AlreadyVoid => ("Donation already void", "Khoản ủng hộ đã bị hủy"),
-            Code::DuplicateBankReference => ("Bank reference already recorded", "Mã giao dịch ngân hàng đã được ghi nhận"),
-            Code::DuplicateBankAccount => ("Bank account already registered", "Tài khoản ngân hàng đã được đăng ký"),
-            Code::IdempotencyKeyReused => ("Idempotency key reused with another request", "Khóa Idempotency-Key đã dùng cho yêu cầu khác"),
-            Code::IdempotencyInProgress => ("A request with this idempotency key is in progress", "Yêu cầu với khóa này đang được xử lý"),
+            Code::DuplicateBankReference => (
+                "Bank reference already recorded",
+                "Mã giao dịch ngân hàng đã được ghi nhận",
+            ),
+            Code::DuplicateBankAccount => (
+                "Bank account already registered",
+                "Tài khoản ngân hàng đã được đăng ký",
+            ),
+            Code::IdempotencyKeyReused => (
+                "Idempotency key reused with another request",
+                "Khóa Idempotency-Key đã dùng cho yêu cầu khác",
+            ),
+            Code::IdempotencyInProgress => (
+                "A request with this idempotency key is in progress",
+                "Yêu cầu với khóa này đang được xử lý",
+            ),
             Code::RateLimited => ("Too many requests", "Quá nhiều yêu cầu"),
-            Code::ServiceUnavailable => ("Service temporarily unavailable", "Dịch vụ tạm thời không khả dụng"),
+            Code::ServiceUnavailable => (
+                "Service temporarily unavailable",
+                "Dịch vụ tạm thời không khả dụng",
+            ),
             Code::Internal => ("Internal error", "Lỗi hệ thống"),
         };
         match lang {
@@ -384,9 +423,15 @@ impl From<diesel::result::Error> for ApiError {
 }
 
 fn is_data_exception(message: &str) -> bool {
-    ["invalid byte sequence", "out of range", "numeric field overflow", "value too long", "invalid input syntax"]
-        .iter()
-        .any(|m| message.contains(m))
+    [
+        "invalid byte sequence",
+        "out of range",
+        "numeric field overflow",
+        "value too long",
+        "invalid input syntax",
+    ]
+    .iter()
+    .any(|m| message.contains(m))
 }
 
 /// Constraints and trigger checks whose violation is an expected domain outcome, not a bug.
@@ -399,7 +444,9 @@ fn code_for_constraint(name: &str) -> Option<Code> {
         "parent_closed" => Code::ParentClosed,
         "entry_balanced" | "entry_has_postings" => Code::UnbalancedEntry,
         // routes check these first; the database's refusal is still the client's error
-        "posting_account_in_fund" | "posting_campaign_in_scope" | "units_tier_order" => Code::ValidationFailed,
+        "posting_account_in_fund" | "posting_campaign_in_scope" | "units_tier_order" => {
+            Code::ValidationFailed
+        }
         "journal_entries_reverses_id_key" => Code::AlreadyReversed,
         "donations_bank_reference_key" => Code::DuplicateBankReference,
         "bank_accounts_bank_bin_account_number_key" => Code::DuplicateBankAccount,

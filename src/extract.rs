@@ -50,8 +50,16 @@ fn json_error(err: JsonPayloadError) -> ApiError {
         ),
         JsonPayloadError::Deserialize(e) if e.is_data() => serde_error("body", &e.to_string()),
         JsonPayloadError::Deserialize(e) => ApiError::new(Code::MalformedJson).detail(
-            format!("The body is not valid JSON (line {}, column {}).", e.line(), e.column()),
-            format!("Nội dung không phải JSON hợp lệ (dòng {}, cột {}).", e.line(), e.column()),
+            format!(
+                "The body is not valid JSON (line {}, column {}).",
+                e.line(),
+                e.column()
+            ),
+            format!(
+                "Nội dung không phải JSON hợp lệ (dòng {}, cột {}).",
+                e.line(),
+                e.column()
+            ),
         ),
         _ => ApiError::new(Code::MalformedJson),
     }
@@ -79,7 +87,11 @@ fn serde_error(default_field: &str, message: &str) -> ApiError {
         (None, None) => default_field.to_owned(),
     };
     // serde_json appends " at line N column M"; the position is noise for a field error
-    let clean = message.split(" at line ").next().unwrap_or(message).to_owned();
+    let clean = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(message)
+        .to_owned();
     let vi = if message.starts_with("unknown field") {
         "Trường không được hỗ trợ.".to_owned()
     } else if message.starts_with("missing field") {
@@ -151,7 +163,10 @@ mod tests {
 
     #[test]
     fn names_unknown_and_missing_fields() {
-        let e = serde_error("body", "unknown field `colour`, expected one of `a`, `b` at line 1 column 9");
+        let e = serde_error(
+            "body",
+            "unknown field `colour`, expected one of `a`, `b` at line 1 column 9",
+        );
         assert_eq!(e.errors[0].field, "colour");
         assert_eq!(e.code, Code::ValidationFailed);
         let e = serde_error("body", "missing field `name` at line 1 column 2");
@@ -161,7 +176,10 @@ mod tests {
 
     #[test]
     fn nested_paths_name_the_field_once() {
-        let e = serde_error("donor.nickname", "unknown field `nickname`, expected one of `kind`, `name`");
+        let e = serde_error(
+            "donor.nickname",
+            "unknown field `nickname`, expected one of `kind`, `name`",
+        );
         assert_eq!(e.errors[0].field, "donor.nickname");
         let e = serde_error("donor", "missing field `kind`");
         assert_eq!(e.errors[0].field, "donor.kind");

@@ -62,7 +62,12 @@ pub struct Claim {
 
 impl Claim {
     /// Stores the response in the caller's transaction.
-    pub async fn complete<T: Serialize>(&self, conn: &mut AsyncPgConnection, status: StatusCode, body: &T) -> ApiResult<()> {
+    pub async fn complete<T: Serialize>(
+        &self,
+        conn: &mut AsyncPgConnection,
+        status: StatusCode,
+        body: &T,
+    ) -> ApiResult<()> {
         if let Some((user, key)) = &self.owner {
             let json = serde_json::to_value(body).map_err(ApiError::internal)?;
             keys::complete(conn, *user, key, status.as_u16(), &json).await?;
@@ -87,12 +92,19 @@ impl Claim {
 
 /// Claims `key` for `user`'s request whose canonical body hashes to `hash` (which includes the
 /// method and path, so one key cannot be reused across endpoints).
-pub async fn begin(conn: &mut AsyncPgConnection, user: Uuid, key: &IdempotencyKey, hash: &[u8]) -> ApiResult<Begin> {
+pub async fn begin(
+    conn: &mut AsyncPgConnection,
+    user: Uuid,
+    key: &IdempotencyKey,
+    hash: &[u8],
+) -> ApiResult<Begin> {
     let Some(key) = &key.0 else {
         return Ok(Begin::Proceed(Claim { owner: None }));
     };
     if keys::claim(conn, user, key, hash).await? {
-        return Ok(Begin::Proceed(Claim { owner: Some((user, key.clone())) }));
+        return Ok(Begin::Proceed(Claim {
+            owner: Some((user, key.clone())),
+        }));
     }
     let existing = keys::find(conn, user, key).await?.ok_or_else(|| {
         // released between our claim and this read: the client may simply retry
@@ -101,11 +113,17 @@ pub async fn begin(conn: &mut AsyncPgConnection, user: Uuid, key: &IdempotencyKe
     if existing.request_hash != hash {
         return Err(ApiError::new(Code::IdempotencyKeyReused));
     }
-    match (existing.state.as_str(), existing.response_status, existing.response_body) {
+    match (
+        existing.state.as_str(),
+        existing.response_status,
+        existing.response_body,
+    ) {
         ("done", Some(status), Some(body)) => {
             let status = StatusCode::from_u16(status as u16).map_err(ApiError::internal)?;
             Ok(Begin::Replay(
-                HttpResponse::build(status).insert_header((REPLAYED_HEADER, "true")).json(body),
+                HttpResponse::build(status)
+                    .insert_header((REPLAYED_HEADER, "true"))
+                    .json(body),
             ))
         }
         _ => Err(ApiError::new(Code::IdempotencyInProgress)),

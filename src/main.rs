@@ -19,7 +19,11 @@ use doanket::startup::Application;
 use doanket::{demo, telemetry};
 
 #[derive(Parser)]
-#[command(name = "doanket", version, about = "Đoàn Kết: the Fund for the Poor as a REST API")]
+#[command(
+    name = "doanket",
+    version,
+    about = "Đoàn Kết: the Fund for the Poor as a REST API"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -73,7 +77,10 @@ enum UsersCommand {
 }
 
 fn cli_meta() -> RequestMeta {
-    RequestMeta { request_id: format!("cli-{}", Uuid::now_v7()), client_ip: None }
+    RequestMeta {
+        request_id: format!("cli-{}", Uuid::now_v7()),
+        client_ip: None,
+    }
 }
 
 async fn prepare(settings: &Settings) -> anyhow::Result<()> {
@@ -106,26 +113,37 @@ async fn main() -> anyhow::Result<()> {
             app.run_until_stopped().await?;
             tracing::info!("stopped");
         }
-        Command::Units { command: UnitsCommand::Import { file } } => {
+        Command::Units {
+            command: UnitsCommand::Import { file },
+        } => {
             prepare(&settings).await?;
-            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let started = std::time::Instant::now();
-            let records = unit_file::parse(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let records =
+                unit_file::parse(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let pools = Pools::new(&settings)?;
             let mut conn = pools.write.get().await?;
             let meta = cli_meta();
             let counts = conn
                 .transaction::<_, anyhow::Error, _>(|conn| {
                     async move {
-                        let counts = units::import(conn, records).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                        let counts = units::import(conn, records)
+                            .await
+                            .map_err(|e| anyhow::anyhow!("{e}"))?;
                         let central = units::ensure_central(conn).await?;
-                        audit::record_as(conn, None, &meta, Change {
-                            action: "unit.import",
-                            target_type: "unit",
-                            target_id: Some(central.id),
-                            unit_id: Some(central.id),
-                            changes: serde_json::to_value(counts)?,
-                        })
+                        audit::record_as(
+                            conn,
+                            None,
+                            &meta,
+                            Change {
+                                action: "unit.import",
+                                target_type: "unit",
+                                target_id: Some(central.id),
+                                unit_id: Some(central.id),
+                                changes: serde_json::to_value(counts)?,
+                            },
+                        )
                         .await?;
                         Ok(counts)
                     }
@@ -140,10 +158,20 @@ async fn main() -> anyhow::Result<()> {
                 started.elapsed().as_millis()
             );
         }
-        Command::Users { command: UsersCommand::Create { username, password_stdin: _, full_name, roles } } => {
+        Command::Users {
+            command:
+                UsersCommand::Create {
+                    username,
+                    password_stdin: _,
+                    full_name,
+                    roles,
+                },
+        } => {
             prepare(&settings).await?;
-            let username = Username::parse(&username).context("username: 3–64 lower-case letters, digits, . _ -")?;
-            let full_name = text::clean(&full_name, 200).context("full name: 1 to 200 characters")?;
+            let username = Username::parse(&username)
+                .context("username: 3–64 lower-case letters, digits, . _ -")?;
+            let full_name =
+                text::clean(&full_name, 200).context("full name: 1 to 200 characters")?;
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password)?;
             let password = password.trim_end_matches(['\r', '\n']).to_owned();
@@ -205,6 +233,7 @@ async fn main() -> anyhow::Result<()> {
 /// `TW` exists as soon as anything is imported; creating the first admin on a fresh database
 /// must not need an import first.
 fn code_needs_central(grants: &[(Role, String)]) -> bool {
-    grants.iter().any(|(_, code)| code == doanket::domain::unit_code::CENTRAL_CODE)
+    grants
+        .iter()
+        .any(|(_, code)| code == doanket::domain::unit_code::CENTRAL_CODE)
 }
-

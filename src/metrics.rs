@@ -23,11 +23,19 @@ impl Metrics {
             .build()
             .map_err(|e| anyhow::anyhow!("metrics: {e}"))?;
         let pool = IntGaugeVec::new(
-            Opts::new("doanket_db_pool_connections", "Database pool connections by state"),
+            Opts::new(
+                "doanket_db_pool_connections",
+                "Database pool connections by state",
+            ),
             &["pool", "state"],
         )?;
         registry.register(Box::new(pool.clone()))?;
-        Ok(Metrics { http, registry, pool, pools })
+        Ok(Metrics {
+            http,
+            registry,
+            pool,
+            pools,
+        })
     }
 
     pub fn middleware(&self) -> PrometheusMetrics {
@@ -38,10 +46,18 @@ impl Metrics {
     pub fn render(&self) -> String {
         for (name, pool) in [("write", &self.pools.write), ("read", &self.pools.read)] {
             let status = pool.status();
-            self.pool.with_label_values(&[name, "size"]).set(status.size as i64);
-            self.pool.with_label_values(&[name, "available"]).set(status.available as i64);
-            self.pool.with_label_values(&[name, "waiting"]).set(status.waiting as i64);
-            self.pool.with_label_values(&[name, "max"]).set(status.max_size as i64);
+            self.pool
+                .with_label_values(&[name, "size"])
+                .set(status.size as i64);
+            self.pool
+                .with_label_values(&[name, "available"])
+                .set(status.available as i64);
+            self.pool
+                .with_label_values(&[name, "waiting"])
+                .set(status.waiting as i64);
+            self.pool
+                .with_label_values(&[name, "max"])
+                .set(status.max_size as i64);
         }
         let mut out = Vec::new();
         let _ = TextEncoder::new().encode(&self.registry.gather(), &mut out);

@@ -105,7 +105,12 @@ impl Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
         );
     }
 }
@@ -116,7 +121,9 @@ pub fn document() -> utoipa::openapi::OpenApi {
 
 /// The document as checked in: pretty JSON with a trailing newline.
 pub fn to_pretty_json() -> String {
-    let mut s = document().to_pretty_json().expect("the OpenAPI document serialises");
+    let mut s = document()
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises");
     s.push('\n');
     s
 }

@@ -35,7 +35,9 @@ pub fn encode(key: &str) -> String {
 }
 
 pub fn decode(cursor: Option<&str>) -> ApiResult<Option<String>> {
-    let Some(cursor) = cursor else { return Ok(None) };
+    let Some(cursor) = cursor else {
+        return Ok(None);
+    };
     URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()
@@ -46,16 +48,31 @@ pub fn decode(cursor: Option<&str>) -> ApiResult<Option<String>> {
 
 pub fn decode_uuid(cursor: Option<&str>) -> ApiResult<Option<uuid::Uuid>> {
     decode(cursor)?
-        .map(|s| s.parse().map_err(|_| ApiError::field("cursor", "invalid cursor", "cursor không hợp lệ")))
+        .map(|s| {
+            s.parse()
+                .map_err(|_| ApiError::field("cursor", "invalid cursor", "cursor không hợp lệ"))
+        })
         .transpose()
 }
 
 /// Builds a page from `rows` fetched with `limit + 1`: the extra row only says "there is more".
-pub fn page<R, T>(mut rows: Vec<R>, limit: i64, key: impl Fn(&R) -> String, view: impl Fn(R) -> T) -> Page<T> {
+pub fn page<R, T>(
+    mut rows: Vec<R>,
+    limit: i64,
+    key: impl Fn(&R) -> String,
+    view: impl Fn(R) -> T,
+) -> Page<T> {
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
-    let next_cursor = if more { rows.last().map(|r| encode(&key(r))) } else { None };
-    Page { items: rows.into_iter().map(view).collect(), next_cursor }
+    let next_cursor = if more {
+        rows.last().map(|r| encode(&key(r)))
+    } else {
+        None
+    };
+    Page {
+        items: rows.into_iter().map(view).collect(),
+        next_cursor,
+    }
 }
 
 #[cfg(test)]
@@ -72,7 +89,10 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
-        assert_eq!(decode(Some(&encode("06001"))).unwrap().as_deref(), Some("06001"));
+        assert_eq!(
+            decode(Some(&encode("06001"))).unwrap().as_deref(),
+            Some("06001")
+        );
         assert!(decode(Some("!!!")).is_err());
         assert!(decode_uuid(Some(&encode("nope"))).is_err());
     }
@@ -81,7 +101,10 @@ mod tests {
     fn page_sets_the_cursor_only_when_more_rows_exist() {
         let p = page(vec![1, 2, 3], 2, |r| r.to_string(), |r| r);
         assert_eq!(p.items, [1, 2]);
-        assert_eq!(decode(p.next_cursor.as_deref()).unwrap().as_deref(), Some("2"));
+        assert_eq!(
+            decode(p.next_cursor.as_deref()).unwrap().as_deref(),
+            Some("2")
+        );
         let last = page(vec![1, 2], 2, |r| r.to_string(), |r| r);
         assert!(last.next_cursor.is_none());
     }

@@ -47,7 +47,10 @@ impl Application {
     ) -> anyhow::Result<Application> {
         let port = listener.local_addr()?.port();
         let pools = Pools::new(&settings)?;
-        let keys = Arc::new(KeySet::from_pems(&settings.jwt.issuer, &settings.jwt.private_keys_pem)?);
+        let keys = Arc::new(KeySet::from_pems(
+            &settings.jwt.issuer,
+            &settings.jwt.private_keys_pem,
+        )?);
         let dummy_password_hash =
             crate::auth::password::hash(crate::auth::refresh::generate()).await?;
         let metrics = Metrics::new(pools.clone())?;
@@ -124,7 +127,9 @@ fn spawn_housekeeping(pool: crate::db::Pool) {
             tick.tick().await;
             if let Ok(mut conn) = pool.get().await {
                 match crate::db::idempotency::purge_expired(&mut conn).await {
-                    Ok(n) if n > 0 => tracing::info!(purged = n, "expired idempotency keys removed"),
+                    Ok(n) if n > 0 => {
+                        tracing::info!(purged = n, "expired idempotency keys removed")
+                    }
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "idempotency purge failed"),
                 }

@@ -9,8 +9,9 @@ use crate::config::LogFormat;
 
 /// Installs the global subscriber once; later calls (tests) are no-ops.
 pub fn init(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn,tokio_postgres=warn"));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        EnvFilter::new("info,actix_server=warn,tokio_postgres=warn,actix_web_prom=error")
+    });
     let registry = tracing_subscriber::registry().with(filter);
     let _ = match format {
         LogFormat::Json => registry

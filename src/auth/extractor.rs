@@ -39,10 +39,16 @@ impl AuthUser {
 fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
 }
 
-async fn authenticate(state: web::Data<AppState>, token: Option<String>, meta: RequestMeta) -> ApiResult<AuthUser> {
+async fn authenticate(
+    state: web::Data<AppState>,
+    token: Option<String>,
+    meta: RequestMeta,
+) -> ApiResult<AuthUser> {
     let token = token.ok_or_else(ApiError::unauthenticated)?;
     let claims = state.keys.verify(&token).map_err(|e| {
         tracing::info!(reason = %e, "access token rejected");
@@ -78,7 +84,11 @@ impl FromRequest for AuthUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer(req);
-        let meta = req.extensions().get::<RequestMeta>().cloned().unwrap_or_default();
+        let meta = req
+            .extensions()
+            .get::<RequestMeta>()
+            .cloned()
+            .unwrap_or_default();
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("AppState missing"))?;
             authenticate(state, token, meta).await

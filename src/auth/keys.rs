@@ -65,7 +65,9 @@ impl KeySet {
             vec![SigningKey::generate(&mut rand::rngs::OsRng)]
         } else {
             pems.iter()
-                .map(|pem| SigningKey::from_pkcs8_pem(pem).context("JWT key is not a PKCS#8 Ed25519 PEM"))
+                .map(|pem| {
+                    SigningKey::from_pkcs8_pem(pem).context("JWT key is not a PKCS#8 Ed25519 PEM")
+                })
                 .collect::<anyhow::Result<_>>()?
         };
         let mut verifying = HashMap::new();
@@ -76,7 +78,14 @@ impl KeySet {
             let kid = hex::encode(&Sha256::digest(public)[..8]);
             let x = URL_SAFE_NO_PAD.encode(public);
             verifying.insert(kid.clone(), DecodingKey::from_ed_components(&x)?);
-            jwks.push(Jwk { kty: "OKP", crv: "Ed25519", x, kid: kid.clone(), alg: "EdDSA", key_use: "sig" });
+            jwks.push(Jwk {
+                kty: "OKP",
+                crv: "Ed25519",
+                x,
+                kid: kid.clone(),
+                alg: "EdDSA",
+                key_use: "sig",
+            });
             if i == 0 {
                 let der = key.to_pkcs8_der().context("encoding signing key")?;
                 signing = Some((kid, EncodingKey::from_ed_der(der.as_bytes())));
@@ -167,7 +176,11 @@ mod tests {
     fn rejects_tokens_of_another_key_and_expired_ones() {
         let ours = KeySet::from_pems("doanket", &[]).unwrap();
         let theirs = KeySet::from_pems("doanket", &[]).unwrap();
-        assert!(ours.verify(&theirs.sign(&claims(&theirs, 900)).unwrap()).is_err());
-        assert!(ours.verify(&ours.sign(&claims(&ours, -120)).unwrap()).is_err());
+        assert!(ours
+            .verify(&theirs.sign(&claims(&theirs, 900)).unwrap())
+            .is_err());
+        assert!(ours
+            .verify(&ours.sign(&claims(&ours, -120)).unwrap())
+            .is_err());
     }
 }

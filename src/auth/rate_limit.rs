@@ -17,7 +17,8 @@ pub struct SignInLimiter {
 
 impl SignInLimiter {
     pub fn new(per_minute_per_user: u32, per_minute_per_ip: u32) -> Self {
-        let quota = |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).expect("max(1) is non-zero"));
+        let quota =
+            |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).expect("max(1) is non-zero"));
         SignInLimiter {
             per_user: RateLimiter::keyed(quota(per_minute_per_user)),
             per_ip: RateLimiter::keyed(quota(per_minute_per_ip)),
@@ -45,8 +46,12 @@ pub struct PublicLimiter {
 
 impl PublicLimiter {
     pub fn new(per_minute_per_ip: u32) -> Self {
-        let quota = Quota::per_minute(NonZeroU32::new(per_minute_per_ip.max(1)).expect("max(1) is non-zero"));
-        PublicLimiter { per_ip: RateLimiter::keyed(quota) }
+        let quota = Quota::per_minute(
+            NonZeroU32::new(per_minute_per_ip.max(1)).expect("max(1) is non-zero"),
+        );
+        PublicLimiter {
+            per_ip: RateLimiter::keyed(quota),
+        }
     }
 
     /// `Ok` when this request may proceed, else how long until the address may ask again.
@@ -90,7 +95,10 @@ mod tests {
         assert!(l.check("ip").is_ok());
         assert!(l.check("ip").is_ok());
         let wait = l.check("ip").unwrap_err();
-        assert!(wait > Duration::ZERO && wait <= Duration::from_secs(30), "{wait:?}");
+        assert!(
+            wait > Duration::ZERO && wait <= Duration::from_secs(30),
+            "{wait:?}"
+        );
         assert!(l.check("other").is_ok());
     }
 }

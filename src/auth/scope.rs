@@ -75,7 +75,9 @@ impl Scope {
             Right::Read => self.can_see(unit),
             Right::Administer => self.covers(&[Role::Admin], unit),
             Right::Audit => self.covers(&[Role::Admin, Role::Auditor], unit),
-            Right::ReadPersonal => self.covers(&[Role::Officer, Role::Accountant, Role::Auditor], unit),
+            Right::ReadPersonal => {
+                self.covers(&[Role::Officer, Role::Accountant, Role::Auditor], unit)
+            }
             Right::ActAs(role) => self
                 .assignments
                 .iter()
@@ -127,14 +129,22 @@ mod tests {
 
     #[test]
     fn a_commune_officer_sees_their_commune_only() {
-        let (tw, province, commune, sibling) =
-            (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let (tw, province, commune, sibling) = (
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+        );
         let s = scope(Role::Officer, commune);
         assert!(s.can_see(&unit(&[tw, province, commune])));
         assert!(!s.can_see(&unit(&[tw, province, sibling])));
         assert!(!s.can_see(&unit(&[tw, province])));
-        assert!(s.authorize(Right::Read, &unit(&[tw, province])).unwrap_err().code
-            == crate::error::Code::NotFound);
+        assert!(
+            s.authorize(Right::Read, &unit(&[tw, province]))
+                .unwrap_err()
+                .code
+                == crate::error::Code::NotFound
+        );
     }
 
     #[test]
@@ -142,9 +152,15 @@ mod tests {
         let (tw, province, commune) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
         let s = scope(Role::Accountant, province);
         assert!(s.allows(Right::ActAs(Role::Accountant), &unit(&[tw, province])));
-        assert!(!s.allows(Right::ActAs(Role::Accountant), &unit(&[tw, province, commune])));
+        assert!(!s.allows(
+            Right::ActAs(Role::Accountant),
+            &unit(&[tw, province, commune])
+        ));
         // inside the read scope but without the right: 403, not 404
-        let e = s.authorize(Right::ActAs(Role::Accountant), &unit(&[tw, province, commune]));
+        let e = s.authorize(
+            Right::ActAs(Role::Accountant),
+            &unit(&[tw, province, commune]),
+        );
         assert_eq!(e.unwrap_err().code, crate::error::Code::Forbidden);
     }
 

@@ -42,13 +42,24 @@ pub async fn issue(
         jti: Uuid::now_v7(),
         roles: assignments
             .iter()
-            .map(|a| RoleClaim { role: a.role.clone(), unit: a.unit_id, tier: a.tier.clone() })
+            .map(|a| RoleClaim {
+                role: a.role.clone(),
+                unit: a.unit_id,
+                tier: a.tier.clone(),
+            })
             .collect(),
     };
     let access_token = state.keys.sign(&claims).map_err(ApiError::internal)?;
     let refresh_token = super::refresh::generate();
     let expires_at = Utc::now() + chrono::Duration::seconds(jwt.refresh_ttl.as_secs() as i64);
-    refresh_tokens::insert(conn, family_id, user_id, &super::refresh::digest(&refresh_token), expires_at).await?;
+    refresh_tokens::insert(
+        conn,
+        family_id,
+        user_id,
+        &super::refresh::digest(&refresh_token),
+        expires_at,
+    )
+    .await?;
     Ok(TokenPair {
         access_token,
         token_type: "Bearer".to_owned(),

@@ -20,7 +20,12 @@ pub struct AccountRow {
 }
 
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<AccountRow>> {
-    accounts::table.find(id).select(AccountRow::as_select()).first(conn).await.optional()
+    accounts::table
+        .find(id)
+        .select(AccountRow::as_select())
+        .first(conn)
+        .await
+        .optional()
 }
 
 /// Account ids of the fund for the given codes (e.g. `1111`, `5111`, `1121.2`).

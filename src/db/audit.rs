@@ -41,7 +41,10 @@ pub struct AuditEventRow {
 /// Inserts the event; the database copies the unit's ancestry onto it (trigger
 /// `audit_events_fill_ancestry`) so scope filters need no join later.
 pub async fn insert(conn: &mut AsyncPgConnection, event: &NewAuditEvent<'_>) -> QueryResult<()> {
-    diesel::insert_into(audit_events::table).values(event).execute(conn).await?;
+    diesel::insert_into(audit_events::table)
+        .values(event)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

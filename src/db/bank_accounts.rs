@@ -33,9 +33,17 @@ pub struct NewBankAccount<'a> {
 
 /// Registers the bank account and opens its ledger sub-account `1121.N` (N counts per fund).
 /// Must run inside the caller's transaction.
-pub async fn insert(conn: &mut AsyncPgConnection, b: &NewBankAccount<'_>) -> QueryResult<(BankAccountRow, String)> {
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    b: &NewBankAccount<'_>,
+) -> QueryResult<(BankAccountRow, String)> {
     // serialise numbering per fund
-    funds::table.find(b.unit_id).select(funds::unit_id).for_update().first::<Uuid>(conn).await?;
+    funds::table
+        .find(b.unit_id)
+        .select(funds::unit_id)
+        .for_update()
+        .first::<Uuid>(conn)
+        .await?;
     let existing: i64 = accounts::table
         .filter(accounts::unit_id.eq(b.unit_id))
         .filter(accounts::chart_code.eq("1121"))
@@ -75,10 +83,18 @@ pub async fn insert(conn: &mut AsyncPgConnection, b: &NewBankAccount<'_>) -> Que
 }
 
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<BankAccountRow>> {
-    bank_accounts::table.find(id).select(BankAccountRow::as_select()).first(conn).await.optional()
+    bank_accounts::table
+        .find(id)
+        .select(BankAccountRow::as_select())
+        .first(conn)
+        .await
+        .optional()
 }
 
-pub async fn of_unit(conn: &mut AsyncPgConnection, unit: Uuid) -> QueryResult<Vec<(BankAccountRow, String)>> {
+pub async fn of_unit(
+    conn: &mut AsyncPgConnection,
+    unit: Uuid,
+) -> QueryResult<Vec<(BankAccountRow, String)>> {
     bank_accounts::table
         .inner_join(accounts::table)
         .filter(bank_accounts::unit_id.eq(unit))

@@ -5,7 +5,9 @@ use anyhow::Context;
 
 /// Connects to the server's maintenance database and creates the one named in `url`.
 pub async fn ensure_database(url: &str) -> anyhow::Result<()> {
-    let config: tokio_postgres::Config = url.parse().context("DATABASE_URL is not a PostgreSQL URL")?;
+    let config: tokio_postgres::Config = url
+        .parse()
+        .context("DATABASE_URL is not a PostgreSQL URL")?;
     let name = config.get_dbname().unwrap_or("postgres").to_owned();
     if name == "postgres" {
         return Ok(());

@@ -43,7 +43,12 @@ pub async fn insert(conn: &mut AsyncPgConnection, c: &NewCampaign<'_>) -> QueryR
 }
 
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<CampaignRow>> {
-    campaigns::table.find(id).select(CampaignRow::as_select()).first(conn).await.optional()
+    campaigns::table
+        .find(id)
+        .select(CampaignRow::as_select())
+        .first(conn)
+        .await
+        .optional()
 }
 
 pub struct CampaignFilter<'a> {
@@ -55,7 +60,10 @@ pub struct CampaignFilter<'a> {
     pub limit: i64,
 }
 
-pub async fn list(conn: &mut AsyncPgConnection, f: CampaignFilter<'_>) -> QueryResult<Vec<CampaignRow>> {
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    f: CampaignFilter<'_>,
+) -> QueryResult<Vec<CampaignRow>> {
     let mut q = campaigns::table
         .filter(campaigns::unit_id.eq_any(f.owners))
         .select(CampaignRow::as_select())
@@ -66,7 +74,9 @@ pub async fn list(conn: &mut AsyncPgConnection, f: CampaignFilter<'_>) -> QueryR
         q = q.filter(campaigns::kind.eq(kind));
     }
     if let Some(day) = f.active_on {
-        q = q.filter(campaigns::starts_on.le(day)).filter(campaigns::ends_on.ge(day));
+        q = q
+            .filter(campaigns::starts_on.le(day))
+            .filter(campaigns::ends_on.ge(day));
     }
     if let Some(after) = f.after {
         q = q.filter(campaigns::id.gt(after));
@@ -76,7 +86,10 @@ pub async fn list(conn: &mut AsyncPgConnection, f: CampaignFilter<'_>) -> QueryR
 
 /// Ids of units in the subtrees of `roots` plus their ancestors: the owners whose campaigns a
 /// caller with that scope can use or see.
-pub async fn visible_owners(conn: &mut AsyncPgConnection, roots: &[Uuid]) -> QueryResult<Vec<Uuid>> {
+pub async fn visible_owners(
+    conn: &mut AsyncPgConnection,
+    roots: &[Uuid],
+) -> QueryResult<Vec<Uuid>> {
     let ancestors: Vec<Vec<Uuid>> = units::table
         .filter(units::id.eq_any(roots))
         .select(units::ancestry)

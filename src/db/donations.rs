@@ -146,7 +146,8 @@ struct InsertWithReceipt<'a> {
 }
 
 /// Columns in the order of `DonationRow`'s fields.
-const ROW_COLUMNS: &str = "id, unit_id, campaign_id, channel, amount, currency, fx_rate, amount_vnd, \
+const ROW_COLUMNS: &str =
+    "id, unit_id, campaign_id, channel, amount, currency, fx_rate, amount_vnd, \
     received_on, donor_kind, donor_name, donor_phone, donor_email, donor_address, donor_tax_code, \
     public_display, bank_account_id, bank_reference, in_kind_items, note, receipt_number, status, \
     journal_entry_id, void_entry_id, void_reason, voided_at, created_at";
@@ -163,9 +164,14 @@ impl diesel::query_builder::Query for InsertWithReceipt<'_> {
 }
 
 impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for InsertWithReceipt<'_> {
-    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> QueryResult<()> {
         let d = self.d;
-        out.push_sql("WITH c AS (INSERT INTO receipt_counters AS rc (unit_id, year, last_seq) VALUES (");
+        out.push_sql(
+            "WITH c AS (INSERT INTO receipt_counters AS rc (unit_id, year, last_seq) VALUES (",
+        );
         out.push_bind_param::<SqlUuid, _>(&d.unit_id)?;
         out.push_sql(", ");
         out.push_bind_param::<Int4, _>(&self.year)?;
@@ -244,10 +250,18 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for InsertWithReceipt<
 }
 
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<DonationRow>> {
-    donations::table.find(id).select(DonationRow::as_select()).first(conn).await.optional()
+    donations::table
+        .find(id)
+        .select(DonationRow::as_select())
+        .first(conn)
+        .await
+        .optional()
 }
 
-pub async fn find_by_receipt(conn: &mut AsyncPgConnection, number: &str) -> QueryResult<Option<DonationRow>> {
+pub async fn find_by_receipt(
+    conn: &mut AsyncPgConnection,
+    number: &str,
+) -> QueryResult<Option<DonationRow>> {
     donations::table
         .filter(donations::receipt_number.eq(number))
         .select(DonationRow::as_select())
@@ -263,17 +277,21 @@ pub async fn mark_void(
     reason: &str,
     by: Uuid,
 ) -> QueryResult<DonationRow> {
-    diesel::update(donations::table.find(id).filter(donations::status.eq("recorded")))
-        .set((
-            donations::status.eq("void"),
-            donations::void_entry_id.eq(void_entry),
-            donations::void_reason.eq(reason),
-            donations::voided_at.eq(Some(Utc::now())),
-            donations::voided_by.eq(by),
-        ))
-        .returning(DonationRow::as_returning())
-        .get_result(conn)
-        .await
+    diesel::update(
+        donations::table
+            .find(id)
+            .filter(donations::status.eq("recorded")),
+    )
+    .set((
+        donations::status.eq("void"),
+        donations::void_entry_id.eq(void_entry),
+        donations::void_reason.eq(reason),
+        donations::voided_at.eq(Some(Utc::now())),
+        donations::voided_by.eq(by),
+    ))
+    .returning(DonationRow::as_returning())
+    .get_result(conn)
+    .await
 }
 
 pub struct DonationFilter<'a> {
@@ -295,7 +313,10 @@ pub struct DonationFilter<'a> {
     pub limit: i64,
 }
 
-pub async fn list(conn: &mut AsyncPgConnection, f: DonationFilter<'_>) -> QueryResult<Vec<DonationRow>> {
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    f: DonationFilter<'_>,
+) -> QueryResult<Vec<DonationRow>> {
     let mut q = donations::table
         .select(DonationRow::as_select())
         .order((donations::received_on.asc(), donations::id.asc()))
@@ -320,7 +341,9 @@ pub async fn list(conn: &mut AsyncPgConnection, f: DonationFilter<'_>) -> QueryR
         q = q.filter(donations::status.eq(status));
     }
     if let Some(text) = f.q {
-        q = q.filter(donations::donor_search.like(format!("%{}%", super::units::escape_like(&text))));
+        q = q.filter(
+            donations::donor_search.like(format!("%{}%", super::units::escape_like(&text))),
+        );
     }
     if f.public_names_only {
         q = q.filter(donations::public_display.eq("name"));
@@ -332,7 +355,11 @@ pub async fn list(conn: &mut AsyncPgConnection, f: DonationFilter<'_>) -> QueryR
         q = q.filter(donations::amount_vnd.le(max));
     }
     if let Some((date, id)) = f.after {
-        q = q.filter(donations::received_on.gt(date).or(donations::received_on.eq(date).and(donations::id.gt(id))));
+        q = q.filter(
+            donations::received_on
+                .gt(date)
+                .or(donations::received_on.eq(date).and(donations::id.gt(id))),
+        );
     }
     q.load(conn).await
 }
@@ -382,25 +409,41 @@ pub struct ChannelTotal {
 }
 
 /// Recorded donations to a campaign, in every unit's fund, per channel.
-pub async fn campaign_totals(conn: &mut AsyncPgConnection, campaign: Uuid) -> QueryResult<Vec<ChannelTotal>> {
+pub async fn campaign_totals(
+    conn: &mut AsyncPgConnection,
+    campaign: Uuid,
+) -> QueryResult<Vec<ChannelTotal>> {
     donations::table
         .filter(donations::campaign_id.eq(campaign))
         .filter(donations::status.eq("recorded"))
         .group_by(donations::channel)
-        .select((donations::channel, diesel::dsl::count_star(), diesel::dsl::sum(donations::amount_vnd)))
+        .select((
+            donations::channel,
+            diesel::dsl::count_star(),
+            diesel::dsl::sum(donations::amount_vnd),
+        ))
         .load(conn)
         .await
 }
 
 /// Recorded donations into a unit's fund received between `from` and `to` (inclusive), per
 /// channel.
-pub async fn unit_totals(conn: &mut AsyncPgConnection, unit: Uuid, from: NaiveDate, to: NaiveDate) -> QueryResult<Vec<ChannelTotal>> {
+pub async fn unit_totals(
+    conn: &mut AsyncPgConnection,
+    unit: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<ChannelTotal>> {
     donations::table
         .filter(donations::unit_id.eq(unit))
         .filter(donations::received_on.between(from, to))
         .filter(donations::status.eq("recorded"))
         .group_by(donations::channel)
-        .select((donations::channel, diesel::dsl::count_star(), diesel::dsl::sum(donations::amount_vnd)))
+        .select((
+            donations::channel,
+            diesel::dsl::count_star(),
+            diesel::dsl::sum(donations::amount_vnd),
+        ))
         .load(conn)
         .await
 }

@@ -25,24 +25,12 @@ pub struct KeyRow {
 
 /// Claims the key: inserts it, or takes over one that expired (older than the retention) or
 /// was abandoned mid-flight with the same request. `true` when this caller now owns it.
-pub async fn claim(conn: &mut AsyncPgConnection, user: Uuid, key: &str, hash: &[u8]) -> QueryResult<bool> {
-    use diesel_async::AsyncConnection;
-    use diesel_async::scoped_futures::ScopedFutureExt;
-    let key = key.to_owned();
-    let hash = hash.to_vec();
-    // The claim need not wait for the disk: if it is lost in a crash, nothing was done under it,
-    // and the work's own (synchronous) commit flushes it anyway. This saves one fsync per request.
-    conn.transaction(|conn| {
-        async move {
-            diesel::sql_query("SET LOCAL synchronous_commit TO off").execute(conn).await?;
-            claim_in_tx(conn, user, &key, &hash).await
-        }
-        .scope_boxed()
-    })
-    .await
-}
-
-async fn claim_in_tx(conn: &mut AsyncPgConnection, user: Uuid, key: &str, hash: &[u8]) -> QueryResult<bool> {
+pub async fn claim(
+    conn: &mut AsyncPgConnection,
+    user: Uuid,
+    key: &str,
+    hash: &[u8],
+) -> QueryResult<bool> {
     let n = diesel::sql_query(format!(
         "INSERT INTO idempotency_keys AS k (user_id, key, request_hash, state, locked_until) \
          VALUES ($1, $2, $3, 'in_progress', now() + interval '{CLAIM_SECONDS} seconds') \
@@ -60,7 +48,11 @@ async fn claim_in_tx(conn: &mut AsyncPgConnection, user: Uuid, key: &str, hash: 
     Ok(n == 1)
 }
 
-pub async fn find(conn: &mut AsyncPgConnection, user: Uuid, key: &str) -> QueryResult<Option<KeyRow>> {
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    user: Uuid,
+    key: &str,
+) -> QueryResult<Option<KeyRow>> {
     idempotency_keys::table
         .find((user, key))
         .select(KeyRow::as_select())

@@ -2,8 +2,8 @@
 //! aggregate. Query functions take a connection and return `QueryResult`; the caller owns the
 //! transaction. Nothing here knows about HTTP.
 
-pub mod audit;
 pub mod accounts;
+pub mod audit;
 pub mod bank_accounts;
 pub mod bootstrap;
 pub mod campaigns;
@@ -11,9 +11,9 @@ pub mod donations;
 pub mod idempotency;
 pub mod migrations;
 pub mod pool;
+pub mod refresh_tokens;
 pub mod schema;
 pub mod units;
-pub mod refresh_tokens;
 pub mod users;
 
 pub use pool::{Conn, Pool, PoolError, Pools};

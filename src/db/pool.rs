@@ -4,7 +4,9 @@
 //! write connection while they wait on a fund's receipt counter.
 
 use diesel_async::pooled_connection::deadpool;
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_async::AsyncPgConnection;
 
 use crate::config::Settings;
@@ -21,7 +23,11 @@ pub struct Pools {
 
 impl Pools {
     pub fn new(settings: &Settings) -> anyhow::Result<Pools> {
-        let write = build(&settings.database_url, settings.database_pool_size, settings)?;
+        let write = build(
+            &settings.database_url,
+            settings.database_pool_size,
+            settings,
+        )?;
         let read_size = (settings.database_pool_size / 2).max(4);
         let read = build(settings.read_url(), read_size, settings)?;
         Ok(Pools { write, read })

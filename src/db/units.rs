@@ -127,7 +127,9 @@ pub async fn list(conn: &mut AsyncPgConnection, f: UnitFilter<'_>) -> QueryResul
 }
 
 pub fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// Inserts one unit; the database places it in the tree and opens its fund and chart.
@@ -158,7 +160,9 @@ pub async fn ensure_central(conn: &mut AsyncPgConnection) -> QueryResult<UnitRow
         .on_conflict_do_nothing()
         .execute(conn)
         .await?;
-    find_by_code(conn, code.as_str()).await?.ok_or(diesel::result::Error::NotFound)
+    find_by_code(conn, code.as_str())
+        .await?
+        .ok_or(diesel::result::Error::NotFound)
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -184,27 +188,44 @@ pub async fn import(
     ensure_central(conn).await?;
     let parents = diesel::alias!(units as parents);
     // (id, code, parent code, tier, name, full name, kind)
-    type Row = (Uuid, String, Option<String>, String, String, String, Option<String>);
-    let rows: Vec<Row> =
-        units::table
-            .left_join(parents.on(units::parent_id.eq(parents.field(units::id).nullable())))
-            .select((
-                units::id,
-                units::code,
-                parents.field(units::code).nullable(),
-                units::tier,
-                units::name,
-                units::full_name,
-                units::kind,
-            ))
-            .load(conn)
-            .await?;
+    type Row = (
+        Uuid,
+        String,
+        Option<String>,
+        String,
+        String,
+        String,
+        Option<String>,
+    );
+    let rows: Vec<Row> = units::table
+        .left_join(parents.on(units::parent_id.eq(parents.field(units::id).nullable())))
+        .select((
+            units::id,
+            units::code,
+            parents.field(units::code).nullable(),
+            units::tier,
+            units::name,
+            units::full_name,
+            units::kind,
+        ))
+        .load(conn)
+        .await?;
     let mut ids: HashMap<String, Uuid> = HashMap::with_capacity(rows.len() + records.len());
     let mut existing = HashMap::with_capacity(rows.len());
     for (id, code, parent_code, tier, name, full_name, kind) in rows {
         ids.insert(code.clone(), id);
         let tier = Tier::parse(&tier).unwrap_or(Tier::Commune);
-        existing.insert(code.clone(), ExistingUnit { code, parent_code, tier, name, full_name, kind });
+        existing.insert(
+            code.clone(),
+            ExistingUnit {
+                code,
+                parent_code,
+                tier,
+                name,
+                full_name,
+                kind,
+            },
+        );
     }
 
     let plan = unit_file::plan(records, &existing)?;
@@ -231,13 +252,20 @@ pub async fn import(
             })
             .collect();
         for chunk in level.chunks(5_000) {
-            diesel::insert_into(units::table).values(chunk).execute(conn).await?;
+            diesel::insert_into(units::table)
+                .values(chunk)
+                .execute(conn)
+                .await?;
         }
     }
 
     if !plan.update.is_empty() {
         let codes: Vec<&str> = plan.update.iter().map(|r| r.code.as_str()).collect();
-        let parent_ids: Vec<Uuid> = plan.update.iter().map(|r| ids[r.parent_code.as_str()]).collect();
+        let parent_ids: Vec<Uuid> = plan
+            .update
+            .iter()
+            .map(|r| ids[r.parent_code.as_str()])
+            .collect();
         let names: Vec<&str> = plan.update.iter().map(|r| r.name.as_str()).collect();
         let full_names: Vec<&str> = plan.update.iter().map(|r| r.full_name.as_str()).collect();
         let kinds: Vec<Option<&str>> = plan.update.iter().map(|r| r.kind.as_deref()).collect();
@@ -306,7 +334,10 @@ pub async fn is_within_any(
 }
 
 /// Every unit in the subtrees of `roots`.
-pub async fn in_subtrees(conn: &mut AsyncPgConnection, roots: &[Uuid]) -> QueryResult<Vec<UnitRow>> {
+pub async fn in_subtrees(
+    conn: &mut AsyncPgConnection,
+    roots: &[Uuid],
+) -> QueryResult<Vec<UnitRow>> {
     units::table
         .filter(units::ancestry.overlaps_with(roots))
         .select(UnitRow::as_select())

@@ -44,10 +44,17 @@ mod tests {
 
     #[test]
     fn late_on_new_years_eve_utc_is_new_year_locally() {
-        let at = DateTime::parse_from_rfc3339("2025-12-31T23:30:00Z").unwrap().with_timezone(&Utc);
+        let at = DateTime::parse_from_rfc3339("2025-12-31T23:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         assert_eq!(local_date(at), NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
-        let before = DateTime::parse_from_rfc3339("2025-12-31T16:59:59Z").unwrap().with_timezone(&Utc);
-        assert_eq!(local_date(before), NaiveDate::from_ymd_opt(2025, 12, 31).unwrap());
+        let before = DateTime::parse_from_rfc3339("2025-12-31T16:59:59Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(
+            local_date(before),
+            NaiveDate::from_ymd_opt(2025, 12, 31).unwrap()
+        );
     }
 
     #[test]

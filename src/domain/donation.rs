@@ -28,7 +28,9 @@ impl Channel {
     }
 
     pub fn parse(s: &str) -> Option<Channel> {
-        [Channel::Cash, Channel::BankTransfer, Channel::InKind].into_iter().find(|c| c.as_str() == s)
+        [Channel::Cash, Channel::BankTransfer, Channel::InKind]
+            .into_iter()
+            .find(|c| c.as_str() == s)
     }
 }
 
@@ -160,11 +162,20 @@ fn money_error(field: &str, e: MoneyError) -> FieldError {
     FieldError::new(field, e.to_string(), e.vi())
 }
 
-fn optional_text(errors: &mut Vec<FieldError>, field: &str, value: &Option<String>, max: usize) -> Option<String> {
+fn optional_text(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    value: &Option<String>,
+    max: usize,
+) -> Option<String> {
     let v = value.as_deref()?;
     let cleaned = text::clean(v, max);
     if cleaned.is_none() {
-        errors.push(FieldError::new(field, format!("1 to {max} characters"), format!("từ 1 đến {max} ký tự")));
+        errors.push(FieldError::new(
+            field,
+            format!("1 to {max} characters"),
+            format!("từ 1 đến {max} ký tự"),
+        ));
     }
     cleaned
 }
@@ -185,7 +196,11 @@ impl CreateDonation {
         };
         let received_on = self.received_on.unwrap_or(today);
         if received_on > today {
-            errors.push(FieldError::new("received_on", "cannot be in the future", "không được là ngày trong tương lai"));
+            errors.push(FieldError::new(
+                "received_on",
+                "cannot be in the future",
+                "không được là ngày trong tương lai",
+            ));
         }
 
         // in-kind: items with values; the amount is their sum (and must match if sent)
@@ -199,30 +214,56 @@ impl CreateDonation {
                     for (i, item) in list.iter().enumerate() {
                         let description = text::clean(&item.description, 300);
                         if description.is_none() {
-                            errors.push(FieldError::new(format!("in_kind_items[{i}].description"), "1 to 300 characters", "từ 1 đến 300 ký tự"));
+                            errors.push(FieldError::new(
+                                format!("in_kind_items[{i}].description"),
+                                "1 to 300 characters",
+                                "từ 1 đến 300 ký tự",
+                            ));
                         }
                         let unit = text::clean(&item.unit, 30);
                         if unit.is_none() {
-                            errors.push(FieldError::new(format!("in_kind_items[{i}].unit"), "1 to 30 characters", "từ 1 đến 30 ký tự"));
+                            errors.push(FieldError::new(
+                                format!("in_kind_items[{i}].unit"),
+                                "1 to 30 characters",
+                                "từ 1 đến 30 ký tự",
+                            ));
                         }
-                        let quantity = money::parse_decimal(&item.quantity).ok().filter(|q| !q.is_zero());
+                        let quantity = money::parse_decimal(&item.quantity)
+                            .ok()
+                            .filter(|q| !q.is_zero());
                         if quantity.is_none() {
-                            errors.push(FieldError::new(format!("in_kind_items[{i}].quantity"), "a positive decimal string", "số thập phân dương"));
+                            errors.push(FieldError::new(
+                                format!("in_kind_items[{i}].quantity"),
+                                "a positive decimal string",
+                                "số thập phân dương",
+                            ));
                         }
                         match money::parse_vnd(&item.value) {
                             Ok(v) => {
                                 sum += v;
-                                if let (Some(d), Some(u), Some(q)) = (&description, &unit, quantity) {
-                                    parsed.push(InKindItem { description: d.clone(), quantity: money::format(q), unit: u.clone(), value: money::format(v) });
+                                if let (Some(d), Some(u), Some(q)) = (&description, &unit, quantity)
+                                {
+                                    parsed.push(InKindItem {
+                                        description: d.clone(),
+                                        quantity: money::format(q),
+                                        unit: u.clone(),
+                                        value: money::format(v),
+                                    });
                                 }
                             }
-                            Err(e) => errors.push(money_error(&format!("in_kind_items[{i}].value"), e)),
+                            Err(e) => {
+                                errors.push(money_error(&format!("in_kind_items[{i}].value"), e))
+                            }
                         }
                     }
                     if let Some(given) = &self.amount {
                         match money::parse_vnd(given) {
                             Ok(a) if a == sum => {}
-                            Ok(_) => errors.push(FieldError::new("amount", "must equal the sum of the items' values", "phải bằng tổng giá trị hiện vật")),
+                            Ok(_) => errors.push(FieldError::new(
+                                "amount",
+                                "must equal the sum of the items' values",
+                                "phải bằng tổng giá trị hiện vật",
+                            )),
                             Err(e) => errors.push(money_error("amount", e)),
                         }
                     }
@@ -232,14 +273,26 @@ impl CreateDonation {
                     items = Some(parsed);
                     amount = Some(sum);
                 }
-                _ => errors.push(FieldError::new("in_kind_items", "1 to 200 items are required for in-kind donations", "cần từ 1 đến 200 hiện vật")),
+                _ => errors.push(FieldError::new(
+                    "in_kind_items",
+                    "1 to 200 items are required for in-kind donations",
+                    "cần từ 1 đến 200 hiện vật",
+                )),
             }
             if currency.is_some_and(|c| !c.is_vnd()) {
-                errors.push(FieldError::new("currency", "in-kind donations are valued in VND", "hiện vật được định giá bằng VND"));
+                errors.push(FieldError::new(
+                    "currency",
+                    "in-kind donations are valued in VND",
+                    "hiện vật được định giá bằng VND",
+                ));
             }
         } else {
             if self.in_kind_items.is_some() {
-                errors.push(FieldError::new("in_kind_items", "only for in-kind donations", "chỉ dùng cho ủng hộ hiện vật"));
+                errors.push(FieldError::new(
+                    "in_kind_items",
+                    "only for in-kind donations",
+                    "chỉ dùng cho ủng hộ hiện vật",
+                ));
             }
             match (&self.amount, currency) {
                 (Some(a), Some(c)) => match money::parse_amount(a, c) {
@@ -256,57 +309,107 @@ impl CreateDonation {
         match (currency, amount) {
             (Some(c), Some(a)) if c.is_vnd() => {
                 if self.fx_rate.is_some() {
-                    errors.push(FieldError::new("fx_rate", "only for foreign currency", "chỉ dùng cho ngoại tệ"));
+                    errors.push(FieldError::new(
+                        "fx_rate",
+                        "only for foreign currency",
+                        "chỉ dùng cho ngoại tệ",
+                    ));
                 }
                 amount_vnd = Some(a);
             }
             (Some(_), Some(a)) => match self.fx_rate.as_deref().map(money::parse_decimal) {
-                Some(Ok(rate)) if !rate.is_zero() && rate.scale() <= 8 => match money::to_vnd(a, rate) {
-                    Ok(v) => {
-                        fx_rate = Some(rate.normalize());
-                        amount_vnd = Some(v);
+                Some(Ok(rate)) if !rate.is_zero() && rate.scale() <= 8 => {
+                    match money::to_vnd(a, rate) {
+                        Ok(v) => {
+                            fx_rate = Some(rate.normalize());
+                            amount_vnd = Some(v);
+                        }
+                        Err(e) => errors.push(money_error("amount", e)),
                     }
-                    Err(e) => errors.push(money_error("amount", e)),
-                },
-                Some(_) => errors.push(FieldError::new("fx_rate", "a positive decimal string with at most 8 decimals", "số thập phân dương, tối đa 8 chữ số thập phân")),
-                None => errors.push(FieldError::new("fx_rate", "required for foreign currency", "bắt buộc với ngoại tệ")),
+                }
+                Some(_) => errors.push(FieldError::new(
+                    "fx_rate",
+                    "a positive decimal string with at most 8 decimals",
+                    "số thập phân dương, tối đa 8 chữ số thập phân",
+                )),
+                None => errors.push(FieldError::new(
+                    "fx_rate",
+                    "required for foreign currency",
+                    "bắt buộc với ngoại tệ",
+                )),
             },
             _ => {}
         }
 
         match (self.channel, self.bank_account_id) {
-            (Channel::BankTransfer, None) => errors.push(FieldError::new("bank_account_id", "required for bank transfers", "bắt buộc với chuyển khoản")),
-            (Channel::Cash | Channel::InKind, Some(_)) => errors.push(FieldError::new("bank_account_id", "only for bank transfers", "chỉ dùng cho chuyển khoản")),
+            (Channel::BankTransfer, None) => errors.push(FieldError::new(
+                "bank_account_id",
+                "required for bank transfers",
+                "bắt buộc với chuyển khoản",
+            )),
+            (Channel::Cash | Channel::InKind, Some(_)) => errors.push(FieldError::new(
+                "bank_account_id",
+                "only for bank transfers",
+                "chỉ dùng cho chuyển khoản",
+            )),
             _ => {}
         }
-        let bank_reference = optional_text(&mut errors, "bank_reference", &self.bank_reference, 100);
+        let bank_reference =
+            optional_text(&mut errors, "bank_reference", &self.bank_reference, 100);
         if bank_reference.is_some() && self.channel != Channel::BankTransfer {
-            errors.push(FieldError::new("bank_reference", "only for bank transfers", "chỉ dùng cho chuyển khoản"));
+            errors.push(FieldError::new(
+                "bank_reference",
+                "only for bank transfers",
+                "chỉ dùng cho chuyển khoản",
+            ));
         }
 
         let donor = &self.donor;
         let donor_name = optional_text(&mut errors, "donor.name", &donor.name, 200);
         if donor.kind != DonorKind::Anonymous && donor_name.is_none() && donor.name.is_none() {
-            errors.push(FieldError::new("donor.name", "required unless the donor is anonymous", "bắt buộc trừ khi nhà hảo tâm ẩn danh"));
+            errors.push(FieldError::new(
+                "donor.name",
+                "required unless the donor is anonymous",
+                "bắt buộc trừ khi nhà hảo tâm ẩn danh",
+            ));
         }
         let donor_phone = optional_text(&mut errors, "donor.phone", &donor.phone, 30);
-        if donor_phone.as_deref().is_some_and(|p| !p.chars().all(|c| c.is_ascii_digit() || "+-. ()".contains(c))) {
-            errors.push(FieldError::new("donor.phone", "digits, spaces and + - . ( ) only", "chỉ gồm chữ số và + - . ( )"));
+        if donor_phone.as_deref().is_some_and(|p| {
+            !p.chars()
+                .all(|c| c.is_ascii_digit() || "+-. ()".contains(c))
+        }) {
+            errors.push(FieldError::new(
+                "donor.phone",
+                "digits, spaces and + - . ( ) only",
+                "chỉ gồm chữ số và + - . ( )",
+            ));
         }
         let donor_email = optional_text(&mut errors, "donor.email", &donor.email, 200);
-        if donor_email.as_deref().is_some_and(|e| !e.contains('@') || e.contains(char::is_whitespace)) {
-            errors.push(FieldError::new("donor.email", "not an e-mail address", "địa chỉ e-mail không hợp lệ"));
+        if donor_email
+            .as_deref()
+            .is_some_and(|e| !e.contains('@') || e.contains(char::is_whitespace))
+        {
+            errors.push(FieldError::new(
+                "donor.email",
+                "not an e-mail address",
+                "địa chỉ e-mail không hợp lệ",
+            ));
         }
         let donor_address = optional_text(&mut errors, "donor.address", &donor.address, 500);
         let donor_tax_code = optional_text(&mut errors, "donor.tax_code", &donor.tax_code, 20);
         let note = optional_text(&mut errors, "note", &self.note, 1000);
         // an anonymous donor is shown as anonymous whatever public_display says
-        let public_display = if donor.kind == DonorKind::Anonymous { PublicDisplay::Anonymous } else { self.public_display };
+        let public_display = if donor.kind == DonorKind::Anonymous {
+            PublicDisplay::Anonymous
+        } else {
+            self.public_display
+        };
 
         if !errors.is_empty() {
             return Err(errors);
         }
-        let (Some(currency), Some(amount), Some(amount_vnd)) = (currency, amount, amount_vnd) else {
+        let (Some(currency), Some(amount), Some(amount_vnd)) = (currency, amount, amount_vnd)
+        else {
             return Err(vec![FieldError::new("amount", "required", "bắt buộc")]);
         };
         Ok(Donation {
@@ -365,17 +468,26 @@ mod tests {
 
     #[test]
     fn half_a_dong_and_future_dates_are_refused() {
-        let e = base(serde_json::json!({"amount": "0.5"})).parse(today()).unwrap_err();
+        let e = base(serde_json::json!({"amount": "0.5"}))
+            .parse(today())
+            .unwrap_err();
         assert_eq!(e[0].field, "amount");
-        let e = base(serde_json::json!({"received_on": "2026-11-27"})).parse(today()).unwrap_err();
+        let e = base(serde_json::json!({"received_on": "2026-11-27"}))
+            .parse(today())
+            .unwrap_err();
         assert_eq!(e[0].field, "received_on");
     }
 
     #[test]
     fn foreign_currency_needs_a_rate_and_converts() {
-        let e = base(serde_json::json!({"currency": "USD", "amount": "100"})).parse(today()).unwrap_err();
+        let e = base(serde_json::json!({"currency": "USD", "amount": "100"}))
+            .parse(today())
+            .unwrap_err();
         assert_eq!(e[0].field, "fx_rate");
-        let d = base(serde_json::json!({"currency": "USD", "amount": "100.50", "fx_rate": "25400.5"})).parse(today()).unwrap();
+        let d =
+            base(serde_json::json!({"currency": "USD", "amount": "100.50", "fx_rate": "25400.5"}))
+                .parse(today())
+                .unwrap();
         assert_eq!(d.amount_vnd, Decimal::from(2_552_750));
     }
 
@@ -399,15 +511,21 @@ mod tests {
 
     #[test]
     fn bank_transfers_need_a_bank_account() {
-        let e = base(serde_json::json!({"channel": "bank_transfer"})).parse(today()).unwrap_err();
+        let e = base(serde_json::json!({"channel": "bank_transfer"}))
+            .parse(today())
+            .unwrap_err();
         assert_eq!(e[0].field, "bank_account_id");
     }
 
     #[test]
     fn anonymous_donors_are_never_displayed_by_name() {
-        let d = base(serde_json::json!({"donor": {"kind": "anonymous"}, "public_display": "name"})).parse(today()).unwrap();
+        let d = base(serde_json::json!({"donor": {"kind": "anonymous"}, "public_display": "name"}))
+            .parse(today())
+            .unwrap();
         assert_eq!(d.public_display, PublicDisplay::Anonymous);
-        let e = base(serde_json::json!({"donor": {"kind": "individual"}})).parse(today()).unwrap_err();
+        let e = base(serde_json::json!({"donor": {"kind": "individual"}}))
+            .parse(today())
+            .unwrap_err();
         assert_eq!(e[0].field, "donor.name");
     }
 }

@@ -16,20 +16,53 @@ pub struct Currency {
     pub scale: u32,
 }
 
-pub const VND: Currency = Currency { code: "VND", scale: 0 };
+pub const VND: Currency = Currency {
+    code: "VND",
+    scale: 0,
+};
 
 const CURRENCIES: &[Currency] = &[
     VND,
-    Currency { code: "JPY", scale: 0 },
-    Currency { code: "KRW", scale: 0 },
-    Currency { code: "USD", scale: 2 },
-    Currency { code: "EUR", scale: 2 },
-    Currency { code: "AUD", scale: 2 },
-    Currency { code: "CAD", scale: 2 },
-    Currency { code: "GBP", scale: 2 },
-    Currency { code: "SGD", scale: 2 },
-    Currency { code: "CHF", scale: 2 },
-    Currency { code: "CNY", scale: 2 },
+    Currency {
+        code: "JPY",
+        scale: 0,
+    },
+    Currency {
+        code: "KRW",
+        scale: 0,
+    },
+    Currency {
+        code: "USD",
+        scale: 2,
+    },
+    Currency {
+        code: "EUR",
+        scale: 2,
+    },
+    Currency {
+        code: "AUD",
+        scale: 2,
+    },
+    Currency {
+        code: "CAD",
+        scale: 2,
+    },
+    Currency {
+        code: "GBP",
+        scale: 2,
+    },
+    Currency {
+        code: "SGD",
+        scale: 2,
+    },
+    Currency {
+        code: "CHF",
+        scale: 2,
+    },
+    Currency {
+        code: "CNY",
+        scale: 2,
+    },
 ];
 
 impl Currency {
@@ -170,8 +203,27 @@ mod tests {
     #[test]
     fn parses_plain_decimal_strings_only() {
         assert_eq!(parse_vnd("1500000").unwrap(), Decimal::from(1_500_000));
-        assert_eq!(parse_amount("12.50", Currency::parse("USD").unwrap()).unwrap().to_string(), "12.5");
-        for bad in ["", " 1", "1 ", "-5", "+5", "1e6", "1,000", "1.000.000", "0x10", "½", "1.", ".5", "NaN"] {
+        assert_eq!(
+            parse_amount("12.50", Currency::parse("USD").unwrap())
+                .unwrap()
+                .to_string(),
+            "12.5"
+        );
+        for bad in [
+            "",
+            " 1",
+            "1 ",
+            "-5",
+            "+5",
+            "1e6",
+            "1,000",
+            "1.000.000",
+            "0x10",
+            "½",
+            "1.",
+            ".5",
+            "NaN",
+        ] {
             assert_eq!(parse_vnd(bad), Err(MoneyError::Format), "{bad:?}");
         }
     }
@@ -182,7 +234,10 @@ mod tests {
         assert_eq!(parse_vnd("0.5"), Err(MoneyError::Scale("VND", 0)));
         assert_eq!(parse_vnd("1000000000000001"), Err(MoneyError::TooLarge));
         assert!(parse_vnd("1000000000000000").is_ok());
-        assert_eq!(parse_amount("1.005", Currency::parse("EUR").unwrap()), Err(MoneyError::Scale("EUR", 2)));
+        assert_eq!(
+            parse_amount("1.005", Currency::parse("EUR").unwrap()),
+            Err(MoneyError::Scale("EUR", 2))
+        );
         // trailing zeros are not extra precision
         assert_eq!(parse_vnd("100.00").unwrap(), Decimal::from(100));
     }
@@ -190,10 +245,19 @@ mod tests {
     #[test]
     fn converts_foreign_currency_half_away_from_zero() {
         let usd = parse_amount("10.05", Currency::parse("USD").unwrap()).unwrap();
-        assert_eq!(to_vnd(usd, parse_decimal("25450.5").unwrap()).unwrap(), Decimal::from(255_778));
+        assert_eq!(
+            to_vnd(usd, parse_decimal("25450.5").unwrap()).unwrap(),
+            Decimal::from(255_778)
+        );
         // 0.5 đồng exactly rounds away from zero
-        assert_eq!(to_vnd(Decimal::from(1), parse_decimal("2.5").unwrap()).unwrap(), Decimal::from(3));
-        assert_eq!(to_vnd(Decimal::from(1), parse_decimal("0.4").unwrap()), Err(MoneyError::NotPositive));
+        assert_eq!(
+            to_vnd(Decimal::from(1), parse_decimal("2.5").unwrap()).unwrap(),
+            Decimal::from(3)
+        );
+        assert_eq!(
+            to_vnd(Decimal::from(1), parse_decimal("0.4").unwrap()),
+            Err(MoneyError::NotPositive)
+        );
     }
 
     #[test]
@@ -214,7 +278,10 @@ mod tests {
 
     #[test]
     fn splits_a_total_exactly() {
-        assert_eq!(split_largest_remainder(100, &[1, 1, 1]).unwrap(), [34, 33, 33]);
+        assert_eq!(
+            split_largest_remainder(100, &[1, 1, 1]).unwrap(),
+            [34, 33, 33]
+        );
         assert_eq!(split_largest_remainder(10, &[1, 2, 2]).unwrap(), [2, 4, 4]);
         assert_eq!(split_largest_remainder(0, &[1, 1]).unwrap(), [0, 0]);
         assert_eq!(split_largest_remainder(5, &[0, 0]), None);
@@ -282,15 +349,26 @@ mod no_floats {
     #[test]
     fn the_crate_has_no_float_types() {
         let mut files = Vec::new();
-        sources(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")), &mut files);
+        sources(
+            std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
+            &mut files,
+        );
         let float = ["f3", "2"].concat();
         let double = ["f6", "4"].concat();
         let float_duration = ["as_secs_", "f"].concat();
         for f in files {
             let text = std::fs::read_to_string(&f).unwrap();
             for token in text.split(|c: char| !c.is_alphanumeric() && c != '_') {
-                assert!(token != float && token != double, "{} uses {token}", f.display());
-                assert!(!token.starts_with(&float_duration), "{} uses {token}", f.display());
+                assert!(
+                    token != float && token != double,
+                    "{} uses {token}",
+                    f.display()
+                );
+                assert!(
+                    !token.starts_with(&float_duration),
+                    "{} uses {token}",
+                    f.display()
+                );
             }
         }
     }

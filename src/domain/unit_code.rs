@@ -15,9 +15,12 @@ impl UnitCode {
         let s = raw.trim();
         let ok = !s.is_empty()
             && s.len() <= 32
-            && s.chars().next().is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
             && s.chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+                .next()
+                .is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            && s.chars().all(|c| {
+                c.is_ascii_uppercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')
+            });
         ok.then(|| UnitCode(s.to_owned()))
     }
 

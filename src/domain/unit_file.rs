@@ -68,7 +68,10 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<UnitRecord>, UnitFileError> {
         let code = UnitCode::parse(field(0))
             .ok_or_else(|| err(line, format!("invalid code `{}`", field(0))))?;
         if code.as_str() == CENTRAL_CODE {
-            return Err(err(line, "the central unit TW is implied, not listed".into()));
+            return Err(err(
+                line,
+                "the central unit TW is implied, not listed".into(),
+            ));
         }
         let parent_code = if field(1).is_empty() {
             UnitCode::central()
@@ -228,11 +231,15 @@ mod tests {
 
     #[test]
     fn rejects_duplicates_and_inverted_tiers() {
-        let dup = "code,parent_code,tier,name,full_name,kind\n01,,province,A,A,\n01,,province,B,B,\n";
+        let dup =
+            "code,parent_code,tier,name,full_name,kind\n01,,province,A,A,\n01,,province,B,B,\n";
         assert_eq!(parse(dup.as_bytes()).unwrap_err().line, 3);
         let inverted = "code,parent_code,tier,name,full_name,kind\n\
                         00001,,commune,A,A,\n01,00001,province,B,B,\n";
-        assert!(parse(inverted.as_bytes()).unwrap_err().message.contains("cannot be placed"));
+        assert!(parse(inverted.as_bytes())
+            .unwrap_err()
+            .message
+            .contains("cannot be placed"));
     }
 
     fn existing(code: &str, parent: &str, tier: Tier, name: &str) -> (String, ExistingUnit) {
@@ -258,8 +265,14 @@ mod tests {
         .into();
         let p = plan(parse(csv.as_bytes()).unwrap(), &db).unwrap();
         assert_eq!(p.unchanged, 1);
-        assert_eq!(p.update.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(), ["02"]);
-        assert_eq!(p.create.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(), ["03"]);
+        assert_eq!(
+            p.update.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(),
+            ["02"]
+        );
+        assert_eq!(
+            p.create.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(),
+            ["03"]
+        );
     }
 
     #[test]

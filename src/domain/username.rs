@@ -11,8 +11,9 @@ impl Username {
         let s = raw.trim().to_ascii_lowercase();
         let ok = (3..=64).contains(&s.len())
             && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-            && s.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+            && s.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')
+            });
         ok.then_some(Username(s))
     }
 

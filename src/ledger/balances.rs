@@ -45,7 +45,11 @@ pub async fn current(conn: &mut AsyncPgConnection, unit: Uuid) -> QueryResult<Ve
 }
 
 /// Every account with its totals over postings effective on or before `as_of` (or all time).
-pub async fn as_of(conn: &mut AsyncPgConnection, unit: Uuid, as_of: Option<NaiveDate>) -> QueryResult<Vec<AccountTotals>> {
+pub async fn as_of(
+    conn: &mut AsyncPgConnection,
+    unit: Uuid,
+    as_of: Option<NaiveDate>,
+) -> QueryResult<Vec<AccountTotals>> {
     diesel::sql_query(
         "SELECT a.id, a.code, a.name, a.account_type, \
                 coalesce(sum(p.amount) FILTER (WHERE p.side = 'debit'), 0) AS debit, \

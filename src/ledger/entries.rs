@@ -74,8 +74,18 @@ pub async fn post(conn: &mut AsyncPgConnection, entry: &NewEntry) -> QueryResult
         .collect();
     // The common two-line entry goes in as a fixed-size batch, which diesel keeps prepared.
     match <[_; 2]>::try_from(rows) {
-        Ok(pair) => diesel::insert_into(postings::table).values(&pair).execute(conn).await?,
-        Err(rows) => diesel::insert_into(postings::table).values(&rows).execute(conn).await?,
+        Ok(pair) => {
+            diesel::insert_into(postings::table)
+                .values(&pair)
+                .execute(conn)
+                .await?
+        }
+        Err(rows) => {
+            diesel::insert_into(postings::table)
+                .values(&rows)
+                .execute(conn)
+                .await?
+        }
     };
     diesel::sql_query("SET CONSTRAINTS postings_check, journal_entries_check_postings IMMEDIATE")
         .execute(conn)
@@ -103,16 +113,25 @@ pub async fn reversal_of(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<
 }
 
 /// For each of `ids` that has been reversed (or voided): (entry, the entry that reverses it).
-pub async fn reversals_of(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<HashMap<Uuid, Uuid>> {
+pub async fn reversals_of(
+    conn: &mut AsyncPgConnection,
+    ids: &[Uuid],
+) -> QueryResult<HashMap<Uuid, Uuid>> {
     let rows: Vec<(Option<Uuid>, Uuid)> = journal_entries::table
         .filter(journal_entries::reverses_id.eq_any(ids))
         .select((journal_entries::reverses_id, journal_entries::id))
         .load(conn)
         .await?;
-    Ok(rows.into_iter().filter_map(|(original, reversal)| Some((original?, reversal))).collect())
+    Ok(rows
+        .into_iter()
+        .filter_map(|(original, reversal)| Some((original?, reversal)))
+        .collect())
 }
 
-pub async fn postings_of(conn: &mut AsyncPgConnection, entry_ids: &[Uuid]) -> QueryResult<Vec<PostingRow>> {
+pub async fn postings_of(
+    conn: &mut AsyncPgConnection,
+    entry_ids: &[Uuid],
+) -> QueryResult<Vec<PostingRow>> {
     postings::table
         .inner_join(accounts::table)
         .filter(postings::entry_id.eq_any(entry_ids))
@@ -183,7 +202,10 @@ pub struct JournalFilter<'a> {
     pub limit: i64,
 }
 
-pub async fn list(conn: &mut AsyncPgConnection, f: JournalFilter<'_>) -> QueryResult<Vec<EntryRow>> {
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    f: JournalFilter<'_>,
+) -> QueryResult<Vec<EntryRow>> {
     // the scope is a set of subtrees, not a list of funds: a province's scope holds its communes
     let in_scope = units::table
         .filter(units::ancestry.overlaps_with(f.units))
@@ -191,7 +213,10 @@ pub async fn list(conn: &mut AsyncPgConnection, f: JournalFilter<'_>) -> QueryRe
     let mut q = journal_entries::table
         .filter(journal_entries::unit_id.eq_any(in_scope))
         .select(EntryRow::as_select())
-        .order((journal_entries::effective_date.asc(), journal_entries::id.asc()))
+        .order((
+            journal_entries::effective_date.asc(),
+            journal_entries::id.asc(),
+        ))
         .limit(f.limit)
         .into_boxed();
     if let Some(unit) = f.unit {
@@ -210,7 +235,9 @@ pub async fn list(conn: &mut AsyncPgConnection, f: JournalFilter<'_>) -> QueryRe
         q = q.filter(
             journal_entries::effective_date
                 .gt(date)
-                .or(journal_entries::effective_date.eq(date).and(journal_entries::id.gt(id))),
+                .or(journal_entries::effective_date
+                    .eq(date)
+                    .and(journal_entries::id.gt(id))),
         );
     }
     q.load(conn).await
@@ -248,7 +275,11 @@ pub async fn account_postings(
         q = q.filter(postings::effective_date.le(to));
     }
     if let Some((date, id)) = after {
-        q = q.filter(postings::effective_date.gt(date).or(postings::effective_date.eq(date).and(postings::id.gt(id))));
+        q = q.filter(
+            postings::effective_date
+                .gt(date)
+                .or(postings::effective_date.eq(date).and(postings::id.gt(id))),
+        );
     }
     q.load(conn).await
 }

@@ -137,7 +137,10 @@ pub fn imbalance(postings: &[NewPosting]) -> Decimal {
 pub fn mirror(postings: &[NewPosting]) -> Vec<NewPosting> {
     postings
         .iter()
-        .map(|p| NewPosting { side: p.side.opposite(), ..p.clone() })
+        .map(|p| NewPosting {
+            side: p.side.opposite(),
+            ..p.clone()
+        })
         .collect()
 }
 
@@ -155,12 +158,21 @@ mod tests {
     use super::*;
 
     fn p(side: Side, amount: i64) -> NewPosting {
-        NewPosting { account_id: Uuid::nil(), side, amount: Decimal::from(amount), campaign_id: None }
+        NewPosting {
+            account_id: Uuid::nil(),
+            side,
+            amount: Decimal::from(amount),
+            campaign_id: None,
+        }
     }
 
     #[test]
     fn a_mirror_undoes_the_entry() {
-        let entry = vec![p(Side::Debit, 100), p(Side::Credit, 60), p(Side::Credit, 40)];
+        let entry = vec![
+            p(Side::Debit, 100),
+            p(Side::Credit, 60),
+            p(Side::Credit, 40),
+        ];
         assert!(imbalance(&entry).is_zero());
         let reversal = mirror(&entry);
         assert_eq!(reversal[0].side, Side::Credit);
@@ -172,8 +184,14 @@ mod tests {
 
     #[test]
     fn natural_balances_follow_the_account_type() {
-        assert_eq!(natural_balance("asset", Decimal::from(10), Decimal::from(3)), Decimal::from(7));
-        assert_eq!(natural_balance("income", Decimal::from(3), Decimal::from(10)), Decimal::from(7));
+        assert_eq!(
+            natural_balance("asset", Decimal::from(10), Decimal::from(3)),
+            Decimal::from(7)
+        );
+        assert_eq!(
+            natural_balance("income", Decimal::from(3), Decimal::from(10)),
+            Decimal::from(7)
+        );
     }
 
     #[test]

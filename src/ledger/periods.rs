@@ -31,7 +31,11 @@ pub async fn list(conn: &mut AsyncPgConnection, unit: Uuid) -> QueryResult<Vec<P
         .await
 }
 
-pub async fn find(conn: &mut AsyncPgConnection, unit: Uuid, month: NaiveDate) -> QueryResult<Option<PeriodRow>> {
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    unit: Uuid,
+    month: NaiveDate,
+) -> QueryResult<Option<PeriodRow>> {
     periods::table
         .find((unit, month))
         .select(PeriodRow::as_select())
@@ -41,7 +45,11 @@ pub async fn find(conn: &mut AsyncPgConnection, unit: Uuid, month: NaiveDate) ->
 }
 
 /// Codes of the child units that have not closed `month` (for the 409's detail).
-pub async fn open_children(conn: &mut AsyncPgConnection, unit: Uuid, month: NaiveDate) -> QueryResult<Vec<String>> {
+pub async fn open_children(
+    conn: &mut AsyncPgConnection,
+    unit: Uuid,
+    month: NaiveDate,
+) -> QueryResult<Vec<String>> {
     let closed = periods::table
         .filter(periods::month.eq(month))
         .filter(periods::state.eq("closed"))
@@ -59,7 +67,11 @@ pub async fn open_children(conn: &mut AsyncPgConnection, unit: Uuid, month: Naiv
 /// Takes the locks a close needs, in the order the `periods_guard` trigger takes them (every
 /// period change of the month, then the fund's month exclusive): postings in flight into the
 /// month commit first and later ones wait, so a trial balance read after this is the final one.
-pub async fn lock_month(conn: &mut AsyncPgConnection, unit: Uuid, month: NaiveDate) -> QueryResult<()> {
+pub async fn lock_month(
+    conn: &mut AsyncPgConnection,
+    unit: Uuid,
+    month: NaiveDate,
+) -> QueryResult<()> {
     use diesel::sql_types::{Date, Uuid as SqlUuid};
     diesel::sql_query(
         "SELECT pg_advisory_xact_lock(hashtext('periods'), (extract(year FROM $1::date) * 100 + extract(month FROM $1::date))::int)",
@@ -67,11 +79,13 @@ pub async fn lock_month(conn: &mut AsyncPgConnection, unit: Uuid, month: NaiveDa
     .bind::<Date, _>(month)
     .execute(conn)
     .await?;
-    diesel::sql_query("SELECT pg_advisory_xact_lock(k[1], k[2]) FROM (SELECT period_lock_key($1, $2) AS k) AS l")
-        .bind::<SqlUuid, _>(unit)
-        .bind::<Date, _>(month)
-        .execute(conn)
-        .await?;
+    diesel::sql_query(
+        "SELECT pg_advisory_xact_lock(k[1], k[2]) FROM (SELECT period_lock_key($1, $2) AS k) AS l",
+    )
+    .bind::<SqlUuid, _>(unit)
+    .bind::<Date, _>(month)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -126,7 +140,10 @@ pub async fn reopen(
 
 /// Whether the fund has any posting in `month` or later (a month with no activity at all can
 /// still be closed; this is for listing).
-pub async fn first_posting_month(conn: &mut AsyncPgConnection, unit: Uuid) -> QueryResult<Option<NaiveDate>> {
+pub async fn first_posting_month(
+    conn: &mut AsyncPgConnection,
+    unit: Uuid,
+) -> QueryResult<Option<NaiveDate>> {
     use crate::db::schema::postings;
     postings::table
         .filter(postings::unit_id.eq(unit))

@@ -27,15 +27,30 @@ pub struct DonationAccounts {
 
 /// cash 1111/5111, bank 1121.N/5111, in kind 1551/5112; a restricted campaign's earmark rides
 /// on both postings so the restricted balance follows the money.
-pub fn donation(receipt: Receipt, accounts: &DonationAccounts, amount_vnd: Decimal, earmark: Option<Uuid>) -> Vec<NewPosting> {
+pub fn donation(
+    receipt: Receipt,
+    accounts: &DonationAccounts,
+    amount_vnd: Decimal,
+    earmark: Option<Uuid>,
+) -> Vec<NewPosting> {
     let (debit, credit) = match receipt {
         Receipt::Cash => (accounts.cash, accounts.cash_income),
         Receipt::Bank(account) => (account, accounts.cash_income),
         Receipt::InKind => (accounts.in_kind, accounts.in_kind_income),
     };
     vec![
-        NewPosting { account_id: debit, side: Side::Debit, amount: amount_vnd, campaign_id: earmark },
-        NewPosting { account_id: credit, side: Side::Credit, amount: amount_vnd, campaign_id: earmark },
+        NewPosting {
+            account_id: debit,
+            side: Side::Debit,
+            amount: amount_vnd,
+            campaign_id: earmark,
+        },
+        NewPosting {
+            account_id: credit,
+            side: Side::Credit,
+            amount: amount_vnd,
+            campaign_id: earmark,
+        },
     ]
 }
 
@@ -56,8 +71,13 @@ mod tests {
         let p = donation(Receipt::Bank(bank), &a, Decimal::from(500_000), earmark);
         assert_eq!((p[0].account_id, p[0].side), (bank, Side::Debit));
         assert_eq!((p[1].account_id, p[1].side), (a.cash_income, Side::Credit));
-        assert!(p.iter().all(|x| x.campaign_id == earmark && x.amount == Decimal::from(500_000)));
+        assert!(p
+            .iter()
+            .all(|x| x.campaign_id == earmark && x.amount == Decimal::from(500_000)));
         let goods = donation(Receipt::InKind, &a, Decimal::from(1), None);
-        assert_eq!((goods[0].account_id, goods[1].account_id), (a.in_kind, a.in_kind_income));
+        assert_eq!(
+            (goods[0].account_id, goods[1].account_id),
+            (a.in_kind, a.in_kind_income)
+        );
     }
 }

@@ -60,7 +60,9 @@ pub async fn middleware(
     *replacement.status_mut() = status;
     for (name, value) in res.headers() {
         if name.as_str().starts_with("x-") || name == actix_web::http::header::ALLOW {
-            replacement.headers_mut().insert(name.clone(), value.clone());
+            replacement
+                .headers_mut()
+                .insert(name.clone(), value.clone());
         }
     }
     Ok(res.into_response(replacement))

@@ -21,7 +21,9 @@ pub struct RequestMeta {
 
 fn acceptable(id: &str) -> bool {
     (1..=128).contains(&id.len())
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
 }
 
 pub fn client_ip(req: &ServiceRequest, trust_proxy: bool) -> Option<String> {
@@ -52,7 +54,9 @@ pub async fn middleware(
         client_ip: client_ip(&req, trust_proxy),
     };
     req.extensions_mut().insert(meta);
-    let route = req.match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+    let route = req
+        .match_pattern()
+        .unwrap_or_else(|| "unmatched".to_owned());
     let method = req.method().to_string();
     let span = tracing::info_span!("http.request", request_id = %id, http.method = %method, http.route = %route);
     let started = std::time::Instant::now();
@@ -66,7 +70,8 @@ pub async fn middleware(
         )
     });
     if let Ok(value) = HeaderValue::from_str(&id) {
-        res.headers_mut().insert(HeaderName::from_static(HEADER), value);
+        res.headers_mut()
+            .insert(HeaderName::from_static(HEADER), value);
     }
     Ok(res)
 }

@@ -63,7 +63,10 @@ async fn not_found_unless_allowed(
     let res = next.call(req).await?;
     if res.status() == StatusCode::METHOD_NOT_ALLOWED && !res.headers().contains_key(ALLOW) {
         let (req, _) = res.into_parts();
-        return Ok(ServiceResponse::new(req, ApiError::not_found().error_response()));
+        return Ok(ServiceResponse::new(
+            req,
+            ApiError::not_found().error_response(),
+        ));
     }
     Ok(res.map_into_boxed_body())
 }

@@ -7,10 +7,21 @@ use reqwest::Response;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{assert_problem, spawn_app, TestApp, COMMUNE, PROVINCE, ROOT_PASSWORD, ROOT_USERNAME, USER_PASSWORD};
+use crate::helpers::{
+    assert_problem, spawn_app, TestApp, COMMUNE, PROVINCE, ROOT_PASSWORD, ROOT_USERNAME,
+    USER_PASSWORD,
+};
 
 async fn root_id(app: &TestApp) -> Uuid {
-    app.sql().await.query_one("SELECT id FROM users WHERE username = $1", &[&ROOT_USERNAME]).await.unwrap().get(0)
+    app.sql()
+        .await
+        .query_one(
+            "SELECT id FROM users WHERE username = $1",
+            &[&ROOT_USERNAME],
+        )
+        .await
+        .unwrap()
+        .get(0)
 }
 
 fn request_id(res: &Response) -> String {
@@ -41,8 +52,15 @@ async fn events(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
 async fn event_of_request(app: &TestApp, request_id: &str) -> Value {
     let root = app.root_token().await;
     let all = events(app, &root, "").await;
-    let matching: Vec<_> = all.into_iter().filter(|e| e["request_id"] == request_id).collect();
-    assert_eq!(matching.len(), 1, "one event for request {request_id}: {matching:?}");
+    let matching: Vec<_> = all
+        .into_iter()
+        .filter(|e| e["request_id"] == request_id)
+        .collect();
+    assert_eq!(
+        matching.len(),
+        1,
+        "one event for request {request_id}: {matching:?}"
+    );
     matching.into_iter().next().unwrap()
 }
 
@@ -51,7 +69,10 @@ fn root_roles(tw: Uuid) -> Value {
 }
 
 fn actions(events: &[Value]) -> Vec<&str> {
-    events.iter().map(|e| e["action"].as_str().unwrap()).collect()
+    events
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect()
 }
 
 async fn create_unit(app: &TestApp, token: &str, code: &str, tier: &str, parent: Uuid) -> Response {
@@ -63,7 +84,13 @@ async fn create_unit(app: &TestApp, token: &str, code: &str, tier: &str, parent:
     .await
 }
 
-async fn create_user(app: &TestApp, token: &str, username: &str, role: &str, unit: Uuid) -> Response {
+async fn create_user(
+    app: &TestApp,
+    token: &str,
+    username: &str,
+    role: &str,
+    unit: Uuid,
+) -> Response {
     app.post(
         "/v1/users",
         token,
@@ -123,7 +150,10 @@ async fn importing_units_is_audited_with_the_counts() {
     assert_eq!(event["target_id"], tw.to_string());
     assert_eq!(event["unit_id"], tw.to_string());
     assert_eq!(event["client_ip"], "127.0.0.1");
-    assert_eq!(event["changes"], json!({"created": 1, "updated": 0, "unchanged": 0}));
+    assert_eq!(
+        event["changes"],
+        json!({"created": 1, "updated": 0, "unchanged": 0})
+    );
 }
 
 #[tokio::test]
@@ -141,12 +171,18 @@ async fn creating_a_user_is_audited_in_the_granted_unit() {
     let event = event_of_request(&app, &rid).await;
     assert_eq!(event["action"], "user.create");
     assert_eq!(event["actor_id"], admin.id.to_string());
-    assert_eq!(event["actor_roles"], json!([{"role": "admin", "unit_id": province, "unit_code": PROVINCE}]));
+    assert_eq!(
+        event["actor_roles"],
+        json!([{"role": "admin", "unit_id": province, "unit_code": PROVINCE}])
+    );
     assert_eq!(event["target_type"], "user");
     assert_eq!(event["target_id"], user["id"]);
     assert_eq!(event["unit_id"], commune.to_string());
     assert_eq!(event["client_ip"], "127.0.0.1");
-    assert!(!event.to_string().contains("a-good-long-password"), "no password in the trail");
+    assert!(
+        !event.to_string().contains("a-good-long-password"),
+        "no password in the trail"
+    );
 }
 
 #[tokio::test]
@@ -157,7 +193,11 @@ async fn setting_roles_is_audited_with_before_and_after() {
     let province = app.unit_id(PROVINCE).await;
 
     let res = app
-        .put(&format!("/v1/users/{}/roles", target.id), &token, &json!({"roles": [{"role": "approver", "unit_id": province}]}))
+        .put(
+            &format!("/v1/users/{}/roles", target.id),
+            &token,
+            &json!({"roles": [{"role": "approver", "unit_id": province}]}),
+        )
         .await;
 
     assert_eq!(res.status(), 200);
@@ -168,7 +208,10 @@ async fn setting_roles_is_audited_with_before_and_after() {
     assert_eq!(event["target_id"], target.id.to_string());
     assert_eq!(event["unit_id"], province.to_string());
     assert_eq!(event["client_ip"], "127.0.0.1");
-    assert_eq!(event["changes"]["before"], json!([["officer", app.unit_id(COMMUNE).await]]));
+    assert_eq!(
+        event["changes"]["before"],
+        json!([["officer", app.unit_id(COMMUNE).await]])
+    );
     assert_eq!(event["changes"]["after"], json!([["approver", province]]));
 }
 
@@ -178,7 +221,13 @@ async fn disabling_a_user_is_audited() {
     let admin = app.user("admin", PROVINCE).await;
     let target = app.user("officer", COMMUNE).await;
 
-    let res = app.post(&format!("/v1/users/{}/disable", target.id), &admin.token, &json!({})).await;
+    let res = app
+        .post(
+            &format!("/v1/users/{}/disable", target.id),
+            &admin.token,
+            &json!({}),
+        )
+        .await;
 
     assert_eq!(res.status(), 200);
     let event = event_of_request(&app, &request_id(&res)).await;
@@ -217,7 +266,13 @@ async fn a_failed_sign_in_changes_nothing_and_records_no_sign_in() {
     let res = app.sign_in(ROOT_USERNAME, "wrong-password-entirely").await;
 
     assert_problem(res, 401, "invalid_credentials").await;
-    let n: i64 = app.sql().await.query_one("SELECT count(*) FROM audit_events", &[]).await.unwrap().get(0);
+    let n: i64 = app
+        .sql()
+        .await
+        .query_one("SELECT count(*) FROM audit_events", &[])
+        .await
+        .unwrap()
+        .get(0);
     assert_eq!(n, 0);
 }
 
@@ -230,9 +285,24 @@ async fn audit_events_filter_by_action_actor_and_unit() {
     let admin = app.user("admin", PROVINCE).await;
     let province = app.unit_id(PROVINCE).await;
     let commune = app.unit_id(COMMUNE).await;
-    assert_eq!(create_unit(&app, &root, "999", "district", province).await.status(), 201);
-    assert_eq!(create_unit(&app, &admin.token, "99901", "commune", province).await.status(), 201);
-    assert_eq!(create_user(&app, &admin.token, "can.bo.xa", "officer", commune).await.status(), 201);
+    assert_eq!(
+        create_unit(&app, &root, "999", "district", province)
+            .await
+            .status(),
+        201
+    );
+    assert_eq!(
+        create_unit(&app, &admin.token, "99901", "commune", province)
+            .await
+            .status(),
+        201
+    );
+    assert_eq!(
+        create_user(&app, &admin.token, "can.bo.xa", "officer", commune)
+            .await
+            .status(),
+        201
+    );
 
     let creates = events(&app, &root, "action=unit.create").await;
     let by_admin = events(&app, &root, &format!("actor_id={}", admin.id)).await;
@@ -240,10 +310,20 @@ async fn audit_events_filter_by_action_actor_and_unit() {
 
     assert_eq!(creates.len(), 2);
     assert!(creates.iter().all(|e| e["action"] == "unit.create"));
-    assert_eq!(actions(&by_admin), ["auth.sign_in", "unit.create", "user.create"]);
-    assert!(by_admin.iter().all(|e| e["actor_id"] == admin.id.to_string()));
+    assert_eq!(
+        actions(&by_admin),
+        ["auth.sign_in", "unit.create", "user.create"]
+    );
+    assert!(by_admin
+        .iter()
+        .all(|e| e["actor_id"] == admin.id.to_string()));
     assert_eq!(actions(&in_commune), ["user.create"]);
-    let both = events(&app, &root, &format!("action=unit.create&actor_id={}", admin.id)).await;
+    let both = events(
+        &app,
+        &root,
+        &format!("action=unit.create&actor_id={}", admin.id),
+    )
+    .await;
     assert_eq!(both.len(), 1);
     assert_eq!(both[0]["changes"]["code"], "99901");
 }
@@ -254,7 +334,12 @@ async fn audit_events_filter_by_time() {
     let root = app.root_token().await;
     let province = app.unit_id(PROVINCE).await;
     for code in ["997", "998", "999"] {
-        assert_eq!(create_unit(&app, &root, code, "district", province).await.status(), 201);
+        assert_eq!(
+            create_unit(&app, &root, code, "district", province)
+                .await
+                .status(),
+            201
+        );
     }
     let creates = events(&app, &root, "action=unit.create").await;
     assert_eq!(creates.len(), 3);
@@ -264,7 +349,10 @@ async fn audit_events_filter_by_time() {
     let to = events(&app, &root, &format!("action=unit.create&to={second}")).await;
 
     let codes = |events: &[Value]| -> Vec<String> {
-        events.iter().map(|e| e["changes"]["code"].as_str().unwrap().to_owned()).collect()
+        events
+            .iter()
+            .map(|e| e["changes"]["code"].as_str().unwrap().to_owned())
+            .collect()
     };
     assert_eq!(codes(&from), ["998", "999"], "from is inclusive");
     assert_eq!(codes(&to), ["997"], "to is exclusive");
@@ -276,7 +364,12 @@ async fn audit_events_paginate_without_gaps_or_repeats() {
     let root = app.root_token().await;
     let province = app.unit_id(PROVINCE).await;
     for code in ["991", "992", "993", "994", "995"] {
-        assert_eq!(create_unit(&app, &root, code, "district", province).await.status(), 201);
+        assert_eq!(
+            create_unit(&app, &root, code, "district", province)
+                .await
+                .status(),
+            201
+        );
     }
     let all = events(&app, &root, "").await;
     assert_eq!(all.len(), 6, "one sign-in and five creations");
@@ -290,14 +383,23 @@ async fn audit_events_paginate_without_gaps_or_repeats() {
         }
         let page: Value = app.get(&path, &root).await.json().await.unwrap();
         assert!(page["items"].as_array().unwrap().len() <= 2);
-        walked.extend(page["items"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_owned()));
+        walked.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["id"].as_str().unwrap().to_owned()),
+        );
         match page["next_cursor"].as_str() {
             Some(c) => cursor = Some(c.to_owned()),
             None => break,
         }
     }
 
-    let ids: Vec<String> = all.iter().map(|e| e["id"].as_str().unwrap().to_owned()).collect();
+    let ids: Vec<String> = all
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(walked, ids);
 }
 
@@ -307,17 +409,38 @@ async fn a_commune_auditor_sees_the_communes_events_only() {
     let root = app.root_token().await;
     let commune = app.unit_id(COMMUNE).await;
     let province = app.unit_id(PROVINCE).await;
-    assert_eq!(create_user(&app, &root, "o.commune", "officer", commune).await.status(), 201);
-    assert_eq!(create_user(&app, &root, "o.province", "officer", province).await.status(), 201);
+    assert_eq!(
+        create_user(&app, &root, "o.commune", "officer", commune)
+            .await
+            .status(),
+        201
+    );
+    assert_eq!(
+        create_user(&app, &root, "o.province", "officer", province)
+            .await
+            .status(),
+        201
+    );
     let auditor = app.user("auditor", COMMUNE).await;
 
     let seen = events(&app, &auditor.token, "").await;
 
-    let usernames: HashSet<&str> =
-        seen.iter().filter(|e| e["action"] == "user.create").map(|e| e["changes"]["username"].as_str().unwrap()).collect();
+    let usernames: HashSet<&str> = seen
+        .iter()
+        .filter(|e| e["action"] == "user.create")
+        .map(|e| e["changes"]["username"].as_str().unwrap())
+        .collect();
     assert_eq!(usernames, HashSet::from(["o.commune"]));
-    assert!(seen.iter().all(|e| e["unit_id"] == commune.to_string()), "{seen:?}");
-    let province_events = app.get(&format!("/v1/audit-events?unit_id={province}"), &auditor.token).await;
+    assert!(
+        seen.iter().all(|e| e["unit_id"] == commune.to_string()),
+        "{seen:?}"
+    );
+    let province_events = app
+        .get(
+            &format!("/v1/audit-events?unit_id={province}"),
+            &auditor.token,
+        )
+        .await;
     assert_problem(province_events, 404, "not_found").await;
 }
 
@@ -356,7 +479,10 @@ async fn a_refused_change_writes_no_event_and_no_row() {
     let bad_sign_in = app.sign_in(ROOT_USERNAME, USER_PASSWORD).await;
     assert_problem(bad_sign_in, 401, "invalid_credentials").await;
 
-    assert_eq!(count("SELECT count(*) FROM audit_events").await, events_before);
+    assert_eq!(
+        count("SELECT count(*) FROM audit_events").await,
+        events_before
+    );
     assert_eq!(count("SELECT count(*) FROM units").await, units_before);
     assert_eq!(count("SELECT count(*) FROM users").await, users_before);
     assert_eq!(count("SELECT count(*) FROM funds").await, units_before);

@@ -7,7 +7,9 @@ use reqwest::{Method, Response};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{assert_problem, spawn_app, spawn_app_with, TestApp, COMMUNE, PROVINCE, USER_PASSWORD};
+use crate::helpers::{
+    assert_problem, spawn_app, spawn_app_with, TestApp, COMMUNE, PROVINCE, USER_PASSWORD,
+};
 
 /// Signs in and returns the token pair as JSON (asserting 200).
 async fn sign_in_pair(app: &TestApp, username: &str) -> Value {
@@ -17,17 +19,29 @@ async fn sign_in_pair(app: &TestApp, username: &str) -> Value {
 }
 
 async fn refresh(app: &TestApp, refresh_token: &str) -> Response {
-    app.request(Method::POST, "/v1/auth/refresh", None, Some(&json!({ "refresh_token": refresh_token })))
-        .await
+    app.request(
+        Method::POST,
+        "/v1/auth/refresh",
+        None,
+        Some(&json!({ "refresh_token": refresh_token })),
+    )
+    .await
 }
 
 async fn revoke(app: &TestApp, refresh_token: &str) -> Response {
-    app.request(Method::POST, "/v1/auth/revoke", None, Some(&json!({ "refresh_token": refresh_token })))
-        .await
+    app.request(
+        Method::POST,
+        "/v1/auth/revoke",
+        None,
+        Some(&json!({ "refresh_token": refresh_token })),
+    )
+    .await
 }
 
 fn www_authenticate(res: &Response) -> Option<String> {
-    res.headers().get("www-authenticate").map(|v| v.to_str().unwrap().to_owned())
+    res.headers()
+        .get("www-authenticate")
+        .map(|v| v.to_str().unwrap().to_owned())
 }
 
 // ---------------------------------------------------------------- sign-in
@@ -44,9 +58,15 @@ async fn sign_in_returns_a_bearer_pair_valid_for_fifteen_minutes() {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["token_type"], "Bearer");
     assert_eq!(body["expires_in"], 900);
-    assert!(body["access_token"].as_str().unwrap().split('.').count() == 3, "a JWT: {body}");
+    assert!(
+        body["access_token"].as_str().unwrap().split('.').count() == 3,
+        "a JWT: {body}"
+    );
     let refresh_token = body["refresh_token"].as_str().unwrap();
-    assert!(refresh_token.len() >= 40, "an opaque random refresh token: {refresh_token}");
+    assert!(
+        refresh_token.len() >= 40,
+        "an opaque random refresh token: {refresh_token}"
+    );
     assert_ne!(refresh_token, body["access_token"].as_str().unwrap());
 }
 
@@ -58,7 +78,15 @@ async fn the_access_token_is_an_eddsa_jwt_verifiable_with_the_published_jwks() {
     let pair = sign_in_pair(&app, &user.username).await;
     let access_token = pair["access_token"].as_str().unwrap();
 
-    let jwks: Value = app.client.get(app.url("/.well-known/jwks.json")).send().await.unwrap().json().await.unwrap();
+    let jwks: Value = app
+        .client
+        .get(app.url("/.well-known/jwks.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
 
     let header = jsonwebtoken::decode_header(access_token).unwrap();
     assert_eq!(header.alg, Algorithm::EdDSA);
@@ -76,14 +104,25 @@ async fn the_access_token_is_an_eddsa_jwt_verifiable_with_the_published_jwks() {
     let mut validation = Validation::new(Algorithm::EdDSA);
     validation.set_issuer(&["doanket"]);
     validation.set_audience(&["doanket"]);
-    let claims = jsonwebtoken::decode::<Value>(access_token, &key, &validation).unwrap().claims;
+    let claims = jsonwebtoken::decode::<Value>(access_token, &key, &validation)
+        .unwrap()
+        .claims;
     assert_eq!(claims["iss"], "doanket");
     assert_eq!(claims["aud"], "doanket");
     assert_eq!(claims["sub"], user.id.to_string());
-    assert_eq!(claims["roles"], json!([{"role": "officer", "unit": commune_id, "tier": "commune"}]));
-    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 900);
+    assert_eq!(
+        claims["roles"],
+        json!([{"role": "officer", "unit": commune_id, "tier": "commune"}])
+    );
+    assert_eq!(
+        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+        900
+    );
     assert_eq!(claims["nbf"], claims["iat"]);
-    assert!(claims["jti"].as_str().unwrap().parse::<Uuid>().is_ok(), "jti in {claims}");
+    assert!(
+        claims["jti"].as_str().unwrap().parse::<Uuid>().is_ok(),
+        "jti in {claims}"
+    );
 }
 
 #[tokio::test]
@@ -106,7 +145,14 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_401() {
 async fn a_disabled_user_cannot_sign_in_even_with_the_right_password() {
     let app = spawn_app().await;
     let user = app.user("officer", COMMUNE).await;
-    app.sql().await.execute("UPDATE users SET disabled_at = now() WHERE id = $1", &[&user.id]).await.unwrap();
+    app.sql()
+        .await
+        .execute(
+            "UPDATE users SET disabled_at = now() WHERE id = $1",
+            &[&user.id],
+        )
+        .await
+        .unwrap();
 
     let res = app.sign_in(&user.username, USER_PASSWORD).await;
 
@@ -119,7 +165,9 @@ async fn sign_in_ignores_the_case_of_the_username() {
     let app = spawn_app().await;
     let user = app.user("officer", COMMUNE).await;
 
-    let res = app.sign_in(&user.username.to_uppercase(), USER_PASSWORD).await;
+    let res = app
+        .sign_in(&user.username.to_uppercase(), USER_PASSWORD)
+        .await;
 
     assert_eq!(res.status(), 200);
 }
@@ -132,7 +180,10 @@ async fn a_successful_sign_in_is_audited() {
     let row = app
         .sql()
         .await
-        .query_one("SELECT count(*) FROM audit_events WHERE action = 'auth.sign_in' AND actor_id = $1", &[&user.id])
+        .query_one(
+            "SELECT count(*) FROM audit_events WHERE action = 'auth.sign_in' AND actor_id = $1",
+            &[&user.id],
+        )
         .await
         .unwrap();
 
@@ -155,7 +206,9 @@ async fn refresh_returns_a_new_working_pair() {
     assert_eq!(second["expires_in"], 900);
     assert_ne!(second["refresh_token"], first["refresh_token"]);
     assert_ne!(second["access_token"], first["access_token"]);
-    let me = app.get("/v1/auth/me", second["access_token"].as_str().unwrap()).await;
+    let me = app
+        .get("/v1/auth/me", second["access_token"].as_str().unwrap())
+        .await;
     assert_eq!(me.status(), 200);
     assert_eq!(me.json::<Value>().await.unwrap()["id"], user.id.to_string());
 }
@@ -191,10 +244,17 @@ async fn reusing_a_used_refresh_token_revokes_the_whole_family() {
     assert_problem(res, 401, "invalid_refresh_token").await;
     let db = app.sql().await;
     let live = db
-        .query_one("SELECT count(*) FROM refresh_tokens WHERE user_id = $1 AND revoked_at IS NULL", &[&user.id])
+        .query_one(
+            "SELECT count(*) FROM refresh_tokens WHERE user_id = $1 AND revoked_at IS NULL",
+            &[&user.id],
+        )
         .await
         .unwrap();
-    assert_eq!(live.get::<_, i64>(0), 1, "only the helper's own sign-in (another family) stays live");
+    assert_eq!(
+        live.get::<_, i64>(0),
+        1,
+        "only the helper's own sign-in (another family) stays live"
+    );
     let audited = db
         .query_one(
             "SELECT count(*) FROM audit_events WHERE action = 'auth.refresh_token_reused' AND actor_id = $1",
@@ -223,11 +283,21 @@ async fn reuse_revokes_only_that_family_not_other_sessions() {
 #[tokio::test]
 async fn unknown_or_garbage_refresh_tokens_are_401() {
     let app = spawn_app().await;
-    let garbage = ["", "x", "not a token at all", &"A".repeat(43), &"é".repeat(300)];
+    let garbage = [
+        "",
+        "x",
+        "not a token at all",
+        &"A".repeat(43),
+        &"é".repeat(300),
+    ];
 
     for token in garbage {
         let res = refresh(&app, token).await;
-        assert_eq!(www_authenticate(&res).as_deref(), Some("Bearer"), "for {token:?}");
+        assert_eq!(
+            www_authenticate(&res).as_deref(),
+            Some("Bearer"),
+            "for {token:?}"
+        );
         assert_problem(res, 401, "invalid_refresh_token").await;
     }
 }
@@ -252,7 +322,12 @@ async fn revoke_answers_204_and_the_token_can_no_longer_refresh() {
     let res = revoke(&app, refresh_token).await;
 
     assert_eq!(res.status(), 204);
-    assert_problem(refresh(&app, refresh_token).await, 401, "invalid_refresh_token").await;
+    assert_problem(
+        refresh(&app, refresh_token).await,
+        401,
+        "invalid_refresh_token",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -260,10 +335,18 @@ async fn revoking_a_rotated_token_ends_the_whole_session() {
     let app = spawn_app().await;
     let user = app.user("officer", COMMUNE).await;
     let first = sign_in_pair(&app, &user.username).await;
-    let second: Value =
-        refresh(&app, first["refresh_token"].as_str().unwrap()).await.json().await.unwrap();
+    let second: Value = refresh(&app, first["refresh_token"].as_str().unwrap())
+        .await
+        .json()
+        .await
+        .unwrap();
 
-    assert_eq!(revoke(&app, first["refresh_token"].as_str().unwrap()).await.status(), 204);
+    assert_eq!(
+        revoke(&app, first["refresh_token"].as_str().unwrap())
+            .await
+            .status(),
+        204
+    );
 
     let res = refresh(&app, second["refresh_token"].as_str().unwrap()).await;
     assert_problem(res, 401, "invalid_refresh_token").await;
@@ -281,10 +364,17 @@ async fn revoking_an_unknown_token_is_also_204() {
     let audited = app
         .sql()
         .await
-        .query_one("SELECT count(*) FROM audit_events WHERE action = 'auth.revoke'", &[])
+        .query_one(
+            "SELECT count(*) FROM audit_events WHERE action = 'auth.revoke'",
+            &[],
+        )
         .await
         .unwrap();
-    assert_eq!(audited.get::<_, i64>(0), 0, "nothing was revoked, nothing audited");
+    assert_eq!(
+        audited.get::<_, i64>(0),
+        0,
+        "nothing was revoked, nothing audited"
+    );
 }
 
 // ---------------------------------------------------------------- me
@@ -292,7 +382,9 @@ async fn revoking_an_unknown_token_is_also_204() {
 #[tokio::test]
 async fn me_returns_the_user_and_their_roles() {
     let app = spawn_app().await;
-    let user = app.user_with_roles(&[("officer", COMMUNE), ("auditor", PROVINCE)]).await;
+    let user = app
+        .user_with_roles(&[("officer", COMMUNE), ("auditor", PROVINCE)])
+        .await;
     let (commune_id, province_id) = (app.unit_id(COMMUNE).await, app.unit_id(PROVINCE).await);
 
     let res = app.get("/v1/auth/me", &user.token).await;
@@ -333,22 +425,33 @@ async fn the_fourth_sign_in_for_one_username_within_a_minute_is_429() {
     let other = app.user("officer", COMMUNE).await;
     for _ in 0..2 {
         // attempts 2 and 3
-        assert_eq!(app.sign_in(&target.username, "wrong-password-guess").await.status(), 401);
+        assert_eq!(
+            app.sign_in(&target.username, "wrong-password-guess")
+                .await
+                .status(),
+            401
+        );
     }
 
     let res = app.sign_in(&target.username, USER_PASSWORD).await;
 
     assert!(res.headers().contains_key("retry-after"));
     assert_problem(res, 429, "rate_limited").await;
-    assert_eq!(app.sign_in(&other.username, USER_PASSWORD).await.status(), 200, "another username still works");
+    assert_eq!(
+        app.sign_in(&other.username, USER_PASSWORD).await.status(),
+        200,
+        "another username still works"
+    );
 }
 
 #[tokio::test]
 async fn the_limit_counts_usernames_case_insensitively() {
     let app = spawn_app_with(|s| s.sign_in_per_minute_per_user = 3).await;
     let user = app.user("officer", COMMUNE).await;
-    app.sign_in(&user.username.to_uppercase(), "wrong-password-guess").await;
-    app.sign_in(&format!(" {} ", user.username), "wrong-password-guess").await;
+    app.sign_in(&user.username.to_uppercase(), "wrong-password-guess")
+        .await;
+    app.sign_in(&format!(" {} ", user.username), "wrong-password-guess")
+        .await;
 
     let res = app.sign_in(&user.username, USER_PASSWORD).await;
 
@@ -365,14 +468,22 @@ async fn a_disabled_user_is_refused_with_an_unexpired_token_and_cannot_refresh()
     let pair = sign_in_pair(&app, &user.username).await;
     assert_eq!(app.get("/v1/auth/me", &user.token).await.status(), 200);
 
-    let res = app.post(&format!("/v1/users/{}/disable", user.id), &root, &json!({})).await;
+    let res = app
+        .post(&format!("/v1/users/{}/disable", user.id), &root, &json!({}))
+        .await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<Value>().await.unwrap()["disabled"], true);
 
     let me = app.get("/v1/auth/me", &user.token).await;
     assert_eq!(www_authenticate(&me).as_deref(), Some("Bearer"));
     assert_problem(me, 401, "unauthenticated").await;
-    assert_problem(app.get("/v1/units", pair["access_token"].as_str().unwrap()).await, 401, "unauthenticated").await;
+    assert_problem(
+        app.get("/v1/units", pair["access_token"].as_str().unwrap())
+            .await,
+        401,
+        "unauthenticated",
+    )
+    .await;
     let res = refresh(&app, pair["refresh_token"].as_str().unwrap()).await;
     assert_problem(res, 401, "invalid_refresh_token").await;
 }
@@ -383,7 +494,11 @@ async fn removing_a_role_takes_effect_on_the_same_token() {
     let root = app.root_token().await;
     let user = app.user("admin", PROVINCE).await;
     let province_id = app.unit_id(PROVINCE).await;
-    assert_eq!(app.get("/v1/audit-events", &user.token).await.status(), 200, "admins read the audit trail");
+    assert_eq!(
+        app.get("/v1/audit-events", &user.token).await.status(),
+        200,
+        "admins read the audit trail"
+    );
 
     let res = app
         .put(
@@ -394,7 +509,12 @@ async fn removing_a_role_takes_effect_on_the_same_token() {
         .await;
     assert_eq!(res.status(), 200);
 
-    assert_problem(app.get("/v1/audit-events", &user.token).await, 403, "forbidden").await;
+    assert_problem(
+        app.get("/v1/audit-events", &user.token).await,
+        403,
+        "forbidden",
+    )
+    .await;
     let res = app
         .post(
             "/v1/units",
@@ -403,8 +523,16 @@ async fn removing_a_role_takes_effect_on_the_same_token() {
         )
         .await;
     assert_problem(res, 403, "forbidden").await;
-    let me: Value = app.get("/v1/auth/me", &user.token).await.json().await.unwrap();
-    assert_eq!(me["roles"], json!([{"role": "officer", "unit_id": province_id, "unit_code": PROVINCE, "tier": "province"}]));
+    let me: Value = app
+        .get("/v1/auth/me", &user.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        me["roles"],
+        json!([{"role": "officer", "unit_id": province_id, "unit_code": PROVINCE, "tier": "province"}])
+    );
 }
 
 #[tokio::test]
@@ -413,7 +541,12 @@ async fn a_granted_role_takes_effect_on_the_same_token() {
     let root = app.root_token().await;
     let user = app.user("officer", COMMUNE).await;
     let commune_id = app.unit_id(COMMUNE).await;
-    assert_problem(app.get("/v1/audit-events", &user.token).await, 403, "forbidden").await;
+    assert_problem(
+        app.get("/v1/audit-events", &user.token).await,
+        403,
+        "forbidden",
+    )
+    .await;
 
     let res = app
         .put(

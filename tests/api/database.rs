@@ -8,7 +8,12 @@ use uuid::Uuid;
 use crate::helpers::{spawn_app, COMMUNE, PROVINCE};
 
 /// Inserts a unit by hand, as an operator with `psql` would.
-async fn insert_unit(db: &Client, code: &str, tier: &str, parent_code: Option<&str>) -> Result<Uuid, tokio_postgres::Error> {
+async fn insert_unit(
+    db: &Client,
+    code: &str,
+    tier: &str,
+    parent_code: Option<&str>,
+) -> Result<Uuid, tokio_postgres::Error> {
     db.query_one(
         "INSERT INTO units (code, name, full_name, tier, parent_id, search_text) \
          VALUES ($1, 'Thử ' || $1, 'Đơn vị thử ' || $1, $2, (SELECT id FROM units WHERE code = $3), lower($1)) \
@@ -29,11 +34,15 @@ async fn one_audit_event(db: &Client) {
 }
 
 fn state(e: &tokio_postgres::Error) -> &SqlState {
-    e.code().unwrap_or_else(|| panic!("a database error, not {e}"))
+    e.code()
+        .unwrap_or_else(|| panic!("a database error, not {e}"))
 }
 
 async fn audit_count(db: &Client) -> i64 {
-    db.query_one("SELECT count(*) FROM audit_events", &[]).await.unwrap().get(0)
+    db.query_one("SELECT count(*) FROM audit_events", &[])
+        .await
+        .unwrap()
+        .get(0)
 }
 
 #[tokio::test]
@@ -42,10 +51,17 @@ async fn audit_events_cannot_be_updated() {
     let db = app.sql().await;
     one_audit_event(&db).await;
 
-    let e = db.execute("UPDATE audit_events SET action = 'forged'", &[]).await.unwrap_err();
+    let e = db
+        .execute("UPDATE audit_events SET action = 'forged'", &[])
+        .await
+        .unwrap_err();
 
     assert_eq!(state(&e), &SqlState::RESTRICT_VIOLATION);
-    let action: String = db.query_one("SELECT action FROM audit_events", &[]).await.unwrap().get(0);
+    let action: String = db
+        .query_one("SELECT action FROM audit_events", &[])
+        .await
+        .unwrap()
+        .get(0);
     assert_eq!(action, "test.event");
 }
 
@@ -55,7 +71,10 @@ async fn audit_events_cannot_be_deleted() {
     let db = app.sql().await;
     one_audit_event(&db).await;
 
-    let e = db.execute("DELETE FROM audit_events", &[]).await.unwrap_err();
+    let e = db
+        .execute("DELETE FROM audit_events", &[])
+        .await
+        .unwrap_err();
 
     assert_eq!(state(&e), &SqlState::RESTRICT_VIOLATION);
     assert_eq!(audit_count(&db).await, 1);
@@ -78,22 +97,38 @@ async fn a_unit_whose_tier_does_not_fit_its_parent_is_refused() {
     let app = spawn_app().await;
     let db = app.sql().await;
 
-    let province_under_commune = insert_unit(&db, "98", "province", Some(COMMUNE)).await.unwrap_err();
-    let province_under_province = insert_unit(&db, "97", "province", Some(PROVINCE)).await.unwrap_err();
-    let commune_under_commune = insert_unit(&db, "99999", "commune", Some(COMMUNE)).await.unwrap_err();
+    let province_under_commune = insert_unit(&db, "98", "province", Some(COMMUNE))
+        .await
+        .unwrap_err();
+    let province_under_province = insert_unit(&db, "97", "province", Some(PROVINCE))
+        .await
+        .unwrap_err();
+    let commune_under_commune = insert_unit(&db, "99999", "commune", Some(COMMUNE))
+        .await
+        .unwrap_err();
 
-    for e in [&province_under_commune, &province_under_province, &commune_under_commune] {
+    for e in [
+        &province_under_commune,
+        &province_under_province,
+        &commune_under_commune,
+    ] {
         assert_eq!(state(e), &SqlState::CHECK_VIOLATION, "{e}");
     }
     let n: i64 = db
-        .query_one("SELECT count(*) FROM units WHERE code IN ('98', '97', '99999')", &[])
+        .query_one(
+            "SELECT count(*) FROM units WHERE code IN ('98', '97', '99999')",
+            &[],
+        )
         .await
         .unwrap()
         .get(0);
     assert_eq!(n, 0);
     // moving an existing unit under a lower tier is refused the same way
     let e = db
-        .execute("UPDATE units SET parent_id = (SELECT id FROM units WHERE code = $1) WHERE code = $2", &[&COMMUNE, &PROVINCE])
+        .execute(
+            "UPDATE units SET parent_id = (SELECT id FROM units WHERE code = $1) WHERE code = $2",
+            &[&COMMUNE, &PROVINCE],
+        )
         .await
         .unwrap_err();
     assert_eq!(state(&e), &SqlState::CHECK_VIOLATION);
@@ -104,12 +139,21 @@ async fn a_unit_inserted_by_hand_gets_its_fund_and_chart() {
     let app = spawn_app().await;
     let db = app.sql().await;
 
-    let id = insert_unit(&db, "99901", "commune", Some(PROVINCE)).await.unwrap();
+    let id = insert_unit(&db, "99901", "commune", Some(PROVINCE))
+        .await
+        .unwrap();
 
-    let funds: i64 = db.query_one("SELECT count(*) FROM funds WHERE unit_id = $1", &[&id]).await.unwrap().get(0);
+    let funds: i64 = db
+        .query_one("SELECT count(*) FROM funds WHERE unit_id = $1", &[&id])
+        .await
+        .unwrap()
+        .get(0);
     assert_eq!(funds, 1);
     let chart: Vec<String> = db
-        .query_one("SELECT array_agg(code ORDER BY code) FROM accounts WHERE unit_id = $1", &[&id])
+        .query_one(
+            "SELECT array_agg(code ORDER BY code) FROM accounts WHERE unit_id = $1",
+            &[&id],
+        )
         .await
         .unwrap()
         .get(0);
@@ -120,8 +164,15 @@ async fn a_unit_inserted_by_hand_gets_its_fund_and_chart() {
         .get(0);
     assert_eq!(chart.len(), 20);
     assert_eq!(chart, expected);
-    assert!(!chart.contains(&"1121".to_owned()), "1121 is opened per bank account");
-    let path: Vec<String> = db.query_one("SELECT path FROM units WHERE id = $1", &[&id]).await.unwrap().get(0);
+    assert!(
+        !chart.contains(&"1121".to_owned()),
+        "1121 is opened per bank account"
+    );
+    let path: Vec<String> = db
+        .query_one("SELECT path FROM units WHERE id = $1", &[&id])
+        .await
+        .unwrap()
+        .get(0);
     assert_eq!(path, ["TW", PROVINCE, "99901"]);
 }
 
@@ -129,29 +180,60 @@ async fn a_unit_inserted_by_hand_gets_its_fund_and_chart() {
 async fn moving_a_district_moves_every_commune_below_it() {
     let app = spawn_app().await;
     let db = app.sql().await;
-    let district = insert_unit(&db, "999", "district", Some(PROVINCE)).await.unwrap();
+    let district = insert_unit(&db, "999", "district", Some(PROVINCE))
+        .await
+        .unwrap();
     let communes = [
-        insert_unit(&db, "99901", "commune", Some("999")).await.unwrap(),
-        insert_unit(&db, "99902", "commune", Some("999")).await.unwrap(),
+        insert_unit(&db, "99901", "commune", Some("999"))
+            .await
+            .unwrap(),
+        insert_unit(&db, "99902", "commune", Some("999"))
+            .await
+            .unwrap(),
     ];
-    let other = insert_unit(&db, "98", "province", Some("TW")).await.unwrap();
-    let tw: Uuid = db.query_one("SELECT id FROM units WHERE code = 'TW'", &[]).await.unwrap().get(0);
+    let other = insert_unit(&db, "98", "province", Some("TW"))
+        .await
+        .unwrap();
+    let tw: Uuid = db
+        .query_one("SELECT id FROM units WHERE code = 'TW'", &[])
+        .await
+        .unwrap()
+        .get(0);
 
-    db.execute("UPDATE units SET parent_id = $1 WHERE id = $2", &[&other, &district]).await.unwrap();
+    db.execute(
+        "UPDATE units SET parent_id = $1 WHERE id = $2",
+        &[&other, &district],
+    )
+    .await
+    .unwrap();
 
     for (commune, code) in communes.iter().zip(["99901", "99902"]) {
-        let row = db.query_one("SELECT ancestry, path FROM units WHERE id = $1", &[commune]).await.unwrap();
+        let row = db
+            .query_one("SELECT ancestry, path FROM units WHERE id = $1", &[commune])
+            .await
+            .unwrap();
         let ancestry: Vec<Uuid> = row.get(0);
         let path: Vec<String> = row.get(1);
         assert_eq!(ancestry, [tw, other, district, *commune]);
         assert_eq!(path, ["TW", "98", "999", code]);
     }
-    let path: Vec<String> = db.query_one("SELECT path FROM units WHERE id = $1", &[&district]).await.unwrap().get(0);
+    let path: Vec<String> = db
+        .query_one("SELECT path FROM units WHERE id = $1", &[&district])
+        .await
+        .unwrap()
+        .get(0);
     assert_eq!(path, ["TW", "98", "999"]);
     // nothing stays behind in the old province's subtree
-    let province: Uuid = db.query_one("SELECT id FROM units WHERE code = $1", &[&PROVINCE]).await.unwrap().get(0);
+    let province: Uuid = db
+        .query_one("SELECT id FROM units WHERE code = $1", &[&PROVINCE])
+        .await
+        .unwrap()
+        .get(0);
     let left: i64 = db
-        .query_one("SELECT count(*) FROM units WHERE $1 = ANY (ancestry) AND code LIKE '999%'", &[&province])
+        .query_one(
+            "SELECT count(*) FROM units WHERE $1 = ANY (ancestry) AND code LIKE '999%'",
+            &[&province],
+        )
         .await
         .unwrap()
         .get(0);
@@ -169,6 +251,10 @@ async fn a_second_root_is_refused() {
     // and no other tier may be a root either
     let e = insert_unit(&db, "97", "province", None).await.unwrap_err();
     assert_eq!(state(&e), &SqlState::CHECK_VIOLATION, "{e}");
-    let roots: i64 = db.query_one("SELECT count(*) FROM units WHERE parent_id IS NULL", &[]).await.unwrap().get(0);
+    let roots: i64 = db
+        .query_one("SELECT count(*) FROM units WHERE parent_id IS NULL", &[])
+        .await
+        .unwrap()
+        .get(0);
     assert_eq!(roots, 1);
 }

@@ -14,13 +14,15 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::helpers::{
-    assert_problem, cash_donation, spawn_app, spawn_app_with, TestApp, COMMUNE, PROVINCE, RECEIVED_ON,
-    SIBLING_COMMUNE,
+    assert_problem, cash_donation, spawn_app, spawn_app_with, TestApp, COMMUNE, PROVINCE,
+    RECEIVED_ON, SIBLING_COMMUNE,
 };
 
 /// The journal entry with its postings, read by `token`.
 async fn entry(app: &TestApp, token: &str, id: &Value) -> Value {
-    let res = app.get(&format!("/v1/journal/{}", id.as_str().unwrap()), token).await;
+    let res = app
+        .get(&format!("/v1/journal/{}", id.as_str().unwrap()), token)
+        .await;
     assert_eq!(res.status(), 200, "journal entry readable");
     res.json().await.unwrap()
 }
@@ -45,21 +47,35 @@ fn postings(entry: &Value) -> Vec<(String, String, String, Value)> {
 }
 
 fn line(code: &str, side: &str, amount: &str) -> (String, String, String, Value) {
-    (code.to_owned(), side.to_owned(), amount.to_owned(), Value::Null)
+    (
+        code.to_owned(),
+        side.to_owned(),
+        amount.to_owned(),
+        Value::Null,
+    )
 }
 
 async fn balances(app: &TestApp, token: &str, unit_id: Uuid) -> Value {
-    let res = app.get(&format!("/v1/units/{unit_id}/balances"), token).await;
+    let res = app
+        .get(&format!("/v1/units/{unit_id}/balances"), token)
+        .await;
     assert_eq!(res.status(), 200, "balances readable");
     res.json().await.unwrap()
 }
 
 fn receipt_numbers(page: &Value) -> Vec<String> {
-    page["items"].as_array().unwrap().iter().map(|d| d["receipt_number"].as_str().unwrap().to_owned()).collect()
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["receipt_number"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 fn instant(rfc3339: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(rfc3339).unwrap().with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(rfc3339)
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 /// The hash the service binds an idempotency key to: method and path, a NUL, canonical JSON.
@@ -73,7 +89,12 @@ fn request_hash(path: &str, body: &Value) -> Vec<u8> {
 
 async fn void(app: &TestApp, token: &str, donation: &Value) -> reqwest::Response {
     let id = donation["id"].as_str().unwrap();
-    app.post(&format!("/v1/donations/{id}/void"), token, &json!({"reason": "nhập trùng"})).await
+    app.post(
+        &format!("/v1/donations/{id}/void"),
+        token,
+        &json!({"reason": "nhập trùng"}),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------- recording by channel
@@ -84,12 +105,27 @@ async fn a_cash_donation_is_recorded_with_a_receipt_and_an_entry_debiting_cash()
     let officer = app.user("officer", COMMUNE).await;
     let unit_id = app.unit_id(COMMUNE).await;
 
-    let res = app.post("/v1/donations", &officer.token, &cash_donation(unit_id, "500000")).await;
+    let res = app
+        .post(
+            "/v1/donations",
+            &officer.token,
+            &cash_donation(unit_id, "500000"),
+        )
+        .await;
 
     assert_eq!(res.status(), 201);
-    let location = res.headers().get("location").unwrap().to_str().unwrap().to_owned();
+    let location = res
+        .headers()
+        .get("location")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
     let d: Value = res.json().await.unwrap();
-    assert_eq!(location, format!("/v1/donations/{}", d["id"].as_str().unwrap()));
+    assert_eq!(
+        location,
+        format!("/v1/donations/{}", d["id"].as_str().unwrap())
+    );
     assert_eq!(d["status"], "recorded");
     assert_eq!(d["channel"], "cash");
     assert_eq!(d["amount"], "500000");
@@ -106,7 +142,13 @@ async fn a_cash_donation_is_recorded_with_a_receipt_and_an_entry_debiting_cash()
     assert_eq!(e["source_type"], "donation");
     assert_eq!(e["source_id"], d["id"]);
     assert_eq!(e["effective_date"], RECEIVED_ON);
-    assert_eq!(postings(&e), [line("1111", "debit", "500000"), line("5111", "credit", "500000")]);
+    assert_eq!(
+        postings(&e),
+        [
+            line("1111", "debit", "500000"),
+            line("5111", "credit", "500000")
+        ]
+    );
 }
 
 #[tokio::test]
@@ -132,9 +174,18 @@ async fn a_bank_transfer_debits_the_banks_own_sub_account_and_credits_cash_incom
     assert_eq!(d["bank_account_id"], bank["id"]);
     assert_eq!(d["bank_reference"], "FT26069123456");
     let e = entry(&app, &officer.token, &d["journal_entry_id"]).await;
-    assert_eq!(postings(&e), [line("1121.2", "debit", "2000000"), line("5111", "credit", "2000000")]);
+    assert_eq!(
+        postings(&e),
+        [
+            line("1121.2", "debit", "2000000"),
+            line("5111", "credit", "2000000")
+        ]
+    );
     let b = balances(&app, &officer.token, unit_id).await;
-    assert_eq!((b["bank"].as_str(), b["cash"].as_str()), (Some("2000000"), Some("0")));
+    assert_eq!(
+        (b["bank"].as_str(), b["cash"].as_str()),
+        (Some("2000000"), Some("0"))
+    );
 }
 
 #[tokio::test]
@@ -174,8 +225,17 @@ async fn an_in_kind_donation_is_worth_the_sum_of_its_items_and_posts_to_goods() 
     assert_eq!(d["in_kind_items"][1]["description"], "Chăn bông");
     assert_eq!(d["in_kind_items"][1]["value"], "2500000");
     let e = entry(&app, &officer.token, &d["journal_entry_id"]).await;
-    assert_eq!(postings(&e), [line("1551", "debit", "3500000"), line("5112", "credit", "3500000")]);
-    assert_eq!(balances(&app, &officer.token, unit_id).await["in_kind"], "3500000");
+    assert_eq!(
+        postings(&e),
+        [
+            line("1551", "debit", "3500000"),
+            line("5112", "credit", "3500000")
+        ]
+    );
+    assert_eq!(
+        balances(&app, &officer.token, unit_id).await["in_kind"],
+        "3500000"
+    );
 }
 
 #[tokio::test]
@@ -252,12 +312,21 @@ async fn a_foreign_currency_donation_posts_its_amount_converted_at_its_rate() {
     let d = app.record_donation(&officer.token, &body).await;
 
     assert_eq!(d["currency"], "USD");
-    assert_eq!(Decimal::from_str(d["amount"].as_str().unwrap()).unwrap(), Decimal::new(10050, 2));
+    assert_eq!(
+        Decimal::from_str(d["amount"].as_str().unwrap()).unwrap(),
+        Decimal::new(10050, 2)
+    );
     assert_eq!(d["fx_rate"], "25400.5");
     // 100.50 × 25400.5 = 2552750.25 → 2552750
     assert_eq!(d["amount_vnd"], "2552750");
     let e = entry(&app, &officer.token, &d["journal_entry_id"]).await;
-    assert_eq!(postings(&e), [line("1111", "debit", "2552750"), line("5111", "credit", "2552750")]);
+    assert_eq!(
+        postings(&e),
+        [
+            line("1111", "debit", "2552750"),
+            line("5111", "credit", "2552750")
+        ]
+    );
 }
 
 #[tokio::test]
@@ -279,12 +348,23 @@ async fn a_foreign_currency_donation_without_a_rate_is_refused() {
 #[tokio::test]
 async fn receipt_numbers_are_the_unit_code_the_year_and_a_six_digit_sequence_per_unit() {
     let app = spawn_app().await;
-    let officer = app.user_with_roles(&[("officer", COMMUNE), ("officer", SIBLING_COMMUNE)]).await;
-    let (commune, sibling) = (app.unit_id(COMMUNE).await, app.unit_id(SIBLING_COMMUNE).await);
+    let officer = app
+        .user_with_roles(&[("officer", COMMUNE), ("officer", SIBLING_COMMUNE)])
+        .await;
+    let (commune, sibling) = (
+        app.unit_id(COMMUNE).await,
+        app.unit_id(SIBLING_COMMUNE).await,
+    );
 
-    let first = app.record_cash_donation(&officer.token, commune, "100000").await;
-    let second = app.record_cash_donation(&officer.token, commune, "100000").await;
-    let other_unit = app.record_cash_donation(&officer.token, sibling, "100000").await;
+    let first = app
+        .record_cash_donation(&officer.token, commune, "100000")
+        .await;
+    let second = app
+        .record_cash_donation(&officer.token, commune, "100000")
+        .await;
+    let other_unit = app
+        .record_cash_donation(&officer.token, sibling, "100000")
+        .await;
     let mut last_year = cash_donation(commune, "100000");
     last_year["received_on"] = json!("2025-12-31");
     let last_year = app.record_donation(&officer.token, &last_year).await;
@@ -307,14 +387,27 @@ async fn fifty_concurrent_donations_to_one_unit_get_fifty_consecutive_receipt_nu
             let url = app.url("/v1/donations");
             let token = officer.token.clone();
             let body = cash_donation(unit_id, &(100_000 + i).to_string());
-            tokio::spawn(async move { client.post(url).bearer_auth(token).json(&body).send().await.unwrap() })
+            tokio::spawn(async move {
+                client
+                    .post(url)
+                    .bearer_auth(token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap()
+            })
         })
         .collect();
     let mut numbers = Vec::new();
     for task in tasks {
         let res = task.await.unwrap();
         assert_eq!(res.status(), 201);
-        numbers.push(res.json::<Value>().await.unwrap()["receipt_number"].as_str().unwrap().to_owned());
+        numbers.push(
+            res.json::<Value>().await.unwrap()["receipt_number"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
     }
 
     numbers.sort();
@@ -323,7 +416,10 @@ async fn fifty_concurrent_donations_to_one_unit_get_fifty_consecutive_receipt_nu
     let seqs: Vec<i32> = app
         .sql()
         .await
-        .query("SELECT receipt_seq FROM donations ORDER BY receipt_seq", &[])
+        .query(
+            "SELECT receipt_seq FROM donations ORDER BY receipt_seq",
+            &[],
+        )
         .await
         .unwrap()
         .iter()
@@ -346,7 +442,9 @@ async fn a_refused_duplicate_bank_reference_does_not_burn_a_receipt_number() {
 
     let again = app.post("/v1/donations", &officer.token, &transfer).await;
     assert_problem(again, 409, "duplicate_bank_reference").await;
-    let next = app.record_cash_donation(&officer.token, unit_id, "100000").await;
+    let next = app
+        .record_cash_donation(&officer.token, unit_id, "100000")
+        .await;
 
     assert_eq!(first["receipt_number"], "06001-2026-000001");
     assert_eq!(next["receipt_number"], "06001-2026-000002");
@@ -366,8 +464,21 @@ async fn concurrent_duplicates_of_one_bank_reference_record_once_and_burn_no_num
 
     let tasks: Vec<_> = (0..10)
         .map(|_| {
-            let (client, url, token, body) = (app.client.clone(), app.url("/v1/donations"), officer.token.clone(), transfer.clone());
-            tokio::spawn(async move { client.post(url).bearer_auth(token).json(&body).send().await.unwrap() })
+            let (client, url, token, body) = (
+                app.client.clone(),
+                app.url("/v1/donations"),
+                officer.token.clone(),
+                transfer.clone(),
+            );
+            tokio::spawn(async move {
+                client
+                    .post(url)
+                    .bearer_auth(token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap()
+            })
         })
         .collect();
     let mut statuses = Vec::new();
@@ -375,10 +486,15 @@ async fn concurrent_duplicates_of_one_bank_reference_record_once_and_burn_no_num
         let res = task.await.unwrap();
         statuses.push(res.status().as_u16());
         if res.status() == 409 {
-            assert_eq!(res.json::<Value>().await.unwrap()["code"], "duplicate_bank_reference");
+            assert_eq!(
+                res.json::<Value>().await.unwrap()["code"],
+                "duplicate_bank_reference"
+            );
         }
     }
-    let next = app.record_cash_donation(&officer.token, unit_id, "100000").await;
+    let next = app
+        .record_cash_donation(&officer.token, unit_id, "100000")
+        .await;
 
     statuses.sort();
     assert_eq!(statuses, [201, 409, 409, 409, 409, 409, 409, 409, 409, 409]);
@@ -387,18 +503,29 @@ async fn concurrent_duplicates_of_one_bank_reference_record_once_and_burn_no_num
 
 #[tokio::test]
 async fn a_donation_refused_in_a_closed_month_does_not_burn_a_receipt_number() {
-    let app = spawn_app_with(|s| s.clock = doanket::domain::clock::Clock::fixed(instant("2026-03-15T03:00:00Z"))).await;
+    let app = spawn_app_with(|s| {
+        s.clock = doanket::domain::clock::Clock::fixed(instant("2026-03-15T03:00:00Z"))
+    })
+    .await;
     let officer = app.user("officer", COMMUNE).await;
     let accountant = app.user("accountant", COMMUNE).await;
     let unit_id = app.unit_id(COMMUNE).await;
-    let closed = app.post(&format!("/v1/units/{unit_id}/periods/2026-02/close"), &accountant.token, &json!({})).await;
+    let closed = app
+        .post(
+            &format!("/v1/units/{unit_id}/periods/2026-02/close"),
+            &accountant.token,
+            &json!({}),
+        )
+        .await;
     assert_eq!(closed.status(), 200);
     let mut february = cash_donation(unit_id, "100000");
     february["received_on"] = json!("2026-02-20");
 
     let refused = app.post("/v1/donations", &officer.token, &february).await;
     assert_problem(refused, 409, "period_closed").await;
-    let next = app.record_cash_donation(&officer.token, unit_id, "100000").await;
+    let next = app
+        .record_cash_donation(&officer.token, unit_id, "100000")
+        .await;
 
     assert_eq!(next["receipt_number"], "06001-2026-000001");
     assert_eq!(app.donation_count().await, 1);
@@ -412,11 +539,15 @@ async fn a_retry_with_the_same_idempotency_key_replays_the_first_response_and_re
     let officer = app.user("officer", COMMUNE).await;
     let body = cash_donation(app.unit_id(COMMUNE).await, "500000");
 
-    let first = app.post_with_key("/v1/donations", &officer.token, "retry-1", &body).await;
+    let first = app
+        .post_with_key("/v1/donations", &officer.token, "retry-1", &body)
+        .await;
     assert_eq!(first.status(), 201);
     assert!(first.headers().get("idempotent-replayed").is_none());
     let first: Value = first.json().await.unwrap();
-    let retry = app.post_with_key("/v1/donations", &officer.token, "retry-1", &body).await;
+    let retry = app
+        .post_with_key("/v1/donations", &officer.token, "retry-1", &body)
+        .await;
 
     assert_eq!(retry.status(), 201);
     assert_eq!(retry.headers().get("idempotent-replayed").unwrap(), "true");
@@ -430,10 +561,24 @@ async fn the_same_idempotency_key_with_another_body_is_refused() {
     let app = spawn_app().await;
     let officer = app.user("officer", COMMUNE).await;
     let unit_id = app.unit_id(COMMUNE).await;
-    let first = app.post_with_key("/v1/donations", &officer.token, "retry-2", &cash_donation(unit_id, "500000")).await;
+    let first = app
+        .post_with_key(
+            "/v1/donations",
+            &officer.token,
+            "retry-2",
+            &cash_donation(unit_id, "500000"),
+        )
+        .await;
     assert_eq!(first.status(), 201);
 
-    let other = app.post_with_key("/v1/donations", &officer.token, "retry-2", &cash_donation(unit_id, "600000")).await;
+    let other = app
+        .post_with_key(
+            "/v1/donations",
+            &officer.token,
+            "retry-2",
+            &cash_donation(unit_id, "600000"),
+        )
+        .await;
 
     assert_problem(other, 422, "idempotency_key_reused").await;
     assert_eq!(app.donation_count().await, 1);
@@ -445,10 +590,14 @@ async fn an_idempotency_key_is_per_user() {
     let officer = app.user("officer", COMMUNE).await;
     let colleague = app.user("officer", COMMUNE).await;
     let body = cash_donation(app.unit_id(COMMUNE).await, "500000");
-    let first = app.post_with_key("/v1/donations", &officer.token, "shared-key", &body).await;
+    let first = app
+        .post_with_key("/v1/donations", &officer.token, "shared-key", &body)
+        .await;
     assert_eq!(first.status(), 201);
 
-    let other_user = app.post_with_key("/v1/donations", &colleague.token, "shared-key", &body).await;
+    let other_user = app
+        .post_with_key("/v1/donations", &colleague.token, "shared-key", &body)
+        .await;
 
     assert_eq!(other_user.status(), 201);
     assert!(other_user.headers().get("idempotent-replayed").is_none());
@@ -471,7 +620,9 @@ async fn a_request_whose_key_is_still_in_progress_is_refused_with_409() {
         .await
         .unwrap();
 
-    let res = app.post_with_key("/v1/donations", &officer.token, "busy-key", &body).await;
+    let res = app
+        .post_with_key("/v1/donations", &officer.token, "busy-key", &body)
+        .await;
 
     assert_problem(res, 409, "idempotency_in_progress").await;
     assert_eq!(app.donation_count().await, 0);
@@ -493,7 +644,9 @@ async fn a_claim_abandoned_past_its_lock_is_taken_over_by_the_retry() {
         .await
         .unwrap();
 
-    let res = app.post_with_key("/v1/donations", &officer.token, "crashed-key", &body).await;
+    let res = app
+        .post_with_key("/v1/donations", &officer.token, "crashed-key", &body)
+        .await;
 
     assert_eq!(res.status(), 201);
     assert_eq!(app.donation_count().await, 1);
@@ -501,22 +654,39 @@ async fn a_claim_abandoned_past_its_lock_is_taken_over_by_the_retry() {
 
 #[tokio::test]
 async fn a_failed_request_frees_its_key_for_a_corrected_retry_with_the_same_body() {
-    let app = spawn_app_with(|s| s.clock = doanket::domain::clock::Clock::fixed(instant("2026-03-15T03:00:00Z"))).await;
+    let app = spawn_app_with(|s| {
+        s.clock = doanket::domain::clock::Clock::fixed(instant("2026-03-15T03:00:00Z"))
+    })
+    .await;
     let officer = app.user("officer", COMMUNE).await;
     let accountant = app.user("accountant", COMMUNE).await;
     let unit_id = app.unit_id(COMMUNE).await;
     let mut february = cash_donation(unit_id, "100000");
     february["received_on"] = json!("2026-02-20");
-    let closed = app.post(&format!("/v1/units/{unit_id}/periods/2026-02/close"), &accountant.token, &json!({})).await;
+    let closed = app
+        .post(
+            &format!("/v1/units/{unit_id}/periods/2026-02/close"),
+            &accountant.token,
+            &json!({}),
+        )
+        .await;
     assert_eq!(closed.status(), 200);
-    let refused = app.post_with_key("/v1/donations", &officer.token, "k-feb", &february).await;
+    let refused = app
+        .post_with_key("/v1/donations", &officer.token, "k-feb", &february)
+        .await;
     assert_problem(refused, 409, "period_closed").await;
     let reopened = app
-        .post(&format!("/v1/units/{unit_id}/periods/2026-02/reopen"), &app.user("approver", COMMUNE).await.token, &json!({"reason": "ghi bổ sung"}))
+        .post(
+            &format!("/v1/units/{unit_id}/periods/2026-02/reopen"),
+            &app.user("approver", COMMUNE).await.token,
+            &json!({"reason": "ghi bổ sung"}),
+        )
         .await;
     assert_eq!(reopened.status(), 200);
 
-    let retry = app.post_with_key("/v1/donations", &officer.token, "k-feb", &february).await;
+    let retry = app
+        .post_with_key("/v1/donations", &officer.token, "k-feb", &february)
+        .await;
 
     assert_eq!(retry.status(), 201);
     assert!(retry.headers().get("idempotent-replayed").is_none());
@@ -543,7 +713,13 @@ async fn half_a_dong_is_refused() {
     let app = spawn_app().await;
     let officer = app.user("officer", COMMUNE).await;
 
-    let res = app.post("/v1/donations", &officer.token, &cash_donation(app.unit_id(COMMUNE).await, "0.5")).await;
+    let res = app
+        .post(
+            "/v1/donations",
+            &officer.token,
+            &cash_donation(app.unit_id(COMMUNE).await, "0.5"),
+        )
+        .await;
 
     let problem = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["field"], "amount");
@@ -555,8 +731,24 @@ async fn negative_exponent_separated_zero_and_oversized_amounts_are_refused() {
     let officer = app.user("officer", COMMUNE).await;
     let unit_id = app.unit_id(COMMUNE).await;
 
-    for bad in ["-5", "1e6", "1,000", "1.000.000", " 100", "0", "", "1000000000000001", "99999999999999999999"] {
-        let res = app.post("/v1/donations", &officer.token, &cash_donation(unit_id, bad)).await;
+    for bad in [
+        "-5",
+        "1e6",
+        "1,000",
+        "1.000.000",
+        " 100",
+        "0",
+        "",
+        "1000000000000001",
+        "99999999999999999999",
+    ] {
+        let res = app
+            .post(
+                "/v1/donations",
+                &officer.token,
+                &cash_donation(unit_id, bad),
+            )
+            .await;
         let problem = assert_problem(res, 422, "validation_failed").await;
         assert_eq!(problem["errors"][0]["field"], "amount", "{bad:?}");
     }
@@ -568,7 +760,13 @@ async fn exactly_ten_to_the_fifteen_dong_is_accepted() {
     let app = spawn_app().await;
     let officer = app.user("officer", COMMUNE).await;
 
-    let d = app.record_cash_donation(&officer.token, app.unit_id(COMMUNE).await, "1000000000000000").await;
+    let d = app
+        .record_cash_donation(
+            &officer.token,
+            app.unit_id(COMMUNE).await,
+            "1000000000000000",
+        )
+        .await;
 
     assert_eq!(d["amount_vnd"], "1000000000000000");
 }
@@ -603,11 +801,20 @@ async fn an_unknown_top_level_field_is_refused_naming_it() {
 
 #[tokio::test]
 async fn a_donation_into_a_closed_month_is_refused_with_period_closed() {
-    let app = spawn_app_with(|s| s.clock = doanket::domain::clock::Clock::fixed(instant("2026-03-15T03:00:00Z"))).await;
+    let app = spawn_app_with(|s| {
+        s.clock = doanket::domain::clock::Clock::fixed(instant("2026-03-15T03:00:00Z"))
+    })
+    .await;
     let officer = app.user("officer", COMMUNE).await;
     let accountant = app.user("accountant", COMMUNE).await;
     let unit_id = app.unit_id(COMMUNE).await;
-    let closed = app.post(&format!("/v1/units/{unit_id}/periods/2026-02/close"), &accountant.token, &json!({})).await;
+    let closed = app
+        .post(
+            &format!("/v1/units/{unit_id}/periods/2026-02/close"),
+            &accountant.token,
+            &json!({}),
+        )
+        .await;
     assert_eq!(closed.status(), 200);
     let mut body = cash_donation(unit_id, "100000");
     body["received_on"] = json!("2026-02-28");
@@ -616,13 +823,22 @@ async fn a_donation_into_a_closed_month_is_refused_with_period_closed() {
 
     assert_problem(res, 409, "period_closed").await;
     assert_eq!(app.donation_count().await, 0);
-    let entries: i64 = app.sql().await.query_one("SELECT count(*) FROM journal_entries", &[]).await.unwrap().get(0);
+    let entries: i64 = app
+        .sql()
+        .await
+        .query_one("SELECT count(*) FROM journal_entries", &[])
+        .await
+        .unwrap()
+        .get(0);
     assert_eq!(entries, 0);
 }
 
 #[tokio::test]
 async fn a_donation_at_half_past_eleven_utc_on_new_years_eve_belongs_to_the_new_year() {
-    let app = spawn_app_with(|s| s.clock = doanket::domain::clock::Clock::fixed(instant("2025-12-31T23:30:00Z"))).await;
+    let app = spawn_app_with(|s| {
+        s.clock = doanket::domain::clock::Clock::fixed(instant("2025-12-31T23:30:00Z"))
+    })
+    .await;
     let officer = app.user("officer", COMMUNE).await;
     let mut body = cash_donation(app.unit_id(COMMUNE).await, "100000");
     body.as_object_mut().unwrap().remove("received_on");
@@ -637,7 +853,10 @@ async fn a_donation_at_half_past_eleven_utc_on_new_years_eve_belongs_to_the_new_
 
 #[tokio::test]
 async fn a_donation_received_in_the_future_is_refused() {
-    let app = spawn_app_with(|s| s.clock = doanket::domain::clock::Clock::fixed(instant("2026-03-15T03:00:00Z"))).await;
+    let app = spawn_app_with(|s| {
+        s.clock = doanket::domain::clock::Clock::fixed(instant("2026-03-15T03:00:00Z"))
+    })
+    .await;
     let officer = app.user("officer", COMMUNE).await;
     let mut body = cash_donation(app.unit_id(COMMUNE).await, "100000");
     body["received_on"] = json!("2026-03-16");
@@ -656,10 +875,17 @@ async fn a_void_by_the_finance_officer_reverses_the_entry_and_restores_the_balan
     let officer = app.user("officer", COMMUNE).await;
     let accountant = app.user("accountant", COMMUNE).await;
     let unit_id = app.unit_id(COMMUNE).await;
-    let kept = app.record_cash_donation(&officer.token, unit_id, "300000").await;
+    let kept = app
+        .record_cash_donation(&officer.token, unit_id, "300000")
+        .await;
     let before = balances(&app, &officer.token, unit_id).await;
-    let mistaken = app.record_cash_donation(&officer.token, unit_id, "500000").await;
-    assert_eq!(balances(&app, &officer.token, unit_id).await["cash"], "800000");
+    let mistaken = app
+        .record_cash_donation(&officer.token, unit_id, "500000")
+        .await;
+    assert_eq!(
+        balances(&app, &officer.token, unit_id).await["cash"],
+        "800000"
+    );
 
     let res = void(&app, &accountant.token, &mistaken).await;
 
@@ -671,11 +897,25 @@ async fn a_void_by_the_finance_officer_reverses_the_entry_and_restores_the_balan
     let reversal = entry(&app, &accountant.token, &voided["void_entry_id"]).await;
     assert_eq!(reversal["source_type"], "donation_void");
     assert_eq!(reversal["reverses_id"], mistaken["journal_entry_id"]);
-    assert_eq!(postings(&reversal), [line("1111", "credit", "500000"), line("5111", "debit", "500000")]);
+    assert_eq!(
+        postings(&reversal),
+        [
+            line("1111", "credit", "500000"),
+            line("5111", "debit", "500000")
+        ]
+    );
     let original = entry(&app, &accountant.token, &mistaken["journal_entry_id"]).await;
     assert_eq!(original["reversed_by"], voided["void_entry_id"]);
     assert_eq!(balances(&app, &officer.token, unit_id).await, before);
-    let fetched: Value = app.get(&format!("/v1/donations/{}", kept["id"].as_str().unwrap()), &officer.token).await.json().await.unwrap();
+    let fetched: Value = app
+        .get(
+            &format!("/v1/donations/{}", kept["id"].as_str().unwrap()),
+            &officer.token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(fetched["status"], "recorded");
 }
 
@@ -684,7 +924,9 @@ async fn voiding_twice_is_refused_with_already_void() {
     let app = spawn_app().await;
     let officer = app.user("officer", COMMUNE).await;
     let accountant = app.user("accountant", COMMUNE).await;
-    let d = app.record_cash_donation(&officer.token, app.unit_id(COMMUNE).await, "500000").await;
+    let d = app
+        .record_cash_donation(&officer.token, app.unit_id(COMMUNE).await, "500000")
+        .await;
     assert_eq!(void(&app, &accountant.token, &d).await.status(), 200);
 
     let again = void(&app, &accountant.token, &d).await;
@@ -693,7 +935,10 @@ async fn voiding_twice_is_refused_with_already_void() {
     let reversals: i64 = app
         .sql()
         .await
-        .query_one("SELECT count(*) FROM journal_entries WHERE source_type = 'donation_void'", &[])
+        .query_one(
+            "SELECT count(*) FROM journal_entries WHERE source_type = 'donation_void'",
+            &[],
+        )
         .await
         .unwrap()
         .get(0);
@@ -704,12 +949,22 @@ async fn voiding_twice_is_refused_with_already_void() {
 async fn an_officer_cannot_void_a_donation() {
     let app = spawn_app().await;
     let officer = app.user("officer", COMMUNE).await;
-    let d = app.record_cash_donation(&officer.token, app.unit_id(COMMUNE).await, "500000").await;
+    let d = app
+        .record_cash_donation(&officer.token, app.unit_id(COMMUNE).await, "500000")
+        .await;
 
     let res = void(&app, &officer.token, &d).await;
 
     assert_problem(res, 403, "forbidden").await;
-    let fetched: Value = app.get(&format!("/v1/donations/{}", d["id"].as_str().unwrap()), &officer.token).await.json().await.unwrap();
+    let fetched: Value = app
+        .get(
+            &format!("/v1/donations/{}", d["id"].as_str().unwrap()),
+            &officer.token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(fetched["status"], "recorded");
 }
 
@@ -719,10 +974,22 @@ async fn a_finance_officer_of_the_province_cannot_void_a_communes_donation() {
     let officer = app.user("officer", COMMUNE).await;
     let province_accountant = app.user("accountant", PROVINCE).await;
     let sibling_accountant = app.user("accountant", SIBLING_COMMUNE).await;
-    let d = app.record_cash_donation(&officer.token, app.unit_id(COMMUNE).await, "500000").await;
+    let d = app
+        .record_cash_donation(&officer.token, app.unit_id(COMMUNE).await, "500000")
+        .await;
 
-    assert_problem(void(&app, &province_accountant.token, &d).await, 403, "forbidden").await;
-    assert_problem(void(&app, &sibling_accountant.token, &d).await, 404, "not_found").await;
+    assert_problem(
+        void(&app, &province_accountant.token, &d).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_problem(
+        void(&app, &sibling_accountant.token, &d).await,
+        404,
+        "not_found",
+    )
+    .await;
 }
 
 // ---------------------------------------------------------------- the receipt register
@@ -735,11 +1002,19 @@ async fn the_receipt_register_lists_every_number_in_order_including_the_void_one
     let unit_id = app.unit_id(COMMUNE).await;
     let mut ids = Vec::new();
     for amount in ["100000", "200000", "300000"] {
-        ids.push(app.record_cash_donation(&officer.token, unit_id, amount).await);
+        ids.push(
+            app.record_cash_donation(&officer.token, unit_id, amount)
+                .await,
+        );
     }
     assert_eq!(void(&app, &accountant.token, &ids[1]).await.status(), 200);
 
-    let res = app.get(&format!("/v1/units/{unit_id}/receipts?year=2026"), &officer.token).await;
+    let res = app
+        .get(
+            &format!("/v1/units/{unit_id}/receipts?year=2026"),
+            &officer.token,
+        )
+        .await;
 
     assert_eq!(res.status(), 200);
     let page: Value = res.json().await.unwrap();
@@ -760,9 +1035,24 @@ async fn the_receipt_register_lists_every_number_in_order_including_the_void_one
     assert_eq!(
         rows,
         [
-            ("06001-2026-000001".into(), "recorded".into(), "100000".into(), id(0)),
-            ("06001-2026-000002".into(), "void".into(), "200000".into(), id(1)),
-            ("06001-2026-000003".into(), "recorded".into(), "300000".into(), id(2)),
+            (
+                "06001-2026-000001".into(),
+                "recorded".into(),
+                "100000".into(),
+                id(0)
+            ),
+            (
+                "06001-2026-000002".into(),
+                "void".into(),
+                "200000".into(),
+                id(1)
+            ),
+            (
+                "06001-2026-000003".into(),
+                "recorded".into(),
+                "300000".into(),
+                id(2)
+            ),
         ]
     );
     assert_eq!(page["items"][0]["received_on"], RECEIVED_ON);
@@ -775,23 +1065,46 @@ async fn the_receipt_register_pages_in_number_order_and_keeps_years_apart() {
     let officer = app.user("officer", COMMUNE).await;
     let unit_id = app.unit_id(COMMUNE).await;
     for _ in 0..3 {
-        app.record_cash_donation(&officer.token, unit_id, "100000").await;
+        app.record_cash_donation(&officer.token, unit_id, "100000")
+            .await;
     }
     let mut last_year = cash_donation(unit_id, "100000");
     last_year["received_on"] = json!("2025-06-01");
     app.record_donation(&officer.token, &last_year).await;
 
-    let first: Value = app.get(&format!("/v1/units/{unit_id}/receipts?year=2026&limit=2"), &officer.token).await.json().await.unwrap();
-    let cursor = first["next_cursor"].as_str().unwrap();
-    let second: Value = app
-        .get(&format!("/v1/units/{unit_id}/receipts?year=2026&limit=2&cursor={cursor}"), &officer.token)
+    let first: Value = app
+        .get(
+            &format!("/v1/units/{unit_id}/receipts?year=2026&limit=2"),
+            &officer.token,
+        )
         .await
         .json()
         .await
         .unwrap();
-    let y2025: Value = app.get(&format!("/v1/units/{unit_id}/receipts?year=2025"), &officer.token).await.json().await.unwrap();
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let second: Value = app
+        .get(
+            &format!("/v1/units/{unit_id}/receipts?year=2026&limit=2&cursor={cursor}"),
+            &officer.token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let y2025: Value = app
+        .get(
+            &format!("/v1/units/{unit_id}/receipts?year=2025"),
+            &officer.token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
 
-    assert_eq!(receipt_numbers(&first), ["06001-2026-000001", "06001-2026-000002"]);
+    assert_eq!(
+        receipt_numbers(&first),
+        ["06001-2026-000001", "06001-2026-000002"]
+    );
     assert_eq!(receipt_numbers(&second), ["06001-2026-000003"]);
     assert_eq!(second["next_cursor"], Value::Null);
     assert_eq!(receipt_numbers(&y2025), ["06001-2025-000001"]);
@@ -804,15 +1117,38 @@ async fn a_search_without_diacritics_finds_the_donor_with_them() {
     let app = spawn_app().await;
     let officer = app.user("officer", COMMUNE).await;
     let unit_id = app.unit_id(COMMUNE).await;
-    let wanted = app.record_cash_donation(&officer.token, unit_id, "100000").await;
+    let wanted = app
+        .record_cash_donation(&officer.token, unit_id, "100000")
+        .await;
     let mut other = cash_donation(unit_id, "100000");
     other["donor"]["name"] = json!("Trần Thị Bích");
     app.record_donation(&officer.token, &other).await;
 
-    let page: Value = app.get(&format!("/v1/donations?unit_id={unit_id}&q=nguyen%20van%20a"), &officer.token).await.json().await.unwrap();
-    let accented: Value = app.get(&format!("/v1/donations?unit_id={unit_id}&q=Tr%E1%BA%A7n"), &officer.token).await.json().await.unwrap();
+    let page: Value = app
+        .get(
+            &format!("/v1/donations?unit_id={unit_id}&q=nguyen%20van%20a"),
+            &officer.token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let accented: Value = app
+        .get(
+            &format!("/v1/donations?unit_id={unit_id}&q=Tr%E1%BA%A7n"),
+            &officer.token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
 
-    let ids: Vec<&Value> = page["items"].as_array().unwrap().iter().map(|d| &d["id"]).collect();
+    let ids: Vec<&Value> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| &d["id"])
+        .collect();
     assert_eq!(ids, [&wanted["id"]]);
     assert_eq!(page["items"][0]["donor"]["name"], "Nguyễn Văn A");
     assert_eq!(accented["items"].as_array().unwrap().len(), 1);
@@ -825,7 +1161,9 @@ async fn the_list_filters_by_campaign_channel_status_and_dates() {
     let officer = app.user("officer", COMMUNE).await;
     let accountant = app.user("accountant", COMMUNE).await;
     let unit_id = app.unit_id(COMMUNE).await;
-    let campaign = app.campaign(&officer.token, COMMUNE, "Tháng cao điểm 2026", false).await;
+    let campaign = app
+        .campaign(&officer.token, COMMUNE, "Tháng cao điểm 2026", false)
+        .await;
     let bank = app.bank_account(COMMUNE, &accountant.token).await;
     let mut in_campaign = cash_donation(unit_id, "100000");
     in_campaign["campaign_id"] = campaign["id"].clone();
@@ -838,20 +1176,32 @@ async fn the_list_filters_by_campaign_channel_status_and_dates() {
                     "bank_account_id": bank["id"], "donor": {"kind": "anonymous"}, "public_display": "anonymous"}),
         )
         .await;
-    let voided = app.record_cash_donation(&officer.token, unit_id, "900000").await;
+    let voided = app
+        .record_cash_donation(&officer.token, unit_id, "900000")
+        .await;
     assert_eq!(void(&app, &accountant.token, &voided).await.status(), 200);
-    let ids_of = |page: Value| -> Vec<Value> { page["items"].as_array().unwrap().iter().map(|d| d["id"].clone()).collect() };
+    let ids_of = |page: Value| -> Vec<Value> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["id"].clone())
+            .collect()
+    };
     let list = |query: String| {
         let app = &app;
         let token = officer.token.clone();
         async move {
-            let res = app.get(&format!("/v1/donations?unit_id={unit_id}&{query}"), &token).await;
+            let res = app
+                .get(&format!("/v1/donations?unit_id={unit_id}&{query}"), &token)
+                .await;
             assert_eq!(res.status(), 200, "{query}");
             res.json::<Value>().await.unwrap()
         }
     };
 
-    let by_campaign = ids_of(list(format!("campaign_id={}", campaign["id"].as_str().unwrap())).await);
+    let by_campaign =
+        ids_of(list(format!("campaign_id={}", campaign["id"].as_str().unwrap())).await);
     let by_channel = ids_of(list("channel=bank_transfer".into()).await);
     let by_status = ids_of(list("status=void".into()).await);
     let recorded = ids_of(list("status=recorded".into()).await);
@@ -860,7 +1210,10 @@ async fn the_list_filters_by_campaign_channel_status_and_dates() {
     assert_eq!(by_campaign, [in_campaign["id"].clone()]);
     assert_eq!(by_channel, [transfer["id"].clone()]);
     assert_eq!(by_status, [voided["id"].clone()]);
-    assert_eq!(recorded, [in_campaign["id"].clone(), transfer["id"].clone()]);
+    assert_eq!(
+        recorded,
+        [in_campaign["id"].clone(), transfer["id"].clone()]
+    );
     assert_eq!(by_dates, [transfer["id"].clone()]);
 }
 
@@ -869,7 +1222,9 @@ async fn an_unknown_status_filter_is_refused() {
     let app = spawn_app().await;
     let officer = app.user("officer", COMMUNE).await;
 
-    let res = app.get("/v1/donations?status=pending", &officer.token).await;
+    let res = app
+        .get("/v1/donations?status=pending", &officer.token)
+        .await;
 
     let problem = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["field"], "status");
@@ -882,7 +1237,9 @@ async fn the_list_pages_through_every_donation_once() {
     let unit_id = app.unit_id(COMMUNE).await;
     let mut recorded = HashSet::new();
     for i in 0..5 {
-        let d = app.record_cash_donation(&officer.token, unit_id, &format!("{}", 100_000 + i)).await;
+        let d = app
+            .record_cash_donation(&officer.token, unit_id, &format!("{}", 100_000 + i))
+            .await;
         recorded.insert(d["id"].as_str().unwrap().to_owned());
     }
 
@@ -896,7 +1253,13 @@ async fn the_list_pages_through_every_donation_once() {
         };
         let page: Value = app.get(&path, &officer.token).await.json().await.unwrap();
         pages += 1;
-        seen.extend(page["items"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap().to_owned()));
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["id"].as_str().unwrap().to_owned()),
+        );
         match page["next_cursor"].as_str() {
             Some(c) => cursor = Some(c.to_owned()),
             None => break,
@@ -924,14 +1287,22 @@ async fn officers_finance_officers_and_auditors_in_scope_see_donor_contact_detai
     let d = donation_with_contact(&app).await;
     let path = format!("/v1/donations/{}", d["id"].as_str().unwrap());
 
-    for (role, unit) in [("officer", COMMUNE), ("accountant", COMMUNE), ("auditor", COMMUNE), ("auditor", PROVINCE)] {
+    for (role, unit) in [
+        ("officer", COMMUNE),
+        ("accountant", COMMUNE),
+        ("auditor", COMMUNE),
+        ("auditor", PROVINCE),
+    ] {
         let viewer = app.user(role, unit).await;
         let res = app.get(&path, &viewer.token).await;
         assert_eq!(res.status(), 200, "{role} at {unit}");
         let donor = res.json::<Value>().await.unwrap()["donor"].clone();
         assert_eq!(donor["phone"], "0912 345 678", "{role} at {unit}");
         assert_eq!(donor["email"], "d.pham@example.vn", "{role} at {unit}");
-        assert_eq!(donor["address"], "Thôn Nà Chuông, xã Đoàn Kết", "{role} at {unit}");
+        assert_eq!(
+            donor["address"], "Thôn Nà Chuông, xã Đoàn Kết",
+            "{role} at {unit}"
+        );
         assert_eq!(donor["tax_code"], "8123456789", "{role} at {unit}");
     }
 }
@@ -945,11 +1316,29 @@ async fn admins_and_approvers_see_the_donor_without_contact_details() {
     let root = app.root_token().await;
 
     for token in [root.as_str(), approver.token.as_str()] {
-        let one: Value = app.get(&format!("/v1/donations/{}", d["id"].as_str().unwrap()), token).await.json().await.unwrap();
-        let list: Value = app.get(&format!("/v1/donations?unit_id={unit_id}"), token).await.json().await.unwrap();
+        let one: Value = app
+            .get(
+                &format!("/v1/donations/{}", d["id"].as_str().unwrap()),
+                token,
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let list: Value = app
+            .get(&format!("/v1/donations?unit_id={unit_id}"), token)
+            .await
+            .json()
+            .await
+            .unwrap();
         for donor in [&one["donor"], &list["items"][0]["donor"]] {
             assert_eq!(donor["name"], "Phạm Thị D");
-            let keys: HashSet<&str> = donor.as_object().unwrap().keys().map(String::as_str).collect();
+            let keys: HashSet<&str> = donor
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
             assert_eq!(keys, HashSet::from(["kind", "name"]), "{donor}");
         }
     }
@@ -963,7 +1352,13 @@ async fn a_commune_officer_cannot_record_into_its_sibling_or_its_province() {
     let officer = app.user("officer", COMMUNE).await;
 
     for code in [SIBLING_COMMUNE, PROVINCE] {
-        let res = app.post("/v1/donations", &officer.token, &cash_donation(app.unit_id(code).await, "100000")).await;
+        let res = app
+            .post(
+                "/v1/donations",
+                &officer.token,
+                &cash_donation(app.unit_id(code).await, "100000"),
+            )
+            .await;
         assert_problem(res, 404, "not_found").await;
     }
     assert_eq!(app.donation_count().await, 0);
@@ -974,8 +1369,16 @@ async fn a_province_officer_records_only_into_its_own_fund() {
     let app = spawn_app().await;
     let officer = app.user("officer", PROVINCE).await;
 
-    let below = app.post("/v1/donations", &officer.token, &cash_donation(app.unit_id(COMMUNE).await, "100000")).await;
-    let own = app.record_cash_donation(&officer.token, app.unit_id(PROVINCE).await, "100000").await;
+    let below = app
+        .post(
+            "/v1/donations",
+            &officer.token,
+            &cash_donation(app.unit_id(COMMUNE).await, "100000"),
+        )
+        .await;
+    let own = app
+        .record_cash_donation(&officer.token, app.unit_id(PROVINCE).await, "100000")
+        .await;
 
     assert_problem(below, 403, "forbidden").await;
     assert_eq!(own["receipt_number"], "20-2026-000001");
@@ -986,7 +1389,13 @@ async fn an_auditor_cannot_record_a_donation() {
     let app = spawn_app().await;
     let auditor = app.user("auditor", COMMUNE).await;
 
-    let res = app.post("/v1/donations", &auditor.token, &cash_donation(app.unit_id(COMMUNE).await, "100000")).await;
+    let res = app
+        .post(
+            "/v1/donations",
+            &auditor.token,
+            &cash_donation(app.unit_id(COMMUNE).await, "100000"),
+        )
+        .await;
 
     assert_problem(res, 403, "forbidden").await;
     assert_eq!(app.donation_count().await, 0);
@@ -997,10 +1406,26 @@ async fn a_sibling_communes_donation_is_not_found() {
     let app = spawn_app().await;
     let officer = app.user("officer", COMMUNE).await;
     let sibling_officer = app.user("officer", SIBLING_COMMUNE).await;
-    let d = app.record_cash_donation(&sibling_officer.token, app.unit_id(SIBLING_COMMUNE).await, "100000").await;
+    let d = app
+        .record_cash_donation(
+            &sibling_officer.token,
+            app.unit_id(SIBLING_COMMUNE).await,
+            "100000",
+        )
+        .await;
 
-    let one = app.get(&format!("/v1/donations/{}", d["id"].as_str().unwrap()), &officer.token).await;
-    let all: Value = app.get("/v1/donations", &officer.token).await.json().await.unwrap();
+    let one = app
+        .get(
+            &format!("/v1/donations/{}", d["id"].as_str().unwrap()),
+            &officer.token,
+        )
+        .await;
+    let all: Value = app
+        .get("/v1/donations", &officer.token)
+        .await
+        .json()
+        .await
+        .unwrap();
 
     assert_problem(one, 404, "not_found").await;
     assert_eq!(all["items"], json!([]));
@@ -1014,10 +1439,18 @@ async fn a_restricted_campaigns_donation_carries_the_earmark_on_both_postings() 
     let province_officer = app.user("officer", PROVINCE).await;
     let officer = app.user("officer", COMMUNE).await;
     let unit_id = app.unit_id(COMMUNE).await;
-    let campaign = app.campaign(&province_officer.token, PROVINCE, "Cứu trợ lũ lụt 2026", true).await;
+    let campaign = app
+        .campaign(
+            &province_officer.token,
+            PROVINCE,
+            "Cứu trợ lũ lụt 2026",
+            true,
+        )
+        .await;
     let mut body = cash_donation(unit_id, "750000");
     body["campaign_id"] = campaign["id"].clone();
-    app.record_cash_donation(&officer.token, unit_id, "250000").await;
+    app.record_cash_donation(&officer.token, unit_id, "250000")
+        .await;
 
     let d = app.record_donation(&officer.token, &body).await;
 
@@ -1026,13 +1459,18 @@ async fn a_restricted_campaigns_donation_carries_the_earmark_on_both_postings() 
     for p in e["postings"].as_array().unwrap() {
         assert_eq!(p["campaign_id"], campaign["id"], "{p}");
     }
-    let res = app.get(&format!("/v1/units/{unit_id}/balances"), &officer.token).await;
+    let res = app
+        .get(&format!("/v1/units/{unit_id}/balances"), &officer.token)
+        .await;
     if res.status() == 404 {
         return; // the balances route is not there yet
     }
     let b: Value = res.json().await.unwrap();
     assert_eq!(b["cash"], "1000000");
-    assert_eq!(b["restricted"], json!([{"campaign_id": campaign["id"], "balance": "750000", "available": "750000"}]));
+    assert_eq!(
+        b["restricted"],
+        json!([{"campaign_id": campaign["id"], "balance": "750000", "available": "750000"}])
+    );
     assert_eq!(b["available_unrestricted"], "250000");
 }
 
@@ -1041,7 +1479,9 @@ async fn an_unrestricted_campaigns_donation_names_the_campaign_but_carries_no_ea
     let app = spawn_app().await;
     let officer = app.user("officer", COMMUNE).await;
     let unit_id = app.unit_id(COMMUNE).await;
-    let campaign = app.campaign(&officer.token, COMMUNE, "Ngày vì người nghèo", false).await;
+    let campaign = app
+        .campaign(&officer.token, COMMUNE, "Ngày vì người nghèo", false)
+        .await;
     let mut body = cash_donation(unit_id, "500000");
     body["campaign_id"] = campaign["id"].clone();
 
@@ -1049,7 +1489,13 @@ async fn an_unrestricted_campaigns_donation_names_the_campaign_but_carries_no_ea
 
     assert_eq!(d["campaign_id"], campaign["id"]);
     let e = entry(&app, &officer.token, &d["journal_entry_id"]).await;
-    assert_eq!(postings(&e), [line("1111", "debit", "500000"), line("5111", "credit", "500000")]);
+    assert_eq!(
+        postings(&e),
+        [
+            line("1111", "debit", "500000"),
+            line("5111", "credit", "500000")
+        ]
+    );
 }
 
 #[tokio::test]
@@ -1057,7 +1503,14 @@ async fn a_provinces_campaign_is_usable_by_its_commune() {
     let app = spawn_app().await;
     let province_officer = app.user("officer", PROVINCE).await;
     let officer = app.user("officer", COMMUNE).await;
-    let campaign = app.campaign(&province_officer.token, PROVINCE, "Tết vì người nghèo", false).await;
+    let campaign = app
+        .campaign(
+            &province_officer.token,
+            PROVINCE,
+            "Tết vì người nghèo",
+            false,
+        )
+        .await;
     let mut body = cash_donation(app.unit_id(COMMUNE).await, "100000");
     body["campaign_id"] = campaign["id"].clone();
 
@@ -1075,7 +1528,9 @@ async fn a_communes_campaign_is_not_usable_by_its_province() {
     let mut body = cash_donation(app.unit_id(PROVINCE).await, "100000");
     body["campaign_id"] = campaign["id"].clone();
 
-    let res = app.post("/v1/donations", &province_officer.token, &body).await;
+    let res = app
+        .post("/v1/donations", &province_officer.token, &body)
+        .await;
 
     let problem = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["field"], "campaign_id");
@@ -1100,7 +1555,9 @@ async fn a_bank_account_of_another_fund_is_refused_naming_bank_account_id() {
     let app = spawn_app().await;
     let officer = app.user("officer", COMMUNE).await;
     let sibling_accountant = app.user("accountant", SIBLING_COMMUNE).await;
-    let foreign = app.bank_account(SIBLING_COMMUNE, &sibling_accountant.token).await;
+    let foreign = app
+        .bank_account(SIBLING_COMMUNE, &sibling_accountant.token)
+        .await;
 
     let res = app
         .post(
@@ -1123,7 +1580,10 @@ async fn the_same_bank_reference_on_another_bank_account_is_a_different_transfer
     let officer = app.user("officer", COMMUNE).await;
     let accountant = app.user("accountant", COMMUNE).await;
     let unit_id = app.unit_id(COMMUNE).await;
-    let (a, b) = (app.bank_account(COMMUNE, &accountant.token).await, app.bank_account(COMMUNE, &accountant.token).await);
+    let (a, b) = (
+        app.bank_account(COMMUNE, &accountant.token).await,
+        app.bank_account(COMMUNE, &accountant.token).await,
+    );
     let transfer = |bank: &Value| {
         json!({"unit_id": unit_id, "channel": "bank_transfer", "amount": "100000", "received_on": RECEIVED_ON,
                "bank_account_id": bank["id"], "bank_reference": "000123",
@@ -1131,7 +1591,9 @@ async fn the_same_bank_reference_on_another_bank_account_is_a_different_transfer
     };
 
     app.record_donation(&officer.token, &transfer(&a)).await;
-    let second = app.post("/v1/donations", &officer.token, &transfer(&b)).await;
+    let second = app
+        .post("/v1/donations", &officer.token, &transfer(&b))
+        .await;
 
     assert_eq!(second.status(), 201);
     assert_eq!(app.donation_count().await, 2);

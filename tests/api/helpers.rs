@@ -30,7 +30,8 @@ pub fn server_url() -> String {
 }
 
 fn database_url(name: &str) -> String {
-    let mut config: tokio_postgres::Config = server_url().parse().expect("DOANKET_TEST_DATABASE_URL");
+    let mut config: tokio_postgres::Config =
+        server_url().parse().expect("DOANKET_TEST_DATABASE_URL");
     config.dbname(name);
     // rebuild a URL from the parts the harness needs
     let host = match config.get_hosts().first() {
@@ -41,7 +42,10 @@ fn database_url(name: &str) -> String {
     };
     let port = config.get_ports().first().copied().unwrap_or(5432);
     let user = config.get_user().unwrap_or("postgres");
-    let password = config.get_password().map(|p| format!(":{}", String::from_utf8_lossy(p))).unwrap_or_default();
+    let password = config
+        .get_password()
+        .map(|p| format!(":{}", String::from_utf8_lossy(p)))
+        .unwrap_or_default();
     format!("postgres://{user}{password}@{host}:{port}/{name}")
 }
 
@@ -93,7 +97,10 @@ async fn ensure_template() -> &'static str {
         .get_or_init(|| async {
             let name = template_name();
             let client = admin_client().await;
-            client.execute("SELECT pg_advisory_lock(7272026)", &[]).await.unwrap();
+            client
+                .execute("SELECT pg_advisory_lock(7272026)", &[])
+                .await
+                .unwrap();
             let exists = client
                 .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
                 .await
@@ -101,10 +108,18 @@ async fn ensure_template() -> &'static str {
                 .is_some();
             if !exists {
                 let building = format!("{name}_building");
-                client.batch_execute(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)")).await.unwrap();
-                client.batch_execute(&format!("CREATE DATABASE {building}")).await.unwrap();
+                client
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
+                    .await
+                    .unwrap();
+                client
+                    .batch_execute(&format!("CREATE DATABASE {building}"))
+                    .await
+                    .unwrap();
                 let url = database_url(&building);
-                doanket::db::migrations::run_pending(&url).await.expect("migrations run");
+                doanket::db::migrations::run_pending(&url)
+                    .await
+                    .expect("migrations run");
                 seed_template(&url).await;
                 // renaming is atomic: a template either exists complete or not at all
                 client
@@ -112,7 +127,10 @@ async fn ensure_template() -> &'static str {
                     .await
                     .unwrap();
             }
-            client.execute("SELECT pg_advisory_unlock(7272026)", &[]).await.unwrap();
+            client
+                .execute("SELECT pg_advisory_unlock(7272026)", &[])
+                .await
+                .unwrap();
         })
         .await;
     template_name()
@@ -121,29 +139,44 @@ async fn ensure_template() -> &'static str {
 async fn seed_template(url: &str) {
     use diesel_async::{AsyncConnection, AsyncPgConnection};
     let mut conn = AsyncPgConnection::establish(url).await.unwrap();
-    let file = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/units/vn-admin-units-2026.csv")).unwrap();
+    let file = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/units/vn-admin-units-2026.csv"
+    ))
+    .unwrap();
     let records: Vec<_> = doanket::domain::unit_file::parse(&file)
         .unwrap()
         .into_iter()
         .filter(|r| r.code.as_str() == PROVINCE || r.parent_code.as_str() == PROVINCE)
         .collect();
-    doanket::db::units::import(&mut conn, records).await.unwrap();
-    let tw = doanket::db::units::find_by_code(&mut conn, "TW").await.unwrap().unwrap();
+    doanket::db::units::import(&mut conn, records)
+        .await
+        .unwrap();
+    let tw = doanket::db::units::find_by_code(&mut conn, "TW")
+        .await
+        .unwrap()
+        .unwrap();
     let root = doanket::db::users::insert(
         &mut conn,
         &doanket::db::users::NewUser {
             id: Uuid::now_v7(),
             username: ROOT_USERNAME,
-            password_hash: &doanket::auth::password::hash(ROOT_PASSWORD.into()).await.unwrap(),
+            password_hash: &doanket::auth::password::hash(ROOT_PASSWORD.into())
+                .await
+                .unwrap(),
             full_name: "Root Admin",
             created_by: None,
         },
     )
     .await
     .unwrap();
-    doanket::db::users::set_assignments(&mut conn, root.id, &[("admin".into(), tw.id)], None).await.unwrap();
+    doanket::db::users::set_assignments(&mut conn, root.id, &[("admin".into(), tw.id)], None)
+        .await
+        .unwrap();
     // one hash for every user the tests create, so making users costs no argon2 work
-    let hash = doanket::auth::password::hash(USER_PASSWORD.into()).await.unwrap();
+    let hash = doanket::auth::password::hash(USER_PASSWORD.into())
+        .await
+        .unwrap();
     diesel_async::RunQueryDsl::execute(
         diesel::sql_query("CREATE TABLE test_fixture (password_hash text NOT NULL)"),
         &mut conn,
@@ -151,7 +184,8 @@ async fn seed_template(url: &str) {
     .await
     .unwrap();
     diesel_async::RunQueryDsl::execute(
-        diesel::sql_query("INSERT INTO test_fixture VALUES ($1)").bind::<diesel::sql_types::Text, _>(&hash),
+        diesel::sql_query("INSERT INTO test_fixture VALUES ($1)")
+            .bind::<diesel::sql_types::Text, _>(&hash),
         &mut conn,
     )
     .await
@@ -184,7 +218,10 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let client = admin_client().await;
     // the template may be briefly in use by a concurrent clone: retry
     for attempt in 0.. {
-        match client.batch_execute(&format!("CREATE DATABASE {db_name} TEMPLATE {template}")).await {
+        match client
+            .batch_execute(&format!("CREATE DATABASE {db_name} TEMPLATE {template}"))
+            .await
+        {
             Ok(()) => break,
             Err(e) if attempt < 50 => {
                 let _ = e;
@@ -202,14 +239,19 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     adjust(&mut settings);
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     std::env::set_var("DOANKET_WORKERS", "2");
-    let app = Application::build_with_listener(settings.clone(), listener).await.expect("app builds");
+    let app = Application::build_with_listener(settings.clone(), listener)
+        .await
+        .expect("app builds");
     let port = app.port();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         db_name,
         db_url,
-        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
         root_token: OnceCell::new(),
     }
 }
@@ -219,10 +261,15 @@ impl Drop for TestApp {
         let name = self.db_name.clone();
         // Drop runs inside the test's runtime: do the async cleanup on a thread of its own.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(async {
                 let client = admin_client().await;
-                let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                let _ = client
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
             });
         })
         .join();
@@ -241,7 +288,13 @@ impl TestApp {
         client
     }
 
-    pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<&Value>) -> Response {
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Response {
         let mut req = self.client.request(method, self.url(path));
         if let Some(token) = token {
             req = req.bearer_auth(token);
@@ -257,17 +310,24 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, token: &str, body: &Value) -> Response {
-        self.request(Method::POST, path, Some(token), Some(body)).await
+        self.request(Method::POST, path, Some(token), Some(body))
+            .await
     }
 
     pub async fn put(&self, path: &str, token: &str, body: &Value) -> Response {
-        self.request(Method::PUT, path, Some(token), Some(body)).await
+        self.request(Method::PUT, path, Some(token), Some(body))
+            .await
     }
 
     /// `POST /v1/auth/token`.
     pub async fn sign_in(&self, username: &str, password: &str) -> Response {
-        self.request(Method::POST, "/v1/auth/token", None, Some(&json!({"username": username, "password": password})))
-            .await
+        self.request(
+            Method::POST,
+            "/v1/auth/token",
+            None,
+            Some(&json!({"username": username, "password": password})),
+        )
+        .await
     }
 
     /// An access token of the root admin (admin at `TW`).
@@ -276,14 +336,22 @@ impl TestApp {
             .get_or_init(|| async {
                 let res = self.sign_in(ROOT_USERNAME, ROOT_PASSWORD).await;
                 assert_eq!(res.status(), 200, "root signs in");
-                res.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned()
+                res.json::<Value>().await.unwrap()["access_token"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
             })
             .await
             .clone()
     }
 
     pub async fn unit_id(&self, code: &str) -> Uuid {
-        let row = self.sql().await.query_one("SELECT id FROM units WHERE code = $1", &[&code]).await.unwrap();
+        let row = self
+            .sql()
+            .await
+            .query_one("SELECT id FROM units WHERE code = $1", &[&code])
+            .await
+            .unwrap();
         row.get(0)
     }
 
@@ -314,16 +382,30 @@ impl TestApp {
         }
         let res = self.sign_in(&username, USER_PASSWORD).await;
         assert_eq!(res.status(), 200);
-        let token = res.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned();
-        TestUser { id, username, token }
+        let token = res.json::<Value>().await.unwrap()["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        TestUser {
+            id,
+            username,
+            token,
+        }
     }
 }
 
 /// Asserts a problem response with `status` and `code`, returning the body.
 pub async fn assert_problem(res: Response, status: u16, code: &str) -> Value {
     assert_eq!(res.status().as_u16(), status, "status");
-    let content_type = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
-    assert_eq!(content_type.as_deref(), Some("application/problem+json"), "content type");
+    let content_type = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned());
+    assert_eq!(
+        content_type.as_deref(),
+        Some("application/problem+json"),
+        "content type"
+    );
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["code"], code, "code in {body}");
     assert_eq!(body["status"], status, "status in {body}");
@@ -349,7 +431,13 @@ pub fn cash_donation(unit_id: Uuid, amount: &str) -> Value {
 
 impl TestApp {
     /// `POST` with an `Idempotency-Key`.
-    pub async fn post_with_key(&self, path: &str, token: &str, key: &str, body: &Value) -> Response {
+    pub async fn post_with_key(
+        &self,
+        path: &str,
+        token: &str,
+        key: &str,
+        body: &Value,
+    ) -> Response {
         self.client
             .post(self.url(path))
             .bearer_auth(token)
@@ -379,7 +467,13 @@ impl TestApp {
     }
 
     /// Opens a campaign of the unit (as its officer or approver) running through 2026.
-    pub async fn campaign(&self, token: &str, unit_code: &str, name: &str, restricted: bool) -> Value {
+    pub async fn campaign(
+        &self,
+        token: &str,
+        unit_code: &str,
+        name: &str,
+        restricted: bool,
+    ) -> Value {
         let unit_id = self.unit_id(unit_code).await;
         let res = self
             .post(
@@ -404,11 +498,17 @@ impl TestApp {
 
     /// Records a cash donation of `amount` đồng into the unit's fund; returns it.
     pub async fn record_cash_donation(&self, token: &str, unit_id: Uuid, amount: &str) -> Value {
-        self.record_donation(token, &cash_donation(unit_id, amount)).await
+        self.record_donation(token, &cash_donation(unit_id, amount))
+            .await
     }
 
     /// How many donations the database holds.
     pub async fn donation_count(&self) -> i64 {
-        self.sql().await.query_one("SELECT count(*) FROM donations", &[]).await.unwrap().get(0)
+        self.sql()
+            .await
+            .query_one("SELECT count(*) FROM donations", &[])
+            .await
+            .unwrap()
+            .get(0)
     }
 }

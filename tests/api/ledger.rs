@@ -22,9 +22,17 @@ async fn spawn_ledger_app() -> TestApp {
 }
 
 /// `POST /v1/journal` with `(account_code, side, amount)` lines.
-async fn post_entry(app: &TestApp, token: &str, unit: Uuid, date: &str, lines: &[(&str, &str, &str)]) -> Response {
-    let postings: Vec<Value> =
-        lines.iter().map(|(code, side, amount)| json!({"account_code": code, "side": side, "amount": amount})).collect();
+async fn post_entry(
+    app: &TestApp,
+    token: &str,
+    unit: Uuid,
+    date: &str,
+    lines: &[(&str, &str, &str)],
+) -> Response {
+    let postings: Vec<Value> = lines
+        .iter()
+        .map(|(code, side, amount)| json!({"account_code": code, "side": side, "amount": amount}))
+        .collect();
     app.post(
         "/v1/journal",
         token,
@@ -41,7 +49,14 @@ async fn post_entry(app: &TestApp, token: &str, unit: Uuid, date: &str, lines: &
 
 /// Puts cash into a fund (debit 1111, credit 5111) and returns the entry.
 async fn deposit_on(app: &TestApp, token: &str, unit: Uuid, date: &str, amount: &str) -> Value {
-    let res = post_entry(app, token, unit, date, &[("1111", "debit", amount), ("5111", "credit", amount)]).await;
+    let res = post_entry(
+        app,
+        token,
+        unit,
+        date,
+        &[("1111", "debit", amount), ("5111", "credit", amount)],
+    )
+    .await;
     assert_eq!(res.status(), 201, "deposit of {amount} on {date}");
     res.json().await.unwrap()
 }
@@ -52,7 +67,14 @@ async fn deposit(app: &TestApp, token: &str, unit: Uuid, amount: &str) -> Value 
 
 /// Pays cash out of a fund (debit 6191, credit 1111).
 async fn spend(app: &TestApp, token: &str, unit: Uuid, amount: &str) -> Response {
-    post_entry(app, token, unit, TODAY, &[("6191", "debit", amount), ("1111", "credit", amount)]).await
+    post_entry(
+        app,
+        token,
+        unit,
+        TODAY,
+        &[("6191", "debit", amount), ("1111", "credit", amount)],
+    )
+    .await
 }
 
 async fn fund_balances(app: &TestApp, token: &str, unit: Uuid) -> Value {
@@ -66,7 +88,12 @@ async fn chart(app: &TestApp, token: &str, unit: Uuid) -> serde_json::Map<String
     let res = app.get(&format!("/v1/units/{unit}/accounts"), token).await;
     assert_eq!(res.status(), 200);
     let page: Value = res.json().await.unwrap();
-    page["items"].as_array().unwrap().iter().map(|a| (a["code"].as_str().unwrap().to_owned(), a.clone())).collect()
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["code"].as_str().unwrap().to_owned(), a.clone()))
+        .collect()
 }
 
 async fn count(db: &Client, sql: &str) -> i64 {
@@ -78,12 +105,21 @@ async fn journal_count(app: &TestApp) -> i64 {
 }
 
 async fn close(app: &TestApp, token: &str, unit: Uuid, month: &str) -> Response {
-    app.post(&format!("/v1/units/{unit}/periods/{month}/close"), token, &json!({})).await
+    app.post(
+        &format!("/v1/units/{unit}/periods/{month}/close"),
+        token,
+        &json!({}),
+    )
+    .await
 }
 
 async fn reopen(app: &TestApp, token: &str, unit: Uuid, month: &str) -> Response {
-    app.post(&format!("/v1/units/{unit}/periods/{month}/reopen"), token, &json!({"reason": "Sửa sai sót sau kiểm toán"}))
-        .await
+    app.post(
+        &format!("/v1/units/{unit}/periods/{month}/reopen"),
+        token,
+        &json!({"reason": "Sửa sai sót sau kiểm toán"}),
+    )
+    .await
 }
 
 /// Closes `month` directly in the database for every child of `parent` except `except`.
@@ -103,7 +139,12 @@ async fn close_children_by_hand(app: &TestApp, parent: &str, month: &str, except
 
 /// A field named in a 422's `errors`.
 fn fields(problem: &Value) -> Vec<&str> {
-    problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect()
+    problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect()
 }
 
 // ---------------------------------------------------------------- accounts and balances
@@ -119,7 +160,10 @@ async fn manual_entries_move_the_fund_balances() {
 
     assert_eq!(res.status(), 201);
     let b = fund_balances(&app, &accountant.token, commune).await;
-    assert_eq!(b, json!({"cash": "700000", "bank": "0", "in_kind": "0", "restricted": [], "available_unrestricted": "700000"}));
+    assert_eq!(
+        b,
+        json!({"cash": "700000", "bank": "0", "in_kind": "0", "restricted": [], "available_unrestricted": "700000"})
+    );
 }
 
 #[tokio::test]
@@ -128,16 +172,33 @@ async fn the_chart_shows_balances_in_their_natural_direction() {
     let commune = app.unit_id(COMMUNE).await;
     let accountant = app.user("accountant", COMMUNE).await;
     deposit(&app, &accountant.token, commune, "1000000").await;
-    assert_eq!(spend(&app, &accountant.token, commune, "300000").await.status(), 201);
+    assert_eq!(
+        spend(&app, &accountant.token, commune, "300000")
+            .await
+            .status(),
+        201
+    );
 
     let accounts = chart(&app, &accountant.token, commune).await;
 
     let cash = &accounts["1111"];
     assert_eq!(cash["account_type"], "asset");
-    assert_eq!((&cash["debit_total"], &cash["credit_total"]), (&json!("1000000"), &json!("300000")));
-    assert_eq!((&cash["balance"], &cash["available"]), (&json!("700000"), &json!("700000")));
-    assert_eq!(accounts["5111"]["balance"], "1000000", "income grows with credits");
-    assert!(accounts["5111"].get("available").is_none(), "only cash and bank have `available`");
+    assert_eq!(
+        (&cash["debit_total"], &cash["credit_total"]),
+        (&json!("1000000"), &json!("300000"))
+    );
+    assert_eq!(
+        (&cash["balance"], &cash["available"]),
+        (&json!("700000"), &json!("700000"))
+    );
+    assert_eq!(
+        accounts["5111"]["balance"], "1000000",
+        "income grows with credits"
+    );
+    assert!(
+        accounts["5111"].get("available").is_none(),
+        "only cash and bank have `available`"
+    );
     assert_eq!(accounts["6191"]["balance"], "300000");
     assert_eq!(accounts["4111"]["balance"], "0");
     assert_eq!(accounts.len(), 20);
@@ -158,13 +219,26 @@ async fn a_bank_sub_account_counts_as_bank_money() {
         .await
         .unwrap();
 
-    let res = post_entry(&app, &accountant.token, commune, TODAY, &[("1121.1", "debit", "900000"), ("5111", "credit", "900000")]).await;
+    let res = post_entry(
+        &app,
+        &accountant.token,
+        commune,
+        TODAY,
+        &[("1121.1", "debit", "900000"), ("5111", "credit", "900000")],
+    )
+    .await;
 
     assert_eq!(res.status(), 201);
     let bank = &chart(&app, &accountant.token, commune).await["1121.1"];
-    assert_eq!((&bank["balance"], &bank["available"]), (&json!("900000"), &json!("900000")));
+    assert_eq!(
+        (&bank["balance"], &bank["available"]),
+        (&json!("900000"), &json!("900000"))
+    );
     let b = fund_balances(&app, &accountant.token, commune).await;
-    assert_eq!((&b["cash"], &b["bank"], &b["available_unrestricted"]), (&json!("0"), &json!("900000"), &json!("900000")));
+    assert_eq!(
+        (&b["cash"], &b["bank"], &b["available_unrestricted"]),
+        (&json!("0"), &json!("900000"), &json!("900000"))
+    );
 }
 
 #[tokio::test]
@@ -173,9 +247,14 @@ async fn an_account_shows_its_balance() {
     let commune = app.unit_id(COMMUNE).await;
     let accountant = app.user("accountant", COMMUNE).await;
     deposit(&app, &accountant.token, commune, "250000").await;
-    let cash_id = chart(&app, &accountant.token, commune).await["1111"]["id"].as_str().unwrap().to_owned();
+    let cash_id = chart(&app, &accountant.token, commune).await["1111"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
-    let res = app.get(&format!("/v1/accounts/{cash_id}"), &accountant.token).await;
+    let res = app
+        .get(&format!("/v1/accounts/{cash_id}"), &accountant.token)
+        .await;
 
     assert_eq!(res.status(), 200);
     let account: Value = res.json().await.unwrap();
@@ -190,10 +269,19 @@ async fn account_postings_paginate_by_effective_date() {
     let commune = app.unit_id(COMMUNE).await;
     let accountant = app.user("accountant", COMMUNE).await;
     // recorded out of date order: the list follows the effective date
-    for (date, amount) in [("2026-03-05", "5"), ("2026-03-01", "1"), ("2026-03-04", "4"), ("2026-03-02", "2"), ("2026-03-03", "3")] {
+    for (date, amount) in [
+        ("2026-03-05", "5"),
+        ("2026-03-01", "1"),
+        ("2026-03-04", "4"),
+        ("2026-03-02", "2"),
+        ("2026-03-03", "3"),
+    ] {
         deposit_on(&app, &accountant.token, commune, date, amount).await;
     }
-    let cash_id = chart(&app, &accountant.token, commune).await["1111"]["id"].as_str().unwrap().to_owned();
+    let cash_id = chart(&app, &accountant.token, commune).await["1111"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     let mut amounts = Vec::new();
     let mut pages = 0;
@@ -227,19 +315,42 @@ async fn account_postings_filter_by_date() {
     let app = spawn_ledger_app().await;
     let commune = app.unit_id(COMMUNE).await;
     let accountant = app.user("accountant", COMMUNE).await;
-    for (date, amount) in [("2026-03-01", "1"), ("2026-03-02", "2"), ("2026-03-03", "3")] {
+    for (date, amount) in [
+        ("2026-03-01", "1"),
+        ("2026-03-02", "2"),
+        ("2026-03-03", "3"),
+    ] {
         deposit_on(&app, &accountant.token, commune, date, amount).await;
     }
-    let cash_id = chart(&app, &accountant.token, commune).await["1111"]["id"].as_str().unwrap().to_owned();
+    let cash_id = chart(&app, &accountant.token, commune).await["1111"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
-    let res = app.get(&format!("/v1/accounts/{cash_id}/postings?from=2026-03-02&to=2026-03-02"), &accountant.token).await;
+    let res = app
+        .get(
+            &format!("/v1/accounts/{cash_id}/postings?from=2026-03-02&to=2026-03-02"),
+            &accountant.token,
+        )
+        .await;
 
     let page: Value = res.json().await.unwrap();
     let items = page["items"].as_array().unwrap();
     assert_eq!(items.len(), 1);
-    assert_eq!((&items[0]["amount"], &items[0]["effective_date"]), (&json!("2"), &json!("2026-03-02")));
-    let bad = app.get(&format!("/v1/accounts/{cash_id}/postings?from=2026-3-2"), &accountant.token).await;
-    assert_eq!(fields(&assert_problem(bad, 422, "validation_failed").await), ["from"]);
+    assert_eq!(
+        (&items[0]["amount"], &items[0]["effective_date"]),
+        (&json!("2"), &json!("2026-03-02"))
+    );
+    let bad = app
+        .get(
+            &format!("/v1/accounts/{cash_id}/postings?from=2026-3-2"),
+            &accountant.token,
+        )
+        .await;
+    assert_eq!(
+        fields(&assert_problem(bad, 422, "validation_failed").await),
+        ["from"]
+    );
 }
 
 #[tokio::test]
@@ -267,14 +378,19 @@ async fn an_earmarked_deposit_counts_as_restricted_money() {
                             {"account_code": "5111", "side": "credit", "amount": amount, "campaign_id": campaign}]})
     };
 
-    let res = app.post("/v1/journal", &accountant.token, &earmarked("400000")).await;
+    let res = app
+        .post("/v1/journal", &accountant.token, &earmarked("400000"))
+        .await;
 
     assert_eq!(res.status(), 201);
     let entry: Value = res.json().await.unwrap();
     assert_eq!(entry["postings"][0]["campaign_id"], json!(campaign));
     let b = fund_balances(&app, &accountant.token, commune).await;
     assert_eq!(b["cash"], "500000");
-    assert_eq!(b["restricted"], json!([{"campaign_id": campaign, "balance": "400000", "available": "400000"}]));
+    assert_eq!(
+        b["restricted"],
+        json!([{"campaign_id": campaign, "balance": "400000", "available": "400000"}])
+    );
     assert_eq!(b["available_unrestricted"], "100000");
 }
 
@@ -320,12 +436,22 @@ async fn a_manual_entry_is_created_with_its_postings() {
     let commune = app.unit_id(COMMUNE).await;
     let accountant = app.user("accountant", COMMUNE).await;
 
-    let res = post_entry(&app, &accountant.token, commune, "2026-03-10", &[("1111", "debit", "500000"), ("5111", "credit", "500000")]).await;
+    let res = post_entry(
+        &app,
+        &accountant.token,
+        commune,
+        "2026-03-10",
+        &[("1111", "debit", "500000"), ("5111", "credit", "500000")],
+    )
+    .await;
 
     assert_eq!(res.status(), 201);
     let location = res.headers()["location"].to_str().unwrap().to_owned();
     let entry: Value = res.json().await.unwrap();
-    assert_eq!(location, format!("/v1/journal/{}", entry["id"].as_str().unwrap()));
+    assert_eq!(
+        location,
+        format!("/v1/journal/{}", entry["id"].as_str().unwrap())
+    );
     assert_eq!(entry["unit_id"], json!(commune));
     assert_eq!(entry["source_type"], "manual");
     assert_eq!(entry["effective_date"], "2026-03-10");
@@ -338,11 +464,20 @@ async fn a_manual_entry_is_created_with_its_postings() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|p| (p["account_code"].as_str().unwrap(), p["side"].as_str().unwrap(), p["amount"].as_str().unwrap()))
+            .map(|p| (
+                p["account_code"].as_str().unwrap(),
+                p["side"].as_str().unwrap(),
+                p["amount"].as_str().unwrap()
+            ))
             .collect::<Vec<_>>(),
         [("1111", "debit", "500000"), ("5111", "credit", "500000")]
     );
-    let fetched: Value = app.get(&location, &accountant.token).await.json().await.unwrap();
+    let fetched: Value = app
+        .get(&location, &accountant.token)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(fetched, entry);
 }
 
@@ -373,7 +508,14 @@ async fn an_unbalanced_manual_entry_is_refused() {
     let accountant = app.user("accountant", COMMUNE).await;
     let before = journal_count(&app).await;
 
-    let res = post_entry(&app, &accountant.token, commune, TODAY, &[("1111", "debit", "100000"), ("5111", "credit", "90000")]).await;
+    let res = post_entry(
+        &app,
+        &accountant.token,
+        commune,
+        TODAY,
+        &[("1111", "debit", "100000"), ("5111", "credit", "90000")],
+    )
+    .await;
 
     let problem = assert_problem(res, 422, "unbalanced_entry").await;
     assert!(problem["detail"].as_str().unwrap().contains("90000"));
@@ -406,10 +548,20 @@ async fn half_a_dong_is_refused() {
     let commune = app.unit_id(COMMUNE).await;
     let accountant = app.user("accountant", COMMUNE).await;
 
-    let res = post_entry(&app, &accountant.token, commune, TODAY, &[("1111", "debit", "0.5"), ("5111", "credit", "0.5")]).await;
+    let res = post_entry(
+        &app,
+        &accountant.token,
+        commune,
+        TODAY,
+        &[("1111", "debit", "0.5"), ("5111", "credit", "0.5")],
+    )
+    .await;
 
     let problem = assert_problem(res, 422, "validation_failed").await;
-    assert_eq!(fields(&problem), ["postings[0].amount", "postings[1].amount"]);
+    assert_eq!(
+        fields(&problem),
+        ["postings[0].amount", "postings[1].amount"]
+    );
 }
 
 #[tokio::test]
@@ -419,7 +571,14 @@ async fn malformed_amounts_are_refused() {
     let accountant = app.user("accountant", COMMUNE).await;
 
     for bad in ["0", "-5", "1e6", "1,000", "1000000000000001"] {
-        let res = post_entry(&app, &accountant.token, commune, TODAY, &[("1111", "debit", bad), ("5111", "credit", "1")]).await;
+        let res = post_entry(
+            &app,
+            &accountant.token,
+            commune,
+            TODAY,
+            &[("1111", "debit", bad), ("5111", "credit", "1")],
+        )
+        .await;
         let problem = assert_problem(res, 422, "validation_failed").await;
         assert_eq!(fields(&problem), ["postings[0].amount"], "{bad}");
     }
@@ -432,7 +591,14 @@ async fn an_unknown_account_code_is_refused() {
     let accountant = app.user("accountant", COMMUNE).await;
 
     // 1121 is only a template: each bank account gets its own 1121.N
-    let res = post_entry(&app, &accountant.token, commune, TODAY, &[("1111", "debit", "1000"), ("1121", "credit", "1000")]).await;
+    let res = post_entry(
+        &app,
+        &accountant.token,
+        commune,
+        TODAY,
+        &[("1111", "debit", "1000"), ("1121", "credit", "1000")],
+    )
+    .await;
 
     let problem = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(fields(&problem), ["postings[1].account_code"]);
@@ -446,14 +612,24 @@ async fn a_manual_entry_needs_a_reason() {
     let postings = json!([{"account_code": "1111", "side": "debit", "amount": "1"}, {"account_code": "5111", "side": "credit", "amount": "1"}]);
 
     let missing = app
-        .post("/v1/journal", &accountant.token, &json!({"unit_id": commune, "description": "Điều chỉnh", "postings": postings}))
+        .post(
+            "/v1/journal",
+            &accountant.token,
+            &json!({"unit_id": commune, "description": "Điều chỉnh", "postings": postings}),
+        )
         .await;
     let blank = app
         .post("/v1/journal", &accountant.token, &json!({"unit_id": commune, "description": "Điều chỉnh", "reason": "  ", "postings": postings}))
         .await;
 
-    assert_eq!(fields(&assert_problem(missing, 422, "validation_failed").await), ["reason"]);
-    assert_eq!(fields(&assert_problem(blank, 422, "validation_failed").await), ["reason"]);
+    assert_eq!(
+        fields(&assert_problem(missing, 422, "validation_failed").await),
+        ["reason"]
+    );
+    assert_eq!(
+        fields(&assert_problem(blank, 422, "validation_failed").await),
+        ["reason"]
+    );
 }
 
 #[tokio::test]
@@ -462,9 +638,19 @@ async fn a_manual_entry_needs_two_postings() {
     let commune = app.unit_id(COMMUNE).await;
     let accountant = app.user("accountant", COMMUNE).await;
 
-    let res = post_entry(&app, &accountant.token, commune, TODAY, &[("1111", "debit", "1")]).await;
+    let res = post_entry(
+        &app,
+        &accountant.token,
+        commune,
+        TODAY,
+        &[("1111", "debit", "1")],
+    )
+    .await;
 
-    assert_eq!(fields(&assert_problem(res, 422, "validation_failed").await), ["postings"]);
+    assert_eq!(
+        fields(&assert_problem(res, 422, "validation_failed").await),
+        ["postings"]
+    );
 }
 
 #[tokio::test]
@@ -473,9 +659,19 @@ async fn a_manual_entry_cannot_be_dated_in_the_future() {
     let commune = app.unit_id(COMMUNE).await;
     let accountant = app.user("accountant", COMMUNE).await;
 
-    let res = post_entry(&app, &accountant.token, commune, "2026-03-16", &[("1111", "debit", "1"), ("5111", "credit", "1")]).await;
+    let res = post_entry(
+        &app,
+        &accountant.token,
+        commune,
+        "2026-03-16",
+        &[("1111", "debit", "1"), ("5111", "credit", "1")],
+    )
+    .await;
 
-    assert_eq!(fields(&assert_problem(res, 422, "validation_failed").await), ["effective_date"]);
+    assert_eq!(
+        fields(&assert_problem(res, 422, "validation_failed").await),
+        ["effective_date"]
+    );
 }
 
 #[tokio::test]
@@ -485,14 +681,23 @@ async fn an_overdraft_is_refused_and_writes_nothing() {
     let accountant = app.user("accountant", COMMUNE).await;
     deposit(&app, &accountant.token, commune, "100000").await;
     let db = app.sql().await;
-    let (entries, audits) = (journal_count(&app).await, count(&db, "SELECT count(*) FROM audit_events").await);
+    let (entries, audits) = (
+        journal_count(&app).await,
+        count(&db, "SELECT count(*) FROM audit_events").await,
+    );
 
     let res = spend(&app, &accountant.token, commune, "100001").await;
 
     assert_problem(res, 409, "insufficient_funds").await;
     assert_eq!(journal_count(&app).await, entries);
-    assert_eq!(count(&db, "SELECT count(*) FROM audit_events").await, audits);
-    assert_eq!(fund_balances(&app, &accountant.token, commune).await["cash"], "100000");
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM audit_events").await,
+        audits
+    );
+    assert_eq!(
+        fund_balances(&app, &accountant.token, commune).await["cash"],
+        "100000"
+    );
 }
 
 #[tokio::test]
@@ -504,18 +709,28 @@ async fn a_manual_entry_replays_for_the_same_idempotency_key() {
                       "postings": [{"account_code": "1111", "side": "debit", "amount": "7000"},
                                    {"account_code": "5111", "side": "credit", "amount": "7000"}]});
     let send = |body: Value| {
-        let req = app.client.post(app.url("/v1/journal")).bearer_auth(&accountant.token).header("Idempotency-Key", "manual-1");
+        let req = app
+            .client
+            .post(app.url("/v1/journal"))
+            .bearer_auth(&accountant.token)
+            .header("Idempotency-Key", "manual-1");
         async move { req.json(&body).send().await.unwrap() }
     };
 
     let first = send(body.clone()).await;
     let second = send(body.clone()).await;
 
-    assert_eq!((first.status().as_u16(), second.status().as_u16()), (201, 201));
+    assert_eq!(
+        (first.status().as_u16(), second.status().as_u16()),
+        (201, 201)
+    );
     assert_eq!(second.headers()["idempotent-replayed"], "true");
     let (a, b): (Value, Value) = (first.json().await.unwrap(), second.json().await.unwrap());
     assert_eq!(a, b);
-    assert_eq!(fund_balances(&app, &accountant.token, commune).await["cash"], "7000");
+    assert_eq!(
+        fund_balances(&app, &accountant.token, commune).await["cash"],
+        "7000"
+    );
     let mut other = body;
     other["postings"][0]["amount"] = json!("8000");
     other["postings"][1]["amount"] = json!("8000");
@@ -530,10 +745,20 @@ async fn reversing_an_entry_restores_the_balances() {
     let commune = app.unit_id(COMMUNE).await;
     let accountant = app.user("accountant", COMMUNE).await;
     deposit(&app, &accountant.token, commune, "1000000").await;
-    let spent: Value = spend(&app, &accountant.token, commune, "400000").await.json().await.unwrap();
+    let spent: Value = spend(&app, &accountant.token, commune, "400000")
+        .await
+        .json()
+        .await
+        .unwrap();
     let id = spent["id"].as_str().unwrap();
 
-    let res = app.post(&format!("/v1/journal/{id}/reverse"), &accountant.token, &json!({"reason": "Chi nhầm"})).await;
+    let res = app
+        .post(
+            &format!("/v1/journal/{id}/reverse"),
+            &accountant.token,
+            &json!({"reason": "Chi nhầm"}),
+        )
+        .await;
 
     assert_eq!(res.status(), 201);
     let reversal: Value = res.json().await.unwrap();
@@ -541,14 +766,38 @@ async fn reversing_an_entry_restores_the_balances() {
     assert_eq!(reversal["reverses_id"], id);
     assert_eq!(reversal["effective_date"], TODAY);
     assert_eq!(reversal["reason"], "Chi nhầm");
-    let sides: Vec<(&str, &str)> =
-        reversal["postings"].as_array().unwrap().iter().map(|p| (p["account_code"].as_str().unwrap(), p["side"].as_str().unwrap())).collect();
+    let sides: Vec<(&str, &str)> = reversal["postings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["account_code"].as_str().unwrap(),
+                p["side"].as_str().unwrap(),
+            )
+        })
+        .collect();
     assert_eq!(sides, [("6191", "credit"), ("1111", "debit")]);
-    assert_eq!(fund_balances(&app, &accountant.token, commune).await["cash"], "1000000");
-    assert_eq!(chart(&app, &accountant.token, commune).await["6191"]["balance"], "0");
-    let original: Value = app.get(&format!("/v1/journal/{id}"), &accountant.token).await.json().await.unwrap();
+    assert_eq!(
+        fund_balances(&app, &accountant.token, commune).await["cash"],
+        "1000000"
+    );
+    assert_eq!(
+        chart(&app, &accountant.token, commune).await["6191"]["balance"],
+        "0"
+    );
+    let original: Value = app
+        .get(&format!("/v1/journal/{id}"), &accountant.token)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(original["reversed_by"], reversal["id"]);
-    let audited = count(&app.sql().await, "SELECT count(*) FROM audit_events WHERE action = 'journal.reverse'").await;
+    let audited = count(
+        &app.sql().await,
+        "SELECT count(*) FROM audit_events WHERE action = 'journal.reverse'",
+    )
+    .await;
     assert_eq!(audited, 1);
 }
 
@@ -559,10 +808,21 @@ async fn an_entry_cannot_be_reversed_twice() {
     let accountant = app.user("accountant", COMMUNE).await;
     let entry = deposit(&app, &accountant.token, commune, "1000").await;
     let path = format!("/v1/journal/{}/reverse", entry["id"].as_str().unwrap());
-    assert_eq!(app.post(&path, &accountant.token, &json!({"reason": "Ghi nhầm"})).await.status(), 201);
+    assert_eq!(
+        app.post(&path, &accountant.token, &json!({"reason": "Ghi nhầm"}))
+            .await
+            .status(),
+        201
+    );
     let before = journal_count(&app).await;
 
-    let res = app.post(&path, &accountant.token, &json!({"reason": "Ghi nhầm lần nữa"})).await;
+    let res = app
+        .post(
+            &path,
+            &accountant.token,
+            &json!({"reason": "Ghi nhầm lần nữa"}),
+        )
+        .await;
 
     assert_problem(res, 409, "already_reversed").await;
     assert_eq!(journal_count(&app).await, before);
@@ -575,18 +835,29 @@ async fn a_reversal_can_itself_be_reversed() {
     let accountant = app.user("accountant", COMMUNE).await;
     let entry = deposit(&app, &accountant.token, commune, "1000").await;
     let reversal: Value = app
-        .post(&format!("/v1/journal/{}/reverse", entry["id"].as_str().unwrap()), &accountant.token, &json!({"reason": "Nhầm"}))
+        .post(
+            &format!("/v1/journal/{}/reverse", entry["id"].as_str().unwrap()),
+            &accountant.token,
+            &json!({"reason": "Nhầm"}),
+        )
         .await
         .json()
         .await
         .unwrap();
 
     let res = app
-        .post(&format!("/v1/journal/{}/reverse", reversal["id"].as_str().unwrap()), &accountant.token, &json!({"reason": "Đảo nhầm"}))
+        .post(
+            &format!("/v1/journal/{}/reverse", reversal["id"].as_str().unwrap()),
+            &accountant.token,
+            &json!({"reason": "Đảo nhầm"}),
+        )
         .await;
 
     assert_eq!(res.status(), 201);
-    assert_eq!(fund_balances(&app, &accountant.token, commune).await["cash"], "1000");
+    assert_eq!(
+        fund_balances(&app, &accountant.token, commune).await["cash"],
+        "1000"
+    );
 }
 
 #[tokio::test]
@@ -595,14 +866,26 @@ async fn reversing_a_deposit_already_spent_is_an_overdraft() {
     let commune = app.unit_id(COMMUNE).await;
     let accountant = app.user("accountant", COMMUNE).await;
     let entry = deposit(&app, &accountant.token, commune, "1000").await;
-    assert_eq!(spend(&app, &accountant.token, commune, "600").await.status(), 201);
+    assert_eq!(
+        spend(&app, &accountant.token, commune, "600")
+            .await
+            .status(),
+        201
+    );
 
     let res = app
-        .post(&format!("/v1/journal/{}/reverse", entry["id"].as_str().unwrap()), &accountant.token, &json!({"reason": "Nhầm"}))
+        .post(
+            &format!("/v1/journal/{}/reverse", entry["id"].as_str().unwrap()),
+            &accountant.token,
+            &json!({"reason": "Nhầm"}),
+        )
         .await;
 
     assert_problem(res, 409, "insufficient_funds").await;
-    assert_eq!(fund_balances(&app, &accountant.token, commune).await["cash"], "400");
+    assert_eq!(
+        fund_balances(&app, &accountant.token, commune).await["cash"],
+        "400"
+    );
 }
 
 #[tokio::test]
@@ -611,13 +894,37 @@ async fn a_donations_entry_cannot_be_reversed() {
     let commune = app.unit_id(COMMUNE).await;
     let accountant = app.user("accountant", COMMUNE).await;
     let id = Uuid::now_v7();
-    raw_entry(&app.sql().await, id, COMMUNE, "donation", TODAY, &[("1111", "debit", 5000), ("5111", "credit", 5000)]).await.unwrap();
+    raw_entry(
+        &app.sql().await,
+        id,
+        COMMUNE,
+        "donation",
+        TODAY,
+        &[("1111", "debit", 5000), ("5111", "credit", 5000)],
+    )
+    .await
+    .unwrap();
 
-    let res = app.post(&format!("/v1/journal/{id}/reverse"), &accountant.token, &json!({"reason": "Nhầm"})).await;
+    let res = app
+        .post(
+            &format!("/v1/journal/{id}/reverse"),
+            &accountant.token,
+            &json!({"reason": "Nhầm"}),
+        )
+        .await;
 
     let problem = assert_problem(res, 409, "conflict").await;
-    assert!(problem["detail"].as_str().unwrap().contains("void the donation instead"), "{problem}");
-    assert_eq!(fund_balances(&app, &accountant.token, commune).await["cash"], "5000");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("void the donation instead"),
+        "{problem}"
+    );
+    assert_eq!(
+        fund_balances(&app, &accountant.token, commune).await["cash"],
+        "5000"
+    );
 }
 
 #[tokio::test]
@@ -627,9 +934,18 @@ async fn a_reversal_needs_a_reason() {
     let accountant = app.user("accountant", COMMUNE).await;
     let entry = deposit(&app, &accountant.token, commune, "1000").await;
 
-    let res = app.post(&format!("/v1/journal/{}/reverse", entry["id"].as_str().unwrap()), &accountant.token, &json!({})).await;
+    let res = app
+        .post(
+            &format!("/v1/journal/{}/reverse", entry["id"].as_str().unwrap()),
+            &accountant.token,
+            &json!({}),
+        )
+        .await;
 
-    assert_eq!(fields(&assert_problem(res, 422, "validation_failed").await), ["reason"]);
+    assert_eq!(
+        fields(&assert_problem(res, 422, "validation_failed").await),
+        ["reason"]
+    );
 }
 
 #[tokio::test]
@@ -640,7 +956,13 @@ async fn an_officer_cannot_reverse_an_entry() {
     let officer = app.user("officer", COMMUNE).await;
     let entry = deposit(&app, &accountant.token, commune, "1000").await;
 
-    let res = app.post(&format!("/v1/journal/{}/reverse", entry["id"].as_str().unwrap()), &officer.token, &json!({"reason": "Nhầm"})).await;
+    let res = app
+        .post(
+            &format!("/v1/journal/{}/reverse", entry["id"].as_str().unwrap()),
+            &officer.token,
+            &json!({"reason": "Nhầm"}),
+        )
+        .await;
 
     assert_problem(res, 403, "forbidden").await;
 }
@@ -653,10 +975,22 @@ async fn a_manual_entry_into_a_closed_month_is_refused() {
     let commune = app.unit_id(COMMUNE).await;
     let accountant = app.user("accountant", COMMUNE).await;
     deposit_on(&app, &accountant.token, commune, "2026-02-10", "1000").await;
-    assert_eq!(close(&app, &accountant.token, commune, LAST_MONTH).await.status(), 200);
+    assert_eq!(
+        close(&app, &accountant.token, commune, LAST_MONTH)
+            .await
+            .status(),
+        200
+    );
     let before = journal_count(&app).await;
 
-    let res = post_entry(&app, &accountant.token, commune, "2026-02-20", &[("1111", "debit", "1"), ("5111", "credit", "1")]).await;
+    let res = post_entry(
+        &app,
+        &accountant.token,
+        commune,
+        "2026-02-20",
+        &[("1111", "debit", "1"), ("5111", "credit", "1")],
+    )
+    .await;
 
     assert_problem(res, 409, "period_closed").await;
     assert_eq!(journal_count(&app).await, before);
@@ -675,18 +1009,34 @@ async fn closing_a_month_records_its_trial_balance() {
 
     assert_eq!(res.status(), 200);
     let period: Value = res.json().await.unwrap();
-    assert_eq!((&period["month"], &period["state"]), (&json!(LAST_MONTH), &json!("closed")));
+    assert_eq!(
+        (&period["month"], &period["state"]),
+        (&json!(LAST_MONTH), &json!("closed"))
+    );
     assert_eq!(period["closed_by"], json!(accountant.id));
     let tb: Value = app
         .sql()
         .await
-        .query_one("SELECT closing_trial_balance FROM periods WHERE unit_id = $1 AND month = '2026-02-01'", &[&commune])
+        .query_one(
+            "SELECT closing_trial_balance FROM periods WHERE unit_id = $1 AND month = '2026-02-01'",
+            &[&commune],
+        )
         .await
         .unwrap()
         .get(0);
-    assert_eq!(tb["1111"], json!({"debit": "1200", "credit": "0", "balance": "1200"}));
-    assert_eq!(tb["5111"], json!({"debit": "0", "credit": "1200", "balance": "1200"}));
-    let audited = count(&app.sql().await, "SELECT count(*) FROM audit_events WHERE action = 'period.close'").await;
+    assert_eq!(
+        tb["1111"],
+        json!({"debit": "1200", "credit": "0", "balance": "1200"})
+    );
+    assert_eq!(
+        tb["5111"],
+        json!({"debit": "0", "credit": "1200", "balance": "1200"})
+    );
+    let audited = count(
+        &app.sql().await,
+        "SELECT count(*) FROM audit_events WHERE action = 'period.close'",
+    )
+    .await;
     assert_eq!(audited, 1);
 }
 
@@ -708,7 +1058,12 @@ async fn closing_a_closed_month_again_is_a_conflict() {
     let app = spawn_ledger_app().await;
     let commune = app.unit_id(COMMUNE).await;
     let accountant = app.user("accountant", COMMUNE).await;
-    assert_eq!(close(&app, &accountant.token, commune, LAST_MONTH).await.status(), 200);
+    assert_eq!(
+        close(&app, &accountant.token, commune, LAST_MONTH)
+            .await
+            .status(),
+        200
+    );
 
     let res = close(&app, &accountant.token, commune, LAST_MONTH).await;
 
@@ -723,7 +1078,11 @@ async fn a_malformed_month_is_refused() {
 
     for bad in ["2026-2", "2026-13", "february"] {
         let res = close(&app, &accountant.token, commune, bad).await;
-        assert_eq!(fields(&assert_problem(res, 422, "validation_failed").await), ["month"], "{bad}");
+        assert_eq!(
+            fields(&assert_problem(res, 422, "validation_failed").await),
+            ["month"],
+            "{bad}"
+        );
     }
 }
 
@@ -750,9 +1109,17 @@ async fn a_province_closes_only_after_all_its_communes() {
     let early = close(&app, &province_accountant.token, province, LAST_MONTH).await;
 
     let problem = assert_problem(early, 409, "children_open").await;
-    assert!(problem["detail"].as_str().unwrap().contains(COMMUNE), "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains(COMMUNE),
+        "{problem}"
+    );
     assert_eq!(problem["open_children"], json!([COMMUNE]));
-    assert_eq!(close(&app, &commune_accountant.token, commune, LAST_MONTH).await.status(), 200);
+    assert_eq!(
+        close(&app, &commune_accountant.token, commune, LAST_MONTH)
+            .await
+            .status(),
+        200
+    );
     let res = close(&app, &province_accountant.token, province, LAST_MONTH).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<Value>().await.unwrap()["state"], "closed");
@@ -780,7 +1147,12 @@ async fn an_approver_reopens_a_closed_month_with_a_reason() {
     let commune = app.unit_id(COMMUNE).await;
     let accountant = app.user("accountant", COMMUNE).await;
     let approver = app.user("approver", COMMUNE).await;
-    assert_eq!(close(&app, &accountant.token, commune, LAST_MONTH).await.status(), 200);
+    assert_eq!(
+        close(&app, &accountant.token, commune, LAST_MONTH)
+            .await
+            .status(),
+        200
+    );
 
     let res = reopen(&app, &approver.token, commune, LAST_MONTH).await;
 
@@ -790,9 +1162,20 @@ async fn an_approver_reopens_a_closed_month_with_a_reason() {
     assert_eq!(period["reopen_reason"], "Sửa sai sót sau kiểm toán");
     assert_eq!(period["reopened_by"], json!(approver.id));
     assert!(period["reopened_at"].is_string() && period["closed_at"].is_string());
-    let posted = post_entry(&app, &accountant.token, commune, "2026-02-20", &[("1111", "debit", "1"), ("5111", "credit", "1")]).await;
+    let posted = post_entry(
+        &app,
+        &accountant.token,
+        commune,
+        "2026-02-20",
+        &[("1111", "debit", "1"), ("5111", "credit", "1")],
+    )
+    .await;
     assert_eq!(posted.status(), 201);
-    let audited = count(&app.sql().await, "SELECT count(*) FROM audit_events WHERE action = 'period.reopen'").await;
+    let audited = count(
+        &app.sql().await,
+        "SELECT count(*) FROM audit_events WHERE action = 'period.reopen'",
+    )
+    .await;
     assert_eq!(audited, 1);
 }
 
@@ -800,8 +1183,15 @@ async fn an_approver_reopens_a_closed_month_with_a_reason() {
 async fn an_accountant_cannot_reopen_a_month() {
     let app = spawn_ledger_app().await;
     let commune = app.unit_id(COMMUNE).await;
-    let accountant = app.user_with_roles(&[("accountant", COMMUNE), ("approver", SIBLING_COMMUNE)]).await;
-    assert_eq!(close(&app, &accountant.token, commune, LAST_MONTH).await.status(), 200);
+    let accountant = app
+        .user_with_roles(&[("accountant", COMMUNE), ("approver", SIBLING_COMMUNE)])
+        .await;
+    assert_eq!(
+        close(&app, &accountant.token, commune, LAST_MONTH)
+            .await
+            .status(),
+        200
+    );
     let plain = app.user("accountant", COMMUNE).await;
 
     let without_role = reopen(&app, &plain.token, commune, LAST_MONTH).await;
@@ -830,7 +1220,12 @@ async fn a_commune_cannot_reopen_while_its_province_has_the_month_closed() {
     let province_accountant = app.user("accountant", PROVINCE).await;
     let approver = app.user("approver", COMMUNE).await;
     close_children_by_hand(&app, PROVINCE, LAST_MONTH, &[]).await;
-    assert_eq!(close(&app, &province_accountant.token, province, LAST_MONTH).await.status(), 200);
+    assert_eq!(
+        close(&app, &province_accountant.token, province, LAST_MONTH)
+            .await
+            .status(),
+        200
+    );
 
     let res = reopen(&app, &approver.token, commune, LAST_MONTH).await;
 
@@ -838,7 +1233,10 @@ async fn a_commune_cannot_reopen_while_its_province_has_the_month_closed() {
     let state: String = app
         .sql()
         .await
-        .query_one("SELECT state FROM periods WHERE unit_id = $1 AND month = '2026-02-01'", &[&commune])
+        .query_one(
+            "SELECT state FROM periods WHERE unit_id = $1 AND month = '2026-02-01'",
+            &[&commune],
+        )
         .await
         .unwrap()
         .get(0);
@@ -851,15 +1249,34 @@ async fn the_periods_run_from_the_first_posting_to_the_current_month() {
     let commune = app.unit_id(COMMUNE).await;
     let accountant = app.user("accountant", COMMUNE).await;
     deposit_on(&app, &accountant.token, commune, "2025-12-05", "1000").await;
-    assert_eq!(close(&app, &accountant.token, commune, "2025-12").await.status(), 200);
+    assert_eq!(
+        close(&app, &accountant.token, commune, "2025-12")
+            .await
+            .status(),
+        200
+    );
 
-    let res = app.get(&format!("/v1/units/{commune}/periods"), &accountant.token).await;
+    let res = app
+        .get(&format!("/v1/units/{commune}/periods"), &accountant.token)
+        .await;
 
     assert_eq!(res.status(), 200);
     let page: Value = res.json().await.unwrap();
-    let months: Vec<(&str, &str)> =
-        page["items"].as_array().unwrap().iter().map(|p| (p["month"].as_str().unwrap(), p["state"].as_str().unwrap())).collect();
-    assert_eq!(months, [("2026-03", "open"), ("2026-02", "open"), ("2026-01", "open"), ("2025-12", "closed")]);
+    let months: Vec<(&str, &str)> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["month"].as_str().unwrap(), p["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        months,
+        [
+            ("2026-03", "open"),
+            ("2026-02", "open"),
+            ("2026-01", "open"),
+            ("2025-12", "closed")
+        ]
+    );
     assert!(page["next_cursor"].is_null());
 }
 
@@ -869,10 +1286,18 @@ async fn a_fund_without_postings_lists_the_current_month() {
     let commune = app.unit_id(COMMUNE).await;
     let officer = app.user("officer", COMMUNE).await;
 
-    let page: Value = app.get(&format!("/v1/units/{commune}/periods"), &officer.token).await.json().await.unwrap();
+    let page: Value = app
+        .get(&format!("/v1/units/{commune}/periods"), &officer.token)
+        .await
+        .json()
+        .await
+        .unwrap();
 
-    assert_eq!(page["items"], json!([{"month": "2026-03", "state": "open", "closed_at": null, "closed_by": null,
-                                      "reopened_at": null, "reopened_by": null, "reopen_reason": null}]));
+    assert_eq!(
+        page["items"],
+        json!([{"month": "2026-03", "state": "open", "closed_at": null, "closed_by": null,
+                                      "reopened_at": null, "reopened_by": null, "reopen_reason": null}])
+    );
 }
 
 #[tokio::test]
@@ -890,9 +1315,20 @@ async fn the_periods_list_paginates() {
         if let Some(c) = &cursor {
             path.push_str(&format!("&cursor={c}"));
         }
-        let page: Value = app.get(&path, &accountant.token).await.json().await.unwrap();
+        let page: Value = app
+            .get(&path, &accountant.token)
+            .await
+            .json()
+            .await
+            .unwrap();
         pages += 1;
-        months.extend(page["items"].as_array().unwrap().iter().map(|p| p["month"].as_str().unwrap().to_owned()));
+        months.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["month"].as_str().unwrap().to_owned()),
+        );
         match page["next_cursor"].as_str() {
             Some(c) => cursor = Some(c.to_owned()),
             None => break,
@@ -900,7 +1336,10 @@ async fn the_periods_list_paginates() {
     }
 
     assert_eq!(pages, 3);
-    assert_eq!(months, ["2026-03", "2026-02", "2026-01", "2025-12", "2025-11"]);
+    assert_eq!(
+        months,
+        ["2026-03", "2026-02", "2026-01", "2025-12", "2025-11"]
+    );
 }
 
 // ---------------------------------------------------------------- scope
@@ -911,7 +1350,14 @@ async fn a_commune_accountant_cannot_post_to_its_province() {
     let province = app.unit_id(PROVINCE).await;
     let accountant = app.user("accountant", COMMUNE).await;
 
-    let res = post_entry(&app, &accountant.token, province, TODAY, &[("1111", "debit", "1"), ("5111", "credit", "1")]).await;
+    let res = post_entry(
+        &app,
+        &accountant.token,
+        province,
+        TODAY,
+        &[("1111", "debit", "1"), ("5111", "credit", "1")],
+    )
+    .await;
 
     assert_problem(res, 404, "not_found").await;
 }
@@ -922,7 +1368,14 @@ async fn a_commune_accountant_cannot_post_to_a_sibling_commune() {
     let sibling = app.unit_id(SIBLING_COMMUNE).await;
     let accountant = app.user("accountant", COMMUNE).await;
 
-    let res = post_entry(&app, &accountant.token, sibling, TODAY, &[("1111", "debit", "1"), ("5111", "credit", "1")]).await;
+    let res = post_entry(
+        &app,
+        &accountant.token,
+        sibling,
+        TODAY,
+        &[("1111", "debit", "1"), ("5111", "credit", "1")],
+    )
+    .await;
 
     assert_problem(res, 404, "not_found").await;
 }
@@ -933,7 +1386,14 @@ async fn a_province_accountant_cannot_post_to_a_commune_below() {
     let commune = app.unit_id(COMMUNE).await;
     let accountant = app.user("accountant", PROVINCE).await;
 
-    let res = post_entry(&app, &accountant.token, commune, TODAY, &[("1111", "debit", "1"), ("5111", "credit", "1")]).await;
+    let res = post_entry(
+        &app,
+        &accountant.token,
+        commune,
+        TODAY,
+        &[("1111", "debit", "1"), ("5111", "credit", "1")],
+    )
+    .await;
 
     assert_problem(res, 403, "forbidden").await;
 }
@@ -946,13 +1406,32 @@ async fn an_auditor_reads_the_journal_and_accounts_but_cannot_post() {
     let auditor = app.user("auditor", PROVINCE).await;
     let entry = deposit(&app, &accountant.token, commune, "1000").await;
 
-    let journal = app.get(&format!("/v1/journal?unit_id={commune}"), &auditor.token).await;
-    let one = app.get(&format!("/v1/journal/{}", entry["id"].as_str().unwrap()), &auditor.token).await;
-    let accounts = app.get(&format!("/v1/units/{commune}/accounts"), &auditor.token).await;
-    let posted = post_entry(&app, &auditor.token, commune, TODAY, &[("1111", "debit", "1"), ("5111", "credit", "1")]).await;
+    let journal = app
+        .get(&format!("/v1/journal?unit_id={commune}"), &auditor.token)
+        .await;
+    let one = app
+        .get(
+            &format!("/v1/journal/{}", entry["id"].as_str().unwrap()),
+            &auditor.token,
+        )
+        .await;
+    let accounts = app
+        .get(&format!("/v1/units/{commune}/accounts"), &auditor.token)
+        .await;
+    let posted = post_entry(
+        &app,
+        &auditor.token,
+        commune,
+        TODAY,
+        &[("1111", "debit", "1"), ("5111", "credit", "1")],
+    )
+    .await;
 
     assert_eq!(journal.status(), 200);
-    assert_eq!(journal.json::<Value>().await.unwrap()["items"][0]["id"], entry["id"]);
+    assert_eq!(
+        journal.json::<Value>().await.unwrap()["items"][0]["id"],
+        entry["id"]
+    );
     assert_eq!(one.status(), 200);
     assert_eq!(accounts.status(), 200);
     assert_problem(posted, 403, "forbidden").await;
@@ -961,29 +1440,64 @@ async fn an_auditor_reads_the_journal_and_accounts_but_cannot_post() {
 #[tokio::test]
 async fn the_journal_lists_every_fund_in_the_callers_scope() {
     let app = spawn_ledger_app().await;
-    let (province, commune, sibling) =
-        (app.unit_id(PROVINCE).await, app.unit_id(COMMUNE).await, app.unit_id(SIBLING_COMMUNE).await);
-    for (code, unit, amount) in [(PROVINCE, province, "1"), (COMMUNE, commune, "2"), (SIBLING_COMMUNE, sibling, "3")] {
+    let (province, commune, sibling) = (
+        app.unit_id(PROVINCE).await,
+        app.unit_id(COMMUNE).await,
+        app.unit_id(SIBLING_COMMUNE).await,
+    );
+    for (code, unit, amount) in [
+        (PROVINCE, province, "1"),
+        (COMMUNE, commune, "2"),
+        (SIBLING_COMMUNE, sibling, "3"),
+    ] {
         let accountant = app.user("accountant", code).await;
         deposit(&app, &accountant.token, unit, amount).await;
     }
     let auditor = app.user("auditor", PROVINCE).await;
     let officer = app.user("officer", COMMUNE).await;
     let units_of = |page: &Value| -> Vec<String> {
-        let mut u: Vec<String> = page["items"].as_array().unwrap().iter().map(|e| e["unit_id"].as_str().unwrap().to_owned()).collect();
+        let mut u: Vec<String> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["unit_id"].as_str().unwrap().to_owned())
+            .collect();
         u.sort();
         u
     };
 
-    let province_wide: Value = app.get("/v1/journal", &auditor.token).await.json().await.unwrap();
-    let commune_only: Value = app.get("/v1/journal", &officer.token).await.json().await.unwrap();
-    let one_fund: Value = app.get(&format!("/v1/journal?unit_id={province}"), &auditor.token).await.json().await.unwrap();
+    let province_wide: Value = app
+        .get("/v1/journal", &auditor.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let commune_only: Value = app
+        .get("/v1/journal", &officer.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let one_fund: Value = app
+        .get(&format!("/v1/journal?unit_id={province}"), &auditor.token)
+        .await
+        .json()
+        .await
+        .unwrap();
 
-    let mut all = vec![province.to_string(), commune.to_string(), sibling.to_string()];
+    let mut all = vec![
+        province.to_string(),
+        commune.to_string(),
+        sibling.to_string(),
+    ];
     all.sort();
     assert_eq!(units_of(&province_wide), all);
     assert_eq!(units_of(&commune_only), [commune.to_string()]);
-    assert_eq!(units_of(&one_fund), [province.to_string()], "a unit's journal holds its own fund only");
+    assert_eq!(
+        units_of(&one_fund),
+        [province.to_string()],
+        "a unit's journal holds its own fund only"
+    );
 }
 
 #[tokio::test]
@@ -993,7 +1507,10 @@ async fn the_journal_of_a_fund_outside_the_scope_is_not_found() {
     let sibling_accountant = app.user("accountant", SIBLING_COMMUNE).await;
     let entry = deposit(&app, &sibling_accountant.token, sibling, "1000").await;
     let officer = app.user("officer", COMMUNE).await;
-    let cash_id = chart(&app, &sibling_accountant.token, sibling).await["1111"]["id"].as_str().unwrap().to_owned();
+    let cash_id = chart(&app, &sibling_accountant.token, sibling).await["1111"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     for path in [
         format!("/v1/journal?unit_id={sibling}"),
@@ -1016,20 +1533,47 @@ async fn the_journal_filters_by_date_and_source_type() {
     deposit_on(&app, &accountant.token, commune, "2026-03-01", "1").await;
     let second = deposit_on(&app, &accountant.token, commune, "2026-03-02", "2").await;
     let path = format!("/v1/journal/{}/reverse", second["id"].as_str().unwrap());
-    assert_eq!(app.post(&path, &accountant.token, &json!({"reason": "Nhầm"})).await.status(), 201);
+    assert_eq!(
+        app.post(&path, &accountant.token, &json!({"reason": "Nhầm"}))
+            .await
+            .status(),
+        201
+    );
 
-    let by_date: Value =
-        app.get(&format!("/v1/journal?unit_id={commune}&from=2026-03-02&to=2026-03-02"), &accountant.token).await.json().await.unwrap();
-    let reversals: Value =
-        app.get(&format!("/v1/journal?unit_id={commune}&source_type=reversal"), &accountant.token).await.json().await.unwrap();
-    let unknown = app.get("/v1/journal?source_type=gift", &accountant.token).await;
+    let by_date: Value = app
+        .get(
+            &format!("/v1/journal?unit_id={commune}&from=2026-03-02&to=2026-03-02"),
+            &accountant.token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let reversals: Value = app
+        .get(
+            &format!("/v1/journal?unit_id={commune}&source_type=reversal"),
+            &accountant.token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let unknown = app
+        .get("/v1/journal?source_type=gift", &accountant.token)
+        .await;
 
     assert_eq!(by_date["items"].as_array().unwrap().len(), 1);
     assert_eq!(by_date["items"][0]["id"], second["id"]);
-    assert_eq!(by_date["items"][0]["reversed_by"], reversals["items"][0]["id"]);
+    assert_eq!(
+        by_date["items"][0]["reversed_by"],
+        reversals["items"][0]["id"]
+    );
     assert_eq!(reversals["items"].as_array().unwrap().len(), 1);
     assert_eq!(reversals["items"][0]["reverses_id"], second["id"]);
-    assert_eq!(fields(&assert_problem(unknown, 422, "validation_failed").await), ["source_type"]);
+    assert_eq!(
+        fields(&assert_problem(unknown, 422, "validation_failed").await),
+        ["source_type"]
+    );
 }
 
 #[tokio::test]
@@ -1038,8 +1582,20 @@ async fn the_journal_paginates_without_gaps_or_repeats() {
     let commune = app.unit_id(COMMUNE).await;
     let accountant = app.user("accountant", COMMUNE).await;
     let mut expected = Vec::new();
-    for date in ["2026-03-03", "2026-03-01", "2026-03-01", "2026-03-02", "2026-03-03"] {
-        expected.push((date.to_owned(), deposit_on(&app, &accountant.token, commune, date, "1").await["id"].as_str().unwrap().to_owned()));
+    for date in [
+        "2026-03-03",
+        "2026-03-01",
+        "2026-03-01",
+        "2026-03-02",
+        "2026-03-03",
+    ] {
+        expected.push((
+            date.to_owned(),
+            deposit_on(&app, &accountant.token, commune, date, "1").await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        ));
     }
     expected.sort();
 
@@ -1050,9 +1606,17 @@ async fn the_journal_paginates_without_gaps_or_repeats() {
         if let Some(c) = &cursor {
             path.push_str(&format!("&cursor={c}"));
         }
-        let page: Value = app.get(&path, &accountant.token).await.json().await.unwrap();
+        let page: Value = app
+            .get(&path, &accountant.token)
+            .await
+            .json()
+            .await
+            .unwrap();
         for e in page["items"].as_array().unwrap() {
-            seen.push((e["effective_date"].as_str().unwrap().to_owned(), e["id"].as_str().unwrap().to_owned()));
+            seen.push((
+                e["effective_date"].as_str().unwrap().to_owned(),
+                e["id"].as_str().unwrap().to_owned(),
+            ));
         }
         match page["next_cursor"].as_str() {
             Some(c) => cursor = Some(c.to_owned()),
@@ -1072,7 +1636,8 @@ async fn concurrent_overdrafts_leave_the_cash_at_zero() {
     let accountant = app.user("accountant", COMMUNE).await;
     deposit(&app, &accountant.token, commune, "1000000").await;
 
-    let responses = join_all((0..20).map(|_| spend(&app, &accountant.token, commune, "100000"))).await;
+    let responses =
+        join_all((0..20).map(|_| spend(&app, &accountant.token, commune, "100000"))).await;
 
     let mut statuses: Vec<u16> = responses.iter().map(|r| r.status().as_u16()).collect();
     statuses.sort();
@@ -1081,7 +1646,10 @@ async fn concurrent_overdrafts_leave_the_cash_at_zero() {
         assert_problem(res, 409, "insufficient_funds").await;
     }
     let b = fund_balances(&app, &accountant.token, commune).await;
-    assert_eq!((&b["cash"], &b["available_unrestricted"]), (&json!("0"), &json!("0")));
+    assert_eq!(
+        (&b["cash"], &b["available_unrestricted"]),
+        (&json!("0"), &json!("0"))
+    );
 }
 
 // ---------------------------------------------------------------- the database alone
@@ -1122,7 +1690,16 @@ async fn raw_entry(
 async fn one_raw_entry(app: &TestApp) -> (Client, Uuid) {
     let db = app.sql().await;
     let id = Uuid::now_v7();
-    raw_entry(&db, id, COMMUNE, "manual", TODAY, &[("1111", "debit", 100), ("5111", "credit", 100)]).await.unwrap();
+    raw_entry(
+        &db,
+        id,
+        COMMUNE,
+        "manual",
+        TODAY,
+        &[("1111", "debit", 100), ("5111", "credit", 100)],
+    )
+    .await
+    .unwrap();
     (db, id)
 }
 
@@ -1131,10 +1708,19 @@ async fn postings_cannot_be_updated() {
     let app = spawn_ledger_app().await;
     let (db, _) = one_raw_entry(&app).await;
 
-    let e = db.execute("UPDATE postings SET amount = 1", &[]).await.unwrap_err();
+    let e = db
+        .execute("UPDATE postings SET amount = 1", &[])
+        .await
+        .unwrap_err();
 
-    assert_eq!(e.code(), Some(&tokio_postgres::error::SqlState::RESTRICT_VIOLATION));
-    assert_eq!(count(&db, "SELECT sum(amount)::bigint FROM postings").await, 200);
+    assert_eq!(
+        e.code(),
+        Some(&tokio_postgres::error::SqlState::RESTRICT_VIOLATION)
+    );
+    assert_eq!(
+        count(&db, "SELECT sum(amount)::bigint FROM postings").await,
+        200
+    );
 }
 
 #[tokio::test]
@@ -1144,7 +1730,10 @@ async fn postings_cannot_be_deleted() {
 
     let e = db.execute("DELETE FROM postings", &[]).await.unwrap_err();
 
-    assert_eq!(e.code(), Some(&tokio_postgres::error::SqlState::RESTRICT_VIOLATION));
+    assert_eq!(
+        e.code(),
+        Some(&tokio_postgres::error::SqlState::RESTRICT_VIOLATION)
+    );
     assert_eq!(count(&db, "SELECT count(*) FROM postings").await, 2);
 }
 
@@ -1153,10 +1742,26 @@ async fn journal_entries_cannot_be_updated() {
     let app = spawn_ledger_app().await;
     let (db, id) = one_raw_entry(&app).await;
 
-    let e = db.execute("UPDATE journal_entries SET effective_date = '2026-01-01' WHERE id = $1", &[&id]).await.unwrap_err();
+    let e = db
+        .execute(
+            "UPDATE journal_entries SET effective_date = '2026-01-01' WHERE id = $1",
+            &[&id],
+        )
+        .await
+        .unwrap_err();
 
-    assert_eq!(e.code(), Some(&tokio_postgres::error::SqlState::RESTRICT_VIOLATION));
-    let date: chrono::NaiveDate = db.query_one("SELECT effective_date FROM journal_entries WHERE id = $1", &[&id]).await.unwrap().get(0);
+    assert_eq!(
+        e.code(),
+        Some(&tokio_postgres::error::SqlState::RESTRICT_VIOLATION)
+    );
+    let date: chrono::NaiveDate = db
+        .query_one(
+            "SELECT effective_date FROM journal_entries WHERE id = $1",
+            &[&id],
+        )
+        .await
+        .unwrap()
+        .get(0);
     assert_eq!(date.to_string(), TODAY);
 }
 
@@ -1165,9 +1770,15 @@ async fn journal_entries_cannot_be_deleted() {
     let app = spawn_ledger_app().await;
     let (db, _) = one_raw_entry(&app).await;
 
-    let e = db.execute("DELETE FROM journal_entries", &[]).await.unwrap_err();
+    let e = db
+        .execute("DELETE FROM journal_entries", &[])
+        .await
+        .unwrap_err();
 
-    assert_eq!(e.code(), Some(&tokio_postgres::error::SqlState::RESTRICT_VIOLATION));
+    assert_eq!(
+        e.code(),
+        Some(&tokio_postgres::error::SqlState::RESTRICT_VIOLATION)
+    );
     assert_eq!(count(&db, "SELECT count(*) FROM journal_entries").await, 1);
 }
 
@@ -1176,9 +1787,16 @@ async fn an_unbalanced_entry_written_by_hand_fails_at_commit() {
     let app = spawn_ledger_app().await;
     let db = app.sql().await;
 
-    let e = raw_entry(&db, Uuid::now_v7(), COMMUNE, "manual", TODAY, &[("1111", "debit", 100), ("5111", "credit", 90)])
-        .await
-        .unwrap_err();
+    let e = raw_entry(
+        &db,
+        Uuid::now_v7(),
+        COMMUNE,
+        "manual",
+        TODAY,
+        &[("1111", "debit", 100), ("5111", "credit", 90)],
+    )
+    .await
+    .unwrap_err();
 
     assert_eq!(constraint(&e), Some("entry_balanced"));
     assert_eq!(count(&db, "SELECT count(*) FROM journal_entries").await, 0);
@@ -1190,12 +1808,24 @@ async fn a_posting_in_a_closed_month_written_by_hand_fails() {
     let app = spawn_ledger_app().await;
     let commune = app.unit_id(COMMUNE).await;
     let accountant = app.user("accountant", COMMUNE).await;
-    assert_eq!(close(&app, &accountant.token, commune, LAST_MONTH).await.status(), 200);
+    assert_eq!(
+        close(&app, &accountant.token, commune, LAST_MONTH)
+            .await
+            .status(),
+        200
+    );
     let db = app.sql().await;
 
-    let e = raw_entry(&db, Uuid::now_v7(), COMMUNE, "manual", "2026-02-14", &[("1111", "debit", 100), ("5111", "credit", 100)])
-        .await
-        .unwrap_err();
+    let e = raw_entry(
+        &db,
+        Uuid::now_v7(),
+        COMMUNE,
+        "manual",
+        "2026-02-14",
+        &[("1111", "debit", 100), ("5111", "credit", 100)],
+    )
+    .await
+    .unwrap_err();
 
     assert_eq!(constraint(&e), Some("period_closed"));
     assert_eq!(count(&db, "SELECT count(*) FROM journal_entries").await, 0);
@@ -1205,11 +1835,27 @@ async fn a_posting_in_a_closed_month_written_by_hand_fails() {
 async fn an_overdraft_written_by_hand_fails_at_commit() {
     let app = spawn_ledger_app().await;
     let db = app.sql().await;
-    raw_entry(&db, Uuid::now_v7(), COMMUNE, "manual", TODAY, &[("1111", "debit", 100), ("5111", "credit", 100)]).await.unwrap();
+    raw_entry(
+        &db,
+        Uuid::now_v7(),
+        COMMUNE,
+        "manual",
+        TODAY,
+        &[("1111", "debit", 100), ("5111", "credit", 100)],
+    )
+    .await
+    .unwrap();
 
-    let e = raw_entry(&db, Uuid::now_v7(), COMMUNE, "manual", TODAY, &[("6191", "debit", 101), ("1111", "credit", 101)])
-        .await
-        .unwrap_err();
+    let e = raw_entry(
+        &db,
+        Uuid::now_v7(),
+        COMMUNE,
+        "manual",
+        TODAY,
+        &[("6191", "debit", 101), ("1111", "credit", 101)],
+    )
+    .await
+    .unwrap_err();
 
     assert_eq!(constraint(&e), Some("no_overdraft"));
     assert_eq!(count(&db, "SELECT count(*) FROM journal_entries").await, 1);

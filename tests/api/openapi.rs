@@ -19,10 +19,25 @@ fn checked_in_openapi_matches_the_code() {
 #[tokio::test]
 async fn the_served_document_is_the_generated_one() {
     let app = crate::helpers::spawn_app().await;
-    let served: serde_json::Value = app.client.get(app.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
-    let generated: serde_json::Value = serde_json::from_str(&doanket::openapi::to_pretty_json()).unwrap();
+    let served: serde_json::Value = app
+        .client
+        .get(app.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let generated: serde_json::Value =
+        serde_json::from_str(&doanket::openapi::to_pretty_json()).unwrap();
     assert_eq!(served, generated);
-    for path in ["/v1/auth/token", "/v1/units", "/v1/units/import", "/v1/users/{id}/roles", "/v1/audit-events"] {
+    for path in [
+        "/v1/auth/token",
+        "/v1/units",
+        "/v1/units/import",
+        "/v1/users/{id}/roles",
+        "/v1/audit-events",
+    ] {
         assert!(served["paths"][path].is_object(), "{path} documented");
     }
 }

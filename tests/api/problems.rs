@@ -3,9 +3,9 @@
 //! and methods, bad path ids and query parameters, the response language, and no database text
 //! in any answer.
 
+use futures_util::future::join_all;
 use reqwest::{Method, Response};
 use serde_json::{json, Value};
-use futures_util::future::join_all;
 use uuid::Uuid;
 
 use crate::helpers::{assert_problem, spawn_app, TestApp, PROVINCE};
@@ -15,7 +15,12 @@ async fn new_unit(app: &TestApp, code: &str) -> Value {
     json!({"code": code, "name": "Mới", "full_name": "Xã Mới", "tier": "commune", "parent_id": app.unit_id(PROVINCE).await})
 }
 
-async fn post_raw(app: &TestApp, path: &str, content_type: &str, body: impl Into<reqwest::Body>) -> Response {
+async fn post_raw(
+    app: &TestApp,
+    path: &str,
+    content_type: &str,
+    body: impl Into<reqwest::Body>,
+) -> Response {
     app.client
         .post(app.url(path))
         .bearer_auth(app.root_token().await)
@@ -28,7 +33,15 @@ async fn post_raw(app: &TestApp, path: &str, content_type: &str, body: impl Into
 
 fn assert_no_database_text(body: &Value) {
     let text = body.to_string().to_lowercase();
-    for word in ["duplicate key", "violates", "constraint", "sqlstate", "postgres", "diesel", "relation \""] {
+    for word in [
+        "duplicate key",
+        "violates",
+        "constraint",
+        "sqlstate",
+        "postgres",
+        "diesel",
+        "relation \"",
+    ] {
         assert!(!text.contains(word), "database text {word:?} in {body}");
     }
 }
@@ -39,7 +52,13 @@ fn assert_no_database_text(body: &Value) {
 async fn malformed_json_is_400() {
     let app = spawn_app().await;
 
-    let res = post_raw(&app, "/v1/units", "application/json", "{\"code\": \"99901\",").await;
+    let res = post_raw(
+        &app,
+        "/v1/units",
+        "application/json",
+        "{\"code\": \"99901\",",
+    )
+    .await;
 
     let body = assert_problem(res, 400, "malformed_json").await;
     assert_eq!(body["type"], "urn:doanket:problem:malformed_json");
@@ -49,7 +68,13 @@ async fn malformed_json_is_400() {
 async fn a_body_that_is_not_utf8_is_400() {
     let app = spawn_app().await;
 
-    let res = post_raw(&app, "/v1/auth/token", "application/json", vec![b'{', b'"', 0xff, 0xfe, b'"', b'}']).await;
+    let res = post_raw(
+        &app,
+        "/v1/auth/token",
+        "application/json",
+        vec![b'{', b'"', 0xff, 0xfe, b'"', b'}'],
+    )
+    .await;
 
     assert_problem(res, 400, "malformed_json").await;
 }
@@ -125,7 +150,15 @@ async fn an_unknown_json_field_is_422_naming_it() {
     let problem = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["field"], "colour", "{problem}");
     assert!(problem["errors"][0]["message"].is_string());
-    assert_eq!(app.sql().await.query_one("SELECT count(*) FROM units WHERE code = '99901'", &[]).await.unwrap().get::<_, i64>(0), 0);
+    assert_eq!(
+        app.sql()
+            .await
+            .query_one("SELECT count(*) FROM units WHERE code = '99901'", &[])
+            .await
+            .unwrap()
+            .get::<_, i64>(0),
+        0
+    );
 }
 
 #[tokio::test]
@@ -149,7 +182,10 @@ async fn a_number_where_a_string_is_expected_is_422() {
     let res = app.post("/v1/units", &app.root_token().await, &body).await;
 
     let problem = assert_problem(res, 422, "validation_failed").await;
-    assert!(!problem["errors"].as_array().unwrap().is_empty(), "{problem}");
+    assert!(
+        !problem["errors"].as_array().unwrap().is_empty(),
+        "{problem}"
+    );
 }
 
 #[tokio::test]
@@ -157,7 +193,9 @@ async fn a_json_array_or_scalar_instead_of_an_object_is_422() {
     let app = spawn_app().await;
 
     for body in [json!([1, 2]), json!("root"), json!(null)] {
-        let res = app.request(Method::POST, "/v1/auth/token", None, Some(&body)).await;
+        let res = app
+            .request(Method::POST, "/v1/auth/token", None, Some(&body))
+            .await;
         assert_problem(res, 422, "validation_failed").await;
     }
 }
@@ -202,7 +240,12 @@ async fn ten_thousand_character_strings_elsewhere_are_4xx_not_500() {
         )
         .await;
     let problem = assert_problem(res, 422, "validation_failed").await;
-    let fields: Vec<&str> = problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["username", "password", "full_name"]);
     let res = app.get(&format!("/v1/units?q={long}"), &root).await;
     assert_problem(res, 422, "validation_failed").await;
@@ -218,7 +261,9 @@ async fn an_unknown_route_is_a_404_problem() {
 
     let res = app.get("/v1/no-such-thing", &app.root_token().await).await;
     assert_problem(res, 404, "not_found").await;
-    let res = app.request(Method::GET, "/nowhere/at/all", None, None).await;
+    let res = app
+        .request(Method::GET, "/nowhere/at/all", None, None)
+        .await;
     assert_problem(res, 404, "not_found").await;
 }
 
@@ -227,8 +272,13 @@ async fn a_wrong_method_is_a_405_problem() {
     let app = spawn_app().await;
     let root = app.root_token().await;
 
-    let res = app.request(Method::DELETE, "/v1/units", Some(&root), None).await;
-    let allow = res.headers().get("allow").map(|v| v.to_str().unwrap().to_owned());
+    let res = app
+        .request(Method::DELETE, "/v1/units", Some(&root), None)
+        .await;
+    let allow = res
+        .headers()
+        .get("allow")
+        .map(|v| v.to_str().unwrap().to_owned());
     assert_problem(res, 405, "method_not_allowed").await;
     let allow = allow.expect("405 names the allowed methods");
     assert!(allow.contains("GET") && allow.contains("POST"), "{allow}");
@@ -236,7 +286,14 @@ async fn a_wrong_method_is_a_405_problem() {
     let res = app.request(Method::GET, "/v1/auth/token", None, None).await;
     assert_problem(res, 405, "method_not_allowed").await;
     let unit = app.unit_id(PROVINCE).await;
-    let res = app.request(Method::PATCH, &format!("/v1/units/{unit}"), Some(&root), Some(&json!({}))).await;
+    let res = app
+        .request(
+            Method::PATCH,
+            &format!("/v1/units/{unit}"),
+            Some(&root),
+            Some(&json!({})),
+        )
+        .await;
     assert_problem(res, 405, "method_not_allowed").await;
 }
 
@@ -245,7 +302,12 @@ async fn a_path_id_that_is_not_a_uuid_is_404() {
     let app = spawn_app().await;
     let root = app.root_token().await;
 
-    for path in ["/v1/units/not-a-uuid", "/v1/users/12345", "/v1/units/%00", "/v1/users/not-a-uuid/disable"] {
+    for path in [
+        "/v1/units/not-a-uuid",
+        "/v1/users/12345",
+        "/v1/units/%00",
+        "/v1/users/not-a-uuid/disable",
+    ] {
         let res = if path.ends_with("disable") {
             app.post(path, &root, &json!({})).await
         } else {
@@ -259,7 +321,12 @@ async fn a_path_id_that_is_not_a_uuid_is_404() {
 async fn an_unknown_uuid_is_404() {
     let app = spawn_app().await;
 
-    let res = app.get(&format!("/v1/units/{}", Uuid::now_v7()), &app.root_token().await).await;
+    let res = app
+        .get(
+            &format!("/v1/units/{}", Uuid::now_v7()),
+            &app.root_token().await,
+        )
+        .await;
 
     assert_problem(res, 404, "not_found").await;
 }
@@ -274,7 +341,10 @@ async fn a_limit_of_zero_or_over_five_hundred_is_422() {
     for limit in ["0", "501", "-1", "many", "99999999999999999999"] {
         let res = app.get(&format!("/v1/units?limit={limit}"), &root).await;
         let problem = assert_problem(res, 422, "validation_failed").await;
-        assert!(!problem["errors"].as_array().unwrap().is_empty(), "limit={limit}: {problem}");
+        assert!(
+            !problem["errors"].as_array().unwrap().is_empty(),
+            "limit={limit}: {problem}"
+        );
     }
     for path in ["/v1/users?limit=0", "/v1/audit-events?limit=501"] {
         assert_problem(app.get(path, &root).await, 422, "validation_failed").await;
@@ -298,7 +368,11 @@ async fn a_garbage_cursor_is_422() {
     let app = spawn_app().await;
     let root = app.root_token().await;
 
-    for path in ["/v1/units?cursor=!!!", "/v1/users?cursor=bm9wZQ", "/v1/audit-events?cursor=%25%25"] {
+    for path in [
+        "/v1/units?cursor=!!!",
+        "/v1/users?cursor=bm9wZQ",
+        "/v1/audit-events?cursor=%25%25",
+    ] {
         let problem = assert_problem(app.get(path, &root).await, 422, "validation_failed").await;
         assert_eq!(problem["errors"][0]["field"], "cursor", "{path}: {problem}");
     }
@@ -308,7 +382,9 @@ async fn a_garbage_cursor_is_422() {
 async fn an_unknown_query_parameter_is_422() {
     let app = spawn_app().await;
 
-    let res = app.get("/v1/units?colour=red", &app.root_token().await).await;
+    let res = app
+        .get("/v1/units?colour=red", &app.root_token().await)
+        .await;
 
     let problem = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["field"], "colour", "{problem}");
@@ -319,7 +395,11 @@ async fn a_mistyped_query_parameter_is_422() {
     let app = spawn_app().await;
     let root = app.root_token().await;
 
-    for path in ["/v1/units?parent_id=not-a-uuid", "/v1/units?tier=village", "/v1/audit-events?from=yesterday"] {
+    for path in [
+        "/v1/units?parent_id=not-a-uuid",
+        "/v1/units?tier=village",
+        "/v1/audit-events?from=yesterday",
+    ] {
         assert_problem(app.get(path, &root).await, 422, "validation_failed").await;
     }
 }
@@ -338,7 +418,12 @@ async fn accept_language_vi_gives_vietnamese_titles_with_the_same_code() {
     };
 
     let vi = assert_problem(get(Some("vi")).await.unwrap(), 404, "not_found").await;
-    let vi_vn = assert_problem(get(Some("vi-VN,vi;q=0.9,en;q=0.5")).await.unwrap(), 404, "not_found").await;
+    let vi_vn = assert_problem(
+        get(Some("vi-VN,vi;q=0.9,en;q=0.5")).await.unwrap(),
+        404,
+        "not_found",
+    )
+    .await;
     let en = assert_problem(get(Some("en-US")).await.unwrap(), 404, "not_found").await;
     let none = assert_problem(get(None).await.unwrap(), 404, "not_found").await;
     let fr = assert_problem(get(Some("fr")).await.unwrap(), 404, "not_found").await;
@@ -357,18 +442,44 @@ async fn vietnamese_covers_field_errors_and_actix_generated_problems() {
     let mut body = new_unit(&app, "lower case!").await;
     body["name"] = json!("");
 
-    let res = app.client.post(app.url("/v1/units")).bearer_auth(&root).header("Accept-Language", "vi").json(&body).send().await.unwrap();
+    let res = app
+        .client
+        .post(app.url("/v1/units"))
+        .bearer_auth(&root)
+        .header("Accept-Language", "vi")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     let problem = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(problem["title"], "Dữ liệu không hợp lệ");
-    let fields: Vec<&str> = problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["code", "name"]);
     assert_eq!(problem["errors"][1]["message"], "từ 1 đến 200 ký tự");
 
-    let res = app.client.delete(app.url("/v1/units")).bearer_auth(&root).header("Accept-Language", "vi").send().await.unwrap();
+    let res = app
+        .client
+        .delete(app.url("/v1/units"))
+        .bearer_auth(&root)
+        .header("Accept-Language", "vi")
+        .send()
+        .await
+        .unwrap();
     let problem = assert_problem(res, 405, "method_not_allowed").await;
     assert_eq!(problem["title"], "Phương thức không được hỗ trợ");
 
-    let res = app.client.get(app.url("/v1/auth/me")).header("Accept-Language", "vi").send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/v1/auth/me"))
+        .header("Accept-Language", "vi")
+        .send()
+        .await
+        .unwrap();
     let problem = assert_problem(res, 401, "unauthenticated").await;
     assert_eq!(problem["title"], "Cần đăng nhập");
 }

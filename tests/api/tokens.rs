@@ -17,17 +17,27 @@ use reqwest::{Method, Response};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{assert_problem, spawn_app, spawn_app_with, TestApp, TestUser, COMMUNE, PROVINCE, ROOT_USERNAME};
+use crate::helpers::{
+    assert_problem, spawn_app, spawn_app_with, TestApp, TestUser, COMMUNE, PROVINCE, ROOT_USERNAME,
+};
 
 const SERVER_SEED: [u8; 32] = [42; 32];
 const FOREIGN_SEED: [u8; 32] = [7; 32];
 
 fn pem(seed: &[u8; 32]) -> String {
-    SigningKey::from_bytes(seed).to_pkcs8_pem(LineEnding::LF).unwrap().to_string()
+    SigningKey::from_bytes(seed)
+        .to_pkcs8_pem(LineEnding::LF)
+        .unwrap()
+        .to_string()
 }
 
 fn ed_key(seed: &[u8; 32]) -> EncodingKey {
-    EncodingKey::from_ed_der(SigningKey::from_bytes(seed).to_pkcs8_der().unwrap().as_bytes())
+    EncodingKey::from_ed_der(
+        SigningKey::from_bytes(seed)
+            .to_pkcs8_der()
+            .unwrap()
+            .as_bytes(),
+    )
 }
 
 /// A server signing with `SERVER_SEED`, the same key as a `KeySet` in the test's hands, and an
@@ -44,12 +54,30 @@ struct Fixture {
 async fn fixture() -> Fixture {
     let app = spawn_app_with(|s| s.jwt.private_keys_pem = vec![pem(&SERVER_SEED)]).await;
     let server_keys = KeySet::from_pems("doanket", &[pem(&SERVER_SEED)]).unwrap();
-    let jwks: Value = app.client.get(app.url("/.well-known/jwks.json")).send().await.unwrap().json().await.unwrap();
+    let jwks: Value = app
+        .client
+        .get(app.url("/.well-known/jwks.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let kid = jwks["keys"][0]["kid"].as_str().unwrap().to_owned();
     let x = jwks["keys"][0]["x"].as_str().unwrap().to_owned();
-    assert_eq!(kid, server_keys.jwks().keys[0].kid, "the test holds the server's key");
+    assert_eq!(
+        kid,
+        server_keys.jwks().keys[0].kid,
+        "the test holds the server's key"
+    );
     let officer = app.user("officer", COMMUNE).await;
-    Fixture { app, server_keys, kid, x, officer }
+    Fixture {
+        app,
+        server_keys,
+        kid,
+        x,
+        officer,
+    }
 }
 
 /// Claims that are right in every respect for `sub`.
@@ -72,7 +100,12 @@ fn b64_json(value: &Value) -> String {
 }
 
 async fn with_authorization(app: &TestApp, path: &str, authorization: &str) -> Response {
-    app.client.get(app.url(path)).header("Authorization", authorization).send().await.unwrap()
+    app.client
+        .get(app.url(path))
+        .header("Authorization", authorization)
+        .send()
+        .await
+        .unwrap()
 }
 
 /// The token is refused on `/v1/auth/me` and `/v1/units` with 401, `WWW-Authenticate: Bearer`
@@ -81,12 +114,17 @@ async fn assert_rejected_header(app: &TestApp, authorization: &str) {
     for path in ["/v1/auth/me", "/v1/units"] {
         let res = with_authorization(app, path, authorization).await;
         assert_eq!(
-            res.headers().get("www-authenticate").map(|v| v.to_str().unwrap()),
+            res.headers()
+                .get("www-authenticate")
+                .map(|v| v.to_str().unwrap()),
             Some("Bearer"),
             "{path} with {authorization:?}"
         );
         let body = assert_problem(res, 401, "unauthenticated").await;
-        assert!(body.get("items").is_none() && body.get("id").is_none(), "{body}");
+        assert!(
+            body.get("items").is_none() && body.get("id").is_none(),
+            "{body}"
+        );
     }
 }
 
@@ -104,16 +142,27 @@ async fn a_token_signed_with_the_servers_key_and_right_claims_is_accepted() {
     let res = f.app.get("/v1/auth/me", &token).await;
 
     assert_eq!(res.status(), 200);
-    assert_eq!(res.json::<Value>().await.unwrap()["id"], f.officer.id.to_string());
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["id"],
+        f.officer.id.to_string()
+    );
 }
 
 #[tokio::test]
 async fn a_token_expired_less_than_the_leeway_ago_is_still_accepted() {
     let f = fixture().await;
     let now = chrono::Utc::now().timestamp();
-    let claims = Claims { iat: now - 905, nbf: now - 905, exp: now - 5, ..good_claims(f.officer.id) };
+    let claims = Claims {
+        iat: now - 905,
+        nbf: now - 905,
+        exp: now - 5,
+        ..good_claims(f.officer.id)
+    };
 
-    let res = f.app.get("/v1/auth/me", &f.server_keys.sign(&claims).unwrap()).await;
+    let res = f
+        .app
+        .get("/v1/auth/me", &f.server_keys.sign(&claims).unwrap())
+        .await;
 
     assert_eq!(res.status(), 200);
 }
@@ -124,7 +173,12 @@ async fn a_token_expired_less_than_the_leeway_ago_is_still_accepted() {
 async fn an_expired_token_is_rejected() {
     let f = fixture().await;
     let now = chrono::Utc::now().timestamp();
-    let claims = Claims { iat: now - 1500, nbf: now - 1500, exp: now - 600, ..good_claims(f.officer.id) };
+    let claims = Claims {
+        iat: now - 1500,
+        nbf: now - 1500,
+        exp: now - 600,
+        ..good_claims(f.officer.id)
+    };
 
     assert_rejected(&f.app, &f.server_keys.sign(&claims).unwrap()).await;
 }
@@ -133,7 +187,11 @@ async fn an_expired_token_is_rejected() {
 async fn a_token_not_yet_valid_is_rejected() {
     let f = fixture().await;
     let now = chrono::Utc::now().timestamp();
-    let claims = Claims { nbf: now + 600, exp: now + 1500, ..good_claims(f.officer.id) };
+    let claims = Claims {
+        nbf: now + 600,
+        exp: now + 1500,
+        ..good_claims(f.officer.id)
+    };
 
     assert_rejected(&f.app, &f.server_keys.sign(&claims).unwrap()).await;
 }
@@ -142,7 +200,10 @@ async fn a_token_not_yet_valid_is_rejected() {
 async fn a_token_issued_in_the_future_is_rejected() {
     let f = fixture().await;
     let now = chrono::Utc::now().timestamp();
-    let claims = Claims { iat: now + 86_400, ..good_claims(f.officer.id) };
+    let claims = Claims {
+        iat: now + 86_400,
+        ..good_claims(f.officer.id)
+    };
 
     assert_rejected(&f.app, &f.server_keys.sign(&claims).unwrap()).await;
 }
@@ -164,7 +225,8 @@ async fn a_token_signed_by_another_key_under_the_servers_kid_is_rejected() {
     let mut header = Header::new(Algorithm::EdDSA);
     header.kid = Some(f.kid.clone());
 
-    let token = jsonwebtoken::encode(&header, &good_claims(f.officer.id), &ed_key(&FOREIGN_SEED)).unwrap();
+    let token =
+        jsonwebtoken::encode(&header, &good_claims(f.officer.id), &ed_key(&FOREIGN_SEED)).unwrap();
 
     assert_rejected(&f.app, &token).await;
 }
@@ -175,7 +237,8 @@ async fn a_token_without_a_kid_is_rejected_even_when_signed_by_the_servers_key()
     let header = Header::new(Algorithm::EdDSA);
     assert!(header.kid.is_none());
 
-    let token = jsonwebtoken::encode(&header, &good_claims(f.officer.id), &ed_key(&SERVER_SEED)).unwrap();
+    let token =
+        jsonwebtoken::encode(&header, &good_claims(f.officer.id), &ed_key(&SERVER_SEED)).unwrap();
 
     assert_rejected(&f.app, &token).await;
 }
@@ -204,8 +267,12 @@ async fn an_hs256_token_keyed_with_the_public_key_bytes_is_rejected() {
     let public_key = URL_SAFE_NO_PAD.decode(&f.x).unwrap();
     assert_eq!(public_key.len(), 32);
 
-    let token =
-        jsonwebtoken::encode(&header, &good_claims(f.officer.id), &EncodingKey::from_secret(&public_key)).unwrap();
+    let token = jsonwebtoken::encode(
+        &header,
+        &good_claims(f.officer.id),
+        &EncodingKey::from_secret(&public_key),
+    )
+    .unwrap();
 
     assert_rejected(&f.app, &token).await;
 }
@@ -216,8 +283,12 @@ async fn an_hs256_token_keyed_with_the_published_x_string_is_rejected() {
     let mut header = Header::new(Algorithm::HS256);
     header.kid = Some(f.kid.clone());
 
-    let token =
-        jsonwebtoken::encode(&header, &good_claims(f.officer.id), &EncodingKey::from_secret(f.x.as_bytes())).unwrap();
+    let token = jsonwebtoken::encode(
+        &header,
+        &good_claims(f.officer.id),
+        &EncodingKey::from_secret(f.x.as_bytes()),
+    )
+    .unwrap();
 
     assert_rejected(&f.app, &token).await;
 }
@@ -228,7 +299,8 @@ async fn an_hs256_token_keyed_with_the_published_x_string_is_rejected() {
 fn tamper(token: &str, change: impl FnOnce(&mut Value)) -> String {
     let parts: Vec<&str> = token.split('.').collect();
     assert_eq!(parts.len(), 3);
-    let mut payload: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+    let mut payload: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
     change(&mut payload);
     format!("{}.{}.{}", parts[0], b64_json(&payload), parts[2])
 }
@@ -239,7 +311,11 @@ async fn a_token_with_roles_changed_after_signing_is_rejected() {
     let tw = f.app.unit_id("TW").await;
 
     let token = tamper(&f.officer.token, |claims| {
-        claims["roles"] = json!([RoleClaim { role: "admin".into(), unit: tw, tier: "central".into() }]);
+        claims["roles"] = json!([RoleClaim {
+            role: "admin".into(),
+            unit: tw,
+            tier: "central".into()
+        }]);
     });
 
     assert_rejected(&f.app, &token).await;
@@ -248,7 +324,16 @@ async fn a_token_with_roles_changed_after_signing_is_rejected() {
 #[tokio::test]
 async fn a_token_with_the_subject_changed_after_signing_is_rejected() {
     let f = fixture().await;
-    let row = f.app.sql().await.query_one("SELECT id FROM users WHERE username = $1", &[&ROOT_USERNAME]).await.unwrap();
+    let row = f
+        .app
+        .sql()
+        .await
+        .query_one(
+            "SELECT id FROM users WHERE username = $1",
+            &[&ROOT_USERNAME],
+        )
+        .await
+        .unwrap();
     let root_id: Uuid = row.get(0);
 
     let token = tamper(&f.officer.token, |claims| claims["sub"] = json!(root_id));
@@ -282,7 +367,10 @@ async fn a_token_with_a_flipped_signature_byte_is_rejected() {
 #[tokio::test]
 async fn a_token_of_another_issuer_is_rejected() {
     let f = fixture().await;
-    let claims = Claims { iss: "someone-else".into(), ..good_claims(f.officer.id) };
+    let claims = Claims {
+        iss: "someone-else".into(),
+        ..good_claims(f.officer.id)
+    };
 
     assert_rejected(&f.app, &f.server_keys.sign(&claims).unwrap()).await;
 }
@@ -290,7 +378,10 @@ async fn a_token_of_another_issuer_is_rejected() {
 #[tokio::test]
 async fn a_token_for_another_audience_is_rejected() {
     let f = fixture().await;
-    let claims = Claims { aud: "another-service".into(), ..good_claims(f.officer.id) };
+    let claims = Claims {
+        aud: "another-service".into(),
+        ..good_claims(f.officer.id)
+    };
 
     assert_rejected(&f.app, &f.server_keys.sign(&claims).unwrap()).await;
 }
@@ -314,7 +405,11 @@ async fn a_token_without_required_claims_is_rejected() {
 async fn a_token_for_a_user_that_does_not_exist_is_rejected() {
     let f = fixture().await;
 
-    assert_rejected(&f.app, &f.server_keys.sign(&good_claims(Uuid::now_v7())).unwrap()).await;
+    assert_rejected(
+        &f.app,
+        &f.server_keys.sign(&good_claims(Uuid::now_v7())).unwrap(),
+    )
+    .await;
 }
 
 // ---------------------------------------------------------------- garbage and schemes
@@ -356,22 +451,49 @@ async fn a_valid_token_under_the_basic_scheme_or_no_scheme_is_rejected() {
 async fn a_user_stripped_of_every_role_still_authenticates_but_sees_nothing() {
     let app = spawn_app().await;
     let user = app.user("auditor", PROVINCE).await;
-    let before: Value = app.get("/v1/units", &user.token).await.json().await.unwrap();
+    let before: Value = app
+        .get("/v1/units", &user.token)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(!before["items"].as_array().unwrap().is_empty());
 
-    app.sql().await.execute("DELETE FROM role_assignments WHERE user_id = $1", &[&user.id]).await.unwrap();
+    app.sql()
+        .await
+        .execute(
+            "DELETE FROM role_assignments WHERE user_id = $1",
+            &[&user.id],
+        )
+        .await
+        .unwrap();
 
     let res = app.get("/v1/units", &user.token).await;
     assert_eq!(res.status(), 200);
     let after: Value = res.json().await.unwrap();
     assert_eq!(after["items"], json!([]));
     assert_eq!(after["next_cursor"], Value::Null);
-    let me: Value = app.get("/v1/auth/me", &user.token).await.json().await.unwrap();
+    let me: Value = app
+        .get("/v1/auth/me", &user.token)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["roles"], json!([]));
-    let users: Value = app.get("/v1/users", &user.token).await.json().await.unwrap();
+    let users: Value = app
+        .get("/v1/users", &user.token)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(users["items"], json!([]));
     let province = app.unit_id(PROVINCE).await;
-    assert_problem(app.get(&format!("/v1/units/{province}"), &user.token).await, 404, "not_found").await;
+    assert_problem(
+        app.get(&format!("/v1/units/{province}"), &user.token).await,
+        404,
+        "not_found",
+    )
+    .await;
 }
 
 // ---------------------------------------------------------------- every role outside its rights
@@ -411,7 +533,13 @@ async fn assert_refused_admin_writes(app: &TestApp, caller: &TestUser) {
         .await;
     assert_problem(res, 403, "forbidden").await;
 
-    let res = app.post(&format!("/v1/users/{}/disable", target.id), &caller.token, &json!({})).await;
+    let res = app
+        .post(
+            &format!("/v1/users/{}/disable", target.id),
+            &caller.token,
+            &json!({}),
+        )
+        .await;
     assert_problem(res, 403, "forbidden").await;
 
     let res = app
@@ -439,7 +567,11 @@ async fn assert_refused_admin_writes(app: &TestApp, caller: &TestUser) {
     assert_eq!(row.get::<_, i64>(0), 0, "no unit created");
     assert_eq!(row.get::<_, i64>(1), 0, "no user created");
     assert_eq!(row.get::<_, i64>(2), 1, "target still enabled");
-    assert_eq!(row.get::<_, Vec<String>>(3), ["officer"], "target's roles unchanged");
+    assert_eq!(
+        row.get::<_, Vec<String>>(3),
+        ["officer"],
+        "target's roles unchanged"
+    );
 }
 
 #[tokio::test]
@@ -474,7 +606,12 @@ async fn an_auditor_is_refused_every_admin_write() {
 async fn a_user_holding_every_non_admin_role_is_still_refused_every_admin_write() {
     let app = spawn_app().await;
     let caller = app
-        .user_with_roles(&[("officer", PROVINCE), ("approver", PROVINCE), ("accountant", PROVINCE), ("auditor", PROVINCE)])
+        .user_with_roles(&[
+            ("officer", PROVINCE),
+            ("approver", PROVINCE),
+            ("accountant", PROVINCE),
+            ("auditor", PROVINCE),
+        ])
         .await;
     assert_refused_admin_writes(&app, &caller).await;
 }
@@ -512,9 +649,22 @@ async fn an_admin_of_one_commune_cannot_administer_its_sibling() {
     let admin = app.user("admin", COMMUNE).await;
     let sibling_officer = app.user("officer", crate::helpers::SIBLING_COMMUNE).await;
 
-    let res = app.post(&format!("/v1/users/{}/disable", sibling_officer.id), &admin.token, &json!({})).await;
+    let res = app
+        .post(
+            &format!("/v1/users/{}/disable", sibling_officer.id),
+            &admin.token,
+            &json!({}),
+        )
+        .await;
 
     assert_problem(res, 404, "not_found").await;
-    let res = app.request(Method::GET, &format!("/v1/users/{}", sibling_officer.id), Some(&admin.token), None).await;
+    let res = app
+        .request(
+            Method::GET,
+            &format!("/v1/users/{}", sibling_officer.id),
+            Some(&admin.token),
+            None,
+        )
+        .await;
     assert_problem(res, 404, "not_found").await;
 }

@@ -11,14 +11,20 @@ use uuid::Uuid;
 
 use crate::helpers::{assert_problem, spawn_app, TestApp, COMMUNE, PROVINCE};
 
-const UNITS_2025: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/units/vn-admin-units-2025-03.csv");
-const UNITS_2026: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/units/vn-admin-units-2026.csv");
+const UNITS_2025: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/data/units/vn-admin-units-2025-03.csv"
+);
+const UNITS_2026: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/data/units/vn-admin-units-2026.csv"
+);
 
 /// The accounts every fund is opened with (ledger.md), without 1121, which is opened per bank
 /// account.
 const CHART: [&str; 20] = [
-    "1111", "1361", "1551", "3361", "4111", "5111", "5112", "5113", "5118", "6111", "6112", "6121", "6131",
-    "6141", "6151", "6161", "6171", "6191", "6211", "6411",
+    "1111", "1361", "1551", "3361", "4111", "5111", "5112", "5113", "5118", "6111", "6112", "6121",
+    "6131", "6141", "6151", "6161", "6171", "6191", "6211", "6411",
 ];
 
 async fn post_csv(app: &TestApp, token: &str, body: impl Into<reqwest::Body>) -> Response {
@@ -54,7 +60,12 @@ async fn units_checksum(app: &TestApp) -> String {
 }
 
 async fn count(app: &TestApp, table: &str) -> i64 {
-    app.sql().await.query_one(&format!("SELECT count(*) FROM {table}"), &[]).await.unwrap().get(0)
+    app.sql()
+        .await
+        .query_one(&format!("SELECT count(*) FROM {table}"), &[])
+        .await
+        .unwrap()
+        .get(0)
 }
 
 /// Units whose ancestry or path is not exactly their parent's plus themselves.
@@ -74,7 +85,12 @@ async fn misplaced_units(app: &TestApp) -> i64 {
 }
 
 fn codes(page: &Value) -> Vec<String> {
-    page["items"].as_array().unwrap().iter().map(|u| u["code"].as_str().unwrap().to_owned()).collect()
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["code"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 // ---------------------------------------------------------------- listing
@@ -94,11 +110,19 @@ async fn listing_units_returns_the_scope_ordered_by_code_with_paths() {
     sorted.sort();
     assert_eq!(codes, sorted);
     assert!(page["next_cursor"].is_null());
-    let commune = page["items"].as_array().unwrap().iter().find(|u| u["code"] == COMMUNE).unwrap();
+    let commune = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["code"] == COMMUNE)
+        .unwrap();
     assert_eq!(commune["path"], json!(["TW", PROVINCE, COMMUNE]));
     assert_eq!(commune["name"], "Đoàn Kết");
     assert_eq!(commune["tier"], "commune");
-    assert_eq!(commune["parent_id"], app.unit_id(PROVINCE).await.to_string());
+    assert_eq!(
+        commune["parent_id"],
+        app.unit_id(PROVINCE).await.to_string()
+    );
 }
 
 #[tokio::test]
@@ -107,7 +131,12 @@ async fn listing_units_filters_by_parent() {
     let token = app.root_token().await;
     let tw = app.unit_id("TW").await;
 
-    let page: Value = app.get(&format!("/v1/units?parent_id={tw}"), &token).await.json().await.unwrap();
+    let page: Value = app
+        .get(&format!("/v1/units?parent_id={tw}"), &token)
+        .await
+        .json()
+        .await
+        .unwrap();
 
     assert_eq!(codes(&page), [PROVINCE]);
 }
@@ -117,12 +146,26 @@ async fn listing_units_filters_by_tier() {
     let app = spawn_app().await;
     let token = app.root_token().await;
 
-    let provinces: Value = app.get("/v1/units?tier=province", &token).await.json().await.unwrap();
-    let communes: Value = app.get("/v1/units?tier=commune&limit=500", &token).await.json().await.unwrap();
+    let provinces: Value = app
+        .get("/v1/units?tier=province", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let communes: Value = app
+        .get("/v1/units?tier=commune&limit=500", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
 
     assert_eq!(codes(&provinces), [PROVINCE]);
     assert_eq!(codes(&communes).len(), 65);
-    assert!(communes["items"].as_array().unwrap().iter().all(|u| u["tier"] == "commune"));
+    assert!(communes["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|u| u["tier"] == "commune"));
 }
 
 #[tokio::test]
@@ -130,13 +173,30 @@ async fn searching_units_ignores_diacritics() {
     let app = spawn_app().await;
     let token = app.root_token().await;
 
-    let doan_ket: Value = app.get("/v1/units?q=doan%20ket", &token).await.json().await.unwrap();
-    let lang_son: Value = app.get("/v1/units?q=lang%20son", &token).await.json().await.unwrap();
+    let doan_ket: Value = app
+        .get("/v1/units?q=doan%20ket", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let lang_son: Value = app
+        .get("/v1/units?q=lang%20son", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
 
     assert_eq!(codes(&doan_ket), [COMMUNE]);
     assert_eq!(doan_ket["items"][0]["name"], "Đoàn Kết");
-    assert!(codes(&lang_son).contains(&PROVINCE.to_owned()), "{lang_son}");
-    assert!(lang_son["items"].as_array().unwrap().iter().any(|u| u["name"] == "Lạng Sơn"));
+    assert!(
+        codes(&lang_son).contains(&PROVINCE.to_owned()),
+        "{lang_son}"
+    );
+    assert!(lang_son["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|u| u["name"] == "Lạng Sơn"));
 }
 
 #[tokio::test]
@@ -169,14 +229,21 @@ async fn keyset_pagination_walks_every_commune_once() {
 
     assert_eq!(pages, 7, "65 communes in pages of 10");
     assert_eq!(seen.len(), 65);
-    assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 65, "no duplicates");
+    assert_eq!(
+        seen.iter().collect::<HashSet<_>>().len(),
+        65,
+        "no duplicates"
+    );
     let mut sorted = seen.clone();
     sorted.sort();
     assert_eq!(seen, sorted, "ordered by code across pages");
     let expected: i64 = app
         .sql()
         .await
-        .query_one("SELECT count(*) FROM units WHERE parent_id = $1", &[&province])
+        .query_one(
+            "SELECT count(*) FROM units WHERE parent_id = $1",
+            &[&province],
+        )
         .await
         .unwrap()
         .get(0);
@@ -192,7 +259,9 @@ async fn a_unit_is_read_by_id_and_by_code() {
     let id = app.unit_id(COMMUNE).await;
 
     let by_id = app.get(&format!("/v1/units/{id}"), &token).await;
-    let by_code = app.get(&format!("/v1/units/by-code/{COMMUNE}"), &token).await;
+    let by_code = app
+        .get(&format!("/v1/units/by-code/{COMMUNE}"), &token)
+        .await;
 
     assert_eq!(by_id.status(), 200);
     assert_eq!(by_code.status(), 200);
@@ -210,7 +279,9 @@ async fn an_unknown_unit_is_404() {
     let app = spawn_app().await;
     let token = app.root_token().await;
 
-    let by_id = app.get(&format!("/v1/units/{}", Uuid::now_v7()), &token).await;
+    let by_id = app
+        .get(&format!("/v1/units/{}", Uuid::now_v7()), &token)
+        .await;
     assert_problem(by_id, 404, "not_found").await;
     let by_code = app.get("/v1/units/by-code/99999", &token).await;
     assert_problem(by_code, 404, "not_found").await;
@@ -228,7 +299,9 @@ async fn creating_a_district_opens_its_fund_and_chart() {
     let token = app.root_token().await;
     let province = app.unit_id(PROVINCE).await;
 
-    let res = app.post("/v1/units", &token, &new_unit("999", "district", province)).await;
+    let res = app
+        .post("/v1/units", &token, &new_unit("999", "district", province))
+        .await;
 
     assert_eq!(res.status(), 201);
     let location = res.headers()["location"].to_str().unwrap().to_owned();
@@ -240,10 +313,17 @@ async fn creating_a_district_opens_its_fund_and_chart() {
     assert_eq!(unit["parent_id"], province.to_string());
     assert_eq!(unit["path"], json!(["TW", PROVINCE, "999"]));
     let db = app.sql().await;
-    let funds: i64 = db.query_one("SELECT count(*) FROM funds WHERE unit_id = $1", &[&id]).await.unwrap().get(0);
+    let funds: i64 = db
+        .query_one("SELECT count(*) FROM funds WHERE unit_id = $1", &[&id])
+        .await
+        .unwrap()
+        .get(0);
     assert_eq!(funds, 1);
     let chart: Vec<String> = db
-        .query_one("SELECT array_agg(code ORDER BY code) FROM accounts WHERE unit_id = $1", &[&id])
+        .query_one(
+            "SELECT array_agg(code ORDER BY code) FROM accounts WHERE unit_id = $1",
+            &[&id],
+        )
         .await
         .unwrap()
         .get(0);
@@ -258,11 +338,21 @@ async fn a_commune_is_created_under_a_district() {
     let app = spawn_app().await;
     let token = app.root_token().await;
     let province = app.unit_id(PROVINCE).await;
-    let district: Value =
-        app.post("/v1/units", &token, &new_unit("999", "district", province)).await.json().await.unwrap();
+    let district: Value = app
+        .post("/v1/units", &token, &new_unit("999", "district", province))
+        .await
+        .json()
+        .await
+        .unwrap();
     let district_id: Uuid = district["id"].as_str().unwrap().parse().unwrap();
 
-    let res = app.post("/v1/units", &token, &new_unit("99901", "commune", district_id)).await;
+    let res = app
+        .post(
+            "/v1/units",
+            &token,
+            &new_unit("99901", "commune", district_id),
+        )
+        .await;
 
     assert_eq!(res.status(), 201);
     let unit: Value = res.json().await.unwrap();
@@ -276,7 +366,9 @@ async fn a_commune_is_created_directly_under_a_province() {
     let token = app.root_token().await;
     let province = app.unit_id(PROVINCE).await;
 
-    let res = app.post("/v1/units", &token, &new_unit("99902", "commune", province)).await;
+    let res = app
+        .post("/v1/units", &token, &new_unit("99902", "commune", province))
+        .await;
 
     assert_eq!(res.status(), 201);
     let unit: Value = res.json().await.unwrap();
@@ -289,7 +381,9 @@ async fn a_province_under_a_commune_is_invalid_tier() {
     let token = app.root_token().await;
     let commune = app.unit_id(COMMUNE).await;
 
-    let res = app.post("/v1/units", &token, &new_unit("98", "province", commune)).await;
+    let res = app
+        .post("/v1/units", &token, &new_unit("98", "province", commune))
+        .await;
 
     assert_problem(res, 422, "invalid_tier").await;
     assert_eq!(count(&app, "units WHERE code = '98'").await, 0);
@@ -300,11 +394,23 @@ async fn a_district_under_a_district_is_invalid_tier() {
     let app = spawn_app().await;
     let token = app.root_token().await;
     let province = app.unit_id(PROVINCE).await;
-    let district: Value =
-        app.post("/v1/units", &token, &new_unit("999", "district", province)).await.json().await.unwrap();
+    let district: Value = app
+        .post("/v1/units", &token, &new_unit("999", "district", province))
+        .await
+        .json()
+        .await
+        .unwrap();
 
     let res = app
-        .post("/v1/units", &token, &new_unit("998", "district", district["id"].as_str().unwrap().parse().unwrap()))
+        .post(
+            "/v1/units",
+            &token,
+            &new_unit(
+                "998",
+                "district",
+                district["id"].as_str().unwrap().parse().unwrap(),
+            ),
+        )
         .await;
 
     assert_problem(res, 422, "invalid_tier").await;
@@ -317,7 +423,9 @@ async fn a_duplicate_unit_code_is_409() {
     let token = app.root_token().await;
     let province = app.unit_id(PROVINCE).await;
 
-    let res = app.post("/v1/units", &token, &new_unit(COMMUNE, "commune", province)).await;
+    let res = app
+        .post("/v1/units", &token, &new_unit(COMMUNE, "commune", province))
+        .await;
 
     assert_problem(res, 409, "duplicate_unit_code").await;
     assert_eq!(count(&app, "units").await, 67);
@@ -330,7 +438,9 @@ async fn a_malformed_unit_code_is_422() {
     let province = app.unit_id(PROVINCE).await;
 
     for bad in ["abc", "99 901", "", "Đ1"] {
-        let res = app.post("/v1/units", &token, &new_unit(bad, "commune", province)).await;
+        let res = app
+            .post("/v1/units", &token, &new_unit(bad, "commune", province))
+            .await;
         let body = assert_problem(res, 422, "validation_failed").await;
         assert_eq!(body["errors"][0]["field"], "code", "{bad:?}: {body}");
     }
@@ -342,7 +452,13 @@ async fn an_unknown_parent_is_422() {
     let app = spawn_app().await;
     let token = app.root_token().await;
 
-    let res = app.post("/v1/units", &token, &new_unit("99903", "commune", Uuid::now_v7())).await;
+    let res = app
+        .post(
+            "/v1/units",
+            &token,
+            &new_unit("99903", "commune", Uuid::now_v7()),
+        )
+        .await;
 
     let body = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(body["errors"][0]["field"], "parent_id");
@@ -364,13 +480,18 @@ async fn both_official_files_import_with_counts() {
     // 2025-03 lists 10,806 units; Lạng Sơn and its 65 communes were already there
     assert_eq!(first["created"].as_i64().unwrap(), after_2025 - before);
     assert_eq!(first["created"], 10_806 - 66);
-    assert_eq!(first["updated"], 65, "the template's communes move under their 2025 districts");
+    assert_eq!(
+        first["updated"], 65,
+        "the template's communes move under their 2025 districts"
+    );
     assert_eq!(first["unchanged"], 1);
     // 2026 lists 3,355 units, 6 of them new
     assert_eq!(second["created"].as_i64().unwrap(), after_2026 - after_2025);
     assert_eq!(second["created"], 6);
     assert_eq!(
-        second["created"].as_i64().unwrap() + second["updated"].as_i64().unwrap() + second["unchanged"].as_i64().unwrap(),
+        second["created"].as_i64().unwrap()
+            + second["updated"].as_i64().unwrap()
+            + second["unchanged"].as_i64().unwrap(),
         3_355
     );
     assert_eq!(count(&app, "funds").await, after_2026);
@@ -387,7 +508,10 @@ async fn importing_the_same_file_twice_changes_nothing() {
 
     let second = import_file(&app, &token, UNITS_2026).await;
 
-    assert_eq!(second, json!({"created": 0, "updated": 0, "unchanged": 3_355}));
+    assert_eq!(
+        second,
+        json!({"created": 0, "updated": 0, "unchanged": 3_355})
+    );
     assert_eq!(units_checksum(&app).await, checksum);
 }
 
@@ -398,21 +522,36 @@ async fn importing_2026_after_2025_moves_communes_under_provinces() {
     import_file(&app, &token, UNITS_2025).await;
     let db = app.sql().await;
     let district_parent: String = db
-        .query_one("SELECT p.code FROM units u JOIN units p ON p.id = u.parent_id WHERE u.code = $1", &[&COMMUNE])
+        .query_one(
+            "SELECT p.code FROM units u JOIN units p ON p.id = u.parent_id WHERE u.code = $1",
+            &[&COMMUNE],
+        )
         .await
         .unwrap()
         .get(0);
-    assert_eq!(district_parent, "180", "in 2025-03 Đoàn Kết sits under district 180");
+    assert_eq!(
+        district_parent, "180",
+        "in 2025-03 Đoàn Kết sits under district 180"
+    );
     assert_eq!(misplaced_units(&app).await, 0);
 
     let counts = import_file(&app, &token, UNITS_2026).await;
 
     assert!(counts["updated"].as_i64().unwrap() > 3_000, "{counts}");
-    let path: Vec<String> =
-        db.query_one("SELECT path FROM units WHERE code = $1", &[&COMMUNE]).await.unwrap().get(0);
+    let path: Vec<String> = db
+        .query_one("SELECT path FROM units WHERE code = $1", &[&COMMUNE])
+        .await
+        .unwrap()
+        .get(0);
     assert_eq!(path, ["TW", PROVINCE, COMMUNE]);
-    assert_eq!(misplaced_units(&app).await, 0, "every path is its parent's path plus its code");
-    let res = app.get(&format!("/v1/units/by-code/{COMMUNE}"), &token).await;
+    assert_eq!(
+        misplaced_units(&app).await,
+        0,
+        "every path is its parent's path plus its code"
+    );
+    let res = app
+        .get(&format!("/v1/units/by-code/{COMMUNE}"), &token)
+        .await;
     let unit: Value = res.json().await.unwrap();
     assert_eq!(unit["path"], json!(["TW", PROVINCE, COMMUNE]));
 }
@@ -433,7 +572,10 @@ async fn a_malformed_file_is_refused_naming_the_line_and_writes_nothing() {
     assert_eq!(body["errors"][0]["field"], "line 3");
     assert_eq!(units_checksum(&app).await, checksum);
     assert_eq!(count(&app, "units WHERE code IN ('97', '97001')").await, 0);
-    assert_eq!(count(&app, "audit_events WHERE action = 'unit.import'").await, 0);
+    assert_eq!(
+        count(&app, "audit_events WHERE action = 'unit.import'").await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -496,7 +638,10 @@ async fn only_an_admin_of_tw_may_import() {
     let root = app.root_token().await;
     let res = post_csv(&app, &root, csv).await;
     assert_eq!(res.status(), 200);
-    assert_eq!(res.json::<Value>().await.unwrap(), json!({"created": 1, "updated": 0, "unchanged": 0}));
+    assert_eq!(
+        res.json::<Value>().await.unwrap(),
+        json!({"created": 1, "updated": 0, "unchanged": 0})
+    );
 }
 
 // ---------------------------------------------------------------- the CLI
@@ -540,7 +685,10 @@ async fn cli(app: &TestApp, args: &[&str], stdin: Option<&str>) -> std::process:
 
 /// The number after `word` in the CLI's summary line.
 fn printed(stdout: &str, word: &str) -> i64 {
-    let line = stdout.lines().find(|l| l.starts_with("created ")).unwrap_or_else(|| panic!("no summary in {stdout}"));
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("created "))
+        .unwrap_or_else(|| panic!("no summary in {stdout}"));
     let mut parts = line.split_whitespace();
     while let Some(p) = parts.next() {
         if p == word {
@@ -555,19 +703,35 @@ async fn the_cli_imports_the_2025_tree_with_funds_and_charts() {
     let app = spawn_app().await;
     let before = count(&app, "units").await;
 
-    let out = cli(&app, &["units", "import", "data/units/vn-admin-units-2025-03.csv"], None).await;
+    let out = cli(
+        &app,
+        &["units", "import", "data/units/vn-admin-units-2025-03.csv"],
+        None,
+    )
+    .await;
 
     let stdout = String::from_utf8_lossy(&out.stdout);
     let created = printed(&stdout, "created");
     let units = count(&app, "units").await;
     assert_eq!(units - before, created);
-    assert!((10_700..=10_810).contains(&created), "about 10,800 new units: {stdout}");
+    assert!(
+        (10_700..=10_810).contains(&created),
+        "about 10,800 new units: {stdout}"
+    );
     assert_eq!(count(&app, "funds").await, units);
     assert_eq!(count(&app, "accounts").await, 20 * units);
     assert_eq!(misplaced_units(&app).await, 0);
-    assert_eq!(count(&app, "audit_events WHERE action = 'unit.import'").await, 1);
+    assert_eq!(
+        count(&app, "audit_events WHERE action = 'unit.import'").await,
+        1
+    );
 
-    let again = cli(&app, &["units", "import", "data/units/vn-admin-units-2025-03.csv"], None).await;
+    let again = cli(
+        &app,
+        &["units", "import", "data/units/vn-admin-units-2025-03.csv"],
+        None,
+    )
+    .await;
 
     let stdout = String::from_utf8_lossy(&again.stdout);
     assert_eq!(printed(&stdout, "created"), 0);
@@ -582,17 +746,36 @@ async fn the_cli_creates_a_user_who_can_sign_in() {
 
     let out = cli(
         &app,
-        &["users", "create", "--username", "cli.admin", "--password-stdin", "--full-name", "Quản trị CLI", "--role", "admin@TW"],
+        &[
+            "users",
+            "create",
+            "--username",
+            "cli.admin",
+            "--password-stdin",
+            "--full-name",
+            "Quản trị CLI",
+            "--role",
+            "admin@TW",
+        ],
         Some(&format!("{password}\n")),
     )
     .await;
 
-    let id: Uuid = String::from_utf8_lossy(&out.stdout).trim().parse().expect("the CLI prints the new id");
+    let id: Uuid = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("the CLI prints the new id");
     let res = app.sign_in("cli.admin", password).await;
     assert_eq!(res.status(), 200);
-    let token = res.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned();
+    let token = res.json::<Value>().await.unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let me: Value = app.get("/v1/auth/me", &token).await.json().await.unwrap();
     assert_eq!(me["id"], id.to_string());
     assert_eq!(me["full_name"], "Quản trị CLI");
-    assert_eq!(me["roles"], json!([{"role": "admin", "unit_id": app.unit_id("TW").await, "unit_code": "TW", "tier": "central"}]));
+    assert_eq!(
+        me["roles"],
+        json!([{"role": "admin", "unit_id": app.unit_id("TW").await, "unit_code": "TW", "tier": "central"}])
+    );
 }

@@ -28,7 +28,12 @@ fn new_user(username: &str, roles: Value) -> Value {
 }
 
 fn fields(problem: &Value) -> HashSet<String> {
-    problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_owned()).collect()
+    problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 /// The (role, unit code) pairs a user holds, read from the database.
@@ -59,7 +64,16 @@ async fn creating_a_user_returns_them_without_any_password() {
     let token = app.root_token().await;
     let commune = app.unit_id(COMMUNE).await;
 
-    let res = app.post("/v1/users", &token, &new_user("can.bo.xa", json!([{"role": "officer", "unit_id": commune}]))).await;
+    let res = app
+        .post(
+            "/v1/users",
+            &token,
+            &new_user(
+                "can.bo.xa",
+                json!([{"role": "officer", "unit_id": commune}]),
+            ),
+        )
+        .await;
 
     assert_eq!(res.status(), 201);
     let location = res.headers()["location"].to_str().unwrap().to_owned();
@@ -73,10 +87,18 @@ async fn creating_a_user_returns_them_without_any_password() {
     assert_eq!(user["username"], "can.bo.xa");
     assert_eq!(user["full_name"], "Nguyễn Văn A");
     assert_eq!(user["disabled"], false);
-    assert_eq!(user["roles"], json!([{"role": "officer", "unit_id": commune, "unit_code": COMMUNE, "tier": "commune"}]));
+    assert_eq!(
+        user["roles"],
+        json!([{"role": "officer", "unit_id": commune, "unit_code": COMMUNE, "tier": "commune"}])
+    );
     assert_eq!(held_roles(&app, id).await, [pair("officer", COMMUNE)]);
     // the password given works
-    assert_eq!(app.sign_in("can.bo.xa", "a-good-long-password").await.status(), 200);
+    assert_eq!(
+        app.sign_in("can.bo.xa", "a-good-long-password")
+            .await
+            .status(),
+        200
+    );
 }
 
 #[tokio::test]
@@ -84,7 +106,10 @@ async fn a_duplicate_username_is_409() {
     let app = spawn_app().await;
     let token = app.root_token().await;
     let commune = app.unit_id(COMMUNE).await;
-    let body = new_user("can.bo.xa", json!([{"role": "officer", "unit_id": commune}]));
+    let body = new_user(
+        "can.bo.xa",
+        json!([{"role": "officer", "unit_id": commune}]),
+    );
     assert_eq!(app.post("/v1/users", &token, &body).await.status(), 201);
 
     let res = app.post("/v1/users", &token, &body).await;
@@ -93,7 +118,10 @@ async fn a_duplicate_username_is_409() {
     let n: i64 = app
         .sql()
         .await
-        .query_one("SELECT count(*) FROM users WHERE username = 'can.bo.xa'", &[])
+        .query_one(
+            "SELECT count(*) FROM users WHERE username = 'can.bo.xa'",
+            &[],
+        )
         .await
         .unwrap()
         .get(0);
@@ -114,7 +142,10 @@ async fn invalid_username_short_password_and_no_roles_are_named() {
         .await;
 
     let problem = assert_problem(res, 422, "validation_failed").await;
-    assert_eq!(fields(&problem), HashSet::from(["username".into(), "password".into(), "roles".into()]));
+    assert_eq!(
+        fields(&problem),
+        HashSet::from(["username".into(), "password".into(), "roles".into()])
+    );
 }
 
 #[tokio::test]
@@ -122,7 +153,10 @@ async fn a_short_password_alone_is_422() {
     let app = spawn_app().await;
     let token = app.root_token().await;
     let commune = app.unit_id(COMMUNE).await;
-    let mut body = new_user("can.bo.xa", json!([{"role": "officer", "unit_id": commune}]));
+    let mut body = new_user(
+        "can.bo.xa",
+        json!([{"role": "officer", "unit_id": commune}]),
+    );
     body["password"] = json!("123456789");
 
     let res = app.post("/v1/users", &token, &body).await;
@@ -137,16 +171,44 @@ async fn granting_outside_the_admins_scope_is_an_unknown_unit() {
     let admin = app.user("admin", PROVINCE).await;
     let elsewhere = other_province(&app).await;
 
-    let outside = app.post("/v1/users", &admin.token, &new_user("x.outside", json!([{"role": "officer", "unit_id": elsewhere}]))).await;
+    let outside = app
+        .post(
+            "/v1/users",
+            &admin.token,
+            &new_user(
+                "x.outside",
+                json!([{"role": "officer", "unit_id": elsewhere}]),
+            ),
+        )
+        .await;
     let outside = assert_problem(outside, 422, "validation_failed").await;
     let random = app
-        .post("/v1/users", &admin.token, &new_user("x.random", json!([{"role": "officer", "unit_id": Uuid::now_v7()}])))
+        .post(
+            "/v1/users",
+            &admin.token,
+            &new_user(
+                "x.random",
+                json!([{"role": "officer", "unit_id": Uuid::now_v7()}]),
+            ),
+        )
         .await;
     let random = assert_problem(random, 422, "validation_failed").await;
 
-    assert_eq!(outside["errors"], json!([{"field": "roles[0].unit_id", "message": "unknown unit"}]));
-    assert_eq!(outside, random, "a unit outside the scope looks like no unit at all");
-    let n: i64 = app.sql().await.query_one("SELECT count(*) FROM users WHERE username LIKE 'x.%'", &[]).await.unwrap().get(0);
+    assert_eq!(
+        outside["errors"],
+        json!([{"field": "roles[0].unit_id", "message": "unknown unit"}])
+    );
+    assert_eq!(
+        outside, random,
+        "a unit outside the scope looks like no unit at all"
+    );
+    let n: i64 = app
+        .sql()
+        .await
+        .query_one("SELECT count(*) FROM users WHERE username LIKE 'x.%'", &[])
+        .await
+        .unwrap()
+        .get(0);
     assert_eq!(n, 0);
 }
 
@@ -156,7 +218,13 @@ async fn a_province_admin_cannot_grant_at_tw() {
     let admin = app.user("admin", PROVINCE).await;
     let tw = app.unit_id("TW").await;
 
-    let res = app.post("/v1/users", &admin.token, &new_user("x.central", json!([{"role": "admin", "unit_id": tw}]))).await;
+    let res = app
+        .post(
+            "/v1/users",
+            &admin.token,
+            &new_user("x.central", json!([{"role": "admin", "unit_id": tw}])),
+        )
+        .await;
 
     let problem = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(fields(&problem), HashSet::from(["roles[0].unit_id".into()]));
@@ -168,7 +236,16 @@ async fn a_commune_admin_cannot_grant_at_its_province() {
     let admin = app.user("admin", COMMUNE).await;
     let province = app.unit_id(PROVINCE).await;
 
-    let res = app.post("/v1/users", &admin.token, &new_user("x.province", json!([{"role": "officer", "unit_id": province}]))).await;
+    let res = app
+        .post(
+            "/v1/users",
+            &admin.token,
+            &new_user(
+                "x.province",
+                json!([{"role": "officer", "unit_id": province}]),
+            ),
+        )
+        .await;
 
     let problem = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(fields(&problem), HashSet::from(["roles[0].unit_id".into()]));
@@ -180,7 +257,16 @@ async fn a_commune_admin_grants_in_its_commune() {
     let admin = app.user("admin", COMMUNE).await;
     let commune = app.unit_id(COMMUNE).await;
 
-    let res = app.post("/v1/users", &admin.token, &new_user("thu.quy", json!([{"role": "accountant", "unit_id": commune}]))).await;
+    let res = app
+        .post(
+            "/v1/users",
+            &admin.token,
+            &new_user(
+                "thu.quy",
+                json!([{"role": "accountant", "unit_id": commune}]),
+            ),
+        )
+        .await;
 
     assert_eq!(res.status(), 201);
     let user: Value = res.json().await.unwrap();
@@ -196,7 +282,9 @@ async fn a_province_admin_reads_a_commune_user() {
     let admin = app.user("admin", PROVINCE).await;
     let officer = app.user("officer", COMMUNE).await;
 
-    let res = app.get(&format!("/v1/users/{}", officer.id), &admin.token).await;
+    let res = app
+        .get(&format!("/v1/users/{}", officer.id), &admin.token)
+        .await;
 
     assert_eq!(res.status(), 200);
     let user: Value = res.json().await.unwrap();
@@ -211,7 +299,9 @@ async fn a_commune_admin_cannot_read_a_province_user() {
     let admin = app.user("admin", COMMUNE).await;
     let officer = app.user("officer", PROVINCE).await;
 
-    let res = app.get(&format!("/v1/users/{}", officer.id), &admin.token).await;
+    let res = app
+        .get(&format!("/v1/users/{}", officer.id), &admin.token)
+        .await;
 
     assert_problem(res, 404, "not_found").await;
 }
@@ -225,16 +315,35 @@ async fn listing_users_by_unit_covers_the_unit_and_below() {
     let commune = app.unit_id(COMMUNE).await;
     let province = app.unit_id(PROVINCE).await;
 
-    let in_commune: Value = app.get(&format!("/v1/users?unit_id={commune}"), &admin.token).await.json().await.unwrap();
-    let in_province: Value = app.get(&format!("/v1/users?unit_id={province}"), &admin.token).await.json().await.unwrap();
+    let in_commune: Value = app
+        .get(&format!("/v1/users?unit_id={commune}"), &admin.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let in_province: Value = app
+        .get(&format!("/v1/users?unit_id={province}"), &admin.token)
+        .await
+        .json()
+        .await
+        .unwrap();
 
     let ids = |page: &Value| -> HashSet<String> {
-        page["items"].as_array().unwrap().iter().map(|u| u["id"].as_str().unwrap().to_owned()).collect()
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["id"].as_str().unwrap().to_owned())
+            .collect()
     };
     assert_eq!(ids(&in_commune), HashSet::from([at_commune.id.to_string()]));
     assert_eq!(
         ids(&in_province),
-        HashSet::from([admin.id.to_string(), at_commune.id.to_string(), at_province.id.to_string()])
+        HashSet::from([
+            admin.id.to_string(),
+            at_commune.id.to_string(),
+            at_province.id.to_string()
+        ])
     );
 }
 
@@ -255,17 +364,38 @@ async fn listing_users_is_scoped_to_the_caller() {
         .get(0);
     app.sql()
         .await
-        .execute("INSERT INTO role_assignments (user_id, role, unit_id) VALUES ($1, 'officer', $2)", &[&outsider, &elsewhere])
+        .execute(
+            "INSERT INTO role_assignments (user_id, role, unit_id) VALUES ($1, 'officer', $2)",
+            &[&outsider, &elsewhere],
+        )
         .await
         .unwrap();
 
-    let page: Value = app.get("/v1/users", &admin.token).await.json().await.unwrap();
+    let page: Value = app
+        .get("/v1/users", &admin.token)
+        .await
+        .json()
+        .await
+        .unwrap();
 
-    let usernames: Vec<&str> = page["items"].as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect();
-    assert_eq!(usernames, [admin.username.as_str()], "root (TW) and the outsider are not in Lạng Sơn");
-    let res = app.get(&format!("/v1/users/{outsider}"), &admin.token).await;
+    let usernames: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["username"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        usernames,
+        [admin.username.as_str()],
+        "root (TW) and the outsider are not in Lạng Sơn"
+    );
+    let res = app
+        .get(&format!("/v1/users/{outsider}"), &admin.token)
+        .await;
     assert_problem(res, 404, "not_found").await;
-    let res = app.get(&format!("/v1/users?unit_id={elsewhere}"), &admin.token).await;
+    let res = app
+        .get(&format!("/v1/users?unit_id={elsewhere}"), &admin.token)
+        .await;
     assert_problem(res, 404, "not_found").await;
 }
 
@@ -275,11 +405,17 @@ async fn listing_users_is_scoped_to_the_caller() {
 async fn setting_roles_replaces_only_those_on_units_the_caller_administers() {
     let app = spawn_app().await;
     let admin = app.user("admin", PROVINCE).await;
-    let target = app.user_with_roles(&[("officer", "TW"), ("officer", PROVINCE)]).await;
+    let target = app
+        .user_with_roles(&[("officer", "TW"), ("officer", PROVINCE)])
+        .await;
     let commune = app.unit_id(COMMUNE).await;
 
     let res = app
-        .put(&format!("/v1/users/{}/roles", target.id), &admin.token, &json!({"roles": [{"role": "auditor", "unit_id": commune}]}))
+        .put(
+            &format!("/v1/users/{}/roles", target.id),
+            &admin.token,
+            &json!({"roles": [{"role": "auditor", "unit_id": commune}]}),
+        )
         .await;
 
     assert_eq!(res.status(), 200);
@@ -289,14 +425,27 @@ async fn setting_roles_replaces_only_those_on_units_the_caller_administers() {
         json!([{"role": "auditor", "unit_id": commune, "unit_code": COMMUNE, "tier": "commune"}]),
         "the province admin sees only the roles inside its scope"
     );
-    assert_eq!(held_roles(&app, target.id).await, [pair("auditor", COMMUNE), pair("officer", "TW")]);
+    assert_eq!(
+        held_roles(&app, target.id).await,
+        [pair("auditor", COMMUNE), pair("officer", "TW")]
+    );
     let root = app.root_token().await;
-    let seen_by_root: Value = app.get(&format!("/v1/users/{}", target.id), &root).await.json().await.unwrap();
+    let seen_by_root: Value = app
+        .get(&format!("/v1/users/{}", target.id), &root)
+        .await
+        .json()
+        .await
+        .unwrap();
     let roles: Vec<(&str, &str)> = seen_by_root["roles"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["role"].as_str().unwrap(), r["unit_code"].as_str().unwrap()))
+        .map(|r| {
+            (
+                r["role"].as_str().unwrap(),
+                r["unit_code"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(roles, [("auditor", COMMUNE), ("officer", "TW")]);
 }
@@ -309,11 +458,18 @@ async fn setting_roles_outside_the_scope_is_refused() {
     let tw = app.unit_id("TW").await;
 
     let res = app
-        .put(&format!("/v1/users/{}/roles", target.id), &admin.token, &json!({"roles": [{"role": "admin", "unit_id": tw}]}))
+        .put(
+            &format!("/v1/users/{}/roles", target.id),
+            &admin.token,
+            &json!({"roles": [{"role": "admin", "unit_id": tw}]}),
+        )
         .await;
 
     assert_problem(res, 422, "validation_failed").await;
-    assert_eq!(held_roles(&app, target.id).await, [pair("officer", COMMUNE)]);
+    assert_eq!(
+        held_roles(&app, target.id).await,
+        [pair("officer", COMMUNE)]
+    );
 }
 
 // ---------------------------------------------------------------- disabling
@@ -324,7 +480,13 @@ async fn a_disabled_user_cannot_sign_in() {
     let admin = app.user("admin", PROVINCE).await;
     let officer = app.user("officer", COMMUNE).await;
 
-    let res = app.post(&format!("/v1/users/{}/disable", officer.id), &admin.token, &json!({})).await;
+    let res = app
+        .post(
+            &format!("/v1/users/{}/disable", officer.id),
+            &admin.token,
+            &json!({}),
+        )
+        .await;
 
     assert_eq!(res.status(), 200);
     let user: Value = res.json().await.unwrap();
@@ -342,19 +504,36 @@ async fn disabling_yourself_is_409() {
     let app = spawn_app().await;
     let admin = app.user("admin", PROVINCE).await;
 
-    let res = app.post(&format!("/v1/users/{}/disable", admin.id), &admin.token, &json!({})).await;
+    let res = app
+        .post(
+            &format!("/v1/users/{}/disable", admin.id),
+            &admin.token,
+            &json!({}),
+        )
+        .await;
 
     assert_problem(res, 409, "conflict").await;
-    assert_eq!(app.sign_in(&admin.username, USER_PASSWORD).await.status(), 200);
+    assert_eq!(
+        app.sign_in(&admin.username, USER_PASSWORD).await.status(),
+        200
+    );
 }
 
 #[tokio::test]
 async fn disabling_someone_with_a_role_beyond_your_units_is_403() {
     let app = spawn_app().await;
     let admin = app.user("admin", PROVINCE).await;
-    let target = app.user_with_roles(&[("officer", PROVINCE), ("auditor", "TW")]).await;
+    let target = app
+        .user_with_roles(&[("officer", PROVINCE), ("auditor", "TW")])
+        .await;
 
-    let res = app.post(&format!("/v1/users/{}/disable", target.id), &admin.token, &json!({})).await;
+    let res = app
+        .post(
+            &format!("/v1/users/{}/disable", target.id),
+            &admin.token,
+            &json!({}),
+        )
+        .await;
 
     assert_problem(res, 403, "forbidden").await;
     let disabled: Option<chrono::DateTime<chrono::Utc>> = app

@@ -50,9 +50,15 @@ pub struct FundBalancesView {
     security(("bearer" = []))
 )]
 #[get("/units/{id}/balances")]
-pub async fn balances(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiResult<web::Json<FundBalancesView>> {
+pub async fn balances(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<FundBalancesView>> {
     let mut conn = state.pools.read.get().await?;
-    let unit = units::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
+    let unit = units::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     user.scope.authorize(Right::Read, &unit)?;
     let f = ledger::fund(&mut conn, unit.id).await?;
     Ok(web::Json(FundBalancesView {

@@ -18,10 +18,18 @@ use crate::startup::AppState;
     security(("bearer" = []))
 )]
 #[get("/accounts/{id}")]
-pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiResult<web::Json<AccountView>> {
+pub async fn get(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<AccountView>> {
     let mut conn = state.pools.read.get().await?;
-    let account = accounts::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
-    let unit = units::find(&mut conn, account.unit_id).await?.ok_or_else(ApiError::not_found)?;
+    let account = accounts::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let unit = units::find(&mut conn, account.unit_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     user.scope.authorize(Right::Read, &unit)?;
     let totals = balances::current(&mut conn, unit.id)
         .await?

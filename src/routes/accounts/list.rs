@@ -20,10 +20,23 @@ use crate::startup::AppState;
     security(("bearer" = []))
 )]
 #[get("/units/{id}/accounts")]
-pub async fn list(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiResult<web::Json<Page<AccountView>>> {
+pub async fn list(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<Page<AccountView>>> {
     let mut conn = state.pools.read.get().await?;
-    let unit = units::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
+    let unit = units::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     user.scope.authorize(Right::Read, &unit)?;
-    let items = balances::current(&mut conn, unit.id).await?.into_iter().map(AccountView::from).collect();
-    Ok(web::Json(Page { items, next_cursor: None }))
+    let items = balances::current(&mut conn, unit.id)
+        .await?
+        .into_iter()
+        .map(AccountView::from)
+        .collect();
+    Ok(web::Json(Page {
+        items,
+        next_cursor: None,
+    }))
 }

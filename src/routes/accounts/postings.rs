@@ -61,8 +61,12 @@ pub async fn postings(
     let after = decode_cursor::<i64>(query.cursor.as_deref())?;
     let (from, to) = date_range(query.from.as_deref(), query.to.as_deref())?;
     let mut conn = state.pools.read.get().await?;
-    let account = accounts::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
-    let unit = units::find(&mut conn, account.unit_id).await?.ok_or_else(ApiError::not_found)?;
+    let account = accounts::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let unit = units::find(&mut conn, account.unit_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     user.scope.authorize(Right::Read, &unit)?;
     let rows = entries::account_postings(&mut conn, account.id, from, to, after, limit + 1).await?;
     Ok(web::Json(pagination::page(

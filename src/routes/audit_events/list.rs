@@ -86,7 +86,12 @@ pub async fn list(
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_uuid(query.cursor.as_deref())?;
     // the documented bound, enforced; control characters (a NUL byte was a 500) match no action
-    let action = match query.action.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+    let action = match query
+        .action
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    {
         Some(a) => Some(text::clean(a, 100).ok_or_else(|| {
             ApiError::field(
                 "action",
@@ -98,7 +103,9 @@ pub async fn list(
     };
     let mut conn = state.pools.read.get().await?;
     if let Some(unit_id) = query.unit_id {
-        let unit = units::find(&mut conn, unit_id).await?.ok_or_else(ApiError::not_found)?;
+        let unit = units::find(&mut conn, unit_id)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
         reader.scope.authorize(Right::Audit, &unit)?;
     }
     let scope = reader.scope.roots_of(&[Role::Admin, Role::Auditor]);
@@ -116,5 +123,10 @@ pub async fn list(
         },
     )
     .await?;
-    Ok(web::Json(pagination::page(rows, limit, |e| e.id.to_string(), AuditEventView::from)))
+    Ok(web::Json(pagination::page(
+        rows,
+        limit,
+        |e| e.id.to_string(),
+        AuditEventView::from,
+    )))
 }

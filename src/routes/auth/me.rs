@@ -34,7 +34,9 @@ pub struct Me {
 #[get("/auth/me")]
 pub async fn me(user: AuthUser, state: web::Data<AppState>) -> ApiResult<web::Json<Me>> {
     let mut conn = state.pools.read.get().await?;
-    let row = users::find(&mut conn, user.id.0).await?.ok_or_else(ApiError::unauthenticated)?;
+    let row = users::find(&mut conn, user.id.0)
+        .await?
+        .ok_or_else(ApiError::unauthenticated)?;
     Ok(web::Json(Me {
         id: user.id,
         username: row.username,
@@ -43,7 +45,12 @@ pub async fn me(user: AuthUser, state: web::Data<AppState>) -> ApiResult<web::Js
             .scope
             .assignments
             .iter()
-            .map(|a| RoleView { role: a.role, unit_id: UnitId(a.unit_id), unit_code: a.unit_code.clone(), tier: a.tier })
+            .map(|a| RoleView {
+                role: a.role,
+                unit_id: UnitId(a.unit_id),
+                unit_code: a.unit_code.clone(),
+                tier: a.tier,
+            })
             .collect(),
     }))
 }

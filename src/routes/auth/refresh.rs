@@ -43,7 +43,11 @@ pub async fn refresh(
     state: web::Data<AppState>,
     body: web::Json<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
-    let meta = req.extensions().get::<RequestMeta>().cloned().unwrap_or_default();
+    let meta = req
+        .extensions()
+        .get::<RequestMeta>()
+        .cloned()
+        .unwrap_or_default();
     let digest = refresh_token::digest(&body.refresh_token);
     let invalid = || ApiError::new(Code::InvalidRefreshToken);
     let mut conn = state.pools.write.get().await?;
@@ -82,7 +86,9 @@ pub async fn refresh(
         })
         .await?;
     match outcome {
-        Outcome::Issued(pair) => Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(pair)),
+        Outcome::Issued(pair) => Ok(HttpResponse::Ok()
+            .insert_header(("Cache-Control", "no-store"))
+            .json(pair)),
         Outcome::Reused => Err(invalid()),
     }
 }

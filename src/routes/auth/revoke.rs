@@ -24,7 +24,11 @@ pub async fn revoke(
     state: web::Data<AppState>,
     body: web::Json<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
-    let meta = req.extensions().get::<RequestMeta>().cloned().unwrap_or_default();
+    let meta = req
+        .extensions()
+        .get::<RequestMeta>()
+        .cloned()
+        .unwrap_or_default();
     let digest = refresh_token::digest(&body.refresh_token);
     let mut conn = state.pools.write.get().await?;
     conn.transaction::<_, ApiError, _>(|conn| {

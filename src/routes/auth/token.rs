@@ -39,11 +39,18 @@ pub async fn token(
     state: web::Data<AppState>,
     body: web::Json<SignIn>,
 ) -> ApiResult<HttpResponse> {
-    let meta = req.extensions().get::<RequestMeta>().cloned().unwrap_or_default();
+    let meta = req
+        .extensions()
+        .get::<RequestMeta>()
+        .cloned()
+        .unwrap_or_default();
     let body = body.into_inner();
     let username = Username::parse(&body.username);
     let limiter_key = username.as_ref().map_or("", |u| u.as_str());
-    if !state.sign_in_limiter.allow(limiter_key, meta.client_ip.as_deref().unwrap_or("")) {
+    if !state
+        .sign_in_limiter
+        .allow(limiter_key, meta.client_ip.as_deref().unwrap_or(""))
+    {
         return Err(ApiError::new(Code::RateLimited));
     }
 
@@ -53,7 +60,11 @@ pub async fn token(
         None => None,
     };
     // Verify against a real hash even when the user is unknown, so the answer takes as long.
-    let hash = user.as_ref().map_or(state.dummy_password_hash.clone(), |u| u.password_hash.clone());
+    let hash = user
+        .as_ref()
+        .map_or(state.dummy_password_hash.clone(), |u| {
+            u.password_hash.clone()
+        });
     let password_ok = body.password.len() <= 256 && password::verify(body.password, hash).await;
     let user = match user {
         Some(u) if password_ok && u.disabled_at.is_none() => u,
@@ -67,7 +78,8 @@ pub async fn token(
         .transaction::<_, ApiError, _>(|conn| {
             async move {
                 let assignments = users::assignments(conn, &[user.id]).await?;
-                let pair = session::issue(conn, &state, user.id, &assignments, Uuid::now_v7()).await?;
+                let pair =
+                    session::issue(conn, &state, user.id, &assignments, Uuid::now_v7()).await?;
                 audit::record_sign_in(
                     conn,
                     user.id,
@@ -87,5 +99,7 @@ pub async fn token(
             .scope_boxed()
         })
         .await?;
-    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(pair))
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(pair))
 }

@@ -61,27 +61,49 @@ pub async fn create(
     }
     let number: String = body.account_number.trim().to_ascii_uppercase();
     if !(4..=30).contains(&number.len()) || !number.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        errors.push(FieldError::new("account_number", "4 to 30 digits or letters", "từ 4 đến 30 chữ số hoặc chữ cái"));
+        errors.push(FieldError::new(
+            "account_number",
+            "4 to 30 digits or letters",
+            "từ 4 đến 30 chữ số hoặc chữ cái",
+        ));
     }
     let bank_name = text::clean(&body.bank_name, 200);
     if bank_name.is_none() {
-        errors.push(FieldError::new("bank_name", "1 to 200 characters", "từ 1 đến 200 ký tự"));
+        errors.push(FieldError::new(
+            "bank_name",
+            "1 to 200 characters",
+            "từ 1 đến 200 ký tự",
+        ));
     }
     let account_name = text::clean(&body.account_name, 200);
     if account_name.is_none() {
-        errors.push(FieldError::new("account_name", "1 to 200 characters", "từ 1 đến 200 ký tự"));
+        errors.push(FieldError::new(
+            "account_name",
+            "1 to 200 characters",
+            "từ 1 đến 200 ký tự",
+        ));
     }
     let currency = Currency::parse(body.currency.as_deref().unwrap_or("VND"));
     if currency.is_none() {
-        errors.push(FieldError::new("currency", "unknown currency", "đơn vị tiền tệ không được hỗ trợ"));
+        errors.push(FieldError::new(
+            "currency",
+            "unknown currency",
+            "đơn vị tiền tệ không được hỗ trợ",
+        ));
     }
-    let (Some(bank_name), Some(account_name), Some(currency), true) = (bank_name, account_name, currency, errors.is_empty()) else {
+    let (Some(bank_name), Some(account_name), Some(currency), true) =
+        (bank_name, account_name, currency, errors.is_empty())
+    else {
         return Err(ApiError::validation(errors));
     };
 
     let mut conn = state.pools.write.get().await?;
-    let unit = units::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
-    accountant.scope.authorize(Right::ActAs(Role::Accountant), &unit)?;
+    let unit = units::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    accountant
+        .scope
+        .authorize(Right::ActAs(Role::Accountant), &unit)?;
     let accountant = &accountant;
     let bin = bin.to_owned();
     let (row, code) = conn

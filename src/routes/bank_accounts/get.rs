@@ -17,11 +17,21 @@ use crate::startup::AppState;
     security(("bearer" = []))
 )]
 #[get("/bank-accounts/{id}")]
-pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiResult<web::Json<BankAccountView>> {
+pub async fn get(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<BankAccountView>> {
     let mut conn = state.pools.read.get().await?;
-    let bank = bank_accounts::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
-    let unit = units::find(&mut conn, bank.unit_id).await?.ok_or_else(ApiError::not_found)?;
+    let bank = bank_accounts::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let unit = units::find(&mut conn, bank.unit_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     user.scope.authorize(Right::Read, &unit)?;
-    let account = accounts::find(&mut conn, bank.account_id).await?.ok_or_else(ApiError::not_found)?;
+    let account = accounts::find(&mut conn, bank.account_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     Ok(web::Json(BankAccountView::new(bank, account.code)))
 }

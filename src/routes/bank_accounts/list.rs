@@ -17,10 +17,20 @@ use crate::startup::AppState;
     security(("bearer" = []))
 )]
 #[get("/units/{id}/bank-accounts")]
-pub async fn list(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiResult<web::Json<Vec<BankAccountView>>> {
+pub async fn list(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<Vec<BankAccountView>>> {
     let mut conn = state.pools.read.get().await?;
-    let unit = units::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
+    let unit = units::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     user.scope.authorize(Right::Read, &unit)?;
     let rows = bank_accounts::of_unit(&mut conn, unit.id).await?;
-    Ok(web::Json(rows.into_iter().map(|(b, code)| BankAccountView::new(b, code)).collect()))
+    Ok(web::Json(
+        rows.into_iter()
+            .map(|(b, code)| BankAccountView::new(b, code))
+            .collect(),
+    ))
 }

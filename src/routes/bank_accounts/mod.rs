@@ -13,7 +13,9 @@ use uuid::Uuid;
 use crate::db::bank_accounts::BankAccountRow;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(create::create).service(list::list).service(get::get);
+    cfg.service(create::create)
+        .service(list::list)
+        .service(get::get);
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -39,21 +39,35 @@ pub struct CreateCampaign {
     security(("bearer" = []))
 )]
 #[post("/campaigns")]
-pub async fn create(user: AuthUser, state: web::Data<AppState>, body: JsonBody<CreateCampaign>) -> ApiResult<HttpResponse> {
+pub async fn create(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    body: JsonBody<CreateCampaign>,
+) -> ApiResult<HttpResponse> {
     let body = body.value;
     let name = text::clean(&body.name, 300);
     let mut errors = Vec::new();
     if name.is_none() {
-        errors.push(FieldError::new("name", "1 to 300 characters", "từ 1 đến 300 ký tự"));
+        errors.push(FieldError::new(
+            "name",
+            "1 to 300 characters",
+            "từ 1 đến 300 ký tự",
+        ));
     }
     if body.ends_on < body.starts_on {
-        errors.push(FieldError::new("ends_on", "must not be before starts_on", "không được trước starts_on"));
+        errors.push(FieldError::new(
+            "ends_on",
+            "must not be before starts_on",
+            "không được trước starts_on",
+        ));
     }
     let (Some(name), true) = (name, errors.is_empty()) else {
         return Err(ApiError::validation(errors));
     };
     let mut conn = state.pools.write.get().await?;
-    let unit = units::find(&mut conn, body.unit_id).await?.ok_or_else(ApiError::not_found)?;
+    let unit = units::find(&mut conn, body.unit_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     if !user.scope.allows(Right::ActAs(Role::Approver), &unit) {
         user.scope.authorize(Right::ActAs(Role::Officer), &unit)?;
     }

@@ -16,9 +16,15 @@ use crate::startup::AppState;
     security(("bearer" = []))
 )]
 #[get("/campaigns/{id}")]
-pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiResult<web::Json<CampaignView>> {
+pub async fn get(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<CampaignView>> {
     let mut conn = state.pools.read.get().await?;
-    let campaign = campaigns::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
+    let campaign = campaigns::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let owners = campaigns::visible_owners(&mut conn, &user.scope.roots()).await?;
     if !owners.contains(&campaign.unit_id) {
         return Err(ApiError::not_found());

@@ -35,13 +35,19 @@ pub struct CampaignQuery {
     security(("bearer" = []))
 )]
 #[get("/campaigns")]
-pub async fn list(user: AuthUser, state: web::Data<AppState>, query: web::Query<CampaignQuery>) -> ApiResult<web::Json<Page<CampaignView>>> {
+pub async fn list(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    query: web::Query<CampaignQuery>,
+) -> ApiResult<web::Json<Page<CampaignView>>> {
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_uuid(query.cursor.as_deref())?;
     let mut conn = state.pools.read.get().await?;
     let owners = match query.unit_id {
         Some(unit_id) => {
-            let unit = units::find(&mut conn, unit_id).await?.ok_or_else(ApiError::not_found)?;
+            let unit = units::find(&mut conn, unit_id)
+                .await?
+                .ok_or_else(ApiError::not_found)?;
             user.scope.authorize(Right::Read, &unit)?;
             unit.ancestry
         }
@@ -58,5 +64,10 @@ pub async fn list(user: AuthUser, state: web::Data<AppState>, query: web::Query<
         },
     )
     .await?;
-    Ok(web::Json(pagination::page(rows, limit, |c| c.id.to_string(), CampaignView::from)))
+    Ok(web::Json(pagination::page(
+        rows,
+        limit,
+        |c| c.id.to_string(),
+        CampaignView::from,
+    )))
 }

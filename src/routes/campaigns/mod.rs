@@ -13,7 +13,9 @@ use uuid::Uuid;
 use crate::db::campaigns::CampaignRow;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(create::create).service(list::list).service(get::get);
+    cfg.service(create::create)
+        .service(list::list)
+        .service(get::get);
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -1,7 +1,7 @@
 use actix_web::{post, web, HttpResponse};
+use chrono::{SubsecRound, Utc};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use chrono::{SubsecRound, Utc};
 use uuid::Uuid;
 
 use super::DonationView;
@@ -42,10 +42,17 @@ pub async fn create(
     key: IdempotencyKey,
     body: JsonBody<CreateDonation>,
 ) -> ApiResult<HttpResponse> {
-    let donation = body.value.parse(state.settings.clock.today()).map_err(ApiError::validation)?;
+    let donation = body
+        .value
+        .parse(state.settings.clock.today())
+        .map_err(ApiError::validation)?;
     let mut conn = state.pools.write.get().await?;
-    let unit = units::find(&mut conn, donation.unit_id).await?.ok_or_else(ApiError::not_found)?;
-    officer.scope.authorize(Right::ActAs(Role::Officer), &unit)?;
+    let unit = units::find(&mut conn, donation.unit_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    officer
+        .scope
+        .authorize(Right::ActAs(Role::Officer), &unit)?;
     let claim = match idempotency::begin(&mut conn, officer.id.0, &key, &body.hash).await? {
         Begin::Replay(response) => return Ok(response),
         Begin::Proceed(claim) => claim,
@@ -74,7 +81,13 @@ async fn record(
             let c = campaigns::find(conn, id)
                 .await?
                 .filter(|c| unit.ancestry.contains(&c.unit_id))
-                .ok_or_else(|| ApiError::field("campaign_id", "no such campaign for this unit", "không có đợt vận động này cho đơn vị"))?;
+                .ok_or_else(|| {
+                    ApiError::field(
+                        "campaign_id",
+                        "no such campaign for this unit",
+                        "không có đợt vận động này cho đơn vị",
+                    )
+                })?;
             c.restricted.then_some(c.id)
         }
     };
@@ -83,7 +96,13 @@ async fn record(
             let bank = bank_accounts::find(conn, id)
                 .await?
                 .filter(|b| b.unit_id == unit.id)
-                .ok_or_else(|| ApiError::field("bank_account_id", "not a bank account of this fund", "không phải tài khoản ngân hàng của quỹ này"))?;
+                .ok_or_else(|| {
+                    ApiError::field(
+                        "bank_account_id",
+                        "not a bank account of this fund",
+                        "không phải tài khoản ngân hàng của quỹ này",
+                    )
+                })?;
             // a bank reference already recorded for this account is refused by the unique
             // index (409 duplicate_bank_reference), which also rolls back the receipt number
             Receipt::Bank(bank.account_id)
@@ -92,7 +111,11 @@ async fn record(
         _ => Receipt::Cash,
     };
     let ids = accounts::ids_by_code(conn, unit.id, &["1111", "1551", "5111", "5112"]).await?;
-    let account = |code: &str| ids.get(code).copied().ok_or_else(|| ApiError::internal(format!("fund lacks account {code}")));
+    let account = |code: &str| {
+        ids.get(code)
+            .copied()
+            .ok_or_else(|| ApiError::internal(format!("fund lacks account {code}")))
+    };
     let chart = DonationAccounts {
         cash: account("1111")?,
         in_kind: account("1551")?,
@@ -113,7 +136,10 @@ async fn record(
         created_by: Some(officer.id.0),
         postings: rules::donation(receipt, &chart, d.amount_vnd, earmark),
     };
-    let items = d.in_kind_items.as_ref().map(|i| serde_json::to_value(i).unwrap_or_default());
+    let items = d
+        .in_kind_items
+        .as_ref()
+        .map(|i| serde_json::to_value(i).unwrap_or_default());
     conn.transaction::<_, ApiError, _>(|conn| {
         async move {
             entries::post(conn, &entry).await?;

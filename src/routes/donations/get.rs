@@ -17,10 +17,18 @@ use crate::startup::AppState;
     security(("bearer" = []))
 )]
 #[get("/donations/{id}")]
-pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiResult<web::Json<DonationView>> {
+pub async fn get(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<DonationView>> {
     let mut conn = state.pools.read.get().await?;
-    let donation = donations::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
-    let unit = units::find(&mut conn, donation.unit_id).await?.ok_or_else(ApiError::not_found)?;
+    let donation = donations::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let unit = units::find(&mut conn, donation.unit_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     user.scope.authorize(Right::Read, &unit)?;
     let contact = user.scope.allows(Right::ReadPersonal, &unit);
     Ok(web::Json(DonationView::new(donation, contact)))

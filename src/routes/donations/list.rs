@@ -47,22 +47,38 @@ pub struct DonationQuery {
     security(("bearer" = []))
 )]
 #[get("/donations")]
-pub async fn list(user: AuthUser, state: web::Data<AppState>, query: web::Query<DonationQuery>) -> ApiResult<web::Json<Page<DonationView>>> {
+pub async fn list(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    query: web::Query<DonationQuery>,
+) -> ApiResult<web::Json<Page<DonationView>>> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
     let after = decode_cursor(query.cursor.as_deref())?;
-    if query.status.as_deref().is_some_and(|s| s != "recorded" && s != "void") {
-        return Err(ApiError::field("status", "recorded or void", "recorded hoặc void"));
+    if query
+        .status
+        .as_deref()
+        .is_some_and(|s| s != "recorded" && s != "void")
+    {
+        return Err(ApiError::field(
+            "status",
+            "recorded or void",
+            "recorded hoặc void",
+        ));
     }
     let q = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        Some(q) => Some(text::fold(&text::clean(q, 100).ok_or_else(|| ApiError::field("q", "at most 100 characters", "tối đa 100 ký tự"))?)),
+        Some(q) => Some(text::fold(&text::clean(q, 100).ok_or_else(|| {
+            ApiError::field("q", "at most 100 characters", "tối đa 100 ký tự")
+        })?)),
         None => None,
     };
     let mut conn = state.pools.read.get().await?;
     // the funds the listing covers: one unit, or every fund in scope
     let units_in_scope: Vec<units::UnitRow> = match query.unit_id {
         Some(id) => {
-            let unit = units::find(&mut conn, id).await?.ok_or_else(ApiError::not_found)?;
+            let unit = units::find(&mut conn, id)
+                .await?
+                .ok_or_else(ApiError::not_found)?;
             user.scope.authorize(Right::Read, &unit)?;
             vec![unit]
         }
@@ -70,7 +86,10 @@ pub async fn list(user: AuthUser, state: web::Data<AppState>, query: web::Query<
     };
     let ids: Vec<Uuid> = units_in_scope.iter().map(|u| u.id).collect();
     if ids.is_empty() {
-        return Ok(web::Json(Page { items: vec![], next_cursor: None }));
+        return Ok(web::Json(Page {
+            items: vec![],
+            next_cursor: None,
+        }));
     }
     let rows = donations::list(
         &mut conn,
@@ -112,7 +131,10 @@ pub fn decode_cursor(cursor: Option<&str>) -> ApiResult<Option<(NaiveDate, Uuid)
     pagination::decode(cursor)?
         .map(|s| {
             let (date, id) = s.split_once('|').ok_or_else(bad)?;
-            Ok((date.parse().map_err(|_| bad())?, id.parse().map_err(|_| bad())?))
+            Ok((
+                date.parse().map_err(|_| bad())?,
+                id.parse().map_err(|_| bad())?,
+            ))
         })
         .transpose()
 }

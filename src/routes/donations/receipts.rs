@@ -50,23 +50,38 @@ pub async fn receipts(
     query: web::Query<ReceiptQuery>,
 ) -> ApiResult<web::Json<Page<ReceiptView>>> {
     let limit = pagination::limit(query.limit)?;
-    let year = query.year.unwrap_or_else(|| state.settings.clock.today().year());
+    let year = query
+        .year
+        .unwrap_or_else(|| state.settings.clock.today().year());
     if !(2000..=2200).contains(&year) {
-        return Err(ApiError::field("year", "between 2000 and 2200", "từ 2000 đến 2200"));
+        return Err(ApiError::field(
+            "year",
+            "between 2000 and 2200",
+            "từ 2000 đến 2200",
+        ));
     }
     let after = match pagination::decode(query.cursor.as_deref())? {
-        Some(s) => s.parse::<i32>().map_err(|_| ApiError::field("cursor", "invalid cursor", "cursor không hợp lệ"))?,
+        Some(s) => s
+            .parse::<i32>()
+            .map_err(|_| ApiError::field("cursor", "invalid cursor", "cursor không hợp lệ"))?,
         None => 0,
     };
     let mut conn = state.pools.read.get().await?;
-    let unit = units::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
+    let unit = units::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     user.scope.authorize(Right::Read, &unit)?;
     let rows = donations::receipts(&mut conn, unit.id, year, after, limit + 1).await?;
-    Ok(web::Json(pagination::page(rows, limit, |r| r.receipt_seq.to_string(), |r| ReceiptView {
-        receipt_number: r.receipt_number,
-        donation_id: r.donation_id,
-        status: r.status,
-        amount_vnd: money::format(r.amount_vnd),
-        received_on: r.received_on,
-    })))
+    Ok(web::Json(pagination::page(
+        rows,
+        limit,
+        |r| r.receipt_seq.to_string(),
+        |r| ReceiptView {
+            receipt_number: r.receipt_number,
+            donation_id: r.donation_id,
+            status: r.status,
+            amount_vnd: money::format(r.amount_vnd),
+            received_on: r.received_on,
+        },
+    )))
 }

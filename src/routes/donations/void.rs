@@ -50,15 +50,31 @@ pub async fn void(
     let reason = text::clean(&body.value.reason, 1000)
         .ok_or_else(|| ApiError::field("reason", "1 to 1000 characters", "từ 1 đến 1000 ký tự"))?;
     let mut conn = state.pools.write.get().await?;
-    let donation = donations::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
-    let unit = units::find(&mut conn, donation.unit_id).await?.ok_or_else(ApiError::not_found)?;
-    accountant.scope.authorize(Right::ActAs(Role::Accountant), &unit)?;
+    let donation = donations::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let unit = units::find(&mut conn, donation.unit_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    accountant
+        .scope
+        .authorize(Right::ActAs(Role::Accountant), &unit)?;
     let claim = match idempotency::begin(&mut conn, accountant.id.0, &key, &body.hash).await? {
         Begin::Replay(response) => return Ok(response),
         Begin::Proceed(claim) => claim,
     };
     let today = state.settings.clock.today();
-    let result = void_in_tx(&mut conn, &accountant, donation.id, donation.journal_entry_id, unit.id, reason, today, &claim).await;
+    let result = void_in_tx(
+        &mut conn,
+        &accountant,
+        donation.id,
+        donation.journal_entry_id,
+        unit.id,
+        reason,
+        today,
+        &claim,
+    )
+    .await;
     if result.is_err() {
         claim.release(&mut conn).await;
     }

@@ -76,8 +76,12 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let input = &body.value;
     let mut conn = state.pools.write.get().await?;
-    let unit = units::find(&mut conn, input.unit_id).await?.ok_or_else(ApiError::not_found)?;
-    accountant.scope.authorize(Right::ActAs(Role::Accountant), &unit)?;
+    let unit = units::find(&mut conn, input.unit_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    accountant
+        .scope
+        .authorize(Right::ActAs(Role::Accountant), &unit)?;
     let today = state.settings.clock.today();
     let (description, reason, effective_date, amounts) = validate(input, today)?;
     let lines = resolve(&mut conn, &unit, input, &amounts).await?;
@@ -109,49 +113,95 @@ pub async fn create(
 }
 
 /// Checks that need no database: texts, date, amounts, and that the entry balances.
-fn validate(input: &ManualEntry, today: NaiveDate) -> ApiResult<(String, String, NaiveDate, Vec<Decimal>)> {
+fn validate(
+    input: &ManualEntry,
+    today: NaiveDate,
+) -> ApiResult<(String, String, NaiveDate, Vec<Decimal>)> {
     let mut errors = Vec::new();
     let description = text::clean(&input.description, 500);
     if description.is_none() {
-        errors.push(FieldError::new("description", "1 to 500 characters", "từ 1 đến 500 ký tự"));
+        errors.push(FieldError::new(
+            "description",
+            "1 to 500 characters",
+            "từ 1 đến 500 ký tự",
+        ));
     }
     let reason = text::clean(&input.reason, 1000);
     if reason.is_none() {
-        errors.push(FieldError::new("reason", "1 to 1000 characters", "từ 1 đến 1000 ký tự"));
+        errors.push(FieldError::new(
+            "reason",
+            "1 to 1000 characters",
+            "từ 1 đến 1000 ký tự",
+        ));
     }
     let effective_date = input.effective_date.unwrap_or(today);
     if effective_date > today {
-        errors.push(FieldError::new("effective_date", "must not be in the future", "không được sau ngày hôm nay"));
+        errors.push(FieldError::new(
+            "effective_date",
+            "must not be in the future",
+            "không được sau ngày hôm nay",
+        ));
     }
     if input.postings.len() < 2 {
-        errors.push(FieldError::new("postings", "at least two postings", "cần ít nhất hai dòng hạch toán"));
+        errors.push(FieldError::new(
+            "postings",
+            "at least two postings",
+            "cần ít nhất hai dòng hạch toán",
+        ));
     }
     let mut amounts = Vec::with_capacity(input.postings.len());
     for (i, p) in input.postings.iter().enumerate() {
         match money::parse_vnd(&p.amount) {
             Ok(a) => amounts.push(a),
-            Err(e) => errors.push(FieldError::new(format!("postings[{i}].amount"), e.to_string(), e.vi())),
+            Err(e) => errors.push(FieldError::new(
+                format!("postings[{i}].amount"),
+                e.to_string(),
+                e.vi(),
+            )),
         }
     }
     let (Some(description), Some(reason), true) = (description, reason, errors.is_empty()) else {
         return Err(ApiError::validation(errors));
     };
     let total = |side: Side| -> Decimal {
-        input.postings.iter().zip(&amounts).filter(|(p, _)| p.side == side).map(|(_, a)| *a).sum()
+        input
+            .postings
+            .iter()
+            .zip(&amounts)
+            .filter(|(p, _)| p.side == side)
+            .map(|(_, a)| *a)
+            .sum()
     };
     let (debits, credits) = (total(Side::Debit), total(Side::Credit));
     if debits != credits {
         return Err(ApiError::new(Code::UnbalancedEntry).detail(
-            format!("Debits total {} but credits total {}.", money::format(debits), money::format(credits)),
-            format!("Tổng Nợ là {} nhưng tổng Có là {}.", money::format(debits), money::format(credits)),
+            format!(
+                "Debits total {} but credits total {}.",
+                money::format(debits),
+                money::format(credits)
+            ),
+            format!(
+                "Tổng Nợ là {} nhưng tổng Có là {}.",
+                money::format(debits),
+                money::format(credits)
+            ),
         ));
     }
     Ok((description, reason, effective_date, amounts))
 }
 
 /// Turns account codes into the fund's accounts and checks each earmark may be used here.
-async fn resolve(conn: &mut AsyncPgConnection, unit: &UnitRow, input: &ManualEntry, amounts: &[Decimal]) -> ApiResult<Vec<NewPosting>> {
-    let codes: Vec<&str> = input.postings.iter().map(|p| p.account_code.as_str()).collect();
+async fn resolve(
+    conn: &mut AsyncPgConnection,
+    unit: &UnitRow,
+    input: &ManualEntry,
+    amounts: &[Decimal],
+) -> ApiResult<Vec<NewPosting>> {
+    let codes: Vec<&str> = input
+        .postings
+        .iter()
+        .map(|p| p.account_code.as_str())
+        .collect();
     let ids = accounts::ids_by_code(conn, unit.id, &codes).await?;
     let mut usable: HashMap<Uuid, bool> = HashMap::new();
     let mut errors = Vec::new();
@@ -170,7 +220,9 @@ async fn resolve(conn: &mut AsyncPgConnection, unit: &UnitRow, input: &ManualEnt
                 Some(ok) => *ok,
                 None => {
                     // an earmark is usable by the campaign's unit and every unit below it
-                    let ok = campaigns::find(conn, campaign).await?.is_some_and(|c| unit.is_within(c.unit_id));
+                    let ok = campaigns::find(conn, campaign)
+                        .await?
+                        .is_some_and(|c| unit.is_within(c.unit_id));
                     usable.insert(campaign, ok);
                     ok
                 }
@@ -184,7 +236,12 @@ async fn resolve(conn: &mut AsyncPgConnection, unit: &UnitRow, input: &ManualEnt
             }
         }
         if let Some(account_id) = account {
-            lines.push(NewPosting { account_id, side: p.side, amount: *amount, campaign_id: p.campaign_id });
+            lines.push(NewPosting {
+                account_id,
+                side: p.side,
+                amount: *amount,
+                campaign_id: p.campaign_id,
+            });
         }
     }
     if !errors.is_empty() {
@@ -193,12 +250,22 @@ async fn resolve(conn: &mut AsyncPgConnection, unit: &UnitRow, input: &ManualEnt
     Ok(lines)
 }
 
-async fn post_in_tx(conn: &mut AsyncPgConnection, accountant: &Accountant, entry: &NewEntry, claim: &Claim) -> ApiResult<EntryView> {
+async fn post_in_tx(
+    conn: &mut AsyncPgConnection,
+    accountant: &Accountant,
+    entry: &NewEntry,
+    claim: &Claim,
+) -> ApiResult<EntryView> {
     conn.transaction::<_, ApiError, _>(|conn| {
         async move {
             // the database checks balance, closed months and overdraft here, before the audit row
             entries::post(conn, entry).await?;
-            let total: Decimal = entry.postings.iter().filter(|p| p.side == Side::Debit).map(|p| p.amount).sum();
+            let total: Decimal = entry
+                .postings
+                .iter()
+                .filter(|p| p.side == Side::Debit)
+                .map(|p| p.amount)
+                .sum();
             audit::record(
                 conn,
                 accountant,

@@ -17,10 +17,16 @@ use crate::startup::AppState;
     security(("bearer" = []))
 )]
 #[get("/journal/{id}")]
-pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiResult<web::Json<EntryView>> {
+pub async fn get(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<EntryView>> {
     let mut conn = state.pools.read.get().await?;
     let entry = super::view(&mut conn, *id).await?;
-    let unit = units::find(&mut conn, entry.unit_id.0).await?.ok_or_else(ApiError::not_found)?;
+    let unit = units::find(&mut conn, entry.unit_id.0)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     user.scope.authorize(Right::Read, &unit)?;
     Ok(web::Json(entry))
 }

@@ -41,7 +41,11 @@ pub struct JournalQuery {
     security(("bearer" = []))
 )]
 #[get("/journal")]
-pub async fn list(user: AuthUser, state: web::Data<AppState>, query: web::Query<JournalQuery>) -> ApiResult<web::Json<Page<EntryView>>> {
+pub async fn list(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    query: web::Query<JournalQuery>,
+) -> ApiResult<web::Json<Page<EntryView>>> {
     let limit = pagination::limit(query.limit)?;
     let after = decode_cursor::<Uuid>(query.cursor.as_deref())?;
     let (from, to) = date_range(query.from.as_deref(), query.to.as_deref())?;
@@ -49,21 +53,40 @@ pub async fn list(user: AuthUser, state: web::Data<AppState>, query: web::Query<
         .source_type
         .as_deref()
         .map(|s| {
-            SourceType::parse(s).ok_or_else(|| ApiError::field("source_type", "unknown source type", "loại nguồn không hợp lệ"))
+            SourceType::parse(s).ok_or_else(|| {
+                ApiError::field(
+                    "source_type",
+                    "unknown source type",
+                    "loại nguồn không hợp lệ",
+                )
+            })
         })
         .transpose()?;
     let mut conn = state.pools.read.get().await?;
     if let Some(unit_id) = query.unit_id {
-        let unit = units::find(&mut conn, unit_id).await?.ok_or_else(ApiError::not_found)?;
+        let unit = units::find(&mut conn, unit_id)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
         user.scope.authorize(Right::Read, &unit)?;
     }
     let scope = user.scope.roots();
     let rows = entries::list(
         &mut conn,
-        JournalFilter { units: &scope, unit: query.unit_id, from, to, source_type, after, limit: limit + 1 },
+        JournalFilter {
+            units: &scope,
+            unit: query.unit_id,
+            from,
+            to,
+            source_type,
+            after,
+            limit: limit + 1,
+        },
     )
     .await?;
     let page = pagination::page(rows, limit, |e| cursor_key(e.effective_date, e.id), |e| e);
     let items = super::views(&mut conn, page.items).await?;
-    Ok(web::Json(Page { items, next_cursor: page.next_cursor }))
+    Ok(web::Json(Page {
+        items,
+        next_cursor: page.next_cursor,
+    }))
 }

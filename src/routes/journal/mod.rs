@@ -94,7 +94,10 @@ impl EntryView {
 }
 
 /// Views of `rows` with their postings and reversals, in the order given (two queries per page).
-pub async fn views(conn: &mut AsyncPgConnection, rows: Vec<EntryRow>) -> QueryResult<Vec<EntryView>> {
+pub async fn views(
+    conn: &mut AsyncPgConnection,
+    rows: Vec<EntryRow>,
+) -> QueryResult<Vec<EntryView>> {
     let ids: Vec<Uuid> = rows.iter().map(|e| e.id).collect();
     let mut postings: HashMap<Uuid, Vec<PostingRow>> = HashMap::new();
     for p in entries::postings_of(conn, &ids).await? {
@@ -113,8 +116,13 @@ pub async fn views(conn: &mut AsyncPgConnection, rows: Vec<EntryRow>) -> QueryRe
 
 /// One entry's view, or 404.
 pub async fn view(conn: &mut AsyncPgConnection, id: Uuid) -> ApiResult<EntryView> {
-    let row = entries::find(conn, id).await?.ok_or_else(ApiError::not_found)?;
-    views(conn, vec![row]).await?.pop().ok_or_else(ApiError::not_found)
+    let row = entries::find(conn, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    views(conn, vec![row])
+        .await?
+        .pop()
+        .ok_or_else(ApiError::not_found)
 }
 
 /// A local date given as `YYYY-MM-DD` in a query string.
@@ -123,17 +131,30 @@ pub fn parse_date(field: &str, raw: Option<&str>) -> ApiResult<Option<NaiveDate>
         NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .ok()
             .filter(|_| s.len() == 10)
-            .ok_or_else(|| ApiError::field(field, "a date written YYYY-MM-DD", "ngày theo dạng YYYY-MM-DD"))
+            .ok_or_else(|| {
+                ApiError::field(
+                    field,
+                    "a date written YYYY-MM-DD",
+                    "ngày theo dạng YYYY-MM-DD",
+                )
+            })
     })
     .transpose()
 }
 
 /// The `from`/`to` query pair (both inclusive); `to` may not come before `from`.
-pub fn date_range(from: Option<&str>, to: Option<&str>) -> ApiResult<(Option<NaiveDate>, Option<NaiveDate>)> {
+pub fn date_range(
+    from: Option<&str>,
+    to: Option<&str>,
+) -> ApiResult<(Option<NaiveDate>, Option<NaiveDate>)> {
     let (from, to) = (parse_date("from", from)?, parse_date("to", to)?);
     if let (Some(f), Some(t)) = (from, to) {
         if t < f {
-            return Err(ApiError::field("to", "must not be before `from`", "không được trước `from`"));
+            return Err(ApiError::field(
+                "to",
+                "must not be before `from`",
+                "không được trước `from`",
+            ));
         }
     }
     Ok((from, to))
@@ -145,7 +166,9 @@ pub fn cursor_key(date: NaiveDate, id: impl std::fmt::Display) -> String {
     format!("{date}|{id}")
 }
 
-pub fn decode_cursor<T: std::str::FromStr>(cursor: Option<&str>) -> ApiResult<Option<(NaiveDate, T)>> {
+pub fn decode_cursor<T: std::str::FromStr>(
+    cursor: Option<&str>,
+) -> ApiResult<Option<(NaiveDate, T)>> {
     let invalid = || ApiError::field("cursor", "invalid cursor", "cursor không hợp lệ");
     crate::pagination::decode(cursor)?
         .map(|s| {
@@ -174,7 +197,10 @@ mod tests {
     fn dates_are_strictly_yyyy_mm_dd() {
         assert!(parse_date("from", Some("2026-3-1")).is_err());
         assert!(parse_date("from", Some("2026-02-30")).is_err());
-        assert_eq!(parse_date("from", Some("2026-03-01")).unwrap(), NaiveDate::from_ymd_opt(2026, 3, 1));
+        assert_eq!(
+            parse_date("from", Some("2026-03-01")).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 3, 1)
+        );
         assert!(date_range(Some("2026-03-02"), Some("2026-03-01")).is_err());
     }
 }

@@ -54,15 +54,25 @@ pub async fn reverse(
     body: JsonBody<ReverseEntry>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.pools.write.get().await?;
-    let original = entries::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
-    let unit = units::find(&mut conn, original.unit_id).await?.ok_or_else(ApiError::not_found)?;
-    accountant.scope.authorize(Right::ActAs(Role::Accountant), &unit)?;
+    let original = entries::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let unit = units::find(&mut conn, original.unit_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    accountant
+        .scope
+        .authorize(Right::ActAs(Role::Accountant), &unit)?;
     let reason = text::clean(&body.value.reason, 1000)
         .ok_or_else(|| ApiError::field("reason", "1 to 1000 characters", "từ 1 đến 1000 ký tự"))?;
     let today = state.settings.clock.today();
     let effective_date = body.value.effective_date.unwrap_or(today);
     if effective_date > today {
-        return Err(ApiError::field("effective_date", "must not be in the future", "không được sau ngày hôm nay"));
+        return Err(ApiError::field(
+            "effective_date",
+            "must not be in the future",
+            "không được sau ngày hôm nay",
+        ));
     }
     if effective_date < original.effective_date {
         return Err(ApiError::field(
@@ -74,12 +84,10 @@ pub async fn reverse(
     match SourceType::parse(&original.source_type) {
         // the donation register must agree with the ledger: a donation is undone by its void,
         // and a void stays final
-        Some(SourceType::Donation) => {
-            return Err(ApiError::new(Code::Conflict).detail(
-                "This entry records a donation: void the donation instead.",
-                "Bút toán này ghi nhận một khoản ủng hộ: hãy hủy khoản ủng hộ thay vì đảo bút toán.",
-            ))
-        }
+        Some(SourceType::Donation) => return Err(ApiError::new(Code::Conflict).detail(
+            "This entry records a donation: void the donation instead.",
+            "Bút toán này ghi nhận một khoản ủng hộ: hãy hủy khoản ủng hộ thay vì đảo bút toán.",
+        )),
         Some(SourceType::DonationVoid) => {
             return Err(ApiError::new(Code::Conflict).detail(
                 "This entry voids a donation; a void cannot be reversed.",
@@ -87,7 +95,12 @@ pub async fn reverse(
             ))
         }
         // entries that only the ledger knows about may be corrected by reversal
-        Some(SourceType::Manual | SourceType::Reversal | SourceType::BankFee | SourceType::BankInterest) => {}
+        Some(
+            SourceType::Manual
+            | SourceType::Reversal
+            | SourceType::BankFee
+            | SourceType::BankInterest,
+        ) => {}
         // the rest belong to a spending or transfer record, which has its own way back
         _ => {
             return Err(ApiError::new(Code::Conflict).detail(
@@ -100,7 +113,15 @@ pub async fn reverse(
         Begin::Replay(response) => return Ok(response),
         Begin::Proceed(claim) => claim,
     };
-    let result = reverse_in_tx(&mut conn, &accountant, &original, effective_date, reason, &claim).await;
+    let result = reverse_in_tx(
+        &mut conn,
+        &accountant,
+        &original,
+        effective_date,
+        reason,
+        &claim,
+    )
+    .await;
     if result.is_err() {
         claim.release(&mut conn).await;
     }

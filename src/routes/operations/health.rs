@@ -17,7 +17,9 @@ pub struct Health {
 #[utoipa::path(tag = "operations", responses((status = 200, body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(Health { status: "ok".into() })
+    HttpResponse::Ok().json(Health {
+        status: "ok".into(),
+    })
 }
 
 /// 200 when the database answers and has every migration; 503 otherwise.
@@ -25,7 +27,12 @@ pub async fn healthz() -> HttpResponse {
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let check = async {
-        let mut conn = state.pools.write.get().await.map_err(|_| "database unavailable")?;
+        let mut conn = state
+            .pools
+            .write
+            .get()
+            .await
+            .map_err(|_| "database unavailable")?;
         match migrations::is_current(&mut conn).await {
             Ok(true) => Ok(()),
             Ok(false) => Err("migrations pending"),
@@ -33,8 +40,12 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         }
     };
     match tokio::time::timeout(Duration::from_secs(2), check).await {
-        Ok(Ok(())) => HttpResponse::Ok().json(Health { status: "ok".into() }),
+        Ok(Ok(())) => HttpResponse::Ok().json(Health {
+            status: "ok".into(),
+        }),
         Ok(Err(why)) => HttpResponse::ServiceUnavailable().json(Health { status: why.into() }),
-        Err(_) => HttpResponse::ServiceUnavailable().json(Health { status: "database timeout".into() }),
+        Err(_) => HttpResponse::ServiceUnavailable().json(Health {
+            status: "database timeout".into(),
+        }),
     }
 }

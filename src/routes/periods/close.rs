@@ -40,8 +40,12 @@ pub async fn close(
 ) -> ApiResult<web::Json<PeriodView>> {
     let (unit_id, raw_month) = path.into_inner();
     let mut conn = state.pools.write.get().await?;
-    let unit = units::find(&mut conn, unit_id).await?.ok_or_else(ApiError::not_found)?;
-    accountant.scope.authorize(Right::ActAs(Role::Accountant), &unit)?;
+    let unit = units::find(&mut conn, unit_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    accountant
+        .scope
+        .authorize(Right::ActAs(Role::Accountant), &unit)?;
     let month = month_param(&raw_month)?;
     if month >= month_start(state.settings.clock.today()) {
         return Err(ApiError::new(Code::PeriodNotEnded).detail(
@@ -55,7 +59,10 @@ pub async fn close(
             async move {
                 // postings in flight into the month commit first; later ones wait and then fail
                 periods::lock_month(conn, unit.id, month).await?;
-                if periods::find(conn, unit.id, month).await?.is_some_and(|p| p.state == "closed") {
+                if periods::find(conn, unit.id, month)
+                    .await?
+                    .is_some_and(|p| p.state == "closed")
+                {
                     return Err(ApiError::new(Code::Conflict).detail(
                         format!("{} is already closed.", month_label(month)),
                         format!("Tháng {} đã được khóa sổ.", month_label(month)),
@@ -71,7 +78,8 @@ pub async fn close(
                         .with_extension("open_children", serde_json::json!(open)));
                 }
                 let trial_balance = trial_balance(conn, unit.id, month).await?;
-                let row = periods::close(conn, unit.id, month, accountant.id.0, trial_balance).await?;
+                let row =
+                    periods::close(conn, unit.id, month, accountant.id.0, trial_balance).await?;
                 audit::record(
                     conn,
                     accountant,
@@ -98,7 +106,9 @@ async fn trial_balance(
     unit: Uuid,
     month: NaiveDate,
 ) -> ApiResult<serde_json::Value> {
-    let last_day = (month + Months::new(1)).pred_opt().ok_or_else(|| ApiError::internal("month out of range"))?;
+    let last_day = (month + Months::new(1))
+        .pred_opt()
+        .ok_or_else(|| ApiError::internal("month out of range"))?;
     let accounts = balances::as_of(conn, unit, Some(last_day)).await?;
     let map: serde_json::Map<String, serde_json::Value> = accounts
         .into_iter()

@@ -43,14 +43,22 @@ pub async fn list(
 ) -> ApiResult<web::Json<Page<PeriodView>>> {
     let limit = pagination::limit(query.limit)?;
     let before = pagination::decode(query.cursor.as_deref())?
-        .map(|c| parse_month(&c).ok_or_else(|| ApiError::field("cursor", "invalid cursor", "cursor không hợp lệ")))
+        .map(|c| {
+            parse_month(&c)
+                .ok_or_else(|| ApiError::field("cursor", "invalid cursor", "cursor không hợp lệ"))
+        })
         .transpose()?;
     let mut conn = state.pools.read.get().await?;
-    let unit = units::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
+    let unit = units::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     user.scope.authorize(Right::Read, &unit)?;
 
     let current = month_start(state.settings.clock.today());
-    let first = periods::first_posting_month(&mut conn, unit.id).await?.map(month_start).unwrap_or(current);
+    let first = periods::first_posting_month(&mut conn, unit.id)
+        .await?
+        .map(month_start)
+        .unwrap_or(current);
     let mut months: BTreeMap<NaiveDate, Option<PeriodRow>> = BTreeMap::new();
     let mut m = first.min(current);
     while m <= current {
@@ -66,7 +74,10 @@ pub async fn list(
         .filter(|(month, _)| !matches!(before, Some(b) if *month >= b))
         .take(limit as usize + 1)
         .collect();
-    Ok(web::Json(pagination::page(rows, limit, |(month, _)| month_label(*month), |(month, row)| {
-        PeriodView::new(month, row)
-    })))
+    Ok(web::Json(pagination::page(
+        rows,
+        limit,
+        |(month, _)| month_label(*month),
+        |(month, row)| PeriodView::new(month, row),
+    )))
 }

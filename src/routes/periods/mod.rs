@@ -15,7 +15,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::ledger::periods::PeriodRow;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(list::list).service(close::close).service(reopen::reopen);
+    cfg.service(list::list)
+        .service(close::close)
+        .service(reopen::reopen);
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -57,7 +59,11 @@ impl PeriodView {
             },
             Some(r) => PeriodView {
                 month,
-                state: if r.state == "closed" { PeriodState::Closed } else { PeriodState::Open },
+                state: if r.state == "closed" {
+                    PeriodState::Closed
+                } else {
+                    PeriodState::Open
+                },
                 closed_at: r.closed_at,
                 closed_by: r.closed_by,
                 reopened_at: r.reopened_at,
@@ -84,7 +90,13 @@ pub fn parse_month(raw: &str) -> Option<NaiveDate> {
 
 /// The month in a path, or 422 naming `month`.
 pub fn month_param(raw: &str) -> ApiResult<NaiveDate> {
-    parse_month(raw).ok_or_else(|| ApiError::field("month", "a month written YYYY-MM", "tháng theo dạng YYYY-MM"))
+    parse_month(raw).ok_or_else(|| {
+        ApiError::field(
+            "month",
+            "a month written YYYY-MM",
+            "tháng theo dạng YYYY-MM",
+        )
+    })
 }
 
 #[cfg(test)]
@@ -94,9 +106,21 @@ mod tests {
     #[test]
     fn months_are_strictly_yyyy_mm() {
         assert_eq!(parse_month("2026-03"), NaiveDate::from_ymd_opt(2026, 3, 1));
-        for bad in ["2026-3", "2026-13", "2026-00", "26-03", "2026-03-01", "２０２６-03", "+026-03", ""] {
+        for bad in [
+            "2026-3",
+            "2026-13",
+            "2026-00",
+            "26-03",
+            "2026-03-01",
+            "２０２６-03",
+            "+026-03",
+            "",
+        ] {
             assert_eq!(parse_month(bad), None, "{bad:?}");
         }
-        assert_eq!(month_label(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()), "2026-03");
+        assert_eq!(
+            month_label(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()),
+            "2026-03"
+        );
     }
 }

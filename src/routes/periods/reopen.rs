@@ -49,8 +49,12 @@ pub async fn reopen(
 ) -> ApiResult<web::Json<PeriodView>> {
     let (unit_id, raw_month) = path.into_inner();
     let mut conn = state.pools.write.get().await?;
-    let unit = units::find(&mut conn, unit_id).await?.ok_or_else(ApiError::not_found)?;
-    approver.scope.authorize(Right::ActAs(Role::Approver), &unit)?;
+    let unit = units::find(&mut conn, unit_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    approver
+        .scope
+        .authorize(Right::ActAs(Role::Approver), &unit)?;
     let month = month_param(&raw_month)?;
     let reason = text::clean(&body.value.reason, 1000)
         .ok_or_else(|| ApiError::field("reason", "1 to 1000 characters", "từ 1 đến 1000 ký tự"))?;
@@ -59,7 +63,10 @@ pub async fn reopen(
         .transaction::<_, ApiError, _>(|conn| {
             async move {
                 periods::lock_month(conn, unit.id, month).await?;
-                if periods::find(conn, unit.id, month).await?.is_none_or(|p| p.state != "closed") {
+                if periods::find(conn, unit.id, month)
+                    .await?
+                    .is_none_or(|p| p.state != "closed")
+                {
                     return Err(ApiError::new(Code::Conflict).detail(
                         format!("{} is not closed.", month_label(month)),
                         format!("Tháng {} chưa khóa sổ.", month_label(month)),

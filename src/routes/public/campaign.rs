@@ -69,24 +69,42 @@ pub struct PublicCampaign {
     )
 )]
 #[get("/campaigns/{id}")]
-pub async fn campaign(state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiResult<web::Json<PublicCampaign>> {
+pub async fn campaign(
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<PublicCampaign>> {
     let mut conn = state.pools.read.get().await?;
-    let campaign = campaigns::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
-    let unit = units::find(&mut conn, campaign.unit_id).await?.ok_or_else(ApiError::not_found)?;
-    let (received, count, by_channel) = summarise(&donations::campaign_totals(&mut conn, campaign.id).await?);
+    let campaign = campaigns::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let unit = units::find(&mut conn, campaign.unit_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let (received, count, by_channel) =
+        summarise(&donations::campaign_totals(&mut conn, campaign.id).await?);
     // spending and transfers arrive with their own capabilities; nothing is recorded yet
     let (spent, transferred) = (Decimal::ZERO, Decimal::ZERO);
     Ok(web::Json(PublicCampaign {
         id: campaign.id,
         name: campaign.name,
         kind: campaign.kind,
-        unit: PublicUnit { id: unit.id, code: unit.code, name: unit.name },
+        unit: PublicUnit {
+            id: unit.id,
+            code: unit.code,
+            name: unit.name,
+        },
         starts_on: campaign.starts_on,
         ends_on: campaign.ends_on,
         restricted: campaign.restricted,
-        received: Received { total: money::format(received), by_channel },
+        received: Received {
+            total: money::format(received),
+            by_channel,
+        },
         donation_count: count,
-        spent: Spent { total: money::format(spent), by_category: BTreeMap::new() },
+        spent: Spent {
+            total: money::format(spent),
+            by_category: BTreeMap::new(),
+        },
         transferred: money::format(transferred),
         balance: money::format(received - spent - transferred),
     }))

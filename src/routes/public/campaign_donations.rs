@@ -6,8 +6,8 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{donor_display, mask_reference};
-use crate::db::donations::{self, DonationFilter};
 use crate::db::campaigns;
+use crate::db::donations::{self, DonationFilter};
 use crate::domain::donation::Channel;
 use crate::domain::{money, text};
 use crate::error::{ApiError, ApiResult};
@@ -63,7 +63,13 @@ fn amount_bound(field: &str, raw: Option<&str>) -> ApiResult<Option<Decimal>> {
             .ok()
             .filter(|d| d.normalize().scale() == 0 && *d <= Decimal::from(money::MAX_VND))
             .map(|d| d.normalize())
-            .ok_or_else(|| ApiError::field(field, "a whole number of đồng, e.g. \"100000\"", "số đồng nguyên, ví dụ \"100000\""))
+            .ok_or_else(|| {
+                ApiError::field(
+                    field,
+                    "a whole number of đồng, e.g. \"100000\"",
+                    "số đồng nguyên, ví dụ \"100000\"",
+                )
+            })
     })
     .transpose()
 }
@@ -93,11 +99,15 @@ pub async fn list(
     let min_amount = amount_bound("min_amount", query.min_amount.as_deref())?;
     let max_amount = amount_bound("max_amount", query.max_amount.as_deref())?;
     let q = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        Some(q) => Some(text::fold(&text::clean(q, 100).ok_or_else(|| ApiError::field("q", "at most 100 characters", "tối đa 100 ký tự"))?)),
+        Some(q) => Some(text::fold(&text::clean(q, 100).ok_or_else(|| {
+            ApiError::field("q", "at most 100 characters", "tối đa 100 ký tự")
+        })?)),
         None => None,
     };
     let mut conn = state.pools.read.get().await?;
-    let campaign = campaigns::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
+    let campaign = campaigns::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let rows = donations::list(
         &mut conn,
         DonationFilter {

@@ -49,7 +49,11 @@ async fn rate_limit(
         .app_data::<web::Data<AppState>>()
         .cloned()
         .ok_or_else(|| ApiError::internal("AppState missing"))?;
-    let ip = req.extensions().get::<RequestMeta>().and_then(|m| m.client_ip.clone()).unwrap_or_default();
+    let ip = req
+        .extensions()
+        .get::<RequestMeta>()
+        .and_then(|m| m.client_ip.clone())
+        .unwrap_or_default();
     if let Err(wait) = state.public_limiter.check(&ip) {
         // whole seconds, rounded up, so a client that waits this long gets through
         let seconds = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
@@ -60,7 +64,8 @@ async fn rate_limit(
                 format!("Quá nhiều yêu cầu từ địa chỉ này; thử lại sau {seconds} giây."),
             )
             .to_response(Lang::from_headers(req.headers()));
-        res.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));
+        res.headers_mut()
+            .insert(RETRY_AFTER, HeaderValue::from(seconds));
         return Ok(req.into_response(res));
     }
     Ok(next.call(req).await?.map_into_boxed_body())
@@ -89,7 +94,11 @@ pub struct ByChannel {
 /// Totals of recorded donations: (sum, count, per channel).
 pub fn summarise(totals: &[ChannelTotal]) -> (Decimal, i64, ByChannel) {
     let of = |channel: &str| {
-        totals.iter().filter(|t| t.channel == channel).filter_map(|t| t.amount_vnd).sum::<Decimal>()
+        totals
+            .iter()
+            .filter(|t| t.channel == channel)
+            .filter_map(|t| t.amount_vnd)
+            .sum::<Decimal>()
     };
     let total = totals.iter().filter_map(|t| t.amount_vnd).sum();
     let count = totals.iter().map(|t| t.count).sum();

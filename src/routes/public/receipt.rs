@@ -54,16 +54,28 @@ pub struct PublicReceipt {
     )
 )]
 #[get("/receipts/{receipt_number}")]
-pub async fn receipt(state: web::Data<AppState>, number: web::Path<String>) -> ApiResult<web::Json<PublicReceipt>> {
+pub async fn receipt(
+    state: web::Data<AppState>,
+    number: web::Path<String>,
+) -> ApiResult<web::Json<PublicReceipt>> {
     // no receipt number is this long: answer without asking the database
     if number.len() > 64 {
         return Err(ApiError::not_found());
     }
     let mut conn = state.pools.read.get().await?;
-    let d = donations::find_by_receipt(&mut conn, &number).await?.ok_or_else(ApiError::not_found)?;
-    let unit = units::find(&mut conn, d.unit_id).await?.ok_or_else(ApiError::not_found)?;
+    let d = donations::find_by_receipt(&mut conn, &number)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let unit = units::find(&mut conn, d.unit_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let campaign = match d.campaign_id {
-        Some(id) => campaigns::find(&mut conn, id).await?.map(|c| ReceiptCampaign { id: c.id, name: c.name }),
+        Some(id) => campaigns::find(&mut conn, id)
+            .await?
+            .map(|c| ReceiptCampaign {
+                id: c.id,
+                name: c.name,
+            }),
         None => None,
     };
     Ok(web::Json(PublicReceipt {
@@ -72,7 +84,10 @@ pub async fn receipt(state: web::Data<AppState>, number: web::Path<String>) -> A
         status: d.status,
         received_on: d.received_on,
         amount_vnd: money::format(d.amount_vnd),
-        unit: ReceiptUnit { code: unit.code, name: unit.name },
+        unit: ReceiptUnit {
+            code: unit.code,
+            name: unit.name,
+        },
         campaign,
     }))
 }

@@ -57,19 +57,42 @@ pub async fn summary(
     id: web::Path<Uuid>,
     query: web::Query<SummaryQuery>,
 ) -> ApiResult<web::Json<UnitSummary>> {
-    let year = query.year.unwrap_or_else(|| state.settings.clock.today().year());
+    let year = query
+        .year
+        .unwrap_or_else(|| state.settings.clock.today().year());
     if !(2000..=2200).contains(&year) {
-        return Err(ApiError::field("year", "between 2000 and 2200", "từ 2000 đến 2200"));
+        return Err(ApiError::field(
+            "year",
+            "between 2000 and 2200",
+            "từ 2000 đến 2200",
+        ));
     }
-    let (first, last) = match (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) {
+    let (first, last) = match (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) {
         (Some(f), Some(l)) => (f, l),
-        _ => return Err(ApiError::field("year", "between 2000 and 2200", "từ 2000 đến 2200")),
+        _ => {
+            return Err(ApiError::field(
+                "year",
+                "between 2000 and 2200",
+                "từ 2000 đến 2200",
+            ))
+        }
     };
     let mut conn = state.pools.read.get().await?;
-    let unit = units::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
-    let (total, count, by_channel) = summarise(&donations::unit_totals(&mut conn, unit.id, first, last).await?);
+    let unit = units::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let (total, count, by_channel) =
+        summarise(&donations::unit_totals(&mut conn, unit.id, first, last).await?);
     Ok(web::Json(UnitSummary {
-        unit: SummaryUnit { id: unit.id, tier: unit.tier(), code: unit.code, name: unit.name },
+        unit: SummaryUnit {
+            id: unit.id,
+            tier: unit.tier(),
+            code: unit.code,
+            name: unit.name,
+        },
         year,
         received_total: money::format(total),
         donation_count: count,

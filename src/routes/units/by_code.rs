@@ -17,12 +17,18 @@ use crate::startup::AppState;
     security(("bearer" = []))
 )]
 #[get("/units/by-code/{code}")]
-pub async fn by_code(user: AuthUser, state: web::Data<AppState>, code: web::Path<String>) -> ApiResult<web::Json<UnitView>> {
+pub async fn by_code(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> ApiResult<web::Json<UnitView>> {
     // a string that is no unit code names no unit; parsing first also keeps NUL bytes, which
     // PostgreSQL text cannot hold, away from the query (they were a 500)
     let code = UnitCode::parse(&code).ok_or_else(ApiError::not_found)?;
     let mut conn = state.pools.read.get().await?;
-    let unit = units::find_by_code(&mut conn, code.as_str()).await?.ok_or_else(ApiError::not_found)?;
+    let unit = units::find_by_code(&mut conn, code.as_str())
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     user.scope.authorize(Right::Read, &unit)?;
     Ok(web::Json(unit.into()))
 }

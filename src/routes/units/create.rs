@@ -44,32 +44,54 @@ pub struct CreateUnit {
     security(("bearer" = []))
 )]
 #[post("/units")]
-pub async fn create(admin: Admin, state: web::Data<AppState>, body: web::Json<CreateUnit>) -> ApiResult<HttpResponse> {
+pub async fn create(
+    admin: Admin,
+    state: web::Data<AppState>,
+    body: web::Json<CreateUnit>,
+) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let mut errors = Vec::new();
     let code = UnitCode::parse(&body.code);
     if code.is_none() {
-        errors.push(FieldError::new("code", "upper-case letters and digits, at most 32", "chữ in hoa và chữ số, tối đa 32 ký tự"));
+        errors.push(FieldError::new(
+            "code",
+            "upper-case letters and digits, at most 32",
+            "chữ in hoa và chữ số, tối đa 32 ký tự",
+        ));
     }
     let name = text::clean(&body.name, 200);
     if name.is_none() {
-        errors.push(FieldError::new("name", "1 to 200 characters", "từ 1 đến 200 ký tự"));
+        errors.push(FieldError::new(
+            "name",
+            "1 to 200 characters",
+            "từ 1 đến 200 ký tự",
+        ));
     }
     let full_name = text::clean(&body.full_name, 300);
     if full_name.is_none() {
-        errors.push(FieldError::new("full_name", "1 to 300 characters", "từ 1 đến 300 ký tự"));
+        errors.push(FieldError::new(
+            "full_name",
+            "1 to 300 characters",
+            "từ 1 đến 300 ký tự",
+        ));
     }
     let kind = match body.kind.as_deref() {
         None => None,
         Some(k) => {
             let k = text::clean(k, 100);
             if k.is_none() {
-                errors.push(FieldError::new("kind", "1 to 100 characters", "từ 1 đến 100 ký tự"));
+                errors.push(FieldError::new(
+                    "kind",
+                    "1 to 100 characters",
+                    "từ 1 đến 100 ký tự",
+                ));
             }
             k
         }
     };
-    let (Some(code), Some(name), Some(full_name), true) = (code, name, full_name, errors.is_empty()) else {
+    let (Some(code), Some(name), Some(full_name), true) =
+        (code, name, full_name, errors.is_empty())
+    else {
         return Err(ApiError::validation(errors));
     };
 
@@ -81,11 +103,22 @@ pub async fn create(admin: Admin, state: web::Data<AppState>, body: web::Json<Cr
     admin.scope.authorize(Right::Administer, &parent)?;
     if !body.tier.fits_under(parent.tier()) {
         return Err(ApiError::new(Code::InvalidTier).detail(
-            format!("A {} cannot be placed under a {}.", body.tier, parent.tier()),
-            format!("Đơn vị cấp {} không thể trực thuộc cấp {}.", body.tier, parent.tier()),
+            format!(
+                "A {} cannot be placed under a {}.",
+                body.tier,
+                parent.tier()
+            ),
+            format!(
+                "Đơn vị cấp {} không thể trực thuộc cấp {}.",
+                body.tier,
+                parent.tier()
+            ),
         ));
     }
-    if units::find_by_code(&mut conn, code.as_str()).await?.is_some() {
+    if units::find_by_code(&mut conn, code.as_str())
+        .await?
+        .is_some()
+    {
         return Err(ApiError::new(Code::DuplicateUnitCode));
     }
 

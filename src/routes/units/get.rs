@@ -17,9 +17,15 @@ use crate::startup::AppState;
     security(("bearer" = []))
 )]
 #[get("/units/{id}")]
-pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiResult<web::Json<UnitView>> {
+pub async fn get(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<UnitView>> {
     let mut conn = state.pools.read.get().await?;
-    let unit = units::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
+    let unit = units::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     user.scope.authorize(Right::Read, &unit)?;
     Ok(web::Json(unit.into()))
 }

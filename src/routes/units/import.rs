@@ -39,9 +39,14 @@ pub async fn import(
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("text/csv")));
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("text/csv"))
+        });
     if !is_csv {
-        return Err(ApiError::new(Code::UnsupportedMediaType).detail("Send the file as text/csv.", "Hãy gửi tệp dạng text/csv."));
+        return Err(ApiError::new(Code::UnsupportedMediaType)
+            .detail("Send the file as text/csv.", "Hãy gửi tệp dạng text/csv."));
     }
     let mut conn = state.pools.write.get().await?;
     let central = units::ensure_central(&mut conn).await?;
@@ -81,7 +86,11 @@ pub async fn import(
 
 fn csv_error(e: unit_file::UnitFileError) -> ApiError {
     ApiError {
-        errors: vec![FieldError::new(format!("line {}", e.line), e.message.clone(), e.message)],
+        errors: vec![FieldError::new(
+            format!("line {}", e.line),
+            e.message.clone(),
+            e.message,
+        )],
         ..ApiError::new(Code::InvalidCsv)
     }
     .with_extension("line", serde_json::json!(e.line))

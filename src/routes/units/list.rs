@@ -70,5 +70,10 @@ pub async fn list(
         },
     )
     .await?;
-    Ok(web::Json(pagination::page(rows, limit, |u| u.code.clone(), UnitView::from)))
+    Ok(web::Json(pagination::page(
+        rows,
+        limit,
+        |u| u.code.clone(),
+        UnitView::from,
+    )))
 }

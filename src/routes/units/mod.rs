@@ -22,9 +22,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(import::import)),
     )
     .service(by_code::by_code)
-        .service(list::list)
-        .service(create::create)
-        .service(get::get);
+    .service(list::list)
+    .service(create::create)
+    .service(get::get);
 }
 
 #[derive(Debug, Serialize, ToSchema)]

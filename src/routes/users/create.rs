@@ -41,22 +41,42 @@ pub struct CreateUser {
     security(("bearer" = []))
 )]
 #[post("/users")]
-pub async fn create(admin: Admin, state: web::Data<AppState>, body: web::Json<CreateUser>) -> ApiResult<HttpResponse> {
+pub async fn create(
+    admin: Admin,
+    state: web::Data<AppState>,
+    body: web::Json<CreateUser>,
+) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let mut errors = Vec::new();
     let username = Username::parse(&body.username);
     if username.is_none() {
-        errors.push(FieldError::new("username", "3–64 lower-case letters, digits, . _ -", "3–64 ký tự: chữ thường, chữ số, . _ -"));
+        errors.push(FieldError::new(
+            "username",
+            "3–64 lower-case letters, digits, . _ -",
+            "3–64 ký tự: chữ thường, chữ số, . _ -",
+        ));
     }
     if !password_is_acceptable(&body.password) {
-        errors.push(FieldError::new("password", "10 to 256 characters", "từ 10 đến 256 ký tự"));
+        errors.push(FieldError::new(
+            "password",
+            "10 to 256 characters",
+            "từ 10 đến 256 ký tự",
+        ));
     }
     let full_name = text::clean(&body.full_name, 200);
     if full_name.is_none() {
-        errors.push(FieldError::new("full_name", "1 to 200 characters", "từ 1 đến 200 ký tự"));
+        errors.push(FieldError::new(
+            "full_name",
+            "1 to 200 characters",
+            "từ 1 đến 200 ký tự",
+        ));
     }
     if body.roles.is_empty() {
-        errors.push(FieldError::new("roles", "at least one role", "cần ít nhất một vai trò"));
+        errors.push(FieldError::new(
+            "roles",
+            "at least one role",
+            "cần ít nhất một vai trò",
+        ));
     }
     let (Some(username), Some(full_name), true) = (username, full_name, errors.is_empty()) else {
         return Err(ApiError::validation(errors));
@@ -64,11 +84,20 @@ pub async fn create(admin: Admin, state: web::Data<AppState>, body: web::Json<Cr
 
     let mut conn = state.pools.write.get().await?;
     check_grants(&mut conn, &admin.scope, &body.roles).await?;
-    if users::find_by_username(&mut conn, username.as_str()).await?.is_some() {
+    if users::find_by_username(&mut conn, username.as_str())
+        .await?
+        .is_some()
+    {
         return Err(ApiError::new(Code::DuplicateUsername));
     }
-    let hash = password::hash(body.password).await.map_err(ApiError::internal)?;
-    let grants: Vec<(String, Uuid)> = body.roles.iter().map(|g| (g.role.as_str().to_owned(), g.unit_id)).collect();
+    let hash = password::hash(body.password)
+        .await
+        .map_err(ApiError::internal)?;
+    let grants: Vec<(String, Uuid)> = body
+        .roles
+        .iter()
+        .map(|g| (g.role.as_str().to_owned(), g.unit_id))
+        .collect();
 
     let admin = &admin;
     let (user, assignments) = conn
@@ -86,9 +115,10 @@ pub async fn create(admin: Admin, state: web::Data<AppState>, body: web::Json<Cr
                 )
                 .await
                 .map_err(|e| match e {
-                    diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
-                        ApiError::new(Code::DuplicateUsername)
-                    }
+                    diesel::result::Error::DatabaseError(
+                        diesel::result::DatabaseErrorKind::UniqueViolation,
+                        _,
+                    ) => ApiError::new(Code::DuplicateUsername),
                     e => e.into(),
                 })?;
                 users::set_assignments(conn, user.id, &grants, Some(admin.id.0)).await?;

@@ -21,18 +21,34 @@ use crate::startup::AppState;
     security(("bearer" = []))
 )]
 #[post("/users/{id}/disable")]
-pub async fn disable(admin: Admin, state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiResult<web::Json<UserView>> {
+pub async fn disable(
+    admin: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<UserView>> {
     let mut conn = state.pools.write.get().await?;
-    let target = users::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
+    let target = users::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let assignments = users::assignments(&mut conn, &[target.id]).await?;
     if !visible(admin.id.0, &admin.scope, target.id, &assignments) {
         return Err(ApiError::not_found());
     }
     if target.id == admin.id.0 {
-        return Err(ApiError::new(Code::Conflict).detail("You cannot disable yourself.", "Không thể tự khóa tài khoản của mình."));
+        return Err(ApiError::new(Code::Conflict).detail(
+            "You cannot disable yourself.",
+            "Không thể tự khóa tài khoản của mình.",
+        ));
     }
-    let held = units::find_many(&mut conn, &assignments.iter().map(|a| a.unit_id).collect::<Vec<_>>()).await?;
-    if !held.iter().all(|u| admin.scope.allows(Right::Administer, u)) {
+    let held = units::find_many(
+        &mut conn,
+        &assignments.iter().map(|a| a.unit_id).collect::<Vec<_>>(),
+    )
+    .await?;
+    if !held
+        .iter()
+        .all(|u| admin.scope.allows(Right::Administer, u))
+    {
         return Err(ApiError::forbidden());
     }
     let unit_id = assignments.first().map(|a| a.unit_id);
@@ -41,7 +57,11 @@ pub async fn disable(admin: Admin, state: web::Data<AppState>, id: web::Path<Uui
         .transaction::<_, ApiError, _>(|conn| {
             async move {
                 let already = target.disabled_at.is_some();
-                let target = if already { target } else { users::disable(conn, target.id).await? };
+                let target = if already {
+                    target
+                } else {
+                    users::disable(conn, target.id).await?
+                };
                 let revoked = refresh_tokens::revoke_all_for_user(conn, target.id).await?;
                 if !already {
                     audit::record(

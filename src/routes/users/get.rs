@@ -16,9 +16,15 @@ use crate::startup::AppState;
     security(("bearer" = []))
 )]
 #[get("/users/{id}")]
-pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiResult<web::Json<UserView>> {
+pub async fn get(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<UserView>> {
     let mut conn = state.pools.read.get().await?;
-    let target = users::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
+    let target = users::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let assignments = users::assignments(&mut conn, &[target.id]).await?;
     if !visible(user.id.0, &user.scope, target.id, &assignments) {
         return Err(ApiError::not_found());

@@ -31,19 +31,28 @@ pub struct UserQuery {
     security(("bearer" = []))
 )]
 #[get("/users")]
-pub async fn list(user: AuthUser, state: web::Data<AppState>, query: web::Query<UserQuery>) -> ApiResult<web::Json<Page<UserView>>> {
+pub async fn list(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    query: web::Query<UserQuery>,
+) -> ApiResult<web::Json<Page<UserView>>> {
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_uuid(query.cursor.as_deref())?;
     let mut conn = state.pools.read.get().await?;
     if let Some(unit_id) = query.unit_id {
-        let unit = units::find(&mut conn, unit_id).await?.ok_or_else(ApiError::not_found)?;
+        let unit = units::find(&mut conn, unit_id)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
         user.scope.authorize(Right::Read, &unit)?;
     }
     let scope = user.scope.roots();
     let rows = users::list_in_scope(&mut conn, &scope, query.unit_id, after, limit + 1).await?;
     let ids: Vec<Uuid> = rows.iter().map(|u| u.id).collect();
     let assignments = users::assignments(&mut conn, &ids).await?;
-    Ok(web::Json(pagination::page(rows, limit, |u| u.id.to_string(), |u| {
-        UserView::new(u, &assignments, &user.scope)
-    })))
+    Ok(web::Json(pagination::page(
+        rows,
+        limit,
+        |u| u.id.to_string(),
+        |u| UserView::new(u, &assignments, &user.scope),
+    )))
 }

@@ -86,10 +86,18 @@ pub async fn check_grants(
     grants: &[Grant],
 ) -> ApiResult<HashMap<Uuid, UnitRow>> {
     if grants.len() > 50 {
-        return Err(ApiError::field("roles", "at most 50 roles", "tối đa 50 vai trò"));
+        return Err(ApiError::field(
+            "roles",
+            "at most 50 roles",
+            "tối đa 50 vai trò",
+        ));
     }
     let ids: Vec<Uuid> = grants.iter().map(|g| g.unit_id).collect();
-    let found: HashMap<Uuid, UnitRow> = units::find_many(conn, &ids).await?.into_iter().map(|u| (u.id, u)).collect();
+    let found: HashMap<Uuid, UnitRow> = units::find_many(conn, &ids)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
     let mut errors = Vec::new();
     for (i, g) in grants.iter().enumerate() {
         match found.get(&g.unit_id) {
@@ -98,7 +106,11 @@ pub async fn check_grants(
                     return Err(ApiError::forbidden());
                 }
             }
-            _ => errors.push(FieldError::new(format!("roles[{i}].unit_id"), "unknown unit", "không tìm thấy đơn vị")),
+            _ => errors.push(FieldError::new(
+                format!("roles[{i}].unit_id"),
+                "unknown unit",
+                "không tìm thấy đơn vị",
+            )),
         }
     }
     if errors.is_empty() {
@@ -110,7 +122,15 @@ pub async fn check_grants(
 
 /// Whether `viewer` may see `target` (the target holds a role inside the viewer's scope, or is
 /// the viewer).
-pub fn visible(viewer_id: Uuid, viewer: &Scope, target: Uuid, assignments: &[AssignmentRow]) -> bool {
+pub fn visible(
+    viewer_id: Uuid,
+    viewer: &Scope,
+    target: Uuid,
+    assignments: &[AssignmentRow],
+) -> bool {
     let roots = viewer.roots();
-    viewer_id == target || assignments.iter().any(|a| a.ancestry.iter().any(|id| roots.contains(id)))
+    viewer_id == target
+        || assignments
+            .iter()
+            .any(|a| a.ancestry.iter().any(|id| roots.contains(id)))
 }

@@ -36,7 +36,9 @@ pub async fn set_roles(
     body: web::Json<SetRoles>,
 ) -> ApiResult<web::Json<UserView>> {
     let mut conn = state.pools.write.get().await?;
-    let target = users::find(&mut conn, *id).await?.ok_or_else(ApiError::not_found)?;
+    let target = users::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let current = users::assignments(&mut conn, &[target.id]).await?;
     if !visible(admin.id.0, &admin.scope, target.id, &current) {
         return Err(ApiError::not_found());
@@ -44,19 +46,32 @@ pub async fn set_roles(
     check_grants(&mut conn, &admin.scope, &body.roles).await?;
 
     // Keep what the caller does not administer; replace the rest with the request.
-    let current_units = units::find_many(&mut conn, &current.iter().map(|a| a.unit_id).collect::<Vec<_>>()).await?;
+    let current_units = units::find_many(
+        &mut conn,
+        &current.iter().map(|a| a.unit_id).collect::<Vec<_>>(),
+    )
+    .await?;
     let administered = |unit: Uuid| {
-        current_units.iter().any(|u| u.id == unit && admin.scope.allows(Right::Administer, u))
+        current_units
+            .iter()
+            .any(|u| u.id == unit && admin.scope.allows(Right::Administer, u))
     };
     let mut grants: Vec<(String, Uuid)> = current
         .iter()
         .filter(|a| !administered(a.unit_id))
         .map(|a| (a.role.clone(), a.unit_id))
         .collect();
-    grants.extend(body.roles.iter().map(|g| (g.role.as_str().to_owned(), g.unit_id)));
+    grants.extend(
+        body.roles
+            .iter()
+            .map(|g| (g.role.as_str().to_owned(), g.unit_id)),
+    );
     grants.sort();
     grants.dedup();
-    let before: Vec<(String, Uuid)> = current.iter().map(|a| (a.role.clone(), a.unit_id)).collect();
+    let before: Vec<(String, Uuid)> = current
+        .iter()
+        .map(|a| (a.role.clone(), a.unit_id))
+        .collect();
 
     let admin = &admin;
     let (target, assignments) = conn
@@ -71,7 +86,11 @@ pub async fn set_roles(
                         action: "user.set_roles",
                         target_type: "user",
                         target_id: Some(target.id),
-                        unit_id: body.roles.first().map(|g| g.unit_id).or(before.first().map(|b| b.1)),
+                        unit_id: body
+                            .roles
+                            .first()
+                            .map(|g| g.unit_id)
+                            .or(before.first().map(|b| b.1)),
                         changes: serde_json::json!({"before": before, "after": grants}),
                     },
                 )
