@@ -99,7 +99,14 @@ async fn main() -> anyhow::Result<()> {
     telemetry::init(settings.log_format);
 
     match cli.command {
-        Command::Openapi => print!("{}", doanket::openapi::to_pretty_json()),
+        Command::Openapi => {
+            use std::io::Write;
+            // `doanket openapi | head` closes the pipe early: that is not an error
+            match std::io::stdout().write_all(doanket::openapi::to_pretty_json().as_bytes()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+                _ => {}
+            }
+        }
         Command::Migrate => prepare(&settings).await?,
         Command::Serve { demo } => {
             prepare(&settings).await?;

@@ -550,3 +550,50 @@ async fn text_the_database_refuses_is_a_4xx_without_database_text() {
     assert!(status.is_client_error(), "{status}: {problem}");
     assert_no_database_text(&problem);
 }
+
+/// A NUL byte cannot be stored by PostgreSQL; wherever it arrives it is the client's error.
+#[tokio::test]
+async fn a_nul_byte_anywhere_is_a_4xx_never_a_500() {
+    let app = crate::helpers::spawn_app().await;
+    let token = app.root_token().await;
+    for path in [
+        "/v1/units/by-code/%00",
+        "/v1/units?q=a%00b",
+        "/v1/audit-events?action=a%00",
+        "/v1/donations?q=a%00",
+    ] {
+        let res = app.get(path, &token).await;
+        assert!(res.status().is_client_error(), "{path}: {}", res.status());
+    }
+}
+
+#[tokio::test]
+async fn an_admin_cannot_change_their_own_roles() {
+    let app = crate::helpers::spawn_app().await;
+    let admin = app.user("admin", crate::helpers::PROVINCE).await;
+    let res = app
+        .put(
+            &format!("/v1/users/{}/roles", admin.id),
+            &admin.token,
+            &serde_json::json!({"roles": []}),
+        )
+        .await;
+    crate::helpers::assert_problem(res, 409, "conflict").await;
+}
+
+#[tokio::test]
+async fn an_oversized_refresh_token_is_refused() {
+    let app = crate::helpers::spawn_app().await;
+    let long = "x".repeat(4097);
+    for path in ["/v1/auth/refresh", "/v1/auth/revoke"] {
+        let res = app
+            .request(
+                reqwest::Method::POST,
+                path,
+                None,
+                Some(&serde_json::json!({"refresh_token": long})),
+            )
+            .await;
+        crate::helpers::assert_problem(res, 422, "validation_failed").await;
+    }
+}

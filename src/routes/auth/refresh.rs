@@ -15,7 +15,7 @@ use crate::startup::AppState;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
-    #[schema(max_length = 512)]
+    #[schema(max_length = 4096)]
     pub refresh_token: String,
 }
 
@@ -48,6 +48,13 @@ pub async fn refresh(
         .get::<RequestMeta>()
         .cloned()
         .unwrap_or_default();
+    if body.refresh_token.len() > 4096 {
+        return Err(ApiError::field(
+            "refresh_token",
+            "at most 4096 characters",
+            "tối đa 4096 ký tự",
+        ));
+    }
     let digest = refresh_token::digest(&body.refresh_token);
     let invalid = || ApiError::new(Code::InvalidRefreshToken);
     let mut conn = state.pools.write.get().await?;

@@ -29,6 +29,13 @@ pub async fn revoke(
         .get::<RequestMeta>()
         .cloned()
         .unwrap_or_default();
+    if body.refresh_token.len() > 4096 {
+        return Err(ApiError::field(
+            "refresh_token",
+            "at most 4096 characters",
+            "tối đa 4096 ký tự",
+        ));
+    }
     let digest = refresh_token::digest(&body.refresh_token);
     let mut conn = state.pools.write.get().await?;
     conn.transaction::<_, ApiError, _>(|conn| {

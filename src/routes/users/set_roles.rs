@@ -10,7 +10,7 @@ use crate::audit::{self, Change};
 use crate::auth::scope::Right;
 use crate::auth::Admin;
 use crate::db::{units, users};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::startup::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -42,6 +42,13 @@ pub async fn set_roles(
     let current = users::assignments(&mut conn, &[target.id]).await?;
     if !visible(admin.id.0, &admin.scope, target.id, &current) {
         return Err(ApiError::not_found());
+    }
+    // as with disabling: an admin cannot lock themselves out (the last admin of a unit would)
+    if target.id == admin.id.0 {
+        return Err(ApiError::new(Code::Conflict).detail(
+            "You cannot change your own roles.",
+            "Không thể tự thay đổi vai trò của mình.",
+        ));
     }
     check_grants(&mut conn, &admin.scope, &body.roles).await?;
 
