@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod campaigns;
 mod database;
+mod demo;
 mod donations;
 mod ledger;
 mod openapi;
