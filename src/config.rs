@@ -33,6 +33,8 @@ pub struct Settings {
     pub sign_in_per_minute_per_user: u32,
     pub sign_in_per_minute_per_ip: u32,
     pub log_format: LogFormat,
+    /// HTTP worker threads; the number of cores when unset.
+    pub workers: Option<usize>,
     /// Public endpoints: requests per minute per client address.
     pub public_per_minute_per_ip: u32,
     /// A fixed "now" for tests; never read from the environment.
@@ -143,6 +145,15 @@ impl Settings {
                 as u32,
             sign_in_per_minute_per_ip: parse_num("DOANKET_SIGNIN_PER_MINUTE_PER_IP", 60)? as u32,
             log_format,
+            workers: match get("DOANKET_WORKERS") {
+                Some(v) => Some(
+                    v.parse()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .context("DOANKET_WORKERS must be a positive whole number")?,
+                ),
+                None => None,
+            },
             public_per_minute_per_ip: parse_num("DOANKET_PUBLIC_PER_MINUTE_PER_IP", 300)? as u32,
             clock: crate::domain::clock::Clock::system(),
         })
@@ -212,5 +223,10 @@ mod tests {
     fn rejects_nonsense() {
         assert!(settings(&[("DOANKET_BIND", "nowhere")]).is_err());
         assert!(settings(&[("DOANKET_DB_POOL_SIZE", "many")]).is_err());
+        assert!(settings(&[("DOANKET_WORKERS", "0")]).is_err());
+        assert_eq!(
+            settings(&[("DOANKET_WORKERS", "3")]).unwrap().workers,
+            Some(3)
+        );
     }
 }

@@ -68,9 +68,8 @@ impl Application {
         });
         spawn_housekeeping(state.pools.write.clone());
         let cors_origins = settings.cors_allowed_origins.clone();
-        let workers = std::env::var("DOANKET_WORKERS")
-            .ok()
-            .and_then(|v| v.parse().ok())
+        let workers = settings
+            .workers
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
 
         let server = HttpServer::new(move || {

@@ -236,9 +236,9 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     settings.database_url = db_url.clone();
     settings.database_pool_size = 8;
     settings.bind = "127.0.0.1:0".parse().unwrap();
+    settings.workers = Some(2);
     adjust(&mut settings);
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    std::env::set_var("DOANKET_WORKERS", "2");
     let app = Application::build_with_listener(settings.clone(), listener)
         .await
         .expect("app builds");
