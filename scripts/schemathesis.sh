@@ -113,14 +113,16 @@ run_schemathesis() {
 }
 status=0
 (run_schemathesis "$@") 2>&1 | tee "$work/report.txt" || status=${PIPESTATUS[0]}
-# A failed check is a finding. An error inside schemathesis itself (seen: Hypothesis failing to
-# describe a lambda, "AST constructor recursion depth mismatch", at random) says nothing about
-# the API: run once more, and only a second such error fails the build.
+# A failed check is a finding. An error inside schemathesis itself says nothing about the API:
+# seen here, CPython 3.11's parser failing inside Hypothesis ("AST constructor recursion depth
+# mismatch") in the coverage phase. Then run once more without that phase; any finding or a
+# second internal error fails the build.
 if [ "$status" != 0 ] && ! grep -q '= FAILURES =' "$work/report.txt" \
     && grep -q 'Runtime Error' "$work/report.txt"; then
-    say "schemathesis stopped on an internal error, not a finding: running it once more"
+    say "schemathesis stopped on an internal error, not a finding: once more without the coverage phase"
     status=0
-    (run_schemathesis "$@") 2>&1 | tee "$work/report.txt" || status=${PIPESTATUS[0]}
+    (run_schemathesis --phases examples,fuzzing,stateful "$@") 2>&1 | tee "$work/report.txt" \
+        || status=${PIPESTATUS[0]}
 fi
 if [ "$status" != 0 ]; then
     say "schemathesis found failures (exit $status); server log: $work/server.log"
