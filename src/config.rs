@@ -37,6 +37,8 @@ pub struct Settings {
     pub workers: Option<usize>,
     /// Public endpoints: requests per minute per client address.
     pub public_per_minute_per_ip: u32,
+    /// Key of the HMAC that stands in for national IDs (CCCD); the ID itself is never stored.
+    pub national_id_key: NationalIdKey,
     /// A fixed "now" for tests; never read from the environment.
     pub clock: crate::domain::clock::Clock,
 }
@@ -49,6 +51,19 @@ pub struct JwtSettings {
     /// PKCS#8 PEM Ed25519 private keys; the first signs, all verify (rotation).
     pub private_keys_pem: Vec<String>,
 }
+
+/// The national-ID HMAC key; never printed.
+#[derive(Clone)]
+pub struct NationalIdKey(pub Vec<u8>);
+
+impl std::fmt::Debug for NationalIdKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NationalIdKey([redacted])")
+    }
+}
+
+/// Development only: a fixed key so demo data and tests are repeatable. Production refuses it.
+const DEVELOPMENT_NATIONAL_ID_KEY: &str = "doanket-development-national-id-key-not-secret";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
@@ -106,6 +121,15 @@ impl Settings {
             bail!("DOANKET_ENV=production needs signing keys: set DOANKET_JWT_KEY_FILES or DOANKET_JWT_KEYS");
         }
 
+        let national_id_key = match get("DOANKET_NATIONAL_ID_KEY") {
+            Some(k) if k.len() >= 32 => NationalIdKey(k.as_bytes().to_vec()),
+            Some(_) => bail!("DOANKET_NATIONAL_ID_KEY must be at least 32 characters"),
+            None if environment == Environment::Production => {
+                bail!("DOANKET_ENV=production needs DOANKET_NATIONAL_ID_KEY (at least 32 characters)")
+            }
+            None => NationalIdKey(DEVELOPMENT_NATIONAL_ID_KEY.as_bytes().to_vec()),
+        };
+
         let log_format = match get("DOANKET_LOG_FORMAT").unwrap_or("json") {
             "json" => LogFormat::Json,
             "pretty" | "text" => LogFormat::Pretty,
@@ -155,6 +179,7 @@ impl Settings {
                 None => None,
             },
             public_per_minute_per_ip: parse_num("DOANKET_PUBLIC_PER_MINUTE_PER_IP", 300)? as u32,
+            national_id_key,
             clock: crate::domain::clock::Clock::system(),
         })
     }
@@ -224,6 +249,7 @@ mod tests {
         assert!(settings(&[("DOANKET_BIND", "nowhere")]).is_err());
         assert!(settings(&[("DOANKET_DB_POOL_SIZE", "many")]).is_err());
         assert!(settings(&[("DOANKET_WORKERS", "0")]).is_err());
+        assert!(settings(&[("DOANKET_NATIONAL_ID_KEY", "short")]).is_err());
         assert_eq!(
             settings(&[("DOANKET_WORKERS", "3")]).unwrap().workers,
             Some(3)

@@ -43,6 +43,14 @@ pub enum Code {
     DuplicateBankAccount,
     IdempotencyKeyReused,
     IdempotencyInProgress,
+    DuplicateHousehold,
+    SamePerson,
+    InvalidState,
+    HouseholdAlreadyReceived,
+    CampaignPurposeMismatch,
+    ExceedsSupport,
+    NotCompleted,
+    ActiveHouseProject,
     RateLimited,
     ServiceUnavailable,
     Internal,
@@ -79,6 +87,14 @@ impl Code {
             Code::DuplicateBankAccount => "duplicate_bank_account",
             Code::IdempotencyKeyReused => "idempotency_key_reused",
             Code::IdempotencyInProgress => "idempotency_in_progress",
+            Code::DuplicateHousehold => "duplicate_household",
+            Code::SamePerson => "same_person",
+            Code::InvalidState => "invalid_state",
+            Code::HouseholdAlreadyReceived => "household_already_received",
+            Code::CampaignPurposeMismatch => "campaign_purpose_mismatch",
+            Code::ExceedsSupport => "exceeds_support",
+            Code::NotCompleted => "not_completed",
+            Code::ActiveHouseProject => "active_house_project",
             Code::RateLimited => "rate_limited",
             Code::ServiceUnavailable => "service_unavailable",
             Code::Internal => "internal_error",
@@ -91,7 +107,7 @@ impl Code {
             Code::Unauthenticated | Code::InvalidCredentials | Code::InvalidRefreshToken => {
                 StatusCode::UNAUTHORIZED
             }
-            Code::Forbidden => StatusCode::FORBIDDEN,
+            Code::Forbidden | Code::SamePerson => StatusCode::FORBIDDEN,
             Code::NotFound => StatusCode::NOT_FOUND,
             Code::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Code::Conflict
@@ -106,7 +122,13 @@ impl Code {
             | Code::AlreadyVoid
             | Code::DuplicateBankReference
             | Code::DuplicateBankAccount
-            | Code::IdempotencyInProgress => StatusCode::CONFLICT,
+            | Code::IdempotencyInProgress
+            | Code::DuplicateHousehold
+            | Code::InvalidState
+            | Code::HouseholdAlreadyReceived
+            | Code::ExceedsSupport
+            | Code::NotCompleted
+            | Code::ActiveHouseProject => StatusCode::CONFLICT,
             Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Code::ValidationFailed
@@ -114,6 +136,7 @@ impl Code {
             | Code::InvalidCsv
             | Code::UserDisabled
             | Code::UnbalancedEntry
+            | Code::CampaignPurposeMismatch
             | Code::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Code::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Code::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -187,6 +210,38 @@ impl Code {
             Code::IdempotencyInProgress => (
                 "A request with this idempotency key is in progress",
                 "Yêu cầu với khóa này đang được xử lý",
+            ),
+            Code::DuplicateHousehold => (
+                "Household already registered",
+                "Hộ gia đình đã được đăng ký",
+            ),
+            Code::SamePerson => (
+                "The submitter cannot decide their own submission",
+                "Người đề xuất không được tự phê duyệt",
+            ),
+            Code::InvalidState => (
+                "Not allowed in the current state",
+                "Không thực hiện được ở trạng thái hiện tại",
+            ),
+            Code::HouseholdAlreadyReceived => (
+                "Household already has a gift in this campaign",
+                "Hộ đã nhận quà trong đợt vận động này",
+            ),
+            Code::CampaignPurposeMismatch => (
+                "The campaign's money is for another purpose",
+                "Tiền của đợt vận động dành cho mục đích khác",
+            ),
+            Code::ExceedsSupport => (
+                "Payment exceeds the approved support",
+                "Số chi vượt mức hỗ trợ được duyệt",
+            ),
+            Code::NotCompleted => (
+                "The house has not passed acceptance",
+                "Nhà chưa được nghiệm thu",
+            ),
+            Code::ActiveHouseProject => (
+                "Household already has an active house project",
+                "Hộ đang có dự án nhà chưa hoàn thành",
             ),
             Code::RateLimited => ("Too many requests", "Quá nhiều yêu cầu"),
             Code::ServiceUnavailable => (
@@ -452,6 +507,13 @@ fn code_for_constraint(name: &str) -> Option<Code> {
         "bank_accounts_bank_bin_account_number_key" => Code::DuplicateBankAccount,
         "units_code_key" => Code::DuplicateUnitCode,
         "users_username_key" => Code::DuplicateUsername,
+        "households_national_id_key" => Code::DuplicateHousehold,
+        "household_in_commune" | "transfer_units_related" => Code::ValidationFailed,
+        "spending_transition" => Code::InvalidState,
+        "disbursements_four_eyes" | "tet_batches_four_eyes" | "transfers_four_eyes" => {
+            Code::SamePerson
+        }
+        "tet_gift_once_per_campaign" => Code::HouseholdAlreadyReceived,
         _ => return None,
     })
 }

@@ -9,7 +9,8 @@ use std::future::{ready, Ready};
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, HttpResponse};
-use diesel_async::AsyncPgConnection;
+use diesel_async::scoped_futures::{ScopedBoxFuture, ScopedFutureExt};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -128,4 +129,52 @@ pub async fn begin(
         }
         _ => Err(ApiError::new(Code::IdempotencyInProgress)),
     }
+}
+
+/// The whole idempotent write in one call: claims `key`, runs `work` in one transaction that
+/// also stores the response, and answers `status` with the JSON (and a `Location` when
+/// `location` gives one). A replay answers the stored response; a failure frees the key so the
+/// client may retry. Spending state changes (approve, pay, send, ...) all go through here.
+pub async fn transact<'a, T, F>(
+    conn: &mut AsyncPgConnection,
+    user: Uuid,
+    key: &IdempotencyKey,
+    hash: &[u8],
+    status: StatusCode,
+    location: impl FnOnce(&T) -> Option<String>,
+    work: F,
+) -> ApiResult<HttpResponse>
+where
+    T: Serialize + Send + Sync + 'a,
+    F: for<'r> FnOnce(&'r mut AsyncPgConnection) -> ScopedBoxFuture<'a, 'r, ApiResult<T>>
+        + Send
+        + 'a,
+{
+    let claim = match begin(conn, user, key, hash).await? {
+        Begin::Replay(response) => return Ok(response),
+        Begin::Proceed(claim) => claim,
+    };
+    let claim_ref = &claim;
+    let result = conn
+        .transaction::<T, ApiError, _>(|conn| {
+            async move {
+                let value = work(conn).await?;
+                claim_ref.complete(conn, status, &value).await?;
+                Ok(value)
+            }
+            .scope_boxed()
+        })
+        .await;
+    let value = match result {
+        Ok(value) => value,
+        Err(e) => {
+            claim.release(conn).await;
+            return Err(e);
+        }
+    };
+    let mut response = HttpResponse::build(status);
+    if let Some(url) = location(&value) {
+        response.insert_header(("Location", url));
+    }
+    Ok(response.json(value))
 }

@@ -79,6 +79,11 @@ pub enum Problems {
         routes::public::campaign_donations::list,
         routes::public::receipt::receipt,
         routes::public::unit_summary::summary,
+        // households
+        // disbursements
+        // tet batches
+        // transfers
+        // public spending
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
@@ -92,6 +97,10 @@ pub enum Problems {
         (name = "donations", description = "Donations, receipts and voids"),
         (name = "ledger", description = "The fund ledger: accounts, balances, journal entries, reversals"),
         (name = "periods", description = "Monthly periods: close bottom-up, re-open with a reason"),
+        (name = "households", description = "The household registry: beneficiaries per commune, deduplicated by national ID"),
+        (name = "disbursements", description = "Grants: medical, education, livelihood, emergency relief, community works"),
+        (name = "tet batches", description = "Tết gift batches: one gift per household per campaign, delivered with proof"),
+        (name = "transfers", description = "Transfers between tiers: allocations down, remittances up"),
         (name = "public", description = "The public record, without a token and rate limited per client address"),
         (name = "operations", description = "Health, readiness, metrics"),
     )

@@ -27,6 +27,8 @@ pub enum Right {
     Audit,
     /// Work of the unit itself (donations, spending, finance): the role at exactly this unit.
     ActAs(Role),
+    /// Work a role may do in its unit and below (officers register households there).
+    ActWithin(Role),
     /// See donors' contact details: officers, finance officers and auditors at or above.
     ReadPersonal,
 }
@@ -82,6 +84,7 @@ impl Scope {
                 .assignments
                 .iter()
                 .any(|a| a.role == role && a.unit_id == unit.id),
+            Right::ActWithin(role) => self.covers(&[role], unit),
         }
     }
 

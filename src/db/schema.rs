@@ -243,6 +243,145 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    households (id) {
+        id -> Uuid,
+        unit_id -> Uuid,
+        head_name -> Text,
+        name_key -> Text,
+        village -> Text,
+        village_key -> Text,
+        national_id_hmac -> Bytea,
+        national_id_last4 -> Text,
+        address -> Text,
+        members -> Int4,
+        status -> Text,
+        status_year -> Int4,
+        poverty_cert_no -> Nullable<Text>,
+        ethnicity -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    reservations (id) {
+        id -> Uuid,
+        unit_id -> Uuid,
+        campaign_id -> Uuid,
+        pool -> Text,
+        source_type -> Text,
+        source_id -> Uuid,
+        amount -> Numeric,
+        used -> Numeric,
+        released_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    disbursements (id) {
+        id -> Uuid,
+        unit_id -> Uuid,
+        category -> Text,
+        household_id -> Nullable<Uuid>,
+        campaign_id -> Nullable<Uuid>,
+        earmark_id -> Nullable<Uuid>,
+        amount -> Numeric,
+        method -> Text,
+        bank_account_id -> Nullable<Uuid>,
+        description -> Text,
+        status -> Text,
+        submitted_by -> Uuid,
+        submitted_at -> Timestamptz,
+        decided_by -> Nullable<Uuid>,
+        decided_at -> Nullable<Timestamptz>,
+        decision_reason -> Nullable<Text>,
+        paid_by -> Nullable<Uuid>,
+        paid_at -> Nullable<Timestamptz>,
+        paid_on -> Nullable<Date>,
+        journal_entry_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    tet_batches (id) {
+        id -> Uuid,
+        unit_id -> Uuid,
+        campaign_id -> Uuid,
+        earmark_id -> Nullable<Uuid>,
+        cash_amount -> Numeric,
+        in_kind_description -> Nullable<Text>,
+        in_kind_value -> Numeric,
+        method -> Text,
+        bank_account_id -> Nullable<Uuid>,
+        household_count -> Int4,
+        amount -> Numeric,
+        status -> Text,
+        submitted_by -> Uuid,
+        submitted_at -> Timestamptz,
+        decided_by -> Nullable<Uuid>,
+        decided_at -> Nullable<Timestamptz>,
+        decision_reason -> Nullable<Text>,
+        disbursed_by -> Nullable<Uuid>,
+        disbursed_at -> Nullable<Timestamptz>,
+        disbursed_on -> Nullable<Date>,
+        journal_entry_id -> Nullable<Uuid>,
+        closed_by -> Nullable<Uuid>,
+        closed_at -> Nullable<Timestamptz>,
+        closed_on -> Nullable<Date>,
+        settlement_entry_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    tet_batch_recipients (batch_id, household_id) {
+        batch_id -> Uuid,
+        household_id -> Uuid,
+        campaign_id -> Uuid,
+        position -> Int4,
+        status -> Text,
+        delivered_on -> Nullable<Date>,
+        ack_method -> Nullable<Text>,
+        evidence_sha256 -> Nullable<Text>,
+        witness_name -> Nullable<Text>,
+        delivered_by -> Nullable<Uuid>,
+        delivered_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    transfers (id) {
+        id -> Uuid,
+        from_unit_id -> Uuid,
+        to_unit_id -> Uuid,
+        direction -> Text,
+        amount -> Numeric,
+        campaign_id -> Nullable<Uuid>,
+        purpose -> Text,
+        decision_no -> Nullable<Text>,
+        allocation_id -> Nullable<Uuid>,
+        status -> Text,
+        submitted_by -> Uuid,
+        submitted_at -> Timestamptz,
+        decided_by -> Nullable<Uuid>,
+        decided_at -> Nullable<Timestamptz>,
+        decision_reason -> Nullable<Text>,
+        sent_by -> Nullable<Uuid>,
+        sent_at -> Nullable<Timestamptz>,
+        sent_on -> Nullable<Date>,
+        send_bank_account_id -> Nullable<Uuid>,
+        send_entry_id -> Nullable<Uuid>,
+        received_by -> Nullable<Uuid>,
+        received_at -> Nullable<Timestamptz>,
+        received_on -> Nullable<Date>,
+        receive_bank_account_id -> Nullable<Uuid>,
+        receive_entry_id -> Nullable<Uuid>,
+    }
+}
+
 diesel::joinable!(accounts -> funds (unit_id));
 diesel::joinable!(balance_buckets -> accounts (account_id));
 diesel::joinable!(bank_accounts -> accounts (account_id));
@@ -253,6 +392,10 @@ diesel::joinable!(funds -> units (unit_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(role_assignments -> units (unit_id));
 diesel::joinable!(role_assignments -> users (user_id));
+diesel::joinable!(households -> units (unit_id));
+diesel::joinable!(disbursements -> households (household_id));
+diesel::joinable!(tet_batch_recipients -> tet_batches (batch_id));
+diesel::joinable!(tet_batch_recipients -> households (household_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
@@ -261,15 +404,21 @@ diesel::allow_tables_to_appear_in_same_query!(
     bank_accounts,
     campaigns,
     chart_of_accounts,
+    disbursements,
     donations,
     funds,
+    households,
     idempotency_keys,
     journal_entries,
     periods,
     postings,
     receipt_counters,
     refresh_tokens,
+    reservations,
     role_assignments,
+    tet_batch_recipients,
+    tet_batches,
+    transfers,
     units,
     users,
 );

@@ -6,6 +6,7 @@ pub mod donation;
 pub mod ids;
 pub mod money;
 pub mod role;
+pub mod spending;
 pub mod text;
 pub mod tier;
 pub mod unit_code;

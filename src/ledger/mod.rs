@@ -4,7 +4,9 @@
 
 pub mod balances;
 pub mod entries;
+pub mod payouts;
 pub mod periods;
+pub mod reservations;
 pub mod rules;
 
 use rust_decimal::Decimal;

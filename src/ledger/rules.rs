@@ -54,6 +54,65 @@ pub fn donation(
     ]
 }
 
+/// Spending paid (grant, Tết batch, house tranche, transfer sent): the expense account debited
+/// with the total, each source (cash, bank, goods) credited with its part; the earmark rides on
+/// every posting so restricted money is consumed where it was given.
+pub fn spend(expense: Uuid, sources: &[(Uuid, Decimal)], earmark: Option<Uuid>) -> Vec<NewPosting> {
+    let total: Decimal = sources.iter().map(|(_, a)| *a).sum();
+    let mut postings = vec![NewPosting {
+        account_id: expense,
+        side: Side::Debit,
+        amount: total,
+        campaign_id: earmark,
+    }];
+    postings.extend(
+        sources
+            .iter()
+            .filter(|(_, a)| !a.is_zero())
+            .map(|(account, amount)| NewPosting {
+                account_id: *account,
+                side: Side::Credit,
+                amount: *amount,
+                campaign_id: earmark,
+            }),
+    );
+    postings
+}
+
+/// Spending that comes back (a Tết batch's undelivered gifts at settlement): the exact mirror
+/// of `spend` for the returned parts.
+pub fn give_back(
+    expense: Uuid,
+    sources: &[(Uuid, Decimal)],
+    earmark: Option<Uuid>,
+) -> Vec<NewPosting> {
+    super::mirror(&spend(expense, sources, earmark))
+}
+
+/// A transfer received: the receiving bank sub-account debited, 5113 credited, with the
+/// earmark the transfer carries.
+pub fn transfer_in(
+    bank: Uuid,
+    transfers_in: Uuid,
+    amount: Decimal,
+    earmark: Option<Uuid>,
+) -> Vec<NewPosting> {
+    vec![
+        NewPosting {
+            account_id: bank,
+            side: Side::Debit,
+            amount,
+            campaign_id: earmark,
+        },
+        NewPosting {
+            account_id: transfers_in,
+            side: Side::Credit,
+            amount,
+            campaign_id: earmark,
+        },
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,5 +138,24 @@ mod tests {
             (goods[0].account_id, goods[1].account_id),
             (a.in_kind, a.in_kind_income)
         );
+    }
+
+    #[test]
+    fn spending_debits_the_expense_with_the_total_of_its_sources() {
+        let (expense, cash, goods) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let p = spend(
+            expense,
+            &[(cash, Decimal::from(500_000)), (goods, Decimal::from(200_000))],
+            None,
+        );
+        assert_eq!(p.len(), 3);
+        assert_eq!((p[0].account_id, p[0].side), (expense, Side::Debit));
+        assert_eq!(p[0].amount, Decimal::from(700_000));
+        assert!(crate::ledger::imbalance(&p).is_zero());
+        // a zero part (no goods in the gift) posts no line
+        assert_eq!(spend(expense, &[(cash, Decimal::ONE), (goods, Decimal::ZERO)], None).len(), 2);
+        let back = give_back(expense, &[(cash, Decimal::from(500_000))], None);
+        assert_eq!((back[0].account_id, back[0].side), (expense, Side::Credit));
+        assert_eq!((back[1].account_id, back[1].side), (cash, Side::Debit));
     }
 }

@@ -12,6 +12,7 @@ pub mod journal;
 pub mod operations;
 pub mod periods;
 pub mod public;
+pub mod spending;
 pub mod units;
 pub mod users;
 

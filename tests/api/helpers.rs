@@ -512,3 +512,69 @@ impl TestApp {
             .get(0)
     }
 }
+
+/// A fresh, valid 12-digit national ID (CCCD) for a test household.
+pub fn national_id() -> String {
+    format!("{:012}", Uuid::new_v4().as_u128() % 1_000_000_000_000)
+}
+
+/// The body of a household registration in the commune `unit_id`.
+pub fn household_body(unit_id: Uuid, head_name: &str) -> Value {
+    json!({
+        "unit_id": unit_id,
+        "head_name": head_name,
+        "national_id": national_id(),
+        "village": "Thôn Nà Pàn",
+        "address": "Thôn Nà Pàn, xã Đoàn Kết",
+        "members": 4,
+        "status": "poor",
+        "status_year": 2026
+    })
+}
+
+impl TestApp {
+    /// `PATCH` with a JSON body.
+    pub async fn patch(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.request(Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+
+    /// Registers a household in the commune `unit_code` (as an officer there or above);
+    /// returns it.
+    pub async fn household(&self, officer_token: &str, unit_code: &str, head_name: &str) -> Value {
+        let unit_id = self.unit_id(unit_code).await;
+        let res = self
+            .post(
+                "/v1/households",
+                officer_token,
+                &household_body(unit_id, head_name),
+            )
+            .await;
+        let status = res.status();
+        let json: Value = res.json().await.unwrap();
+        assert_eq!(status, 201, "household registered: {json}");
+        json
+    }
+
+    /// Opens a campaign of `kind` (`general|peak_month|tet|disaster|housing`) running through
+    /// 2026.
+    pub async fn campaign_of_kind(
+        &self,
+        token: &str,
+        unit_code: &str,
+        kind: &str,
+        restricted: bool,
+    ) -> Value {
+        let unit_id = self.unit_id(unit_code).await;
+        let res = self
+            .post(
+                "/v1/campaigns",
+                token,
+                &json!({"unit_id": unit_id, "kind": kind, "name": format!("Đợt {kind}"),
+                        "starts_on": "2026-01-01", "ends_on": "2026-12-31", "restricted": restricted}),
+            )
+            .await;
+        assert_eq!(res.status(), 201, "campaign created");
+        res.json().await.unwrap()
+    }
+}

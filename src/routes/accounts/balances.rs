@@ -9,6 +9,7 @@ use crate::db::units;
 use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::balances as ledger;
+use crate::ledger::reservations::{self, Pool};
 use crate::startup::AppState;
 
 /// The money a restricted campaign's donations left in this fund.
@@ -18,6 +19,7 @@ pub struct RestrictedBalanceView {
     /// Cash, bank and goods carrying the campaign's earmark.
     #[schema(example = "1500000")]
     pub balance: String,
+    /// The balance less what approved spending has reserved.
     #[schema(example = "1500000")]
     pub available: String,
 }
@@ -35,7 +37,7 @@ pub struct FundBalancesView {
     #[schema(example = "0")]
     pub in_kind: String,
     pub restricted: Vec<RestrictedBalanceView>,
-    /// Cash and bank money without an earmark that may still be spent.
+    /// Cash and bank money without an earmark that approved spending has not reserved.
     #[schema(example = "1500000")]
     pub available_unrestricted: String,
 }
@@ -61,6 +63,7 @@ pub async fn balances(
         .ok_or_else(ApiError::not_found)?;
     user.scope.authorize(Right::Read, &unit)?;
     let f = ledger::fund(&mut conn, unit.id).await?;
+    let held = reservations::outstanding(&mut conn, unit.id).await?;
     Ok(web::Json(FundBalancesView {
         cash: money::format(f.cash),
         bank: money::format(f.bank),
@@ -71,11 +74,11 @@ pub async fn balances(
             .map(|(campaign_id, balance)| RestrictedBalanceView {
                 campaign_id,
                 balance: money::format(balance),
-                // reservations of approved spending will be subtracted here
-                available: money::format(balance),
+                available: money::format(balance - held.of_earmark(campaign_id)),
             })
             .collect(),
-        // reservations of approved unrestricted spending will be subtracted here
-        available_unrestricted: money::format(f.unrestricted_liquid),
+        available_unrestricted: money::format(
+            f.unrestricted_liquid - held.get(Pool::Money, ledger::UNRESTRICTED),
+        ),
     }))
 }

@@ -7,6 +7,7 @@ use crate::auth::AuthUser;
 use crate::db::{accounts, units};
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::balances;
+use crate::ledger::reservations::{self, Pool};
 use crate::startup::AppState;
 
 /// One account with its current balance, if its fund is in the caller's scope.
@@ -31,10 +32,11 @@ pub async fn get(
         .await?
         .ok_or_else(ApiError::not_found)?;
     user.scope.authorize(Right::Read, &unit)?;
-    let totals = balances::current(&mut conn, unit.id)
-        .await?
+    let totals = balances::current(&mut conn, unit.id).await?;
+    let held = reservations::outstanding(&mut conn, unit.id).await?;
+    super::views(totals, held.of_pool(Pool::Money))
         .into_iter()
         .find(|a| a.id == account.id)
-        .ok_or_else(ApiError::not_found)?;
-    Ok(web::Json(totals.into()))
+        .map(web::Json)
+        .ok_or_else(ApiError::not_found)
 }

@@ -7,6 +7,7 @@ use crate::auth::AuthUser;
 use crate::db::units;
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::balances;
+use crate::ledger::reservations::{self, Pool};
 use crate::pagination::Page;
 use crate::startup::AppState;
 
@@ -30,11 +31,9 @@ pub async fn list(
         .await?
         .ok_or_else(ApiError::not_found)?;
     user.scope.authorize(Right::Read, &unit)?;
-    let items = balances::current(&mut conn, unit.id)
-        .await?
-        .into_iter()
-        .map(AccountView::from)
-        .collect();
+    let totals = balances::current(&mut conn, unit.id).await?;
+    let held = reservations::outstanding(&mut conn, unit.id).await?;
+    let items = super::views(totals, held.of_pool(Pool::Money));
     Ok(web::Json(Page {
         items,
         next_cursor: None,

@@ -9,6 +9,7 @@ pub mod postings;
 use actix_web::web;
 use serde::Serialize;
 use utoipa::ToSchema;
+use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::domain::money;
@@ -39,19 +40,33 @@ pub struct AccountView {
     /// debit otherwise.
     #[schema(example = "1500000")]
     pub balance: String,
-    /// Cash (1111) and bank (1121.N) only: what may still be spent.
+    /// Cash (1111) and bank (1121.N) only: the balance, at most what approved spending has
+    /// not reserved of the fund's money.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "1500000")]
     pub available: Option<String>,
 }
 
-impl From<AccountTotals> for AccountView {
-    fn from(a: AccountTotals) -> Self {
-        let balance = natural_balance(&a.account_type, a.debit, a.credit);
-        let liquid = a.code == "1111" || a.code.starts_with("1121.");
-        // reservations of approved spending will be subtracted here
-        let available = liquid.then(|| money::format(balance));
-        AccountView {
+/// The chart as views. An account's `available` is its balance, capped by what the fund's
+/// money pool keeps free after reservations (they hold the fund's money, not one account's).
+pub fn views(totals: Vec<AccountTotals>, reserved_money: Decimal) -> Vec<AccountView> {
+    let is_liquid = |code: &str| code == "1111" || code.starts_with("1121.");
+    let balances: Vec<Decimal> = totals
+        .iter()
+        .map(|a| natural_balance(&a.account_type, a.debit, a.credit))
+        .collect();
+    let money: Decimal = totals
+        .iter()
+        .zip(&balances)
+        .filter(|(a, _)| is_liquid(&a.code))
+        .map(|(_, b)| *b)
+        .sum();
+    let free = money - reserved_money;
+    totals
+        .into_iter()
+        .zip(balances)
+        .map(|(a, balance)| AccountView {
+            available: is_liquid(&a.code).then(|| money::format(balance.min(free))),
             id: a.id,
             code: a.code,
             name: a.name,
@@ -59,7 +74,6 @@ impl From<AccountTotals> for AccountView {
             debit_total: money::format(a.debit),
             credit_total: money::format(a.credit),
             balance: money::format(balance),
-            available,
-        }
-    }
+        })
+        .collect()
 }

@@ -1,0 +1,253 @@
+//! What every kind of spending shares (api.md "Spending"): the lifecycle `submitted →
+//! approved → paid`, or `rejected` / `cancelled` (Tết batches add `closed`, transfers `sent` and
+//! `received`), the four-eyes rule, grant categories and their expense accounts, and which
+//! restricted campaigns may pay for what. The database holds the same transitions and the
+//! four-eyes rule as constraints; these functions let a route answer with the right code first.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Submitted,
+    Approved,
+    Rejected,
+    Cancelled,
+    Paid,
+    Closed,
+    Sent,
+    Received,
+}
+
+impl Status {
+    pub const ALL: [Status; 8] = [
+        Status::Submitted,
+        Status::Approved,
+        Status::Rejected,
+        Status::Cancelled,
+        Status::Paid,
+        Status::Closed,
+        Status::Sent,
+        Status::Received,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Submitted => "submitted",
+            Status::Approved => "approved",
+            Status::Rejected => "rejected",
+            Status::Cancelled => "cancelled",
+            Status::Paid => "paid",
+            Status::Closed => "closed",
+            Status::Sent => "sent",
+            Status::Received => "received",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// The kinds of spending, each with its own lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Disbursement,
+    TetBatch,
+    Transfer,
+}
+
+/// What a user asks to do to a piece of spending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Approve,
+    Reject,
+    Cancel,
+    /// grants: pay; Tết batches: disburse
+    Pay,
+    /// Tết batches: settle and close
+    Close,
+    Send,
+    Receive,
+}
+
+/// The state `action` leads to from `from`, or None when the lifecycle does not allow it
+/// (409 `invalid_state`). Mirrors the `spending_transitions` table.
+pub fn next(kind: Kind, from: Status, action: Action) -> Option<Status> {
+    use Action as A;
+    use Status as S;
+    match (from, action) {
+        (S::Submitted, A::Approve) => Some(S::Approved),
+        (S::Submitted, A::Reject) => Some(S::Rejected),
+        (S::Submitted | S::Approved, A::Cancel) => Some(S::Cancelled),
+        (S::Approved, A::Pay) if kind != Kind::Transfer => Some(S::Paid),
+        (S::Paid, A::Close) if kind == Kind::TetBatch => Some(S::Closed),
+        (S::Approved, A::Send) if kind == Kind::Transfer => Some(S::Sent),
+        (S::Sent, A::Receive) if kind == Kind::Transfer => Some(S::Received),
+        _ => None,
+    }
+}
+
+/// Four eyes: whoever approves, rejects or cancels is not who submitted (403 `same_person`).
+pub fn may_decide(decider: Uuid, submitter: Uuid) -> bool {
+    decider != submitter
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Medical,
+    Education,
+    Livelihood,
+    EmergencyRelief,
+    CommunityWorks,
+    Other,
+}
+
+impl Category {
+    pub const ALL: [Category; 6] = [
+        Category::Medical,
+        Category::Education,
+        Category::Livelihood,
+        Category::EmergencyRelief,
+        Category::CommunityWorks,
+        Category::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Medical => "medical",
+            Category::Education => "education",
+            Category::Livelihood => "livelihood",
+            Category::EmergencyRelief => "emergency_relief",
+            Category::CommunityWorks => "community_works",
+            Category::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The expense account a paid grant debits (ledger.md chart).
+    pub fn expense_code(self) -> &'static str {
+        match self {
+            Category::Medical => "6131",
+            Category::Education => "6141",
+            Category::Livelihood => "6151",
+            Category::EmergencyRelief => "6161",
+            Category::CommunityWorks => "6171",
+            Category::Other => "6191",
+        }
+    }
+}
+
+/// How spending leaves the fund.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// 1111
+    Cash,
+    /// 1121.N of the named bank account
+    Bank,
+    /// 1551, donated goods
+    InKind,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Cash => "cash",
+            Method::Bank => "bank",
+            Method::InKind => "in_kind",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Method> {
+        [Method::Cash, Method::Bank, Method::InKind]
+            .into_iter()
+            .find(|m| m.as_str() == s)
+    }
+}
+
+/// What spending pays for, to match against a restricted campaign's purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Grant(Category),
+    TetGifts,
+    House,
+    /// Moving money to another tier: the earmark travels with it.
+    Transfer,
+}
+
+/// Whether a campaign of `kind` (`general|peak_month|tet|disaster|housing`) that is restricted
+/// may pay for `purpose`. Donors gave restricted money for the campaign's purpose: Tết money
+/// buys Tết gifts, housing money builds houses, disaster money relieves the disaster (relief,
+/// medical care, livelihoods, community works and houses). General drives may pay for anything.
+/// Unrestricted campaigns only label spending; they hold no money of their own.
+pub fn campaign_allows(kind: &str, purpose: Purpose) -> bool {
+    use Category as C;
+    match (kind, purpose) {
+        (_, Purpose::Transfer) => true,
+        ("general" | "peak_month", _) => true,
+        ("tet", Purpose::TetGifts) => true,
+        ("housing", Purpose::House) => true,
+        ("disaster", Purpose::House) => true,
+        (
+            "disaster",
+            Purpose::Grant(C::EmergencyRelief | C::Medical | C::Livelihood | C::CommunityWorks),
+        ) => true,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lifecycle_allows_only_forward_steps() {
+        use Action as A;
+        use Status as S;
+        assert_eq!(
+            next(Kind::Disbursement, S::Submitted, A::Approve),
+            Some(S::Approved)
+        );
+        assert_eq!(next(Kind::Disbursement, S::Approved, A::Pay), Some(S::Paid));
+        assert_eq!(next(Kind::Disbursement, S::Paid, A::Cancel), None);
+        assert_eq!(next(Kind::Disbursement, S::Submitted, A::Pay), None);
+        assert_eq!(next(Kind::Disbursement, S::Approved, A::Approve), None);
+        assert_eq!(next(Kind::Transfer, S::Approved, A::Pay), None);
+        assert_eq!(next(Kind::Transfer, S::Approved, A::Send), Some(S::Sent));
+        assert_eq!(next(Kind::Transfer, S::Sent, A::Receive), Some(S::Received));
+        assert_eq!(next(Kind::TetBatch, S::Paid, A::Close), Some(S::Closed));
+        assert_eq!(next(Kind::Disbursement, S::Paid, A::Close), None);
+        assert_eq!(next(Kind::TetBatch, S::Rejected, A::Approve), None);
+    }
+
+    #[test]
+    fn restricted_money_pays_only_for_its_purpose() {
+        assert!(campaign_allows("tet", Purpose::TetGifts));
+        assert!(!campaign_allows("tet", Purpose::Grant(Category::Medical)));
+        assert!(!campaign_allows("housing", Purpose::TetGifts));
+        assert!(campaign_allows("housing", Purpose::House));
+        assert!(campaign_allows(
+            "disaster",
+            Purpose::Grant(Category::EmergencyRelief)
+        ));
+        assert!(!campaign_allows("disaster", Purpose::Grant(Category::Education)));
+        assert!(campaign_allows("general", Purpose::Grant(Category::Other)));
+        assert!(campaign_allows("tet", Purpose::Transfer));
+    }
+
+    #[test]
+    fn categories_map_to_their_expense_accounts() {
+        for c in Category::ALL {
+            assert_eq!(Category::parse(c.as_str()), Some(c));
+            assert!(c.expense_code().starts_with('6'));
+        }
+        assert_eq!(Category::EmergencyRelief.expense_code(), "6161");
+    }
+}
