@@ -125,7 +125,9 @@ impl Settings {
             Some(k) if k.len() >= 32 => NationalIdKey(k.as_bytes().to_vec()),
             Some(_) => bail!("DOANKET_NATIONAL_ID_KEY must be at least 32 characters"),
             None if environment == Environment::Production => {
-                bail!("DOANKET_ENV=production needs DOANKET_NATIONAL_ID_KEY (at least 32 characters)")
+                bail!(
+                    "DOANKET_ENV=production needs DOANKET_NATIONAL_ID_KEY (at least 32 characters)"
+                )
             }
             None => NationalIdKey(DEVELOPMENT_NATIONAL_ID_KEY.as_bytes().to_vec()),
         };
