@@ -115,46 +115,92 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     type Future = Pin<Box<dyn Future<Output = Result<JsonBody<T>, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let is_json = req
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|m| {
-                let m = m.trim().to_ascii_lowercase();
-                m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
-            });
-        let route = format!("{} {}", req.method(), req.path());
+        let (is_json, route) = (is_json(req), route(req));
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move { parse(is_json, &route, bytes.await).await })
+    }
+}
+
+/// A JSON body that may be left out (an action such as `approve` whose body is optional): no
+/// body at all, or `null`, reads as `T::default()` (no body hashes like `{}` for idempotency);
+/// a body that is sent is parsed exactly like `JsonBody` (content type, size, unknown fields).
+pub struct OptionalJsonBody<T>(pub JsonBody<T>);
+
+impl<T: DeserializeOwned + Default + 'static> FromRequest for OptionalJsonBody<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<OptionalJsonBody<T>, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let (is_json, route) = (is_json(req), route(req));
         let bytes = web::Bytes::from_request(req, payload);
         Box::pin(async move {
-            if !is_json {
-                return Err(json_error(JsonPayloadError::ContentType));
+            let bytes = bytes.await;
+            if matches!(&bytes, Ok(b) if b.is_empty()) {
+                return Ok(OptionalJsonBody(JsonBody {
+                    value: T::default(),
+                    hash: body_hash(&route, &serde_json::json!({})),
+                }));
             }
-            let bytes = bytes.await.map_err(|_| {
-                ApiError::new(Code::PayloadTooLarge).detail(
-                    format!("JSON bodies are limited to {JSON_LIMIT} bytes."),
-                    format!("Nội dung JSON tối đa {JSON_LIMIT} byte."),
-                )
-            })?;
-            if bytes.len() > JSON_LIMIT {
-                return Err(json_error(JsonPayloadError::Overflow { limit: JSON_LIMIT }));
-            }
-            let raw: serde_json::Value = serde_json::from_slice(&bytes)
-                .map_err(|e| json_error(JsonPayloadError::Deserialize(e)))?;
-            let mut hasher = Sha256::new();
-            hasher.update(route.as_bytes());
-            hasher.update([0]);
-            hasher.update(raw.to_string().as_bytes());
-            let hash = hasher.finalize().to_vec();
-            let value = serde_path_to_error::deserialize(raw).map_err(|e| {
-                let path = e.path().to_string();
-                let inner = e.into_inner().to_string();
-                let field = if path == "." { "body".to_owned() } else { path };
-                serde_error(&field, &inner)
-            })?;
-            Ok(JsonBody { value, hash })
+            // `null` reads as no body too
+            let body = parse::<Option<T>>(is_json, &route, bytes).await?;
+            Ok(OptionalJsonBody(JsonBody {
+                value: body.value.unwrap_or_default(),
+                hash: body.hash,
+            }))
         })
     }
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| {
+            let m = m.trim().to_ascii_lowercase();
+            m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+        })
+}
+
+fn route(req: &HttpRequest) -> String {
+    format!("{} {}", req.method(), req.path())
+}
+
+fn body_hash(route: &str, raw: &serde_json::Value) -> Vec<u8> {
+    let mut hasher = Sha256::new();
+    hasher.update(route.as_bytes());
+    hasher.update([0]);
+    hasher.update(raw.to_string().as_bytes());
+    hasher.finalize().to_vec()
+}
+
+async fn parse<T: DeserializeOwned>(
+    is_json: bool,
+    route: &str,
+    bytes: Result<web::Bytes, actix_web::Error>,
+) -> Result<JsonBody<T>, ApiError> {
+    if !is_json {
+        return Err(json_error(JsonPayloadError::ContentType));
+    }
+    let bytes = bytes.map_err(|_| {
+        ApiError::new(Code::PayloadTooLarge).detail(
+            format!("JSON bodies are limited to {JSON_LIMIT} bytes."),
+            format!("Nội dung JSON tối đa {JSON_LIMIT} byte."),
+        )
+    })?;
+    if bytes.len() > JSON_LIMIT {
+        return Err(json_error(JsonPayloadError::Overflow { limit: JSON_LIMIT }));
+    }
+    let raw: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| json_error(JsonPayloadError::Deserialize(e)))?;
+    let hash = body_hash(route, &raw);
+    let value = serde_path_to_error::deserialize(raw).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        let field = if path == "." { "body".to_owned() } else { path };
+        serde_error(&field, &inner)
+    })?;
+    Ok(JsonBody { value, hash })
 }
 
 #[cfg(test)]

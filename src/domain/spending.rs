@@ -189,18 +189,17 @@ pub enum Purpose {
 /// Unrestricted campaigns only label spending; they hold no money of their own.
 pub fn campaign_allows(kind: &str, purpose: Purpose) -> bool {
     use Category as C;
-    match (kind, purpose) {
-        (_, Purpose::Transfer) => true,
-        ("general" | "peak_month", _) => true,
-        ("tet", Purpose::TetGifts) => true,
-        ("housing", Purpose::House) => true,
-        ("disaster", Purpose::House) => true,
-        (
-            "disaster",
-            Purpose::Grant(C::EmergencyRelief | C::Medical | C::Livelihood | C::CommunityWorks),
-        ) => true,
-        _ => false,
-    }
+    matches!(
+        (kind, purpose),
+        (_, Purpose::Transfer)
+            | ("general" | "peak_month", _)
+            | ("tet", Purpose::TetGifts)
+            | ("housing" | "disaster", Purpose::House)
+            | (
+                "disaster",
+                Purpose::Grant(C::EmergencyRelief | C::Medical | C::Livelihood | C::CommunityWorks)
+            )
+    )
 }
 
 #[cfg(test)]
@@ -237,7 +236,10 @@ mod tests {
             "disaster",
             Purpose::Grant(Category::EmergencyRelief)
         ));
-        assert!(!campaign_allows("disaster", Purpose::Grant(Category::Education)));
+        assert!(!campaign_allows(
+            "disaster",
+            Purpose::Grant(Category::Education)
+        ));
         assert!(campaign_allows("general", Purpose::Grant(Category::Other)));
         assert!(campaign_allows("tet", Purpose::Transfer));
     }

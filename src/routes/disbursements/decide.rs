@@ -1,0 +1,182 @@
+//! Approve, reject or cancel a grant: an approver of the paying unit who is not the submitter.
+//! Approval reserves the amount (409 `insufficient_funds` when the fund cannot cover it, even
+//! with many approvals racing); rejection and cancellation release what was reserved.
+
+use actix_web::http::StatusCode;
+use actix_web::{post, web, HttpResponse};
+use diesel_async::scoped_futures::ScopedFutureExt;
+use uuid::Uuid;
+
+use super::DisbursementView;
+use crate::audit::{self, Change};
+use crate::auth::scope::Right;
+use crate::auth::Approver;
+use crate::db::{disbursements, units};
+use crate::domain::spending::{Action, Kind, Method, Status};
+use crate::domain::Role;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::OptionalJsonBody;
+use crate::idempotency::{self, IdempotencyKey};
+use crate::ledger::payouts;
+use crate::ledger::reservations::{self, Holder};
+use crate::routes::spending::{four_eyes, transition, Decision};
+use crate::startup::AppState;
+
+/// Approves a submitted grant and reserves its amount.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "disbursements",
+    params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body(content = Option<Decision>, description = "Optional: `{\"reason\"}`"),
+    responses(
+        (status = 200, body = DisbursementView),
+        (status = 403, description = "`forbidden`, or `same_person` for the submitter", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`insufficient_funds` or `invalid_state`", body = crate::error::Problem, content_type = "application/problem+json"),
+        crate::openapi::Problems,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/disbursements/{id}/approve")]
+pub async fn approve(
+    approver: Approver,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+    body: OptionalJsonBody<Decision>,
+) -> ApiResult<HttpResponse> {
+    decide(approver, state, *id, key, body, Action::Approve).await
+}
+
+/// Rejects a submitted grant.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "disbursements",
+    params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body(content = Option<Decision>, description = "Optional: `{\"reason\"}`"),
+    responses(
+        (status = 200, body = DisbursementView),
+        (status = 403, description = "`forbidden`, or `same_person` for the submitter", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_state`", body = crate::error::Problem, content_type = "application/problem+json"),
+        crate::openapi::Problems,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/disbursements/{id}/reject")]
+pub async fn reject(
+    approver: Approver,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+    body: OptionalJsonBody<Decision>,
+) -> ApiResult<HttpResponse> {
+    decide(approver, state, *id, key, body, Action::Reject).await
+}
+
+/// Cancels a submitted or approved (not yet paid) grant, releasing its reservation.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "disbursements",
+    params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body(content = Option<Decision>, description = "Optional: `{\"reason\"}`"),
+    responses(
+        (status = 200, body = DisbursementView),
+        (status = 403, description = "`forbidden`, or `same_person` for the submitter", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_state`", body = crate::error::Problem, content_type = "application/problem+json"),
+        crate::openapi::Problems,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/disbursements/{id}/cancel")]
+pub async fn cancel(
+    approver: Approver,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+    body: OptionalJsonBody<Decision>,
+) -> ApiResult<HttpResponse> {
+    decide(approver, state, *id, key, body, Action::Cancel).await
+}
+
+async fn decide(
+    approver: Approver,
+    state: web::Data<AppState>,
+    id: Uuid,
+    key: IdempotencyKey,
+    body: OptionalJsonBody<Decision>,
+    action: Action,
+) -> ApiResult<HttpResponse> {
+    let body = body.0;
+    let reason = body.value.reason()?;
+    let mut conn = state.pools.write.get().await?;
+    let grant = disbursements::find(&mut conn, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let unit = units::find(&mut conn, grant.unit_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    approver
+        .scope
+        .authorize(Right::ActAs(Role::Approver), &unit)?;
+    let approver = &approver;
+    idempotency::transact(
+        &mut conn,
+        approver.id.0,
+        &key,
+        &body.hash,
+        StatusCode::OK,
+        |_| None,
+        move |conn| {
+            async move {
+                let grant = disbursements::lock(conn, id).await?;
+                four_eyes(approver.id.0, grant.submitted_by)?;
+                let next = transition(Kind::Disbursement, &grant.status, action)?;
+                let holder = Holder::Disbursement(grant.id);
+                if next == Status::Approved {
+                    let method = Method::parse(&grant.method).ok_or_else(|| {
+                        ApiError::internal(format!("stored method {}", grant.method))
+                    })?;
+                    reservations::reserve(
+                        conn,
+                        grant.unit_id,
+                        grant.earmark_id,
+                        payouts::pool(method),
+                        holder,
+                        grant.amount,
+                    )
+                    .await?;
+                } else {
+                    reservations::release(conn, holder).await?;
+                }
+                let row = disbursements::decide(
+                    conn,
+                    grant.id,
+                    next.as_str(),
+                    approver.id.0,
+                    reason.as_deref(),
+                )
+                .await?;
+                audit::record(
+                    conn,
+                    approver,
+                    Change {
+                        action: match action {
+                            Action::Approve => "disbursement.approve",
+                            Action::Reject => "disbursement.reject",
+                            _ => "disbursement.cancel",
+                        },
+                        target_type: "disbursement",
+                        target_id: Some(row.id),
+                        unit_id: Some(row.unit_id),
+                        changes: serde_json::json!({
+                            "from": grant.status, "to": row.status, "reason": reason,
+                        }),
+                    },
+                )
+                .await?;
+                Ok(DisbursementView::from(row))
+            }
+            .scope_boxed()
+        },
+    )
+    .await
+}

@@ -1,0 +1,34 @@
+use actix_web::{get, web};
+use uuid::Uuid;
+
+use super::DisbursementView;
+use crate::auth::scope::Right;
+use crate::auth::AuthUser;
+use crate::db::{disbursements, units};
+use crate::error::{ApiError, ApiResult};
+use crate::startup::AppState;
+
+/// One grant (404 outside the caller's scope).
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "disbursements",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = DisbursementView), crate::openapi::Problems),
+    security(("bearer" = []))
+)]
+#[get("/disbursements/{id}")]
+pub async fn get(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<DisbursementView>> {
+    let mut conn = state.pools.read.get().await?;
+    let grant = disbursements::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let unit = units::find(&mut conn, grant.unit_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    user.scope.authorize(Right::Read, &unit)?;
+    Ok(web::Json(grant.into()))
+}

@@ -1,0 +1,101 @@
+use actix_web::{get, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use super::DisbursementView;
+use crate::auth::scope::Right;
+use crate::auth::AuthUser;
+use crate::db::disbursements::{self, DisbursementFilter};
+use crate::db::units;
+use crate::domain::spending::{Category, Status};
+use crate::error::{ApiError, ApiResult};
+use crate::pagination::{self, Page};
+use crate::startup::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DisbursementQuery {
+    /// Grants paid by this unit.
+    pub unit_id: Option<Uuid>,
+    /// `submitted|approved|rejected|cancelled|paid`
+    #[param(pattern = "^(submitted|approved|rejected|cancelled|paid)$")]
+    pub status: Option<String>,
+    pub category: Option<Category>,
+    pub household_id: Option<Uuid>,
+    pub campaign_id: Option<Uuid>,
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// Grants in the caller's scope, oldest first.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "disbursements",
+    params(DisbursementQuery),
+    responses((status = 200, body = Page<DisbursementView>), crate::openapi::Problems),
+    security(("bearer" = []))
+)]
+#[get("/disbursements")]
+pub async fn list(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    query: web::Query<DisbursementQuery>,
+) -> ApiResult<web::Json<Page<DisbursementView>>> {
+    let query = query.into_inner();
+    let limit = pagination::limit(query.limit)?;
+    let after = pagination::decode_uuid(query.cursor.as_deref())?;
+    let status = match query.status.as_deref() {
+        None => None,
+        Some(s) => Some(
+            Status::parse(s)
+                .filter(|s| {
+                    matches!(
+                        s,
+                        Status::Submitted
+                            | Status::Approved
+                            | Status::Rejected
+                            | Status::Cancelled
+                            | Status::Paid
+                    )
+                })
+                .ok_or_else(|| {
+                    ApiError::field(
+                        "status",
+                        "submitted, approved, rejected, cancelled or paid",
+                        "submitted, approved, rejected, cancelled hoặc paid",
+                    )
+                })?,
+        ),
+    };
+    let mut conn = state.pools.read.get().await?;
+    if let Some(id) = query.unit_id {
+        let unit = units::find(&mut conn, id)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
+        user.scope.authorize(Right::Read, &unit)?;
+    }
+    let roots = user.scope.roots();
+    let rows = disbursements::list(
+        &mut conn,
+        DisbursementFilter {
+            scope_roots: &roots,
+            unit_id: query.unit_id,
+            status: status.map(Status::as_str),
+            category: query.category.map(Category::as_str),
+            household_id: query.household_id,
+            campaign_id: query.campaign_id,
+            after,
+            limit: limit + 1,
+        },
+    )
+    .await?;
+    Ok(web::Json(pagination::page(
+        rows,
+        limit,
+        |d| d.id.to_string(),
+        DisbursementView::from,
+    )))
+}
