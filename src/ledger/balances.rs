@@ -88,6 +88,30 @@ pub struct FundBalances {
     pub unrestricted_liquid: Decimal,
 }
 
+impl FundBalances {
+    /// Adds up rows of (chart code, earmark, balance) of one or several funds.
+    fn from_rows(rows: Vec<LiquidRow>) -> FundBalances {
+        let mut f = FundBalances::default();
+        let mut restricted: std::collections::BTreeMap<Uuid, Decimal> = Default::default();
+        for r in rows {
+            match r.chart_code.as_str() {
+                "1111" => f.cash += r.balance,
+                "1121" => f.bank += r.balance,
+                _ => f.in_kind += r.balance,
+            }
+            if r.campaign_id == UNRESTRICTED {
+                if r.chart_code != "1551" {
+                    f.unrestricted_liquid += r.balance;
+                }
+            } else {
+                *restricted.entry(r.campaign_id).or_default() += r.balance;
+            }
+        }
+        f.restricted = restricted.into_iter().collect();
+        f
+    }
+}
+
 pub async fn fund(conn: &mut AsyncPgConnection, unit: Uuid) -> QueryResult<FundBalances> {
     let rows: Vec<LiquidRow> = diesel::sql_query(
         "SELECT chart_code, campaign_id, sum(debit - credit) AS balance \
@@ -98,22 +122,67 @@ pub async fn fund(conn: &mut AsyncPgConnection, unit: Uuid) -> QueryResult<FundB
     .bind::<SqlUuid, _>(unit)
     .load(conn)
     .await?;
-    let mut f = FundBalances::default();
-    let mut restricted: std::collections::BTreeMap<Uuid, Decimal> = Default::default();
+    Ok(FundBalances::from_rows(rows))
+}
+
+/// The money of every fund in `root`'s subtree (`root` included), added up: the consolidated
+/// view of a tier. Each unit's earmarks add up per campaign.
+pub async fn subtree(conn: &mut AsyncPgConnection, root: Uuid) -> QueryResult<FundBalances> {
+    let rows: Vec<LiquidRow> = diesel::sql_query(
+        "SELECT b.chart_code, b.campaign_id, sum(b.debit - b.credit) AS balance \
+           FROM balance_buckets b \
+           JOIN units u ON u.id = b.unit_id \
+          WHERE u.ancestry @> ARRAY[$1]::uuid[] AND b.chart_code IN ('1111', '1121', '1551') \
+          GROUP BY b.chart_code, b.campaign_id",
+    )
+    .bind::<SqlUuid, _>(root)
+    .load(conn)
+    .await?;
+    Ok(FundBalances::from_rows(rows))
+}
+
+#[derive(Debug, Clone, diesel::QueryableByName)]
+struct ReservedRow {
+    #[diesel(sql_type = Text)]
+    pool: String,
+    #[diesel(sql_type = SqlUuid)]
+    campaign_id: Uuid,
+    #[diesel(sql_type = Numeric)]
+    outstanding: Decimal,
+}
+
+/// What approvals still hold in the funds of `root`'s subtree, added up.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SubtreeReserved {
+    /// Unrestricted money (cash and bank).
+    pub unrestricted_money: Decimal,
+    /// Per earmark, money and goods together.
+    pub by_earmark: std::collections::HashMap<Uuid, Decimal>,
+}
+
+pub async fn subtree_reserved(
+    conn: &mut AsyncPgConnection,
+    root: Uuid,
+) -> QueryResult<SubtreeReserved> {
+    let rows: Vec<ReservedRow> = diesel::sql_query(
+        "SELECT r.pool, r.campaign_id, sum(r.amount - r.used) AS outstanding \
+           FROM reservations r \
+           JOIN units u ON u.id = r.unit_id \
+          WHERE u.ancestry @> ARRAY[$1]::uuid[] AND r.released_at IS NULL \
+          GROUP BY r.pool, r.campaign_id",
+    )
+    .bind::<SqlUuid, _>(root)
+    .load(conn)
+    .await?;
+    let mut held = SubtreeReserved::default();
     for r in rows {
-        match r.chart_code.as_str() {
-            "1111" => f.cash += r.balance,
-            "1121" => f.bank += r.balance,
-            _ => f.in_kind += r.balance,
-        }
         if r.campaign_id == UNRESTRICTED {
-            if r.chart_code != "1551" {
-                f.unrestricted_liquid += r.balance;
+            if r.pool == "money" {
+                held.unrestricted_money += r.outstanding;
             }
         } else {
-            *restricted.entry(r.campaign_id).or_default() += r.balance;
+            *held.by_earmark.entry(r.campaign_id).or_default() += r.outstanding;
         }
     }
-    f.restricted = restricted.into_iter().collect();
-    Ok(f)
+    Ok(held)
 }

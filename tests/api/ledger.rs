@@ -162,7 +162,7 @@ async fn manual_entries_move_the_fund_balances() {
     let b = fund_balances(&app, &accountant.token, commune).await;
     assert_eq!(
         b,
-        json!({"cash": "700000", "bank": "0", "in_kind": "0", "restricted": [], "available_unrestricted": "700000"})
+        json!({"cash": "700000", "bank": "0", "in_kind": "0", "restricted": [], "available_unrestricted": "700000", "in_transit": "0"})
     );
 }
 

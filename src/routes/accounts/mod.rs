@@ -7,9 +7,9 @@ pub mod list;
 pub mod postings;
 
 use actix_web::web;
+use rust_decimal::Decimal;
 use serde::Serialize;
 use utoipa::ToSchema;
-use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::domain::money;

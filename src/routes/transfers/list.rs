@@ -1,0 +1,101 @@
+use actix_web::{get, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use super::TransferView;
+use crate::auth::scope::Right;
+use crate::auth::AuthUser;
+use crate::db::transfers::{self, TransferFilter};
+use crate::db::units;
+use crate::domain::spending::Status;
+use crate::error::{ApiError, ApiResult};
+use crate::pagination::{self, Page};
+use crate::startup::AppState;
+
+/// The statuses a transfer can have, and `in_transit` (sent, not yet received).
+const STATUSES: [&str; 7] = [
+    "submitted",
+    "approved",
+    "rejected",
+    "cancelled",
+    "sent",
+    "received",
+    "in_transit",
+];
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TransferQuery {
+    /// Transfers this unit sends or receives.
+    pub unit_id: Option<Uuid>,
+    /// `submitted`, `approved`, `rejected`, `cancelled`, `sent`, `received`, or `in_transit`
+    /// (sent and not yet received, the same as `sent`).
+    #[param(pattern = "^(submitted|approved|rejected|cancelled|sent|received|in_transit)$")]
+    pub status: Option<String>,
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// Transfers whose sender or receiver is in the caller's scope, oldest first.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "transfers",
+    params(TransferQuery),
+    responses((status = 200, body = Page<TransferView>), crate::openapi::Problems),
+    security(("bearer" = []))
+)]
+#[get("/transfers")]
+pub async fn list(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    query: web::Query<TransferQuery>,
+) -> ApiResult<web::Json<Page<TransferView>>> {
+    let query = query.into_inner();
+    let limit = pagination::limit(query.limit)?;
+    let after = pagination::decode_uuid(query.cursor.as_deref())?;
+    let status = match query.status.as_deref() {
+        None => None,
+        Some("in_transit") => Some(Status::Sent.as_str()),
+        Some(s) => Some(STATUSES.iter().copied().find(|x| *x == s).ok_or_else(|| {
+            ApiError::field(
+                "status",
+                format!("one of {}", STATUSES.join(", ")),
+                format!("một trong {}", STATUSES.join(", ")),
+            )
+        })?),
+    };
+    let mut conn = state.pools.read.get().await?;
+    if let Some(id) = query.unit_id {
+        let unit = units::find(&mut conn, id)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
+        user.scope.authorize(Right::Read, &unit)?;
+    }
+    let roots = user.scope.roots();
+    if roots.is_empty() {
+        return Ok(web::Json(Page {
+            items: vec![],
+            next_cursor: None,
+        }));
+    }
+    let rows = transfers::list(
+        &mut conn,
+        TransferFilter {
+            roots: &roots,
+            unit: query.unit_id,
+            status,
+            after,
+            limit: limit + 1,
+        },
+    )
+    .await?;
+    Ok(web::Json(pagination::page(
+        rows,
+        limit,
+        |t| t.id.to_string(),
+        TransferView::from,
+    )))
+}
