@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{summarise, ByChannel, PublicUnit};
-use crate::db::{campaigns, donations, units};
+use crate::db::{campaign_spending, campaigns, donations, units};
 use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::campaigns::CampaignKind;
@@ -48,16 +48,17 @@ pub struct PublicCampaign {
     /// Recorded (not void) donations.
     pub donation_count: i64,
     pub spent: Spent,
+    /// Moved between tiers under the campaign (allocations and remittances sent): the money
+    /// stays the campaign's, so this does not lower the balance.
     #[schema(example = "0")]
     pub transferred: String,
-    /// received − spent − transferred
+    /// received − spent
     #[schema(example = "1500000")]
     pub balance: String,
 }
 
-/// A campaign's public account. Spending and transfers are not recorded by the service yet:
-/// until they are, `spent` is `"0"` with no categories and `transferred` is `"0"`, so the
-/// balance is what was received.
+/// A campaign's public account: what it received by channel, what its money paid for by
+/// category (`/spending` has the detail per unit), what moved between tiers, and what is left.
 #[utoipa::path(
     context_path = "/v1/public",
     tag = "public",
@@ -82,8 +83,12 @@ pub async fn campaign(
         .ok_or_else(ApiError::not_found)?;
     let (received, count, by_channel) =
         summarise(&donations::campaign_totals(&mut conn, campaign.id).await?);
-    // spending and transfers arrive with their own capabilities; nothing is recorded yet
-    let (spent, transferred) = (Decimal::ZERO, Decimal::ZERO);
+    let mut by_category: BTreeMap<String, Decimal> = BTreeMap::new();
+    for line in campaign_spending::by_unit_and_category(&mut conn, campaign.id).await? {
+        *by_category.entry(line.category).or_default() += line.amount;
+    }
+    let spent: Decimal = by_category.values().copied().sum();
+    let transferred = campaign_spending::transferred(&mut conn, campaign.id).await?;
     Ok(web::Json(PublicCampaign {
         id: campaign.id,
         name: campaign.name,
@@ -103,9 +108,12 @@ pub async fn campaign(
         donation_count: count,
         spent: Spent {
             total: money::format(spent),
-            by_category: BTreeMap::new(),
+            by_category: by_category
+                .into_iter()
+                .map(|(category, amount)| (category, money::format(amount)))
+                .collect(),
         },
         transferred: money::format(transferred),
-        balance: money::format(received - spent - transferred),
+        balance: money::format(received - spent),
     }))
 }

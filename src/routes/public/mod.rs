@@ -5,6 +5,7 @@
 
 pub mod campaign;
 pub mod campaign_donations;
+pub mod campaign_spending;
 pub mod receipt;
 pub mod unit_summary;
 
@@ -32,6 +33,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .wrap(from_fn(rate_limit))
             .service(campaign::campaign)
             .service(campaign_donations::list)
+            .service(campaign_spending::spending)
             .service(receipt::receipt)
             .service(unit_summary::summary)
             // keep last: unknown public paths and wrong methods are throttled too
