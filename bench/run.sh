@@ -19,6 +19,7 @@ READERS=${BENCH_READERS:-4}
 PGBENCH_SECS=${BENCH_PGBENCH_SECS:-20}
 PGBENCH_CLIENTS=${BENCH_PGBENCH_CLIENTS:-16}
 P1B_UNITS=100
+TET_HOUSEHOLDS=${BENCH_TET_HOUSEHOLDS:-5000}
 PG_HOST=127.0.0.1
 PG_PORT=5432
 PG_USER=postgres
@@ -135,8 +136,14 @@ for code in "${COMMUNES[@]}"; do
     fi
 done
 for p in "${pids[@]}"; do wait "$p" || die "creating a bench user failed"; done
+# the Tết batch runs in a commune of its own, with three different people (four eyes)
+TET_CODE=$(awk -F, 'NR > 1 && $3 == "commune" { code = $1 } END { print code }' data/units/vn-admin-units-2026.csv)
+for role in officer approver accountant; do
+    printf '%s' "$PASSWORD" | "$BIN" users create --username "bench.tet.$role" --password-stdin \
+        --full-name "Tết $role" --role "$role@$TET_CODE" >/dev/null
+done
 users=$(psql_db "$DB" -c "SELECT count(*) FROM users WHERE username LIKE 'bench.%'")
-[ "$users" -eq $((P1B_UNITS + 1)) ] || die "expected $((P1B_UNITS + 1)) bench users, found $users"
+[ "$users" -eq $((P1B_UNITS + 4)) ] || die "expected $((P1B_UNITS + 4)) bench users, found $users"
 
 if [ -n "${BENCH_PG_LOG_MIN_DURATION_MS:-}" ]; then
     # profiling: PostgreSQL logs every statement of the bench database slower than this
@@ -206,12 +213,21 @@ $LOADGEN donations --base "$BASE" --name P1b --targets "$WORK/p1b.targets" --cli
     --warmup-secs "$WARMUP" --duration-secs "$DURATION" \
     --ids-out "$WORK/p1b.ids" --report "$WORK/p1b.json"
 log_problems "$from" P1b
+
+step "Tết batch: $TET_HOUSEHOLDS households in commune $TET_CODE: create, approve, disburse, deliver, close"
+from=$(log_line)
+target/release/examples/tet_batch --base "$BASE" --password-file "$WORK/password" \
+    --officer bench.tet.officer --approver bench.tet.approver --accountant bench.tet.accountant \
+    --unit-code "$TET_CODE" --households "$TET_HOUSEHOLDS" --report "$WORK/tet.json"
+log_problems "$from" Tet
 stop_server
 
 step "checks: the database against every 201"
 {
     awk '{ print $1 "\tP1a" }' "$WORK/p1a.ids"
     awk '{ print $1 "\tP1b" }' "$WORK/p1b.ids"
+    # the Tết scenario's one set-up donation (it asserted its 201 itself)
+    psql_db "$DB" -c "SELECT d.id || E'\tTet' FROM donations d JOIN units u ON u.id = d.unit_id WHERE u.code = '$TET_CODE'"
 } >"$WORK/ids.tsv"
 psql_db "$DB" -F $'\t' >"$WORK/checks.tsv" <<SQL
 CREATE TEMP TABLE got (id uuid NOT NULL, scenario text NOT NULL);
@@ -277,7 +293,7 @@ JSON
 set +e
 $LOADGEN summary --p1a "$WORK/p1a.json" --p1b "$WORK/p1b.json" \
     --ceiling-spread "$CEIL_SPREAD" --ceiling-shared "$CEIL_SHARED" \
-    --checks "$WORK/checks.tsv" --meta "$WORK/meta.json" --out "$RESULTS"
+    --checks "$WORK/checks.tsv" --tet "$WORK/tet.json" --meta "$WORK/meta.json" --out "$RESULTS"
 rc=$?
 set -e
 echo "bench: done in $((SECONDS - started)) s; logs in $WORK"

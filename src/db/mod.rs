@@ -6,13 +6,18 @@ pub mod accounts;
 pub mod audit;
 pub mod bank_accounts;
 pub mod bootstrap;
+pub mod campaign_spending;
 pub mod campaigns;
+pub mod disbursements;
 pub mod donations;
+pub mod households;
 pub mod idempotency;
 pub mod migrations;
 pub mod pool;
 pub mod refresh_tokens;
 pub mod schema;
+pub mod tet_batches;
+pub mod transfers;
 pub mod units;
 pub mod users;
 

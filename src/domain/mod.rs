@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod donation;
+pub mod household;
 pub mod ids;
 pub mod money;
 pub mod role;

@@ -145,7 +145,10 @@ mod tests {
         let (expense, cash, goods) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
         let p = spend(
             expense,
-            &[(cash, Decimal::from(500_000)), (goods, Decimal::from(200_000))],
+            &[
+                (cash, Decimal::from(500_000)),
+                (goods, Decimal::from(200_000)),
+            ],
             None,
         );
         assert_eq!(p.len(), 3);
@@ -153,7 +156,15 @@ mod tests {
         assert_eq!(p[0].amount, Decimal::from(700_000));
         assert!(crate::ledger::imbalance(&p).is_zero());
         // a zero part (no goods in the gift) posts no line
-        assert_eq!(spend(expense, &[(cash, Decimal::ONE), (goods, Decimal::ZERO)], None).len(), 2);
+        assert_eq!(
+            spend(
+                expense,
+                &[(cash, Decimal::ONE), (goods, Decimal::ZERO)],
+                None
+            )
+            .len(),
+            2
+        );
         let back = give_back(expense, &[(cash, Decimal::from(500_000))], None);
         assert_eq!((back[0].account_id, back[0].side), (expense, Side::Credit));
         assert_eq!((back[1].account_id, back[1].side), (cash, Side::Debit));

@@ -7,12 +7,16 @@ pub mod audit_events;
 pub mod auth;
 pub mod bank_accounts;
 pub mod campaigns;
+pub mod disbursements;
 pub mod donations;
+pub mod households;
 pub mod journal;
 pub mod operations;
 pub mod periods;
 pub mod public;
 pub mod spending;
+pub mod tet_batches;
+pub mod transfers;
 pub mod units;
 pub mod users;
 
@@ -40,6 +44,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(campaigns::configure)
             .configure(bank_accounts::configure)
             .configure(donations::configure)
+            .configure(households::configure)
+            .configure(disbursements::configure)
+            .configure(tet_batches::configure)
+            .configure(transfers::configure)
             .configure(public::configure)
             // keep last: it matches every path
             .service(unmatched()),
