@@ -31,10 +31,13 @@ RUN apt-get update \
 COPY --from=builder /build/target/release/doanket /usr/local/bin/doanket
 # the official unit lists, for `doanket units import /usr/share/doanket/units/<file>.csv`
 COPY data/units /usr/share/doanket/units
+# uploaded photos and PDFs (a volume in docker-compose.yml)
+RUN mkdir -p /var/lib/doanket/attachments && chown doanket:doanket /var/lib/doanket/attachments
 USER doanket
 WORKDIR /usr/share/doanket
 ENV DOANKET_BIND=0.0.0.0:8080 \
-    DOANKET_LOG_FORMAT=json
+    DOANKET_LOG_FORMAT=json \
+    DOANKET_ATTACHMENTS_DIR=/var/lib/doanket/attachments
 EXPOSE 8080
 # liveness without curl in the image: bash speaks just enough HTTP to read the status line
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \

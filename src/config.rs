@@ -39,6 +39,10 @@ pub struct Settings {
     pub public_per_minute_per_ip: u32,
     /// Key of the HMAC that stands in for national IDs (CCCD); the ID itself is never stored.
     pub national_id_key: NationalIdKey,
+    /// Where uploaded attachments are stored, content-addressed by SHA-256.
+    pub attachments_dir: PathBuf,
+    /// A household that got a new house within this many years gets no new-house support.
+    pub new_house_interval_years: u32,
     /// A fixed "now" for tests; never read from the environment.
     pub clock: crate::domain::clock::Clock,
 }
@@ -182,6 +186,8 @@ impl Settings {
             },
             public_per_minute_per_ip: parse_num("DOANKET_PUBLIC_PER_MINUTE_PER_IP", 300)? as u32,
             national_id_key,
+            attachments_dir: PathBuf::from(get("DOANKET_ATTACHMENTS_DIR").unwrap_or("data/attachments")),
+            new_house_interval_years: parse_num("DOANKET_NEW_HOUSE_INTERVAL_YEARS", 10)? as u32,
             clock: crate::domain::clock::Clock::system(),
         })
     }

@@ -51,6 +51,7 @@ pub enum Code {
     ExceedsSupport,
     NotCompleted,
     ActiveHouseProject,
+    RecentHouseSupport,
     RateLimited,
     ServiceUnavailable,
     Internal,
@@ -95,6 +96,7 @@ impl Code {
             Code::ExceedsSupport => "exceeds_support",
             Code::NotCompleted => "not_completed",
             Code::ActiveHouseProject => "active_house_project",
+            Code::RecentHouseSupport => "recent_house_support",
             Code::RateLimited => "rate_limited",
             Code::ServiceUnavailable => "service_unavailable",
             Code::Internal => "internal_error",
@@ -128,7 +130,8 @@ impl Code {
             | Code::HouseholdAlreadyReceived
             | Code::ExceedsSupport
             | Code::NotCompleted
-            | Code::ActiveHouseProject => StatusCode::CONFLICT,
+            | Code::ActiveHouseProject
+            | Code::RecentHouseSupport => StatusCode::CONFLICT,
             Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Code::ValidationFailed
@@ -242,6 +245,10 @@ impl Code {
             Code::ActiveHouseProject => (
                 "Household already has an active house project",
                 "Hộ đang có dự án nhà chưa hoàn thành",
+            ),
+            Code::RecentHouseSupport => (
+                "Household had a new house supported recently",
+                "Hộ đã được hỗ trợ xây nhà mới trong thời gian gần đây",
             ),
             Code::RateLimited => ("Too many requests", "Quá nhiều yêu cầu"),
             Code::ServiceUnavailable => (
@@ -514,6 +521,9 @@ fn code_for_constraint(name: &str) -> Option<Code> {
             Code::SamePerson
         }
         "tet_gift_once_per_campaign" => Code::HouseholdAlreadyReceived,
+        "houses_one_active_per_household" => Code::ActiveHouseProject,
+        "houses_paid_within_support" => Code::ExceedsSupport,
+        "houses_four_eyes" => Code::SamePerson,
         _ => return None,
     })
 }

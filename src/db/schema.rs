@@ -382,6 +382,97 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    attachments (id) {
+        id -> Uuid,
+        unit_id -> Uuid,
+        sha256 -> Text,
+        size -> Int8,
+        content_type -> Text,
+        filename -> Nullable<Text>,
+        uploaded_by -> Uuid,
+        uploaded_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    housing_norms (id) {
+        id -> Uuid,
+        unit_id -> Nullable<Uuid>,
+        kind -> Text,
+        effective_from -> Date,
+        amount -> Numeric,
+        set_by -> Nullable<Uuid>,
+        set_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    houses (id) {
+        id -> Uuid,
+        household_id -> Uuid,
+        funding_unit_id -> Uuid,
+        kind -> Text,
+        campaign_id -> Nullable<Uuid>,
+        earmark_id -> Nullable<Uuid>,
+        proposed_on -> Date,
+        norm_amount -> Nullable<Numeric>,
+        support_amount -> Numeric,
+        norm_override_reason -> Nullable<Text>,
+        estimated_cost -> Numeric,
+        area_m2 -> Nullable<Numeric>,
+        funding_plan -> Jsonb,
+        status -> Text,
+        paid_amount -> Numeric,
+        submitted_by -> Uuid,
+        submitted_at -> Timestamptz,
+        approved_by -> Nullable<Uuid>,
+        approved_at -> Nullable<Timestamptz>,
+        started_on -> Nullable<Date>,
+        started_by -> Nullable<Uuid>,
+        completed_on -> Nullable<Date>,
+        completed_by -> Nullable<Uuid>,
+        meets_3_cung -> Nullable<Bool>,
+        handed_over_on -> Nullable<Date>,
+        handed_over_by -> Nullable<Uuid>,
+        cancelled_at -> Nullable<Timestamptz>,
+        cancelled_by -> Nullable<Uuid>,
+        cancel_reason -> Nullable<Text>,
+        evidence -> Jsonb,
+    }
+}
+
+diesel::table! {
+    house_payments (id) {
+        id -> Uuid,
+        house_id -> Uuid,
+        stage -> Text,
+        amount -> Numeric,
+        method -> Text,
+        bank_account_id -> Nullable<Uuid>,
+        paid_on -> Date,
+        journal_entry_id -> Uuid,
+        paid_by -> Uuid,
+        paid_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    house_contributions (id) {
+        id -> Uuid,
+        house_id -> Uuid,
+        source -> Text,
+        kind -> Text,
+        value -> Numeric,
+        labour_days -> Nullable<Numeric>,
+        name -> Nullable<Text>,
+        description -> Nullable<Text>,
+        contributed_on -> Date,
+        recorded_by -> Uuid,
+        recorded_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(accounts -> funds (unit_id));
 diesel::joinable!(balance_buckets -> accounts (account_id));
 diesel::joinable!(bank_accounts -> accounts (account_id));
@@ -393,12 +484,16 @@ diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(role_assignments -> units (unit_id));
 diesel::joinable!(role_assignments -> users (user_id));
 diesel::joinable!(households -> units (unit_id));
+diesel::joinable!(houses -> households (household_id));
+diesel::joinable!(house_payments -> houses (house_id));
+diesel::joinable!(house_contributions -> houses (house_id));
 diesel::joinable!(disbursements -> households (household_id));
 diesel::joinable!(tet_batch_recipients -> tet_batches (batch_id));
 diesel::joinable!(tet_batch_recipients -> households (household_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
+    attachments,
     audit_events,
     balance_buckets,
     bank_accounts,
@@ -408,6 +503,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     donations,
     funds,
     households,
+    house_contributions,
+    house_payments,
+    houses,
+    housing_norms,
     idempotency_keys,
     journal_entries,
     periods,
