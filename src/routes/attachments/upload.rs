@@ -1,0 +1,311 @@
+use actix_multipart::{Field, Multipart, MultipartError};
+use actix_web::error::PayloadError;
+use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use diesel_async::scoped_futures::ScopedFutureExt;
+use diesel_async::AsyncConnection;
+use futures_util::StreamExt;
+use uuid::Uuid;
+
+use super::AttachmentView;
+use crate::audit::{self, Change};
+use crate::auth::scope::Right;
+use crate::auth::AuthUser;
+use crate::db::attachments::{self, NewAttachment};
+use crate::db::units::{self, UnitRow};
+use crate::domain::attachment::{clean_filename, FileType, MAX_SIZE};
+use crate::domain::Role;
+use crate::error::{ApiError, ApiResult, Code, FieldError};
+use crate::startup::AppState;
+use crate::storage::{FileStore, Upload};
+
+/// The whole request body: the file plus room for the boundaries, part headers and `unit_id`.
+const BODY_LIMIT: u64 = MAX_SIZE + 64 * 1024;
+/// The longest text part read (`unit_id`).
+const TEXT_LIMIT: usize = 256;
+
+/// The form of an upload (documentation only; the body is read as a stream).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// The file: JPEG, PNG or PDF (told by its first bytes, not its name), 1 byte to 10 MiB.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// The unit the evidence belongs to; who may read that unit may read the file.
+    unit_id: Uuid,
+}
+
+/// Uploads a photo or scanned document as `multipart/form-data`: the bytes in part `file`,
+/// the unit they belong to in part `unit_id`. The type is read from the file's first bytes;
+/// the same bytes uploaded again are stored once but get a row (and an id) of their own. Needs
+/// the role of an officer, approver or finance officer at that unit or above (auditors and
+/// admins handle no money and upload no evidence).
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "attachments",
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, body = AttachmentView, headers(("Location" = String, description = "The attachment's URL"))),
+        (status = 413, description = "`payload_too_large`: the file is over 10 MiB", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "`unsupported_media_type`: not multipart, or the file is not JPEG, PNG or PDF", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: `file` or `unit_id` missing, empty or repeated, or an unknown part", body = crate::error::Problem, content_type = "application/problem+json"),
+        crate::openapi::Problems,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/attachments")]
+#[tracing::instrument(name = "attachments.upload", skip_all)]
+pub async fn upload(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    if !is_form_data(&req) {
+        return Err(ApiError::new(Code::UnsupportedMediaType).detail(
+            "Send the file as multipart/form-data.",
+            "Hãy gửi tệp dạng multipart/form-data.",
+        ));
+    }
+    let declared = req
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT) {
+        return Err(too_large());
+    }
+    // bounds everything the parser may buffer, whatever the parts look like
+    let mut seen = 0u64;
+    let limited = payload.map(move |chunk| {
+        let chunk = chunk?;
+        seen += chunk.len() as u64;
+        if seen > BODY_LIMIT {
+            Err(PayloadError::Overflow)
+        } else {
+            Ok(chunk)
+        }
+    });
+    let store = FileStore::new(&state.settings.attachments_dir);
+    let form = read_form(Multipart::new(req.headers(), limited), &store).await?;
+
+    let (file, filename, unit_id) = form.parse()?;
+
+    let mut conn = state.pools.write.get().await?;
+    let unit = units::find(&mut conn, unit_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    authorize(&user, &unit)?;
+    let file_type = FileType::sniff(file.head()).ok_or_else(|| {
+        ApiError::new(Code::UnsupportedMediaType).detail(
+            "Only JPEG, PNG and PDF files are accepted.",
+            "Chỉ nhận tệp JPEG, PNG và PDF.",
+        )
+    })?;
+    let stored = file.finish().await.map_err(ApiError::internal)?;
+
+    let id = Uuid::now_v7();
+    let size = i64::try_from(stored.size).map_err(ApiError::internal)?;
+    let new = NewAttachment {
+        id,
+        unit_id: unit.id,
+        sha256: &stored.sha256,
+        size,
+        content_type: file_type.content_type(),
+        filename: filename.as_deref(),
+        uploaded_by: user.id.0,
+    };
+    let user = &user;
+    let row = conn
+        .transaction::<_, ApiError, _>(|conn| {
+            async move {
+                let row = attachments::insert(conn, &new).await?;
+                audit::record(
+                    conn,
+                    user,
+                    Change {
+                        action: "attachment.upload",
+                        target_type: "attachment",
+                        target_id: Some(id),
+                        unit_id: Some(new.unit_id),
+                        changes: serde_json::json!({
+                            "sha256": new.sha256,
+                            "size": new.size,
+                            "content_type": new.content_type,
+                        }),
+                    },
+                )
+                .await?;
+                Ok(row)
+            }
+            .scope_boxed()
+        })
+        .await?;
+    tracing::info!(attachment.id = %row.id, size = row.size, content_type = %row.content_type, "attachment stored");
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/v1/attachments/{}", row.id)))
+        .json(AttachmentView::from(row)))
+}
+
+/// Officers, approvers and finance officers at the unit or above may add evidence to it;
+/// outside the caller's scope the unit does not exist.
+fn authorize(user: &AuthUser, unit: &UnitRow) -> ApiResult<()> {
+    if !user.scope.can_see(unit) {
+        return Err(ApiError::not_found());
+    }
+    let may = [Role::Officer, Role::Approver, Role::Accountant]
+        .into_iter()
+        .any(|role| user.scope.allows(Right::ActWithin(role), unit));
+    if may {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+struct Form {
+    /// The file being written to the store, and its cleaned name.
+    file: Option<(Upload, Option<String>)>,
+    unit_id: Option<String>,
+}
+
+impl Form {
+    /// The file, its name and the unit, or every field error at once.
+    fn parse(self) -> ApiResult<(Upload, Option<String>, Uuid)> {
+        let mut errors = Vec::new();
+        match &self.file {
+            None => errors.push(FieldError::new(
+                "file",
+                "the file is missing",
+                "thiếu tệp đính kèm",
+            )),
+            Some((file, _)) if file.size() == 0 => errors.push(FieldError::new(
+                "file",
+                "the file is empty",
+                "tệp đính kèm rỗng",
+            )),
+            Some(_) => {}
+        }
+        let unit_id = match self.unit_id.as_deref().map(|v| v.trim().parse::<Uuid>()) {
+            Some(Ok(id)) => Some(id),
+            Some(Err(_)) => {
+                errors.push(FieldError::new(
+                    "unit_id",
+                    "not a valid id",
+                    "mã đơn vị không hợp lệ",
+                ));
+                None
+            }
+            None => {
+                errors.push(FieldError::new("unit_id", "missing", "thiếu đơn vị"));
+                None
+            }
+        };
+        match (self.file, unit_id) {
+            (Some((file, filename)), Some(unit_id)) if errors.is_empty() => {
+                Ok((file, filename, unit_id))
+            }
+            _ => Err(ApiError::validation(errors)),
+        }
+    }
+}
+
+/// Reads the parts in whatever order they come: the file streams to a temporary file in the
+/// store (never held in memory), the text parts are small and bounded.
+async fn read_form(mut multipart: Multipart, store: &FileStore) -> ApiResult<Form> {
+    let mut form = Form {
+        file: None,
+        unit_id: None,
+    };
+    while let Some(field) = multipart.next().await {
+        let mut field = field.map_err(multipart_error)?;
+        let name = field.name().unwrap_or_default().to_owned();
+        match name.as_str() {
+            "file" if form.file.is_none() => {
+                let filename = field
+                    .content_disposition()
+                    .and_then(|cd| cd.get_filename())
+                    .and_then(clean_filename);
+                let mut file = store.create().await.map_err(ApiError::internal)?;
+                while let Some(chunk) = field.next().await {
+                    let chunk = chunk.map_err(multipart_error)?;
+                    if file.size() + chunk.len() as u64 > MAX_SIZE {
+                        return Err(too_large());
+                    }
+                    file.write(&chunk).await.map_err(ApiError::internal)?;
+                }
+                form.file = Some((file, filename));
+            }
+            "unit_id" if form.unit_id.is_none() => {
+                form.unit_id = Some(read_text(&mut field, "unit_id").await?);
+            }
+            "file" | "unit_id" => {
+                return Err(ApiError::field(
+                    &name,
+                    "sent more than once",
+                    "được gửi nhiều lần",
+                ))
+            }
+            _ => {
+                let field_name = if name.is_empty() { "body" } else { &name };
+                return Err(ApiError::field(
+                    field_name,
+                    "unknown part; send `file` and `unit_id`",
+                    "phần không được hỗ trợ; hãy gửi `file` và `unit_id`",
+                ));
+            }
+        }
+    }
+    Ok(form)
+}
+
+/// A small text part, as UTF-8.
+async fn read_text(field: &mut Field, name: &str) -> ApiResult<String> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.next().await {
+        let chunk = chunk.map_err(multipart_error)?;
+        if bytes.len() + chunk.len() > TEXT_LIMIT {
+            return Err(ApiError::field(name, "too long", "quá dài"));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| ApiError::field(name, "not valid UTF-8", "không phải UTF-8 hợp lệ"))
+}
+
+/// Whatever goes wrong reading the multipart body is the client's: 413 past the limit, 415
+/// for a body that is not multipart, 400 for a malformed one; never a 500.
+fn multipart_error(e: MultipartError) -> ApiError {
+    match e {
+        MultipartError::Payload(PayloadError::Overflow) => too_large(),
+        MultipartError::ContentTypeMissing
+        | MultipartError::ContentTypeParse
+        | MultipartError::ContentTypeIncompatible => ApiError::new(Code::UnsupportedMediaType)
+            .detail(
+                "Send the file as multipart/form-data.",
+                "Hãy gửi tệp dạng multipart/form-data.",
+            ),
+        other => {
+            tracing::info!(reason = %other, "malformed multipart body");
+            ApiError::new(Code::MalformedJson).detail(
+                "The multipart/form-data body is malformed.",
+                "Nội dung multipart/form-data không đúng định dạng.",
+            )
+        }
+    }
+}
+
+fn is_form_data(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("multipart/form-data"))
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(Code::PayloadTooLarge).detail(
+        format!("Files are limited to {MAX_SIZE} bytes (10 MiB)."),
+        format!("Tệp tối đa {MAX_SIZE} byte (10 MiB)."),
+    )
+}
