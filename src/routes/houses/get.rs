@@ -1,0 +1,26 @@
+use actix_web::{get, web};
+use uuid::Uuid;
+
+use super::HouseView;
+use crate::auth::AuthUser;
+use crate::error::ApiResult;
+use crate::startup::AppState;
+
+/// One house project with its tranches (404 outside the caller's scope).
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "houses",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = HouseView), crate::openapi::Problems),
+    security(("bearer" = []))
+)]
+#[get("/houses/{id}")]
+pub async fn get(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<HouseView>> {
+    let mut conn = state.pools.read.get().await?;
+    let (project, _) = super::find_visible(&mut conn, &user, *id).await?;
+    Ok(web::Json(super::detail(&mut conn, project).await?))
+}

@@ -1,0 +1,86 @@
+use actix_web::{get, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use super::HouseView;
+use crate::auth::scope::Right;
+use crate::auth::AuthUser;
+use crate::db::houses::{self, HouseFilter};
+use crate::db::units;
+use crate::domain::house::{self, HouseKind};
+use crate::error::{ApiError, ApiResult};
+use crate::pagination::{self, Page};
+use crate::startup::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct HouseQuery {
+    /// Projects funded by this unit.
+    pub unit_id: Option<Uuid>,
+    /// `proposed|approved|started|completed|handed_over|cancelled`
+    #[param(pattern = "^(proposed|approved|started|completed|handed_over|cancelled)$")]
+    pub status: Option<String>,
+    pub kind: Option<HouseKind>,
+    pub household_id: Option<Uuid>,
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// House projects in the caller's scope, oldest first (without their tranches).
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "houses",
+    params(HouseQuery),
+    responses((status = 200, body = Page<HouseView>), crate::openapi::Problems),
+    security(("bearer" = []))
+)]
+#[get("/houses")]
+pub async fn list(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    query: web::Query<HouseQuery>,
+) -> ApiResult<web::Json<Page<HouseView>>> {
+    let query = query.into_inner();
+    let limit = pagination::limit(query.limit)?;
+    let after = pagination::decode_uuid(query.cursor.as_deref())?;
+    let status = match query.status.as_deref() {
+        None => None,
+        Some(s) => Some(house::parse_status(s).ok_or_else(|| {
+            ApiError::field(
+                "status",
+                "proposed, approved, started, completed, handed_over or cancelled",
+                "proposed, approved, started, completed, handed_over hoặc cancelled",
+            )
+        })?),
+    };
+    let mut conn = state.pools.read.get().await?;
+    if let Some(id) = query.unit_id {
+        let unit = units::find(&mut conn, id)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
+        user.scope.authorize(Right::Read, &unit)?;
+    }
+    let roots = user.scope.roots();
+    let rows = houses::list(
+        &mut conn,
+        HouseFilter {
+            scope_roots: &roots,
+            unit_id: query.unit_id,
+            status: status.map(|s| s.as_str()),
+            kind: query.kind.map(HouseKind::as_str),
+            household_id: query.household_id,
+            after,
+            limit: limit + 1,
+        },
+    )
+    .await?;
+    Ok(web::Json(pagination::page(
+        rows,
+        limit,
+        |h| h.id.to_string(),
+        HouseView::from,
+    )))
+}
