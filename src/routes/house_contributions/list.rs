@@ -1,0 +1,56 @@
+use actix_web::{get, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use super::ContributionView;
+use crate::auth::scope::Right;
+use crate::auth::AuthUser;
+use crate::db::{house_contributions, houses, units};
+use crate::error::{ApiError, ApiResult};
+use crate::pagination::{self, Page};
+use crate::startup::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ContributionQuery {
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// The contributions to a house project, in the order they were recorded (404 outside the
+/// caller's scope).
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "houses",
+    params(("id" = Uuid, Path, description = "The house project"), ContributionQuery),
+    responses((status = 200, body = Page<ContributionView>), crate::openapi::Problems),
+    security(("bearer" = []))
+)]
+#[get("/houses/{id}/contributions")]
+pub async fn list(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    query: web::Query<ContributionQuery>,
+) -> ApiResult<web::Json<Page<ContributionView>>> {
+    let limit = pagination::limit(query.limit)?;
+    let after = pagination::decode_uuid(query.cursor.as_deref())?;
+    let mut conn = state.pools.read.get().await?;
+    let house = houses::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let unit = units::find(&mut conn, house.funding_unit_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    user.scope.authorize(Right::Read, &unit)?;
+    let rows = house_contributions::list_for_house(&mut conn, house.id, after, limit + 1).await?;
+    Ok(web::Json(pagination::page(
+        rows,
+        limit,
+        |c| c.id.to_string(),
+        ContributionView::from,
+    )))
+}

@@ -1,0 +1,156 @@
+use actix_web::{get, web};
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::auth::scope::Right;
+use crate::auth::AuthUser;
+use crate::db::housing_report::{self, ReportScope};
+use crate::db::units;
+use crate::domain::money;
+use crate::error::{ApiError, ApiResult};
+use crate::startup::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct HousingQuery {
+    /// Local calendar year the projects were proposed in; default the current year.
+    #[param(minimum = 2000, maximum = 2100)]
+    pub year: Option<i32>,
+    /// Also the projects funded by units below this one (default false).
+    pub include_descendants: Option<bool>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HousingStateCountView {
+    /// `proposed|approved|started|completed|handed_over|cancelled`
+    pub state: String,
+    /// `new|repair`
+    pub kind: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HousingSupportView {
+    /// Σ support of the projects approved and not cancelled, whole đồng.
+    #[schema(example = "60000000")]
+    pub approved: String,
+    /// Σ tranches the fund paid to those projects (whenever paid), whole đồng.
+    #[schema(example = "18000000")]
+    pub paid: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HousingFundingView {
+    /// `fund|state_budget|sponsor|community|household`
+    pub source: String,
+    /// Σ of the funding plans' amounts for this source.
+    #[schema(example = "60000000")]
+    pub planned: String,
+    /// The fund: Σ tranches paid; other sources: Σ the value of their contributions (cash,
+    /// materials, labour).
+    #[schema(example = "18000000")]
+    pub actual: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HousingCountView {
+    /// Every project of the year, cancelled ones included.
+    pub count: i64,
+}
+
+/// Great Unity houses of a unit in one year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HousingReportView {
+    pub unit_id: Uuid,
+    pub year: i32,
+    pub include_descendants: bool,
+    /// Projects per state and kind (only pairs that occur).
+    pub by_state: Vec<HousingStateCountView>,
+    pub support: HousingSupportView,
+    /// One row per source, every source listed even when zero.
+    pub funding: Vec<HousingFundingView>,
+    pub houses: HousingCountView,
+}
+
+/// The housing report of a unit for a year (any role at the unit or above). It covers the house
+/// projects whose funding unit is the unit (or below it, with `include_descendants=true`) and
+/// that were proposed in the year; a project's payments and contributions count in the year it
+/// was proposed, whenever they were made. Cancelled projects count by state only: they are left
+/// out of support and funding.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "reports",
+    params(("id" = Uuid, Path, description = "The unit (its fund)"), HousingQuery),
+    responses(
+        (status = 200, body = HousingReportView),
+        (status = 422, description = "`validation_failed`: the year is outside 2000–2100", body = crate::error::Problem, content_type = "application/problem+json"),
+        crate::openapi::Problems,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/units/{id}/reports/housing")]
+pub async fn housing(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    query: web::Query<HousingQuery>,
+) -> ApiResult<web::Json<HousingReportView>> {
+    let year = query
+        .year
+        .unwrap_or_else(|| state.settings.clock.today().year());
+    let bad_year = || ApiError::field("year", "between 2000 and 2100", "từ 2000 đến 2100");
+    if !(2000..=2100).contains(&year) {
+        return Err(bad_year());
+    }
+    let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(bad_year)?;
+    let last = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(bad_year)?;
+    let include_descendants = query.include_descendants.unwrap_or(false);
+    let mut conn = state.pools.read.get().await?;
+    let unit = units::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    user.scope.authorize(Right::Read, &unit)?;
+    let report = housing_report::report(
+        &mut conn,
+        &ReportScope {
+            unit_id: unit.id,
+            include_descendants,
+            first,
+            last,
+        },
+    )
+    .await?;
+    Ok(web::Json(HousingReportView {
+        unit_id: unit.id,
+        year,
+        include_descendants,
+        by_state: report
+            .by_state
+            .into_iter()
+            .map(|s| HousingStateCountView {
+                state: s.state,
+                kind: s.kind,
+                count: s.count,
+            })
+            .collect(),
+        support: HousingSupportView {
+            approved: money::format(report.support.approved),
+            paid: money::format(report.support.paid),
+        },
+        funding: report
+            .funding
+            .into_iter()
+            .map(|f| HousingFundingView {
+                source: f.source,
+                planned: money::format(f.planned),
+                actual: money::format(f.actual),
+            })
+            .collect(),
+        houses: HousingCountView {
+            count: report.houses,
+        },
+    }))
+}
