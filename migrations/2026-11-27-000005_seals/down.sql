@@ -1,0 +1,4 @@
+DROP TABLE journal_seals;
+DROP TRIGGER journal_entries_queue_seal ON journal_entries;
+DROP FUNCTION journal_entries_queue_seal();
+DROP TABLE seal_queue;

@@ -1,0 +1,46 @@
+use actix_web::{get, web};
+use diesel_async::scoped_futures::ScopedFutureExt;
+use uuid::Uuid;
+
+use crate::auth::scope::Right;
+use crate::auth::AuthUser;
+use crate::db::units;
+use crate::domain::Role;
+use crate::error::{ApiError, ApiResult};
+use crate::ledger::sealing::{self, Verification};
+use crate::startup::AppState;
+
+/// Recomputes the fund's seal chain over the canonical bytes of every sealed entry and names
+/// the first entry that does not match (changed, removed, or slipped in behind the chain).
+/// Entries posted in the last moments may still be `pending` (sealing runs in the background).
+/// Auditors and administrators in scope, and the fund's own finance officer.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "ledger",
+    params(("id" = Uuid, Path, description = "The unit (its fund)")),
+    responses((status = 200, body = Verification), crate::openapi::Problems),
+    security(("bearer" = []))
+)]
+#[get("/units/{id}/ledger/verify")]
+pub async fn verify(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<Verification>> {
+    let mut conn = state.pools.read.get().await?;
+    let unit = units::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if !user.scope.allows(Right::ActAs(Role::Accountant), &unit) {
+        user.scope.authorize(Right::Audit, &unit)?;
+    }
+    let unit_id = unit.id;
+    // one snapshot: the chain, the entries and the queue as of one instant
+    let v = conn
+        .build_transaction()
+        .repeatable_read()
+        .read_only()
+        .run(|conn| async move { sealing::verify(conn, unit_id).await }.scope_boxed())
+        .await?;
+    Ok(web::Json(v))
+}
