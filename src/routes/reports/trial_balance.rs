@@ -1,0 +1,96 @@
+use actix_web::{get, web};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::auth::scope::Right;
+use crate::auth::AuthUser;
+use crate::db::units;
+use crate::domain::money;
+use crate::error::{ApiError, ApiResult};
+use crate::ledger::balances;
+use crate::ledger::natural_balance;
+use crate::startup::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TrialBalanceQuery {
+    /// Postings effective on or before this local date; default: all of them.
+    pub as_of: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrialBalanceLine {
+    pub account_id: Uuid,
+    /// `1111`, `1121.1`, `5111`…
+    pub code: String,
+    pub name: String,
+    /// `asset|liability|net_assets|income|expense`
+    pub account_type: String,
+    #[schema(example = "1500000")]
+    pub debit: String,
+    #[schema(example = "0")]
+    pub credit: String,
+    /// In the account's natural direction (assets and expenses debit − credit).
+    #[schema(example = "1500000")]
+    pub balance: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrialBalance {
+    pub unit_id: Uuid,
+    pub as_of: Option<NaiveDate>,
+    pub accounts: Vec<TrialBalanceLine>,
+    /// Σ debits of every account; always equal to `total_credit`.
+    #[schema(example = "1500000")]
+    pub total_debit: String,
+    #[schema(example = "1500000")]
+    pub total_credit: String,
+}
+
+/// Every account of the fund with its debit and credit totals and balance as of a date, from
+/// the postings themselves; Σ debits = Σ credits (the database refuses an unbalanced entry).
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "reports",
+    params(("id" = Uuid, Path, description = "The unit (its fund)"), TrialBalanceQuery),
+    responses((status = 200, body = TrialBalance), crate::openapi::Problems),
+    security(("bearer" = []))
+)]
+#[get("/units/{id}/reports/trial-balance")]
+pub async fn trial_balance(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    query: web::Query<TrialBalanceQuery>,
+) -> ApiResult<web::Json<TrialBalance>> {
+    let mut conn = state.pools.read.get().await?;
+    let unit = units::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    user.scope.authorize(Right::Read, &unit)?;
+    let rows = balances::as_of(&mut conn, unit.id, query.as_of).await?;
+    let total_debit: Decimal = rows.iter().map(|a| a.debit).sum();
+    let total_credit: Decimal = rows.iter().map(|a| a.credit).sum();
+    Ok(web::Json(TrialBalance {
+        unit_id: unit.id,
+        as_of: query.as_of,
+        total_debit: money::format(total_debit),
+        total_credit: money::format(total_credit),
+        accounts: rows
+            .into_iter()
+            .map(|a| TrialBalanceLine {
+                balance: money::format(natural_balance(&a.account_type, a.debit, a.credit)),
+                account_id: a.id,
+                code: a.code,
+                name: a.name,
+                account_type: a.account_type,
+                debit: money::format(a.debit),
+                credit: money::format(a.credit),
+            })
+            .collect(),
+    }))
+}
