@@ -1,0 +1,2 @@
+DROP TABLE statement_lines;
+DROP TABLE bank_statements;

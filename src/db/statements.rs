@@ -1,0 +1,185 @@
+//! Bank statements and their lines. Lines are written in bulk (`unnest` of column arrays, one
+//! statement per batch) and skipped when their identity exists, so importing a statement again,
+//! or one that overlaps an earlier one, adds only what is new.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Bytea, Date, Integer, Nullable, Text};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use super::schema::{bank_statements, statement_lines};
+
+/// One line to insert; `identity` is unique over all accounts.
+pub struct NewLine<'a> {
+    pub id: Uuid,
+    pub line_date: NaiveDate,
+    pub doc_no: Option<&'a str>,
+    pub debit: i64,
+    pub credit: i64,
+    pub balance: Option<i64>,
+    pub description: &'a str,
+    /// `description` folded for search.
+    pub description_search: &'a str,
+    pub occurrence: i32,
+    pub identity: &'a [u8],
+}
+
+#[derive(QueryableByName)]
+struct Inserted {
+    #[diesel(sql_type = BigInt)]
+    inserted: i64,
+}
+
+/// Inserts the lines of `statement` into `account` that are not there yet; returns how many
+/// were new. One round trip per call: callers pass batches (tens of thousands of lines).
+pub async fn insert_lines(
+    conn: &mut AsyncPgConnection,
+    account: Uuid,
+    statement: Uuid,
+    lines: &[NewLine<'_>],
+) -> QueryResult<i64> {
+    let ids: Vec<Uuid> = lines.iter().map(|l| l.id).collect();
+    let dates: Vec<NaiveDate> = lines.iter().map(|l| l.line_date).collect();
+    let doc_nos: Vec<Option<&str>> = lines.iter().map(|l| l.doc_no).collect();
+    let debits: Vec<i64> = lines.iter().map(|l| l.debit).collect();
+    let credits: Vec<i64> = lines.iter().map(|l| l.credit).collect();
+    let balances: Vec<Option<i64>> = lines.iter().map(|l| l.balance).collect();
+    let descriptions: Vec<&str> = lines.iter().map(|l| l.description).collect();
+    let searches: Vec<&str> = lines.iter().map(|l| l.description_search).collect();
+    let occurrences: Vec<i32> = lines.iter().map(|l| l.occurrence).collect();
+    let identities: Vec<&[u8]> = lines.iter().map(|l| l.identity).collect();
+    let row: Inserted = diesel::sql_query(
+        "WITH ins AS (
+           INSERT INTO statement_lines (id, bank_account_id, statement_id, line_date, doc_no,
+                                        debit, credit, balance, description, description_search,
+                                        occurrence, identity)
+           SELECT u.id, $1, $2, u.line_date, u.doc_no, u.debit, u.credit, u.balance,
+                  u.description, u.search, u.occurrence, u.identity
+             FROM unnest($3::uuid[], $4::date[], $5::text[], $6::int8[], $7::int8[], $8::int8[],
+                         $9::text[], $10::text[], $11::int4[], $12::bytea[])
+                  AS u(id, line_date, doc_no, debit, credit, balance, description, search,
+                       occurrence, identity)
+           ON CONFLICT (identity) DO NOTHING
+           RETURNING 1
+         )
+         SELECT count(*) AS inserted FROM ins",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(account)
+    .bind::<diesel::sql_types::Uuid, _>(statement)
+    .bind::<Array<diesel::sql_types::Uuid>, _>(&ids)
+    .bind::<Array<Date>, _>(&dates)
+    .bind::<Array<Nullable<Text>>, _>(&doc_nos)
+    .bind::<Array<BigInt>, _>(&debits)
+    .bind::<Array<BigInt>, _>(&credits)
+    .bind::<Array<Nullable<BigInt>>, _>(&balances)
+    .bind::<Array<Text>, _>(&descriptions)
+    .bind::<Array<Text>, _>(&searches)
+    .bind::<Array<Integer>, _>(&occurrences)
+    .bind::<Array<Bytea>, _>(&identities)
+    .get_result(conn)
+    .await?;
+    Ok(row.inserted)
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = bank_statements)]
+pub struct NewStatement<'a> {
+    pub id: Uuid,
+    pub bank_account_id: Uuid,
+    pub format: &'a str,
+    pub imported_by: Uuid,
+    pub lines_total: i32,
+    pub lines_new: i32,
+    pub lines_duplicate: i32,
+    pub credits_total: Decimal,
+    pub debits_total: Decimal,
+    pub opening_balance: Option<Decimal>,
+    pub closing_balance: Option<Decimal>,
+    pub first_date: NaiveDate,
+    pub last_date: NaiveDate,
+    pub sha256: &'a [u8],
+}
+
+/// Records an import. Its lines may be inserted before it in the same transaction (the
+/// lines' reference to it is checked at commit).
+pub async fn insert_statement(
+    conn: &mut AsyncPgConnection,
+    s: &NewStatement<'_>,
+) -> QueryResult<()> {
+    diesel::insert_into(bank_statements::table)
+        .values(s)
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = statement_lines)]
+pub struct StatementLineRow {
+    pub id: Uuid,
+    pub bank_account_id: Uuid,
+    pub statement_id: Uuid,
+    pub line_date: NaiveDate,
+    pub doc_no: Option<String>,
+    pub debit: Decimal,
+    pub credit: Decimal,
+    pub balance: Option<Decimal>,
+    pub description: String,
+    pub occurrence: i32,
+    pub status: String,
+    pub matched_entry_id: Option<Uuid>,
+    pub ignore_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub struct LineFilter<'a> {
+    pub bank_account_id: Uuid,
+    pub status: Option<&'a str>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Already folded (`text::fold`); matched as a substring of the folded description.
+    pub q: Option<String>,
+    /// Keyset: lines after this (date, id).
+    pub after: Option<(NaiveDate, Uuid)>,
+    pub limit: i64,
+}
+
+/// Lines of one bank account by (date, id).
+pub async fn list_lines(
+    conn: &mut AsyncPgConnection,
+    f: LineFilter<'_>,
+) -> QueryResult<Vec<StatementLineRow>> {
+    let mut query = statement_lines::table
+        .filter(statement_lines::bank_account_id.eq(f.bank_account_id))
+        .select(StatementLineRow::as_select())
+        .order((statement_lines::line_date.asc(), statement_lines::id.asc()))
+        .limit(f.limit)
+        .into_boxed();
+    if let Some(status) = f.status {
+        query = query.filter(statement_lines::status.eq(status.to_owned()));
+    }
+    if let Some(from) = f.from {
+        query = query.filter(statement_lines::line_date.ge(from));
+    }
+    if let Some(to) = f.to {
+        query = query.filter(statement_lines::line_date.le(to));
+    }
+    if let Some(q) = f.q {
+        query = query.filter(
+            statement_lines::description_search
+                .like(format!("%{}%", super::units::escape_like(&q))),
+        );
+    }
+    if let Some((date, id)) = f.after {
+        query = query.filter(
+            statement_lines::line_date
+                .gt(date)
+                .or(statement_lines::line_date
+                    .eq(date)
+                    .and(statement_lines::id.gt(id))),
+        );
+    }
+    query.load(conn).await
+}
