@@ -100,6 +100,9 @@ enum Command {
         /// The Tết-batch scenario's report (bench/tet_batch.rs).
         #[arg(long)]
         tet: Option<PathBuf>,
+        /// The P3 statement-import report (`bench/run.sh` writes it).
+        #[arg(long)]
+        p3: Option<PathBuf>,
         /// Free-form facts about the run (JSON object) to store with the results.
         #[arg(long)]
         meta: Option<PathBuf>,
@@ -164,6 +167,7 @@ fn main() -> anyhow::Result<()> {
             ceiling_shared,
             checks,
             tet,
+            p3,
             meta,
             out,
         } => {
@@ -172,6 +176,7 @@ fn main() -> anyhow::Result<()> {
                     p1a: &p1a,
                     p1b: &p1b,
                     tet: tet.as_deref(),
+                    p3: p3.as_deref(),
                     checks: &checks,
                 },
                 ceiling_spread,
@@ -824,6 +829,7 @@ struct Reports<'a> {
     p1a: &'a std::path::Path,
     p1b: &'a std::path::Path,
     tet: Option<&'a std::path::Path>,
+    p3: Option<&'a std::path::Path>,
     checks: &'a std::path::Path,
 }
 
@@ -832,6 +838,7 @@ fn summary(
         p1a,
         p1b,
         tet,
+        p3,
         checks,
     }: Reports<'_>,
     ceiling_spread: f64,
@@ -993,6 +1000,61 @@ fn summary(
         None => push("Tết batch", "not measured".into(), "<= 60 s", false, false),
     }
 
+    // P3: a 200,000-line statement imported, then the same file again (adds nothing)
+    match p3.map(std::fs::read_to_string).transpose()? {
+        Some(text) => {
+            let p: Value = serde_json::from_str(&text)?;
+            let lines = p["lines"].as_u64().unwrap_or(0);
+            let (import_s, reimport_s) = (f(&p["import_s"]), f(&p["reimport_s"]));
+            let first_new = p["first_new"].as_u64();
+            let imported = first_new == Some(lines) && p["totals_match"].as_bool() != Some(false);
+            push(
+                &format!("P3 import {} lines", thousands(lines)),
+                format!(
+                    "{import_s:.1} s ({} new, HTTP {})",
+                    first_new.map_or("?".into(), thousands),
+                    p["http_status"][0]
+                ),
+                "<= 10 s",
+                imported && import_s <= 10.0,
+                false,
+            );
+            push(
+                "P3 import: every line new, totals as generated",
+                format!(
+                    "{} of {}",
+                    first_new.map_or("?".into(), thousands),
+                    thousands(lines)
+                ),
+                "all",
+                imported,
+                true,
+            );
+            let reimport_new = p["reimport_new"].as_u64();
+            push(
+                "P3 re-import",
+                format!("{reimport_s:.1} s (HTTP {})", p["http_status"][1]),
+                "<= 10 s",
+                reimport_new.is_some() && reimport_s <= 10.0,
+                false,
+            );
+            push(
+                "P3 re-import adds",
+                reimport_new.map_or("? (failed)".into(), |n| format!("{n} lines")),
+                "0",
+                reimport_new == Some(0),
+                true,
+            );
+        }
+        None => push(
+            "P3 statement import",
+            "not measured".into(),
+            "<= 10 s",
+            false,
+            false,
+        ),
+    }
+
     let checks_text = std::fs::read_to_string(checks)?;
     let mut check_json = Vec::new();
     for line in checks_text.lines().filter(|l| !l.trim().is_empty()) {
@@ -1087,4 +1149,17 @@ fn summary(
     } else {
         0
     })
+}
+
+/// `200000` → `200,000`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The benchmark of quality.md, P1a/P1b/P2, in one command (bench/README.md explains it):
+# The benchmark of quality.md, P1a/P1b/P2/P3 and the Tết batch, in one command (bench/README.md explains it):
 #   bench/run.sh
 # Builds the release binary, serves it against a fresh database on a free loopback port, seeds
 # the 2026 unit list, bench users and bank accounts, measures both pgbench ceilings on a clone
-# of the seeded database, drives the HTTP load (P1a with P2 readers, then P1b), checks the
-# database, prints the summary and writes it to target/bench/results-<timestamp>.json.
+# of the seeded database, drives the HTTP load (P1a with P2 readers, then P1b), runs the Tết
+# batch and the P3 statement import, checks the database, prints the summary and writes it
+# to target/bench/results-<timestamp>.json.
 # Exit 0: all bars met; 1: errors, failed checks or a broken run; 2: correct but bars missed.
 # Every loop is bounded; all traffic goes to 127.0.0.1. Needs PostgreSQL on 127.0.0.1:5432
 # (user postgres, no password), pgbench, psql, curl and openssl.
@@ -20,6 +21,7 @@ PGBENCH_SECS=${BENCH_PGBENCH_SECS:-20}
 PGBENCH_CLIENTS=${BENCH_PGBENCH_CLIENTS:-16}
 P1B_UNITS=100
 TET_HOUSEHOLDS=${BENCH_TET_HOUSEHOLDS:-5000}
+P3_LINES=${BENCH_P3_LINES:-200000}
 PG_HOST=127.0.0.1
 PG_PORT=5432
 PG_USER=postgres
@@ -58,7 +60,8 @@ cleanup() {
     fi
     psql_db postgres -c "DROP DATABASE IF EXISTS \"$SCRATCH\" WITH (FORCE)" >/dev/null 2>&1 || true
     # tokens and the signing key of a dropped database are of no use to anyone; remove them anyway
-    [ "${BENCH_KEEP_DB:-0}" = 1 ] || rm -f "$WORK"/*.targets "$WORK"/jwt.pem "$WORK"/password
+    [ "${BENCH_KEEP_DB:-0}" = 1 ] || rm -f "$WORK"/*.targets "$WORK"/jwt.pem "$WORK"/password "$WORK"/p3.headers
+    rm -f "$WORK"/p3.csv
     exit "$rc"
 }
 trap cleanup EXIT
@@ -220,6 +223,51 @@ target/release/examples/tet_batch --base "$BASE" --password-file "$WORK/password
     --officer bench.tet.officer --approver bench.tet.approver --accountant bench.tet.accountant \
     --unit-code "$TET_CODE" --households "$TET_HOUSEHOLDS" --report "$WORK/tet.json"
 log_problems "$from" Tet
+
+step "P3: statement import, $P3_LINES lines (Vietcombank format), then the same file again"
+python3 bench/gen_statement.py --format vietcombank --lines "$P3_LINES" --seed 7 \
+    >"$WORK/p3.csv" 2>"$WORK/p3.summary"
+# as bench.p1a, finance officer of Lạng Sơn, into its bank account; the token goes in a file so
+# it is not on a command line
+read -r _ P3_BANK P3_TOKEN <"$WORK/p1a.targets"
+printf 'Authorization: Bearer %s\nContent-Type: text/csv\n' "$P3_TOKEN" >"$WORK/p3.headers"
+p3_post() { # response-file; prints "status seconds"
+    curl -sS -o "$1" -w '%{http_code} %{time_total}\n' --max-time 120 -H @"$WORK/p3.headers" \
+        --data-binary @"$WORK/p3.csv" "$BASE/v1/bank-accounts/$P3_BANK/statements?format=vietcombank" \
+        || echo "000 0"
+}
+from=$(log_line)
+read -r P3_STATUS_1 P3_SECS_1 < <(p3_post "$WORK/p3-import.json")
+read -r P3_STATUS_2 P3_SECS_2 < <(p3_post "$WORK/p3-reimport.json")
+log_problems "$from" P3
+rm -f "$WORK/p3.csv" "$WORK/p3.headers"
+python3 - "$WORK" "$P3_STATUS_1" "$P3_SECS_1" "$P3_STATUS_2" "$P3_SECS_2" <<'PY'
+import json, sys
+work, s1, t1, s2, t2 = sys.argv[1:]
+summary = json.loads(open(f"{work}/p3.summary").read().strip().splitlines()[-1])
+def body(name, status):
+    try:
+        b = json.load(open(f"{work}/{name}"))
+    except Exception:
+        b = {}
+    if status != "201":
+        print(f"P3 {name}: HTTP {status} {json.dumps(b)[:600]}", file=sys.stderr)
+    return b
+first, again = body("p3-import.json", s1), body("p3-reimport.json", s2)
+report = {
+    "lines": summary["lines"],
+    "import_s": float(t1), "reimport_s": float(t2),
+    "first_new": first.get("lines_new"), "reimport_new": again.get("lines_new"),
+    "http_status": [int(s1), int(s2)],
+    # the import's totals against the generator's
+    "totals_match": all(str(first.get(k)) == str(summary[s]) for k, s in [
+        ("lines_total", "lines"), ("credits_total", "credits_total"),
+        ("debits_total", "debits_total"), ("closing_balance", "closing_balance")]),
+}
+json.dump(report, open(f"{work}/p3.json", "w"), indent=2)
+print(f"P3: import {report['import_s']:.2f} s ({report['first_new']} new of {report['lines']}), "
+      f"re-import {report['reimport_s']:.2f} s ({report['reimport_new']} new)")
+PY
 stop_server
 
 step "checks: the database against every 201"
@@ -293,7 +341,7 @@ JSON
 set +e
 $LOADGEN summary --p1a "$WORK/p1a.json" --p1b "$WORK/p1b.json" \
     --ceiling-spread "$CEIL_SPREAD" --ceiling-shared "$CEIL_SHARED" \
-    --checks "$WORK/checks.tsv" --tet "$WORK/tet.json" --meta "$WORK/meta.json" --out "$RESULTS"
+    --checks "$WORK/checks.tsv" --tet "$WORK/tet.json" --p3 "$WORK/p3.json" --meta "$WORK/meta.json" --out "$RESULTS"
 rc=$?
 set -e
 echo "bench: done in $((SECONDS - started)) s; logs in $WORK"

@@ -43,6 +43,8 @@ pub struct Settings {
     pub attachments_dir: PathBuf,
     /// A household that got a new house within this many years gets no new-house support.
     pub new_house_interval_years: u32,
+    /// How long the sealer rests when the queue is empty.
+    pub seal_interval: Duration,
     /// A fixed "now" for tests; never read from the environment.
     pub clock: crate::domain::clock::Clock,
 }
@@ -186,8 +188,11 @@ impl Settings {
             },
             public_per_minute_per_ip: parse_num("DOANKET_PUBLIC_PER_MINUTE_PER_IP", 300)? as u32,
             national_id_key,
-            attachments_dir: PathBuf::from(get("DOANKET_ATTACHMENTS_DIR").unwrap_or("data/attachments")),
+            attachments_dir: PathBuf::from(
+                get("DOANKET_ATTACHMENTS_DIR").unwrap_or("data/attachments"),
+            ),
             new_house_interval_years: parse_num("DOANKET_NEW_HOUSE_INTERVAL_YEARS", 10)? as u32,
+            seal_interval: Duration::from_millis(parse_num("DOANKET_SEAL_INTERVAL_MS", 1000)?),
             clock: crate::domain::clock::Clock::system(),
         })
     }

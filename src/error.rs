@@ -31,6 +31,7 @@ pub enum Code {
     UnsupportedMediaType,
     ValidationFailed,
     InvalidCsv,
+    InvalidStatement,
     InsufficientFunds,
     PeriodClosed,
     PeriodNotEnded,
@@ -76,6 +77,7 @@ impl Code {
             Code::UnsupportedMediaType => "unsupported_media_type",
             Code::ValidationFailed => "validation_failed",
             Code::InvalidCsv => "invalid_csv",
+            Code::InvalidStatement => "invalid_statement",
             Code::InsufficientFunds => "insufficient_funds",
             Code::PeriodClosed => "period_closed",
             Code::PeriodNotEnded => "period_not_ended",
@@ -137,6 +139,7 @@ impl Code {
             Code::ValidationFailed
             | Code::InvalidTier
             | Code::InvalidCsv
+            | Code::InvalidStatement
             | Code::UserDisabled
             | Code::UnbalancedEntry
             | Code::CampaignPurposeMismatch
@@ -181,6 +184,10 @@ impl Code {
             ),
             Code::ValidationFailed => ("Validation failed", "Dữ liệu không hợp lệ"),
             Code::InvalidCsv => ("Invalid CSV file", "Tệp CSV không hợp lệ"),
+            Code::InvalidStatement => (
+                "The bank statement cannot be read",
+                "Không đọc được sao kê ngân hàng",
+            ),
             Code::InsufficientFunds => ("Insufficient funds", "Không đủ số dư"),
             Code::PeriodClosed => ("The accounting period is closed", "Kỳ kế toán đã khóa sổ"),
             Code::PeriodNotEnded => ("The month has not ended", "Tháng chưa kết thúc"),

@@ -20,4 +20,5 @@ pub mod openapi;
 pub mod pagination;
 pub mod routes;
 pub mod startup;
+pub mod storage;
 pub mod telemetry;

@@ -14,6 +14,7 @@ use doanket::config::Settings;
 use doanket::db::{bootstrap, migrations, units, users, Pools};
 use doanket::domain::username::password_is_acceptable;
 use doanket::domain::{text, unit_file, Role, Username};
+use doanket::ledger::sealing;
 use doanket::middleware::request_id::RequestMeta;
 use doanket::startup::Application;
 use doanket::{demo, telemetry};
@@ -49,8 +50,24 @@ enum Command {
         #[command(subcommand)]
         command: UsersCommand,
     },
+    /// Journal integrity.
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
     /// Print the OpenAPI document.
     Openapi,
+}
+
+#[derive(Subcommand)]
+enum LedgerCommand {
+    /// Recompute every fund's seal chain (or one fund's) and name the first entry that does not
+    /// match; exit status 1 when one does not. Seals what is queued first.
+    Verify {
+        /// The unit code of one fund; every fund with entries when absent.
+        #[arg(long)]
+        unit: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -112,13 +129,21 @@ async fn main() -> anyhow::Result<()> {
             prepare(&settings).await?;
             if demo {
                 let pools = Pools::new(&settings)?;
-                let created = demo::seed(&pools.write).await?;
+                let created = demo::seed(&pools.write, &settings).await?;
                 println!("{}", demo::banner(&created));
             }
             let app = Application::build(settings.clone()).await?;
             tracing::info!(bind = %settings.bind, port = app.port(), "serving");
             app.run_until_stopped().await?;
             tracing::info!("stopped");
+        }
+        Command::Ledger {
+            command: LedgerCommand::Verify { unit },
+        } => {
+            prepare(&settings).await?;
+            if !verify_ledger(&settings, unit.as_deref()).await? {
+                std::process::exit(1);
+            }
         }
         Command::Units {
             command: UnitsCommand::Import { file },
@@ -235,6 +260,55 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `doanket ledger verify`: one line per fund; false when any chain does not verify.
+async fn verify_ledger(settings: &Settings, code: Option<&str>) -> anyhow::Result<bool> {
+    let pools = Pools::new(settings)?;
+    let mut conn = pools.write.get().await?;
+    let sealed = sealing::seal_all(&mut conn).await?;
+    if sealed > 0 {
+        println!("sealed {sealed} queued entries first");
+    }
+    let funds = match code {
+        Some(code) => vec![
+            units::find_by_code(&mut conn, code)
+                .await?
+                .with_context(|| format!("unknown unit {code}"))?
+                .id,
+        ],
+        None => sealing::funds_with_entries(&mut conn).await?,
+    };
+    let mut all_ok = true;
+    for id in funds {
+        let unit = units::find(&mut conn, id).await?.context("unit vanished")?;
+        let v = conn
+            .build_transaction()
+            .repeatable_read()
+            .read_only()
+            .run(|conn| async move { sealing::verify(conn, id).await }.scope_boxed())
+            .await?;
+        match &v.first_mismatch {
+            None => println!(
+                "{} ok: {} entries, head {}",
+                unit.code,
+                v.entries_checked,
+                v.head_hash.as_deref().unwrap_or("-")
+            ),
+            Some(m) => {
+                all_ok = false;
+                println!(
+                    "{} MISMATCH at entry {} (seq {}): {}; {} entries verified before it",
+                    unit.code,
+                    m.entry_id,
+                    m.seq.map_or("-".to_owned(), |s| s.to_string()),
+                    m.reason,
+                    v.entries_checked
+                );
+            }
+        }
+    }
+    Ok(all_ok)
 }
 
 /// `TW` exists as soon as anything is imported; creating the first admin on a fresh database

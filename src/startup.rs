@@ -67,6 +67,7 @@ impl Application {
             metrics,
         });
         spawn_housekeeping(state.pools.write.clone());
+        crate::ledger::sealing::spawn_sealer(state.pools.write.clone(), settings.seal_interval);
         let cors_origins = settings.cors_allowed_origins.clone();
         let workers = settings
             .workers

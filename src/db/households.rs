@@ -188,10 +188,10 @@ pub async fn update(
 /// One piece of support a household received.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct SupportRow {
-    /// `tet_gift` or `grant` (later `house`).
+    /// `tet_gift`, `grant` or `house`.
     #[diesel(sql_type = Text)]
     pub kind: String,
-    /// The Tết batch, or the grant.
+    /// The Tết batch, the grant, or the house project.
     #[diesel(sql_type = SqlUuid)]
     pub id: Uuid,
     /// The unit whose fund paid.
@@ -203,22 +203,22 @@ pub struct SupportRow {
     pub status: String,
     #[diesel(sql_type = Numeric)]
     pub amount: Decimal,
-    /// Delivered on (gifts) or paid on (grants).
+    /// Delivered on (gifts), paid on (grants), or handed over, else completed, else started on
+    /// (houses).
     #[diesel(sql_type = Nullable<Date>)]
     pub date: Option<NaiveDate>,
+    /// Grants: their category; houses: `new` or `repair`.
     #[diesel(sql_type = Nullable<Text>)]
     pub category: Option<String>,
 }
 
 /// Everything the household received or is due to receive, newest first: Tết gifts (a gift
-/// withdrawn with its rejected or cancelled batch never reached it) and grants still proposed,
-/// approved or paid (a rejected or cancelled grant was never support).
-/// Ordered by the day it was delivered or paid, else the local day it was submitted.
+/// withdrawn with its rejected or cancelled batch never reached it), grants still proposed,
+/// approved or paid (a rejected or cancelled grant was never support), and house projects in
+/// every state (a cancelled one may have been paid tranches before it stopped).
+/// Ordered by the day it was delivered, paid or handed over (else completed, else started),
+/// else the local day it was submitted.
 pub async fn history(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Vec<SupportRow>> {
-    // HOUSES: once house projects have their table, add a third branch to the UNION here:
-    // `SELECT 'house', h.id, h.funding_unit_id, h.campaign_id (or NULL), h.status,
-    // h.support_amount, h.handed_over_on, h.kind, h.created_at FROM houses h WHERE
-    // h.household_id = $1` (and `house` to `SupportRow::kind`).
     diesel::sql_query(
         "SELECT kind, id, unit_id, campaign_id, status, amount, date, category FROM ( \
            SELECT 'tet_gift'::text AS kind, b.id, b.unit_id, b.campaign_id, r.status, \
@@ -231,6 +231,12 @@ pub async fn history(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Vec<
                   d.category, d.submitted_at \
              FROM disbursements d \
             WHERE d.household_id = $1 AND d.status NOT IN ('rejected', 'cancelled') \
+           UNION ALL \
+           SELECT 'house', h.id, h.funding_unit_id, h.campaign_id, h.status, h.support_amount, \
+                  coalesce(h.handed_over_on, h.completed_on, h.started_on), h.kind, \
+                  h.submitted_at \
+             FROM houses h \
+            WHERE h.household_id = $1 \
          ) s \
          ORDER BY coalesce(date, (submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) DESC, \
                   submitted_at DESC, id DESC",

@@ -3,6 +3,7 @@
 //! transaction. Nothing here knows about HTTP.
 
 pub mod accounts;
+pub mod attachments;
 pub mod audit;
 pub mod bank_accounts;
 pub mod bootstrap;
@@ -10,12 +11,17 @@ pub mod campaign_spending;
 pub mod campaigns;
 pub mod disbursements;
 pub mod donations;
+pub mod house_contributions;
 pub mod households;
+pub mod houses;
+pub mod housing_norms;
+pub mod housing_report;
 pub mod idempotency;
 pub mod migrations;
 pub mod pool;
 pub mod refresh_tokens;
 pub mod schema;
+pub mod statements;
 pub mod tet_batches;
 pub mod transfers;
 pub mod units;

@@ -473,6 +473,66 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    seal_queue (entry_id) {
+        entry_id -> Uuid,
+        unit_id -> Uuid,
+        queued -> Int8,
+    }
+}
+
+diesel::table! {
+    journal_seals (unit_id, seq) {
+        unit_id -> Uuid,
+        seq -> Int8,
+        entry_id -> Uuid,
+        entry_hash -> Bytea,
+        chain_hash -> Bytea,
+        sealed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    bank_statements (id) {
+        id -> Uuid,
+        bank_account_id -> Uuid,
+        format -> Text,
+        imported_by -> Uuid,
+        imported_at -> Timestamptz,
+        lines_total -> Int4,
+        lines_new -> Int4,
+        lines_duplicate -> Int4,
+        credits_total -> Numeric,
+        debits_total -> Numeric,
+        opening_balance -> Nullable<Numeric>,
+        closing_balance -> Nullable<Numeric>,
+        first_date -> Date,
+        last_date -> Date,
+        sha256 -> Bytea,
+    }
+}
+
+diesel::table! {
+    statement_lines (id) {
+        id -> Uuid,
+        bank_account_id -> Uuid,
+        statement_id -> Uuid,
+        line_date -> Date,
+        doc_no -> Nullable<Text>,
+        debit -> Numeric,
+        credit -> Numeric,
+        balance -> Nullable<Numeric>,
+        description -> Text,
+        description_search -> Text,
+        occurrence -> Int4,
+        identity -> Bytea,
+        status -> Text,
+        matched_entry_id -> Nullable<Uuid>,
+        ignore_reason -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(accounts -> funds (unit_id));
 diesel::joinable!(balance_buckets -> accounts (account_id));
 diesel::joinable!(bank_accounts -> accounts (account_id));
@@ -497,6 +557,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     balance_buckets,
     bank_accounts,
+    bank_statements,
     campaigns,
     chart_of_accounts,
     disbursements,
@@ -509,12 +570,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     housing_norms,
     idempotency_keys,
     journal_entries,
+    journal_seals,
     periods,
     postings,
     receipt_counters,
     refresh_tokens,
     reservations,
     role_assignments,
+    seal_queue,
+    statement_lines,
     tet_batch_recipients,
     tet_batches,
     transfers,

@@ -1,13 +1,16 @@
 //! Pure types and rules of the domain: no actix, no diesel. Values here are parsed once at the
 //! edge and cannot be wrong afterwards.
 
+pub mod attachment;
 pub mod clock;
 pub mod donation;
+pub mod house;
 pub mod household;
 pub mod ids;
 pub mod money;
 pub mod role;
 pub mod spending;
+pub mod statement;
 pub mod text;
 pub mod tier;
 pub mod unit_code;

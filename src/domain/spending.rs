@@ -19,10 +19,15 @@ pub enum Status {
     Closed,
     Sent,
     Received,
+    /// houses: `proposed → approved → started → completed → handed_over`
+    Proposed,
+    Started,
+    Completed,
+    HandedOver,
 }
 
 impl Status {
-    pub const ALL: [Status; 8] = [
+    pub const ALL: [Status; 12] = [
         Status::Submitted,
         Status::Approved,
         Status::Rejected,
@@ -31,6 +36,10 @@ impl Status {
         Status::Closed,
         Status::Sent,
         Status::Received,
+        Status::Proposed,
+        Status::Started,
+        Status::Completed,
+        Status::HandedOver,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -43,6 +52,10 @@ impl Status {
             Status::Closed => "closed",
             Status::Sent => "sent",
             Status::Received => "received",
+            Status::Proposed => "proposed",
+            Status::Started => "started",
+            Status::Completed => "completed",
+            Status::HandedOver => "handed_over",
         }
     }
 
@@ -57,6 +70,8 @@ pub enum Kind {
     Disbursement,
     TetBatch,
     Transfer,
+    /// Great Unity house projects
+    House,
 }
 
 /// What a user asks to do to a piece of spending.
@@ -71,6 +86,12 @@ pub enum Action {
     Close,
     Send,
     Receive,
+    /// houses: construction starts
+    Start,
+    /// houses: the acceptance (nghiệm thu)
+    Complete,
+    /// houses: handed to the household
+    HandOver,
 }
 
 /// The state `action` leads to from `from`, or None when the lifecycle does not allow it
@@ -78,6 +99,16 @@ pub enum Action {
 pub fn next(kind: Kind, from: Status, action: Action) -> Option<Status> {
     use Action as A;
     use Status as S;
+    if kind == Kind::House {
+        return match (from, action) {
+            (S::Proposed, A::Approve) => Some(S::Approved),
+            (S::Proposed | S::Approved | S::Started, A::Cancel) => Some(S::Cancelled),
+            (S::Approved, A::Start) => Some(S::Started),
+            (S::Started, A::Complete) => Some(S::Completed),
+            (S::Completed, A::HandOver) => Some(S::HandedOver),
+            _ => None,
+        };
+    }
     match (from, action) {
         (S::Submitted, A::Approve) => Some(S::Approved),
         (S::Submitted, A::Reject) => Some(S::Rejected),
@@ -224,6 +255,30 @@ mod tests {
         assert_eq!(next(Kind::TetBatch, S::Paid, A::Close), Some(S::Closed));
         assert_eq!(next(Kind::Disbursement, S::Paid, A::Close), None);
         assert_eq!(next(Kind::TetBatch, S::Rejected, A::Approve), None);
+    }
+
+    #[test]
+    fn a_house_goes_from_proposal_to_hand_over_or_is_cancelled_before_completion() {
+        use Action as A;
+        use Status as S;
+        let steps = [
+            (S::Proposed, A::Approve, S::Approved),
+            (S::Approved, A::Start, S::Started),
+            (S::Started, A::Complete, S::Completed),
+            (S::Completed, A::HandOver, S::HandedOver),
+        ];
+        for (from, action, to) in steps {
+            assert_eq!(next(Kind::House, from, action), Some(to));
+        }
+        for from in [S::Proposed, S::Approved, S::Started] {
+            assert_eq!(next(Kind::House, from, A::Cancel), Some(S::Cancelled));
+        }
+        assert_eq!(next(Kind::House, S::Completed, A::Cancel), None);
+        assert_eq!(next(Kind::House, S::Approved, A::Pay), None);
+        assert_eq!(next(Kind::House, S::Submitted, A::Approve), None);
+        assert_eq!(next(Kind::House, S::Proposed, A::Start), None);
+        assert_eq!(next(Kind::Disbursement, S::Approved, A::Start), None);
+        assert_eq!(next(Kind::Disbursement, S::Proposed, A::Approve), None);
     }
 
     #[test]

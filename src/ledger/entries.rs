@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -87,9 +87,13 @@ pub async fn post(conn: &mut AsyncPgConnection, entry: &NewEntry) -> QueryResult
                 .await?
         }
     };
-    diesel::sql_query("SET CONSTRAINTS postings_check, journal_entries_check_postings IMMEDIATE")
-        .execute(conn)
-        .await?;
+    // IMMEDIATE fires the pending checks now; DEFERRED again lets the same transaction post
+    // another entry (its row comes before its postings). One round trip for both.
+    conn.batch_execute(
+        "SET CONSTRAINTS postings_check, journal_entries_check_postings IMMEDIATE; \
+         SET CONSTRAINTS postings_check, journal_entries_check_postings DEFERRED",
+    )
+    .await?;
     Ok(entry.id)
 }
 

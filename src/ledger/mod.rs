@@ -4,10 +4,12 @@
 
 pub mod balances;
 pub mod entries;
+pub mod export;
 pub mod payouts;
 pub mod periods;
 pub mod reservations;
 pub mod rules;
+pub mod sealing;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};

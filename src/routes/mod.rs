@@ -3,18 +3,25 @@
 //! writes the audit event, and build the response view.
 
 pub mod accounts;
+pub mod attachments;
 pub mod audit_events;
 pub mod auth;
 pub mod bank_accounts;
 pub mod campaigns;
 pub mod disbursements;
 pub mod donations;
+pub mod house_contributions;
 pub mod households;
+pub mod houses;
+pub mod housing_norms;
 pub mod journal;
+pub mod ledger;
 pub mod operations;
 pub mod periods;
 pub mod public;
+pub mod reports;
 pub mod spending;
+pub mod statements;
 pub mod tet_batches;
 pub mod transfers;
 pub mod units;
@@ -40,6 +47,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(audit_events::configure)
             .configure(accounts::configure)
             .configure(journal::configure)
+            .configure(ledger::configure)
             .configure(periods::configure)
             .configure(campaigns::configure)
             .configure(bank_accounts::configure)
@@ -48,7 +56,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(disbursements::configure)
             .configure(tet_batches::configure)
             .configure(transfers::configure)
+            .configure(housing_norms::configure)
+            .configure(houses::configure)
             .configure(public::configure)
+            .configure(house_contributions::configure)
+            .configure(reports::configure)
+            .configure(attachments::configure)
+            .configure(statements::configure)
             // keep last: it matches every path
             .service(unmatched()),
     );

@@ -239,6 +239,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     settings.workers = Some(2);
     // each test keeps its uploads apart, like its database
     settings.attachments_dir = std::env::temp_dir().join(format!("doanket-attachments-{db_name}"));
+    settings.seal_interval = std::time::Duration::from_millis(100);
     adjust(&mut settings);
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let app = Application::build_with_listener(settings.clone(), listener)

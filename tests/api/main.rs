@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod attachments;
 mod audit;
 mod auth;
 mod campaigns;
@@ -10,14 +11,22 @@ mod database;
 mod demo;
 mod disbursements;
 mod donations;
+mod exports;
+mod house_contributions;
 mod households;
+mod houses;
+mod housing_norms;
+mod housing_report;
 mod ledger;
 mod openapi;
 mod operations;
 mod problems;
 mod public;
 mod public_spending;
+mod reports;
 mod scope;
+mod sealing;
+mod statements;
 mod tet_batches;
 mod tokens;
 mod transfers;

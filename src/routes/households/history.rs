@@ -9,8 +9,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::startup::AppState;
 
 /// All the support a household received, newest first: Tết gifts (not those withdrawn with
-/// their batch), grants in any state, and (once they exist) house projects — from whichever
-/// unit's fund gave them.
+/// their batch), grants (not rejected or cancelled), and house projects in any state — from
+/// whichever unit's fund gave them.
 #[utoipa::path(
     context_path = "/v1",
     tag = "households",

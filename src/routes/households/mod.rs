@@ -94,20 +94,21 @@ pub enum SupportKind {
 pub struct SupportView {
     #[schema(value_type = SupportKind)]
     pub kind: String,
-    /// The Tết batch or the grant (disbursement).
+    /// The Tết batch, the grant (disbursement) or the house project.
     pub id: Uuid,
     /// The unit whose fund gives it.
     pub unit_id: Uuid,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub campaign_id: Option<Uuid>,
-    /// Gifts: `pending`, `delivered` or `returned`; grants: their lifecycle state.
+    /// Gifts: `pending`, `delivered` or `returned`; grants and houses: their lifecycle state.
     pub status: String,
-    /// Whole đồng, a string (a gift's cash plus the value of its goods).
+    /// Whole đồng, a string (a gift's cash plus the value of its goods; a house's support).
     pub amount: String,
-    /// Delivered on (gifts) or paid on (grants).
+    /// Delivered on (gifts), paid on (grants), or handed over (else completed, else started)
+    /// on (houses).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<NaiveDate>,
-    /// Grants: their category.
+    /// Grants: their category; houses: their kind (`new` or `repair`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
 }
