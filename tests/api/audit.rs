@@ -487,3 +487,38 @@ async fn a_refused_change_writes_no_event_and_no_row() {
     assert_eq!(count("SELECT count(*) FROM users").await, users_before);
     assert_eq!(count("SELECT count(*) FROM funds").await, units_before);
 }
+
+/// Every state change writes its audit event (security.md): each route file that declares a
+/// POST, PUT, PATCH or DELETE handler also writes to the audit trail. A guard for new
+/// endpoints; the behaviour itself is asserted per resource in the other test files.
+#[test]
+fn every_route_that_changes_state_writes_an_audit_event() {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/routes")),
+        &mut files,
+    );
+    let mut silent: Vec<String> = files
+        .iter()
+        .filter(|f| {
+            let text = std::fs::read_to_string(f).unwrap();
+            let changes = ["#[post(", "#[put(", "#[patch(", "#[delete("]
+                .iter()
+                .any(|m| text.contains(m));
+            changes && !text.contains("audit::")
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    silent.sort();
+    assert!(silent.is_empty(), "state changes without an audit event: {silent:?}");
+}
