@@ -1,0 +1,233 @@
+//! Matching statement lines to journal entries: automatically on import (set-based, in the
+//! import's transaction) and by hand. A line is `unmatched`, `matched` (to one entry) or
+//! `ignored`; an entry is matched to at most one line (unique index
+//! `statement_lines_matched_entry_key`).
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Numeric, Text};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use super::schema::statement_lines;
+use super::statements::StatementLineRow;
+
+type SqlUuid = diesel::sql_types::Uuid;
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// A bank reference is looked for in a line's description only when it is at least this long:
+/// a short one ("12") appears in unrelated descriptions by chance. In the document number it
+/// is looked for whatever its length.
+const MIN_REFERENCE_IN_DESCRIPTION: i32 = 6;
+
+/// Automatic matching of the credit lines `statement` brought to `account` (its new lines),
+/// to the journal entries of recorded bank-transfer donations into that account whose entry no
+/// line matches yet. Two passes, each one statement:
+///
+/// 1. bank reference: the donation's `bank_reference` appears in the line's document number
+///    (or, when at least 6 characters long, in its description) and its amount equals the
+///    credit;
+/// 2. amount, date and donor: same amount, `received_on` within ±3 days of the line's date,
+///    and the donor's folded name contained in the folded description or trigram-similar to it
+///    (`similarity` ≥ 0.4).
+///
+/// In either pass a pair is kept only when the line has exactly one candidate entry and the
+/// entry exactly one candidate line; anything ambiguous stays unmatched for a person to decide.
+/// Returns how many lines were matched.
+pub async fn auto_match(
+    conn: &mut AsyncPgConnection,
+    account: Uuid,
+    statement: Uuid,
+    by: Uuid,
+) -> QueryResult<i64> {
+    let by_reference: Count = diesel::sql_query(format!(
+        "WITH cand AS (
+           SELECT l.id AS line_id, d.journal_entry_id AS entry_id
+             FROM statement_lines l
+             JOIN donations d
+               ON d.bank_account_id = l.bank_account_id
+              AND d.channel = 'bank_transfer'
+              AND d.status = 'recorded'
+              AND d.bank_reference IS NOT NULL
+              AND d.amount_vnd = l.credit
+              AND (strpos(upper(coalesce(l.doc_no, '')), upper(d.bank_reference)) > 0
+                   OR (length(d.bank_reference) >= {MIN_REFERENCE_IN_DESCRIPTION}
+                       AND strpos(upper(l.description), upper(d.bank_reference)) > 0))
+            WHERE l.bank_account_id = $1
+              AND l.statement_id = $2
+              AND l.status = 'unmatched'
+              AND l.credit > 0
+              AND NOT EXISTS (SELECT 1 FROM statement_lines m
+                               WHERE m.matched_entry_id = d.journal_entry_id)
+         ), {PICK_AND_UPDATE}"
+    ))
+    .bind::<SqlUuid, _>(account)
+    .bind::<SqlUuid, _>(statement)
+    .bind::<SqlUuid, _>(by)
+    .get_result(conn)
+    .await?;
+    let by_amount_and_name: Count = diesel::sql_query(format!(
+        "WITH cand AS (
+           SELECT l.id AS line_id, d.journal_entry_id AS entry_id
+             FROM statement_lines l
+             JOIN donations d
+               ON d.bank_account_id = l.bank_account_id
+              AND d.channel = 'bank_transfer'
+              AND d.status = 'recorded'
+              AND d.amount_vnd = l.credit
+              AND d.received_on BETWEEN l.line_date - 3 AND l.line_date + 3
+              AND d.donor_search <> ''
+              AND (strpos(l.description_search, d.donor_search) > 0
+                   OR similarity(d.donor_search, l.description_search) >= 0.4)
+            WHERE l.bank_account_id = $1
+              AND l.statement_id = $2
+              AND l.status = 'unmatched'
+              AND l.credit > 0
+              AND NOT EXISTS (SELECT 1 FROM statement_lines m
+                               WHERE m.matched_entry_id = d.journal_entry_id)
+         ), {PICK_AND_UPDATE}"
+    ))
+    .bind::<SqlUuid, _>(account)
+    .bind::<SqlUuid, _>(statement)
+    .bind::<SqlUuid, _>(by)
+    .get_result(conn)
+    .await?;
+    Ok(by_reference.n + by_amount_and_name.n)
+}
+
+/// The tail shared by both passes: keep the unambiguous pairs of `cand`, match them, count.
+const PICK_AND_UPDATE: &str = "counted AS (
+           SELECT line_id, entry_id,
+                  count(*) OVER (PARTITION BY line_id) AS per_line,
+                  count(*) OVER (PARTITION BY entry_id) AS per_entry
+             FROM cand
+         ), upd AS (
+           UPDATE statement_lines l
+              SET status = 'matched', matched_entry_id = c.entry_id, matched_by = $3,
+                  matched_at = now()
+             FROM counted c
+            WHERE l.id = c.line_id AND c.per_line = 1 AND c.per_entry = 1
+           RETURNING 1
+         )
+         SELECT count(*) AS n FROM upd";
+
+pub async fn find_line(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<StatementLineRow>> {
+    statement_lines::table
+        .find(id)
+        .select(StatementLineRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The line under a row lock: a concurrent change waits, then sees this one.
+pub async fn lock_line(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<StatementLineRow> {
+    statement_lines::table
+        .find(id)
+        .select(StatementLineRow::as_select())
+        .for_update()
+        .first(conn)
+        .await
+}
+
+#[derive(QueryableByName)]
+struct SideTotal {
+    #[diesel(sql_type = diesel::sql_types::Nullable<Numeric>)]
+    total: Option<Decimal>,
+}
+
+/// What entry `entry` of fund `unit` posts to ledger account `account` on `side` (`debit` or
+/// `credit`), summed; `None` when the entry is not the fund's.
+pub async fn entry_side_total(
+    conn: &mut AsyncPgConnection,
+    entry: Uuid,
+    unit: Uuid,
+    account: Uuid,
+    side: &str,
+) -> QueryResult<Option<Decimal>> {
+    let row: Option<SideTotal> = diesel::sql_query(
+        "SELECT coalesce((SELECT sum(p.amount) FROM postings p
+                           WHERE p.entry_id = e.id AND p.account_id = $3 AND p.side = $4), 0)
+                AS total
+           FROM journal_entries e
+          WHERE e.id = $1 AND e.unit_id = $2",
+    )
+    .bind::<SqlUuid, _>(entry)
+    .bind::<SqlUuid, _>(unit)
+    .bind::<SqlUuid, _>(account)
+    .bind::<Text, _>(side)
+    .get_result(conn)
+    .await
+    .optional()?;
+    Ok(row.and_then(|r| r.total))
+}
+
+/// The line `entry` is matched to, if any.
+pub async fn line_of_entry(conn: &mut AsyncPgConnection, entry: Uuid) -> QueryResult<Option<Uuid>> {
+    statement_lines::table
+        .filter(statement_lines::matched_entry_id.eq(entry))
+        .select(statement_lines::id)
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn set_matched(
+    conn: &mut AsyncPgConnection,
+    line: Uuid,
+    entry: Uuid,
+    by: Uuid,
+) -> QueryResult<StatementLineRow> {
+    diesel::update(statement_lines::table.find(line))
+        .set((
+            statement_lines::status.eq("matched"),
+            statement_lines::matched_entry_id.eq(Some(entry)),
+            statement_lines::matched_by.eq(Some(by)),
+            statement_lines::matched_at.eq(Some(chrono::Utc::now())),
+            statement_lines::ignore_reason.eq(None::<String>),
+        ))
+        .returning(StatementLineRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Back to `unmatched`, from `matched` or `ignored`.
+pub async fn set_unmatched(
+    conn: &mut AsyncPgConnection,
+    line: Uuid,
+) -> QueryResult<StatementLineRow> {
+    diesel::update(statement_lines::table.find(line))
+        .set((
+            statement_lines::status.eq("unmatched"),
+            statement_lines::matched_entry_id.eq(None::<Uuid>),
+            statement_lines::matched_by.eq(None::<Uuid>),
+            statement_lines::matched_at.eq(None::<chrono::DateTime<chrono::Utc>>),
+            statement_lines::ignore_reason.eq(None::<String>),
+        ))
+        .returning(StatementLineRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn set_ignored(
+    conn: &mut AsyncPgConnection,
+    line: Uuid,
+    reason: &str,
+) -> QueryResult<StatementLineRow> {
+    diesel::update(statement_lines::table.find(line))
+        .set((
+            statement_lines::status.eq("ignored"),
+            statement_lines::ignore_reason.eq(Some(reason)),
+        ))
+        .returning(StatementLineRow::as_returning())
+        .get_result(conn)
+        .await
+}
