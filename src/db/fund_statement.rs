@@ -1,0 +1,201 @@
+//! The fund statement of a unit (or of a unit and every unit below it): balances of the
+//! fund's money and goods at two dates and the movements between them, from the postings.
+//! Every query reads the same snapshot when the caller runs them in one transaction.
+
+use chrono::NaiveDate;
+use diesel::sql_types::{Bool, Date, Nullable, Numeric, Text, Uuid as SqlUuid};
+use diesel::QueryResult;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+/// The units of the statement: `$1` alone, or `$1` and its subtree when `$2` is true.
+const UNITS: &str = "SELECT id FROM units WHERE id = $1 OR ($2 AND ancestry @> ARRAY[$1]::uuid[])";
+
+#[derive(Debug, Clone, diesel::QueryableByName)]
+pub struct Balances {
+    /// Money and goods (1111 + 1121.N + 1551) before `from`.
+    #[diesel(sql_type = Numeric)]
+    pub opening: Decimal,
+    /// Money and goods on `to`.
+    #[diesel(sql_type = Numeric)]
+    pub closing: Decimal,
+}
+
+/// Opening (postings effective before `from`) and closing (on or before `to`) balances.
+pub async fn balances(
+    conn: &mut AsyncPgConnection,
+    unit: Uuid,
+    consolidated: bool,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Balances> {
+    diesel::sql_query(format!(
+        "SELECT coalesce(sum(s.amount) FILTER (WHERE s.effective_date < $3), 0) AS opening, \
+                coalesce(sum(s.amount) FILTER (WHERE s.effective_date <= $4), 0) AS closing \
+           FROM (SELECT p.effective_date, \
+                        CASE p.side WHEN 'debit' THEN p.amount ELSE -p.amount END AS amount \
+                   FROM postings p \
+                  WHERE p.unit_id IN ({UNITS}) AND p.chart_code IN ('1111', '1121', '1551') \
+                    AND p.effective_date <= $4) s"
+    ))
+    .bind::<SqlUuid, _>(unit)
+    .bind::<Bool, _>(consolidated)
+    .bind::<Date, _>(from)
+    .bind::<Date, _>(to)
+    .get_result(conn)
+    .await
+}
+
+#[derive(Debug, Clone, diesel::QueryableByName)]
+pub struct ReceiptRow {
+    /// `cash|bank_transfer|in_kind`
+    #[diesel(sql_type = Text)]
+    pub channel: String,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub campaign_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub campaign_name: Option<String>,
+    /// Net credit of 5111/5112 (a void in the range subtracts).
+    #[diesel(sql_type = Numeric)]
+    pub amount: Decimal,
+}
+
+/// Donations received in the range, net of voids posted in the range, per channel and campaign:
+/// the 5111/5112 postings of `donation` entries (the donation is the entry's source) and of
+/// `donation_void` entries (the donation is the source of the entry they reverse).
+pub async fn receipts(
+    conn: &mut AsyncPgConnection,
+    unit: Uuid,
+    consolidated: bool,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<ReceiptRow>> {
+    diesel::sql_query(format!(
+        "SELECT d.channel, d.campaign_id, c.name AS campaign_name, \
+                sum(CASE p.side WHEN 'credit' THEN p.amount ELSE -p.amount END) AS amount \
+           FROM postings p \
+           JOIN journal_entries e ON e.id = p.entry_id \
+           LEFT JOIN journal_entries r ON r.id = e.reverses_id \
+           JOIN donations d ON d.id = CASE WHEN e.source_type = 'donation' THEN e.source_id \
+                                           ELSE r.source_id END \
+           LEFT JOIN campaigns c ON c.id = d.campaign_id \
+          WHERE p.unit_id IN ({UNITS}) AND p.chart_code IN ('5111', '5112') \
+            AND p.effective_date BETWEEN $3 AND $4 \
+            AND e.source_type IN ('donation', 'donation_void') \
+          GROUP BY d.channel, d.campaign_id, c.name \
+          ORDER BY c.name NULLS LAST, d.campaign_id, d.channel"
+    ))
+    .bind::<SqlUuid, _>(unit)
+    .bind::<Bool, _>(consolidated)
+    .bind::<Date, _>(from)
+    .bind::<Date, _>(to)
+    .load(conn)
+    .await
+}
+
+#[derive(Debug, Clone, diesel::QueryableByName)]
+pub struct FlowRow {
+    #[diesel(sql_type = Text)]
+    pub chart_code: String,
+    #[diesel(sql_type = Numeric)]
+    pub debit: Decimal,
+    #[diesel(sql_type = Numeric)]
+    pub credit: Decimal,
+}
+
+/// Debit and credit totals in the range of other income (5118), transfers (5113, 6211) and
+/// the expense accounts (61xx, 6411). Consolidated, the legs of transfers between two units
+/// of the subtree are left out (the transfer entry's source is the transfer).
+pub async fn flows(
+    conn: &mut AsyncPgConnection,
+    unit: Uuid,
+    consolidated: bool,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<FlowRow>> {
+    diesel::sql_query(format!(
+        "SELECT p.chart_code, \
+                coalesce(sum(p.amount) FILTER (WHERE p.side = 'debit'), 0) AS debit, \
+                coalesce(sum(p.amount) FILTER (WHERE p.side = 'credit'), 0) AS credit \
+           FROM postings p \
+           JOIN journal_entries e ON e.id = p.entry_id \
+           LEFT JOIN transfers t ON e.source_type IN ('transfer_send', 'transfer_receive') \
+                                AND t.id = e.source_id \
+          WHERE p.unit_id IN ({UNITS}) AND p.effective_date BETWEEN $3 AND $4 \
+            AND p.chart_code IN ('5113', '5118', '6111', '6112', '6121', '6131', '6141', \
+                                 '6151', '6161', '6171', '6191', '6211', '6411') \
+            AND NOT ($2 AND t.id IS NOT NULL AND t.from_unit_id IN ({UNITS}) \
+                     AND t.to_unit_id IN ({UNITS})) \
+          GROUP BY p.chart_code"
+    ))
+    .bind::<SqlUuid, _>(unit)
+    .bind::<Bool, _>(consolidated)
+    .bind::<Date, _>(from)
+    .bind::<Date, _>(to)
+    .load(conn)
+    .await
+}
+
+#[derive(Debug, Clone, diesel::QueryableByName)]
+pub struct InTransit {
+    /// Sent before `from` and not received before `from`.
+    #[diesel(sql_type = Numeric)]
+    pub opening: Decimal,
+    /// Sent by `to` and not received by `to`.
+    #[diesel(sql_type = Numeric)]
+    pub closing: Decimal,
+}
+
+/// Transfers on their way: sent by the unit(s) and not yet received. Consolidated, only those
+/// between two units of the subtree (what leaves the subtree is spent from its point of view).
+pub async fn in_transit(
+    conn: &mut AsyncPgConnection,
+    unit: Uuid,
+    consolidated: bool,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<InTransit> {
+    diesel::sql_query(format!(
+        "SELECT coalesce(sum(t.amount) FILTER (WHERE t.sent_on < $3 \
+                    AND (t.received_on IS NULL OR t.received_on >= $3)), 0) AS opening, \
+                coalesce(sum(t.amount) FILTER (WHERE t.sent_on <= $4 \
+                    AND (t.received_on IS NULL OR t.received_on > $4)), 0) AS closing \
+           FROM transfers t \
+          WHERE t.sent_on IS NOT NULL AND t.from_unit_id IN ({UNITS}) \
+            AND (NOT $2 OR t.to_unit_id IN ({UNITS}))"
+    ))
+    .bind::<SqlUuid, _>(unit)
+    .bind::<Bool, _>(consolidated)
+    .bind::<Date, _>(from)
+    .bind::<Date, _>(to)
+    .get_result(conn)
+    .await
+}
+
+#[derive(Debug, Clone, diesel::QueryableByName)]
+pub struct UnitReceived {
+    #[diesel(sql_type = SqlUuid)]
+    pub unit_id: Uuid,
+    #[diesel(sql_type = Text)]
+    pub code: String,
+    #[diesel(sql_type = Numeric)]
+    pub amount: Decimal,
+}
+
+/// Recorded (not voided) donations to a campaign per receiving unit, by unit code.
+pub async fn campaign_received_by_unit(
+    conn: &mut AsyncPgConnection,
+    campaign: Uuid,
+) -> QueryResult<Vec<UnitReceived>> {
+    diesel::sql_query(
+        "SELECT d.unit_id, u.code, sum(d.amount_vnd) AS amount \
+           FROM donations d JOIN units u ON u.id = d.unit_id \
+          WHERE d.campaign_id = $1 AND d.status = 'recorded' \
+          GROUP BY d.unit_id, u.code \
+          ORDER BY u.code",
+    )
+    .bind::<SqlUuid, _>(campaign)
+    .load(conn)
+    .await
+}

@@ -1,0 +1,149 @@
+use std::collections::BTreeMap;
+
+use actix_web::{get, web};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::CampaignKind;
+use crate::auth::scope::Right;
+use crate::auth::AuthUser;
+use crate::db::{campaign_spending, campaigns, donations, fund_statement, units};
+use crate::domain::money;
+use crate::error::{ApiError, ApiResult};
+use crate::routes::public::{summarise, ByChannel};
+use crate::startup::AppState;
+
+/// An amount of one unit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitAmount {
+    pub unit_id: Uuid,
+    #[schema(example = "06001")]
+    pub code: String,
+    #[schema(example = "1500000")]
+    pub amount: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportReceived {
+    /// Σ recorded (not void) donations to the campaign, in every unit's fund.
+    #[schema(example = "1500000")]
+    pub total: String,
+    pub by_channel: ByChannel,
+    /// Per receiving unit, by code.
+    pub by_unit: Vec<UnitAmount>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportSpent {
+    #[schema(example = "500000")]
+    pub total: String,
+    /// Whole đồng per spending category.
+    pub by_category: BTreeMap<String, String>,
+    /// Per spending unit, by code.
+    pub by_unit: Vec<UnitAmount>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CampaignReport {
+    pub campaign_id: Uuid,
+    pub name: String,
+    #[schema(value_type = CampaignKind)]
+    pub kind: String,
+    pub restricted: bool,
+    pub received: ReportReceived,
+    /// Recorded (not void) donations.
+    pub donation_count: i64,
+    pub spent: ReportSpent,
+    /// Distinct households the campaign's money reached.
+    pub households_reached: i64,
+    /// Moved between tiers under the campaign; the money stays the campaign's.
+    #[schema(example = "0")]
+    pub transferred: String,
+    /// received − spent
+    #[schema(example = "1000000")]
+    pub balance: String,
+}
+
+/// A campaign's account for the people who run it: received by channel and by unit, spent by
+/// category and by unit (paid grants, disbursed Tết gifts less those returned), households
+/// reached, transferred between tiers, and what is left. Readers of the campaign's unit.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "campaigns",
+    params(("id" = Uuid, Path, description = "The campaign")),
+    responses((status = 200, body = CampaignReport), crate::openapi::Problems),
+    security(("bearer" = []))
+)]
+#[get("/campaigns/{id}/report")]
+pub async fn report(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<CampaignReport>> {
+    let mut conn = state.pools.read.get().await?;
+    let campaign = campaigns::find(&mut conn, *id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let unit = units::find(&mut conn, campaign.unit_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    user.scope.authorize(Right::Read, &unit)?;
+
+    let (received, count, by_channel) =
+        summarise(&donations::campaign_totals(&mut conn, campaign.id).await?);
+    let received_by_unit =
+        fund_statement::campaign_received_by_unit(&mut conn, campaign.id).await?;
+    let mut by_category: BTreeMap<String, Decimal> = BTreeMap::new();
+    let mut spent_by_unit: Vec<(Uuid, String, Decimal)> = Vec::new();
+    // rows come ordered by unit code: one line per unit
+    for line in campaign_spending::by_unit_and_category(&mut conn, campaign.id).await? {
+        *by_category.entry(line.category).or_default() += line.amount;
+        match spent_by_unit.last_mut() {
+            Some(last) if last.0 == line.unit_id => last.2 += line.amount,
+            _ => spent_by_unit.push((line.unit_id, line.unit_code, line.amount)),
+        }
+    }
+    let spent: Decimal = by_category.values().copied().sum();
+    let households_reached = campaign_spending::households_reached(&mut conn, campaign.id).await?;
+    let transferred = campaign_spending::transferred(&mut conn, campaign.id).await?;
+
+    Ok(web::Json(CampaignReport {
+        campaign_id: campaign.id,
+        name: campaign.name,
+        kind: campaign.kind,
+        restricted: campaign.restricted,
+        received: ReportReceived {
+            total: money::format(received),
+            by_channel,
+            by_unit: received_by_unit
+                .into_iter()
+                .map(|r| UnitAmount {
+                    unit_id: r.unit_id,
+                    code: r.code,
+                    amount: money::format(r.amount),
+                })
+                .collect(),
+        },
+        donation_count: count,
+        spent: ReportSpent {
+            total: money::format(spent),
+            by_category: by_category
+                .into_iter()
+                .map(|(category, amount)| (category, money::format(amount)))
+                .collect(),
+            by_unit: spent_by_unit
+                .into_iter()
+                .map(|(unit_id, code, amount)| UnitAmount {
+                    unit_id,
+                    code,
+                    amount: money::format(amount),
+                })
+                .collect(),
+        },
+        households_reached,
+        transferred: money::format(transferred),
+        balance: money::format(received - spent),
+    }))
+}
