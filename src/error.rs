@@ -480,6 +480,12 @@ impl From<diesel::result::Error> for ApiError {
                 tracing::warn!(error = %info.message(), "database unreachable");
                 ApiError::unavailable()
             }
+            // PostgreSQL going away mid-request (shutdown, failover, a killed backend) is an
+            // outage, not a bug: 503 like an unreachable database, so clients retry
+            Error::DatabaseError(_, info) if is_connection_lost(info.message()) => {
+                tracing::warn!(error = %info.message(), "database connection lost");
+                ApiError::unavailable()
+            }
             // Input the edge should have refused (a NUL byte, a number out of range) must still
             // be the client's error, never a 500 (diesel gives no SQLSTATE, only the message).
             Error::DatabaseError(_, info) if is_data_exception(info.message()) => {
@@ -489,6 +495,21 @@ impl From<diesel::result::Error> for ApiError {
             _ => ApiError::internal(e),
         }
     }
+}
+
+/// Messages PostgreSQL and libpq-style clients give when the server ends the connection
+/// (SQLSTATE 57P01–57P03 and a dropped socket); diesel passes only the text.
+fn is_connection_lost(message: &str) -> bool {
+    message.starts_with("terminating connection")
+        || [
+            "the database system is shutting down",
+            "the database system is starting up",
+            "the database system is in recovery mode",
+            "server closed the connection unexpectedly",
+            "connection closed",
+        ]
+        .iter()
+        .any(|m| message.contains(m))
 }
 
 fn is_data_exception(message: &str) -> bool {
@@ -539,5 +560,24 @@ impl From<crate::db::PoolError> for ApiError {
     fn from(e: crate::db::PoolError) -> Self {
         tracing::warn!(error = %e, "database pool unavailable");
         ApiError::unavailable()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_going_away_is_an_outage_not_a_bug() {
+        assert!(is_connection_lost(
+            "terminating connection due to administrator command"
+        ));
+        assert!(is_connection_lost(
+            "FATAL: the database system is shutting down"
+        ));
+        assert!(!is_connection_lost(
+            "duplicate key value violates unique constraint"
+        ));
+        assert!(!is_data_exception("terminating connection"));
     }
 }
