@@ -103,6 +103,9 @@ enum Command {
         /// The P3 statement-import report (`bench/run.sh` writes it).
         #[arg(long)]
         p3: Option<PathBuf>,
+        /// The P4 report (donations created from P3's credit lines; `bench/run.sh` writes it).
+        #[arg(long)]
+        p4: Option<PathBuf>,
         /// Free-form facts about the run (JSON object) to store with the results.
         #[arg(long)]
         meta: Option<PathBuf>,
@@ -168,6 +171,7 @@ fn main() -> anyhow::Result<()> {
             checks,
             tet,
             p3,
+            p4,
             meta,
             out,
         } => {
@@ -177,6 +181,7 @@ fn main() -> anyhow::Result<()> {
                     p1b: &p1b,
                     tet: tet.as_deref(),
                     p3: p3.as_deref(),
+                    p4: p4.as_deref(),
                     checks: &checks,
                 },
                 ceiling_spread,
@@ -830,6 +835,7 @@ struct Reports<'a> {
     p1b: &'a std::path::Path,
     tet: Option<&'a std::path::Path>,
     p3: Option<&'a std::path::Path>,
+    p4: Option<&'a std::path::Path>,
     checks: &'a std::path::Path,
 }
 
@@ -839,6 +845,7 @@ fn summary(
         p1b,
         tet,
         p3,
+        p4,
         checks,
     }: Reports<'_>,
     ceiling_spread: f64,
@@ -1050,6 +1057,34 @@ fn summary(
             "P3 statement import",
             "not measured".into(),
             "<= 10 s",
+            false,
+            false,
+        ),
+    }
+
+    // P4: donations created from the 200,000-line statement's unmatched credits, one request
+    match p4.map(std::fs::read_to_string).transpose()? {
+        Some(text) => {
+            let p: Value = serde_json::from_str(&text)?;
+            let created = p["created"].as_u64();
+            let seconds = f(&p["seconds"]);
+            let ok = p["http_status"].as_u64() == Some(201) && created.is_some_and(|n| n > 0);
+            push(
+                "P4 donations from 200,000 credits",
+                format!(
+                    "{seconds:.1} s ({} created, HTTP {})",
+                    created.map_or("?".into(), thousands),
+                    p["http_status"]
+                ),
+                "<= 60 s",
+                ok && seconds <= 60.0,
+                false,
+            );
+        }
+        None => push(
+            "P4 donations from 200,000 credits",
+            "not measured".into(),
+            "<= 60 s",
             false,
             false,
         ),

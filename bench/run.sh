@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The benchmark of quality.md, P1a/P1b/P2/P3 and the Tết batch, in one command (bench/README.md explains it):
+# The benchmark of quality.md, P1a/P1b/P2/P3/P4 and the Tết batch, in one command (bench/README.md explains it):
 #   bench/run.sh
 # Builds the release binary, serves it against a fresh database on a free loopback port, seeds
 # the 2026 unit list, bench users and bank accounts, measures both pgbench ceilings on a clone
 # of the seeded database, drives the HTTP load (P1a with P2 readers, then P1b), runs the Tết
-# batch and the P3 statement import, checks the database, prints the summary and writes it
+# batch, the P3 statement import and P4 (donations from its credit lines), checks the database, prints the summary and writes it
 # to target/bench/results-<timestamp>.json.
 # Exit 0: all bars met; 1: errors, failed checks or a broken run; 2: correct but bars missed.
 # Every loop is bounded; all traffic goes to 127.0.0.1. Needs PostgreSQL on 127.0.0.1:5432
@@ -60,7 +60,7 @@ cleanup() {
     fi
     psql_db postgres -c "DROP DATABASE IF EXISTS \"$SCRATCH\" WITH (FORCE)" >/dev/null 2>&1 || true
     # tokens and the signing key of a dropped database are of no use to anyone; remove them anyway
-    [ "${BENCH_KEEP_DB:-0}" = 1 ] || rm -f "$WORK"/*.targets "$WORK"/jwt.pem "$WORK"/password "$WORK"/p3.headers
+    [ "${BENCH_KEEP_DB:-0}" = 1 ] || rm -f "$WORK"/*.targets "$WORK"/jwt.pem "$WORK"/password "$WORK"/p3.headers "$WORK"/p4.headers
     rm -f "$WORK"/p3.csv
     exit "$rc"
 }
@@ -268,6 +268,30 @@ json.dump(report, open(f"{work}/p3.json", "w"), indent=2)
 print(f"P3: import {report['import_s']:.2f} s ({report['first_new']} new of {report['lines']}), "
       f"re-import {report['reimport_s']:.2f} s ({report['reimport_new']} new)")
 PY
+
+step "P4: donations from every unmatched credit line P3 imported (one request)"
+# the same finance officer and account as P3; the token again goes in a file
+printf 'Authorization: Bearer %s\nContent-Type: application/json\n' "$P3_TOKEN" >"$WORK/p4.headers"
+from=$(log_line)
+read -r P4_STATUS P4_SECS < <(curl -sS -o "$WORK/p4-create.json" -w '%{http_code} %{time_total}\n' \
+    --max-time 600 -H @"$WORK/p4.headers" --data '{"all_unmatched_credits":true}' \
+    "$BASE/v1/bank-accounts/$P3_BANK/statement-lines/create-donations" || echo "000 0")
+log_problems "$from" P4
+rm -f "$WORK/p4.headers"
+python3 - "$WORK" "$P4_STATUS" "$P4_SECS" <<'PY'
+import json, sys
+work, status, secs = sys.argv[1:]
+try:
+    body = json.load(open(f"{work}/p4-create.json"))
+except Exception:
+    body = {}
+if status != "201":
+    print(f"P4: HTTP {status} {json.dumps(body)[:600]}", file=sys.stderr)
+report = {"created": body.get("created"), "seconds": float(secs), "http_status": int(status),
+          "amount_vnd": body.get("amount_vnd")}
+json.dump(report, open(f"{work}/p4.json", "w"), indent=2)
+print(f"P4: {report['created']} donations in {report['seconds']:.2f} s (HTTP {status})")
+PY
 stop_server
 
 step "checks: the database against every 201"
@@ -276,6 +300,10 @@ step "checks: the database against every 201"
     awk '{ print $1 "\tP1b" }' "$WORK/p1b.ids"
     # the Tết scenario's one set-up donation (it asserted its 201 itself)
     psql_db "$DB" -c "SELECT d.id || E'\tTet' FROM donations d JOIN units u ON u.id = d.unit_id WHERE u.code = '$TET_CODE'"
+    # P4's donations: one request answered 201 for all of them (with their count, checked in the
+    # summary); they are the donations made from P3's account's statement lines (the note names
+    # the line; a P1a donation the import auto-matched to a line is not one of them)
+    psql_db "$DB" -c "SELECT d.id || E'\tP4' FROM donations d JOIN statement_lines l ON l.matched_entry_id = d.journal_entry_id WHERE l.bank_account_id = '$P3_BANK' AND d.note = 'Từ sao kê, dòng ' || l.id"
 } >"$WORK/ids.tsv"
 psql_db "$DB" -F $'\t' >"$WORK/checks.tsv" <<SQL
 CREATE TEMP TABLE got (id uuid NOT NULL, scenario text NOT NULL);
@@ -341,7 +369,7 @@ JSON
 set +e
 $LOADGEN summary --p1a "$WORK/p1a.json" --p1b "$WORK/p1b.json" \
     --ceiling-spread "$CEIL_SPREAD" --ceiling-shared "$CEIL_SHARED" \
-    --checks "$WORK/checks.tsv" --tet "$WORK/tet.json" --p3 "$WORK/p3.json" --meta "$WORK/meta.json" --out "$RESULTS"
+    --checks "$WORK/checks.tsv" --tet "$WORK/tet.json" --p3 "$WORK/p3.json" --p4 "$WORK/p4.json" --meta "$WORK/meta.json" --out "$RESULTS"
 rc=$?
 set -e
 echo "bench: done in $((SECONDS - started)) s; logs in $WORK"

@@ -530,6 +530,8 @@ diesel::table! {
         matched_entry_id -> Nullable<Uuid>,
         ignore_reason -> Nullable<Text>,
         created_at -> Timestamptz,
+        matched_by -> Nullable<Uuid>,
+        matched_at -> Nullable<Timestamptz>,
     }
 }
 

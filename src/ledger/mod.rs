@@ -3,6 +3,7 @@
 //! months, no overdraft), this module only speaks to them and reads the results.
 
 pub mod balances;
+pub mod bulk;
 pub mod entries;
 pub mod export;
 pub mod payouts;

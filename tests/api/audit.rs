@@ -520,5 +520,8 @@ fn every_route_that_changes_state_writes_an_audit_event() {
         .map(|f| f.display().to_string())
         .collect();
     silent.sort();
-    assert!(silent.is_empty(), "state changes without an audit event: {silent:?}");
+    assert!(
+        silent.is_empty(),
+        "state changes without an audit event: {silent:?}"
+    );
 }

@@ -12,6 +12,7 @@
 mod agribank;
 pub mod amount;
 mod bidv;
+pub mod donor;
 mod generic;
 pub mod header;
 mod vietcombank;

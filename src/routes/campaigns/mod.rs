@@ -3,6 +3,7 @@
 pub mod create;
 pub mod get;
 pub mod list;
+pub mod report;
 
 use actix_web::web;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -15,7 +16,8 @@ use crate::db::campaigns::CampaignRow;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(create::create)
         .service(list::list)
-        .service(get::get);
+        .service(get::get)
+        .service(report::report);
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

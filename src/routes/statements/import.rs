@@ -13,7 +13,7 @@ use crate::audit::{self, Change};
 use crate::auth::scope::Right;
 use crate::auth::Accountant;
 use crate::db::statements::{self, NewLine, NewStatement};
-use crate::db::{bank_accounts, units};
+use crate::db::{bank_accounts, matching, units};
 use crate::domain::statement::{self, Format, ParsedStatement, StatementError};
 use crate::domain::{money, Role};
 use crate::error::{ApiError, ApiResult, Code, FieldError};
@@ -176,9 +176,9 @@ pub async fn import(
                     },
                 )
                 .await?;
-                // Automatic matching of the new lines against ledger entries runs here, in this
-                // transaction, once it exists (another task); until then nothing is matched.
-                let auto_matched = 0;
+                // the new credit lines, to the entries of recorded bank-transfer donations
+                let auto_matched =
+                    matching::auto_match(conn, account, statement_id, accountant.id.0).await?;
                 audit::record(
                     conn,
                     accountant,

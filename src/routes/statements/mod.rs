@@ -2,8 +2,12 @@
 //! CSV export; lines already imported are skipped) and the lines, for matching against the
 //! ledger and for reconciliation.
 
+pub mod create_donations;
+pub mod create_fees;
 pub mod import;
 pub mod lines;
+pub mod match_line;
+pub mod reconciliation;
 
 use actix_web::web;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -21,7 +25,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .app_data(web::PayloadConfig::new(import::STATEMENT_LIMIT))
             .route(web::post().to(import::import)),
     )
-    .service(lines::list);
+    .service(lines::list)
+    .service(create_donations::create_donations)
+    .service(create_fees::create_fees)
+    .service(match_line::match_line)
+    .service(match_line::unmatch)
+    .service(match_line::ignore)
+    .service(reconciliation::reconciliation);
 }
 
 /// The outcome of an import. Amounts are whole đồng as strings.
