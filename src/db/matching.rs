@@ -23,6 +23,9 @@ struct Count {
 /// A bank reference is looked for in a line's description only when it is at least this long:
 /// a short one ("12") appears in unrelated descriptions by chance. In the document number it
 /// is looked for whatever its length.
+/// Pass 2 considers a line only when this few donations of its amount fall in its window.
+const MAX_WINDOW_CANDIDATES: usize = 5;
+
 const MIN_REFERENCE_IN_DESCRIPTION: i32 = 6;
 
 /// Automatic matching of the credit lines `statement` brought to `account` (its new lines),
@@ -45,24 +48,32 @@ pub async fn auto_match(
     statement: Uuid,
     by: Uuid,
 ) -> QueryResult<i64> {
+    // Pass 1, the bank reference: the line's document number, or a word of its description
+    // of 6+ characters, equals a donation's reference. Equality, so PostgreSQL hash-joins the
+    // words of a whole statement with the account's references in one pass, however many
+    // donations the account holds.
     let by_reference: Count = diesel::sql_query(format!(
-        "WITH cand AS (
-           SELECT l.id AS line_id, d.journal_entry_id AS entry_id
+        "WITH lines AS (
+           SELECT l.id, l.credit, l.doc_no, l.description
              FROM statement_lines l
+            WHERE l.bank_account_id = $1 AND l.statement_id = $2
+              AND l.status = 'unmatched' AND l.credit > 0
+         ), words AS (
+           SELECT id, credit, upper(doc_no) AS word FROM lines WHERE doc_no IS NOT NULL
+           UNION
+           SELECT id, credit, w FROM lines,
+                  unnest(regexp_split_to_array(upper(description), '[^A-Z0-9]+')) AS w
+            WHERE length(w) >= {MIN_REFERENCE_IN_DESCRIPTION}
+         ), cand AS (
+           SELECT DISTINCT w.id AS line_id, d.journal_entry_id AS entry_id
+             FROM words w
              JOIN donations d
-               ON d.bank_account_id = l.bank_account_id
+               ON d.bank_account_id = $1
+              AND upper(d.bank_reference) = w.word
+              AND d.amount_vnd = w.credit
               AND d.channel = 'bank_transfer'
               AND d.status = 'recorded'
-              AND d.bank_reference IS NOT NULL
-              AND d.amount_vnd = l.credit
-              AND (strpos(upper(coalesce(l.doc_no, '')), upper(d.bank_reference)) > 0
-                   OR (length(d.bank_reference) >= {MIN_REFERENCE_IN_DESCRIPTION}
-                       AND strpos(upper(l.description), upper(d.bank_reference)) > 0))
-            WHERE l.bank_account_id = $1
-              AND l.statement_id = $2
-              AND l.status = 'unmatched'
-              AND l.credit > 0
-              AND NOT EXISTS (SELECT 1 FROM statement_lines m
+            WHERE NOT EXISTS (SELECT 1 FROM statement_lines m
                                WHERE m.matched_entry_id = d.journal_entry_id)
          ), {PICK_AND_UPDATE}"
     ))
@@ -71,25 +82,45 @@ pub async fn auto_match(
     .bind::<SqlUuid, _>(by)
     .get_result(conn)
     .await?;
+    // Pass 2, amount + date + name: only for lines with at most MAX_WINDOW_CANDIDATES
+    // unmatched donations of the same amount within ±3 days (counted per day and amount
+    // first, so an account with thousands of identical gifts a day stays cheap); a line with
+    // more is left for the finance officer, as it would be ambiguous anyway.
     let by_amount_and_name: Count = diesel::sql_query(format!(
-        "WITH cand AS (
-           SELECT l.id AS line_id, d.journal_entry_id AS entry_id
+        "WITH lines AS (
+           SELECT l.id, l.credit, l.line_date, l.description_search
              FROM statement_lines l
-             JOIN donations d
-               ON d.bank_account_id = l.bank_account_id
-              AND d.channel = 'bank_transfer'
-              AND d.status = 'recorded'
-              AND d.amount_vnd = l.credit
+            WHERE l.bank_account_id = $1 AND l.statement_id = $2
+              AND l.status = 'unmatched' AND l.credit > 0
+         ), open_donations AS (
+           SELECT d.journal_entry_id, d.amount_vnd, d.received_on, d.donor_search
+             FROM donations d
+            WHERE d.bank_account_id = $1
+              AND d.channel = 'bank_transfer' AND d.status = 'recorded'
+              AND d.received_on BETWEEN (SELECT min(line_date) - 3 FROM lines)
+                                    AND (SELECT max(line_date) + 3 FROM lines)
+              AND NOT EXISTS (SELECT 1 FROM statement_lines m
+                               WHERE m.matched_entry_id = d.journal_entry_id)
+         ), per_day AS (
+           SELECT amount_vnd, received_on, count(*) AS n
+             FROM open_donations GROUP BY amount_vnd, received_on
+         ), few AS (
+           SELECT l.id
+             FROM lines l
+             JOIN per_day p ON p.amount_vnd = l.credit
+                           AND p.received_on BETWEEN l.line_date - 3 AND l.line_date + 3
+            GROUP BY l.id
+           HAVING sum(p.n) <= {MAX_WINDOW_CANDIDATES}
+         ), cand AS (
+           SELECT l.id AS line_id, d.journal_entry_id AS entry_id
+             FROM lines l
+             JOIN few f ON f.id = l.id
+             JOIN open_donations d
+               ON d.amount_vnd = l.credit
               AND d.received_on BETWEEN l.line_date - 3 AND l.line_date + 3
               AND d.donor_search <> ''
               AND (strpos(l.description_search, d.donor_search) > 0
                    OR similarity(d.donor_search, l.description_search) >= 0.4)
-            WHERE l.bank_account_id = $1
-              AND l.statement_id = $2
-              AND l.status = 'unmatched'
-              AND l.credit > 0
-              AND NOT EXISTS (SELECT 1 FROM statement_lines m
-                               WHERE m.matched_entry_id = d.journal_entry_id)
          ), {PICK_AND_UPDATE}"
     ))
     .bind::<SqlUuid, _>(account)
