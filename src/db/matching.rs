@@ -5,7 +5,7 @@
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Numeric, Text};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -48,6 +48,10 @@ pub async fn auto_match(
     statement: Uuid,
     by: Uuid,
 ) -> QueryResult<i64> {
+    // The lines were inserted by this very transaction, so the planner's statistics still see
+    // an empty table and would pick nested loops (lines × donations); both passes are set
+    // joins, so make it hash them.
+    conn.batch_execute("SET LOCAL enable_nestloop = off").await?;
     // Pass 1, the bank reference: the line's document number, or a word of its description
     // of 6+ characters, equals a donation's reference. Equality, so PostgreSQL hash-joins the
     // words of a whole statement with the account's references in one pass, however many
@@ -128,6 +132,7 @@ pub async fn auto_match(
     .bind::<SqlUuid, _>(by)
     .get_result(conn)
     .await?;
+    conn.batch_execute("SET LOCAL enable_nestloop = on").await?;
     Ok(by_reference.n + by_amount_and_name.n)
 }
 
