@@ -51,7 +51,8 @@ pub async fn auto_match(
     // The lines were inserted by this very transaction, so the planner's statistics still see
     // an empty table and would pick nested loops (lines × donations); both passes are set
     // joins, so make it hash them.
-    conn.batch_execute("SET LOCAL enable_nestloop = off").await?;
+    conn.batch_execute("SET LOCAL enable_nestloop = off")
+        .await?;
     // Pass 1, the bank reference: the line's document number, or a word of its description
     // of 6+ characters, equals a donation's reference. Equality, so PostgreSQL hash-joins the
     // words of a whole statement with the account's references in one pass, however many
