@@ -30,6 +30,16 @@ pub fn fold(s: &str) -> String {
         .join(" ")
 }
 
+/// Text for a spreadsheet cell: one that starts like a formula (`= + - @`, tab, CR) gets a
+/// leading `'`, so opening a CSV export never runs it (CSV injection).
+pub fn spreadsheet_safe(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

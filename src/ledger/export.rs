@@ -385,12 +385,13 @@ fn opt(id: Option<Uuid>) -> String {
     id.map(|i| i.to_string()).unwrap_or_default()
 }
 
-/// RFC 4180 quoting, and a leading `'` before `= + - @` so a spreadsheet never runs a cell.
+/// RFC 4180 quoting of a cell made spreadsheet-safe (numbers, e.g. a negative amount, stay
+/// numbers).
 fn csv_cell(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<Decimal>().is_err() {
-        format!("'{s}")
-    } else {
+    let s = if s.parse::<Decimal>().is_ok() {
         s.to_owned()
+    } else {
+        crate::domain::text::spreadsheet_safe(s)
     };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -409,13 +410,9 @@ fn hledger_account(l: &Line) -> String {
         "expense" => "expenses",
         _ => "equity",
     };
-    format!(
-        "{kind}:{} {}",
-        l.account_code,
-        hledger_text(&l.account_name)
-    )
-    .replace(':', "\u{2236}")
-    .replacen('\u{2236}', ":", 1)
+    // a `:` inside the name would make a sub-account: it becomes the look-alike `∶`
+    let name = hledger_text(&l.account_name).replace(':', "\u{2236}");
+    format!("{kind}:{} {name}", l.account_code)
 }
 
 /// One line of plain text: no newlines, no `;` (it starts a comment), no double spaces.

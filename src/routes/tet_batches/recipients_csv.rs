@@ -65,14 +65,7 @@ pub async fn recipients_csv(
         .body(body))
 }
 
-/// A spreadsheet would run a cell that starts like a formula: such text gets a leading `'`.
-fn cell(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    }
-}
+use crate::domain::text::spreadsheet_safe as cell;
 
 fn ack_label(method: Option<&str>, status: &str) -> &'static str {
     match (method, status) {
