@@ -1,5 +1,5 @@
-//! Ledger exports (ledger.md "Exports auditors can check offline"): CSV, JSON lines and an
-//! hledger journal from one snapshot, naming the seal heads they cover; the hledger journal
+//! Ledger exports (ledger.md "Exports auditors can check offline"): CSV, JSON lines, XLSX and
+//! an hledger journal from one snapshot, naming the seal heads they cover; the hledger journal
 //! passes `hledger check` and its balances equal the trial balance to the đồng.
 
 use std::collections::BTreeMap;
@@ -130,6 +130,74 @@ async fn the_json_lines_export_opens_and_closes_with_the_seal_heads() {
     assert!(docs[1..9]
         .iter()
         .all(|d| d["type"] == "posting" && d["amount"].is_string()));
+}
+
+#[tokio::test]
+async fn the_xlsx_export_has_the_csv_rows_with_exact_amounts_and_the_seal_head() {
+    use calamine::{Data, DataType, Reader, Xlsx};
+
+    let app = spawn_app().await;
+    let (unit, token) = busy_commune(&app).await;
+    let (_, csv_text) = export(&app, &token, unit, "format=csv").await;
+
+    let res = app
+        .get(&format!("/v1/units/{unit}/ledger?format=xlsx"), &token)
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .ends_with(&format!("ledger-{COMMUNE}.xlsx\"")));
+    let bytes = res.bytes().await.unwrap();
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    assert_eq!(book.sheet_names(), ["Postings", "Export"]);
+
+    let postings = book.worksheet_range("Postings").unwrap();
+    let rows: Vec<Vec<Data>> = postings.rows().map(|r| r.to_vec()).collect();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(csv_text.as_bytes());
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let header_cells: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
+    assert_eq!(header_cells, headers);
+    let csv_rows: Vec<csv::StringRecord> = reader
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| !r[0].starts_with('#'))
+        .collect();
+    assert_eq!(rows.len() - 1, csv_rows.len());
+    for (cells, record) in rows[1..].iter().zip(&csv_rows) {
+        // the same postings in the same order, amounts as numbers equal to the đồng
+        assert_eq!(cells[1].to_string(), record[1].to_string());
+        assert_eq!(cells[6].to_string(), record[6].to_string());
+        assert_eq!(cells[9].to_string(), record[9].to_string());
+        let amount: f64 = record[13].parse().unwrap();
+        assert_eq!(cells[13], Data::Float(amount), "{record:?}");
+        assert!(matches!(cells[2], Data::DateTime(_)), "{:?}", cells[2]);
+    }
+    let total = |side: &str| -> i64 {
+        rows[1..]
+            .iter()
+            .filter(|r| r[12] == Data::String(side.into()))
+            .map(|r| r[13].as_i64().unwrap())
+            .sum()
+    };
+    let (debits, credits) = (total("debit"), total("credit"));
+    assert_eq!(debits, credits);
+
+    let about = book.worksheet_range("Export").unwrap();
+    let about: Vec<Vec<String>> = about
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(about[0][..2], ["unit_id".to_owned(), unit.to_string()]);
+    let head = about.last().unwrap();
+    assert_eq!((head[0].as_str(), head[1].as_str()), (COMMUNE, "4"));
+    assert_eq!(head[2].len(), 64);
 }
 
 #[tokio::test]

@@ -17,7 +17,7 @@ use crate::startup::AppState;
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
-    /// `csv`, `jsonl` or `hledger`.
+    /// `csv`, `jsonl`, `xlsx` or `hledger`.
     #[param(inline)]
     pub format: Format,
     /// Postings effective on or after (local date).
@@ -29,16 +29,18 @@ pub struct ExportQuery {
 }
 
 /// Every entry and posting of the fund (optionally of its whole subtree) in a date range, from
-/// one consistent snapshot, streamed: CSV, JSON lines, or an hledger journal that `hledger
-/// check` accepts. Each names the seal heads it covers (CSV: trailing `#seal_head` rows; JSON
-/// lines: the header and trailer objects; hledger: comments at the top). Auditors and
-/// administrators in scope, and the fund's own finance officer.
+/// one consistent snapshot, streamed: CSV, JSON lines, XLSX (sheets `Postings`, `Postings 2`, …
+/// of at most 1,048,575 rows, amounts as exact whole numbers, then `Export`), or an hledger
+/// journal that `hledger check` accepts. Each names the seal heads it covers (CSV: trailing
+/// `#seal_head` rows; JSON lines: the header and trailer objects; XLSX: the `Export` sheet;
+/// hledger: comments at the top). Auditors and administrators in scope, and the fund's own
+/// finance officer.
 #[utoipa::path(
     context_path = "/v1",
     tag = "ledger",
     params(("id" = Uuid, Path, description = "The unit (its fund)"), ExportQuery),
     responses(
-        (status = 200, description = "The export, streamed: `text/csv` (format csv), `application/x-ndjson` (jsonl) or `text/plain` (hledger)", content((String = "text/csv"), (String = "application/x-ndjson"), (String = "text/plain"))),
+        (status = 200, description = "The export, streamed: `text/csv` (format csv), `application/x-ndjson` (jsonl), the XLSX media type (xlsx) or `text/plain` (hledger)", content((String = "text/csv"), (String = "application/x-ndjson"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (String = "text/plain"))),
         crate::openapi::Problems,
     ),
     security(("bearer" = []))

@@ -1,7 +1,9 @@
 //! Ledger exports auditors can check offline (ledger.md): every posting of one fund (or a
 //! subtree of funds) in a date range, from one REPEATABLE READ snapshot, streamed row by row so
-//! memory stays flat whatever the size, as CSV, JSON lines or an hledger journal, each naming
-//! the seal heads it covers.
+//! memory stays flat whatever the size, as CSV, JSON lines, XLSX (`xlsx.rs`) or an hledger
+//! journal, each naming the seal heads it covers.
+
+pub mod xlsx;
 
 use std::fmt::Write as _;
 
@@ -17,6 +19,7 @@ use uuid::Uuid;
 pub enum Format {
     Csv,
     Jsonl,
+    Xlsx,
     Hledger,
 }
 
@@ -25,6 +28,7 @@ impl Format {
         match self {
             Format::Csv => "text/csv; charset=utf-8",
             Format::Jsonl => "application/x-ndjson",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             Format::Hledger => "text/plain; charset=utf-8",
         }
     }
@@ -33,10 +37,53 @@ impl Format {
         match self {
             Format::Csv => "csv",
             Format::Jsonl => "jsonl",
+            Format::Xlsx => "xlsx",
             Format::Hledger => "journal",
         }
     }
+
+    /// The text formats, written line by line by [`Writer`]; XLSX is not one.
+    fn text(self) -> Option<TextFormat> {
+        match self {
+            Format::Csv => Some(TextFormat::Csv),
+            Format::Jsonl => Some(TextFormat::Jsonl),
+            Format::Hledger => Some(TextFormat::Hledger),
+            Format::Xlsx => None,
+        }
+    }
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextFormat {
+    Csv,
+    Jsonl,
+    Hledger,
+}
+
+/// The columns of the CSV and XLSX exports, in order.
+pub const COLUMNS: [&str; 21] = [
+    "unit_code",
+    "entry_id",
+    "effective_date",
+    "recorded_at",
+    "source_type",
+    "source_id",
+    "description",
+    "reverses_id",
+    "posting_id",
+    "account_code",
+    "account_type",
+    "account_name",
+    "side",
+    "amount",
+    "campaign_id",
+    "reason",
+    "created_by",
+    "account_id",
+    "seal_seq",
+    "entry_hash",
+    "chain_hash",
+];
 
 /// What to export.
 #[derive(Debug, Clone)]
@@ -187,8 +234,6 @@ async fn stream(
         })
         .collect();
 
-    let mut writer = Writer::new(req.format);
-    writer.header(&req, &heads);
     let rows = client
         .query_raw(
             LINES,
@@ -200,17 +245,81 @@ async fn stream(
         )
         .await
         .map_err(db)?;
+    let sent = match req.format.text() {
+        Some(text) => stream_text(rows, text, &req, &heads, out).await?,
+        None => stream_xlsx(rows, &req, &heads, out).await?,
+    };
+    if sent {
+        client.batch_execute("COMMIT").await.map_err(db)?;
+    }
+    Ok(())
+}
+
+/// Text formats go out in chunks of about 64 KiB as the rows arrive. False when the client
+/// went away.
+async fn stream_text(
+    rows: tokio_postgres::RowStream,
+    format: TextFormat,
+    req: &Request,
+    heads: &[SealHead],
+    out: &mpsc::Sender<Result<actix_web::web::Bytes, std::io::Error>>,
+) -> Result<bool, String> {
+    let mut writer = Writer::new(format);
+    writer.header(req, heads);
     pin_mut!(rows);
-    while let Some(row) = rows.try_next().await.map_err(db)? {
+    while let Some(row) = rows.try_next().await.map_err(|e| e.to_string())? {
         writer.line(&line(&row)?);
         if writer.buf.len() >= 64 * 1024 && !send(out, writer.take()).await {
-            return Ok(()); // the client went away
+            return Ok(false);
         }
     }
-    writer.trailer(&heads);
-    send(out, writer.take()).await;
-    client.batch_execute("COMMIT").await.map_err(db)?;
-    Ok(())
+    writer.trailer(heads);
+    Ok(send(out, writer.take()).await)
+}
+
+/// XLSX: the rows are written into the workbook on a blocking thread as they arrive (a bounded
+/// queue keeps memory flat), then the saved file is streamed. False when the client went away.
+async fn stream_xlsx(
+    rows: tokio_postgres::RowStream,
+    req: &Request,
+    heads: &[SealHead],
+    out: &mpsc::Sender<Result<actix_web::web::Bytes, std::io::Error>>,
+) -> Result<bool, String> {
+    let (lines_tx, mut lines_rx) = mpsc::channel::<Line>(1024);
+    let (about, seals) = (req.clone(), heads.to_vec());
+    let book = tokio::task::spawn_blocking(move || {
+        let mut book = xlsx::LedgerBook::new(xlsx::ROWS_PER_SHEET);
+        while let Some(l) = lines_rx.blocking_recv() {
+            book.line(&l).map_err(|e| format!("xlsx: {e}"))?;
+        }
+        book.finish(&about, &seals)
+            .map_err(|e| format!("xlsx: {e}"))
+    });
+    pin_mut!(rows);
+    while let Some(row) = rows.try_next().await.map_err(|e| e.to_string())? {
+        if out.is_closed() {
+            return Ok(false); // the client went away: dropping the queue ends the workbook
+        }
+        if lines_tx.send(line(&row)?).await.is_err() {
+            break; // the workbook failed: its error is below
+        }
+    }
+    drop(lines_tx);
+    let file = book.await.map_err(|e| format!("xlsx: {e}"))??;
+    let mut file = tokio::fs::File::from_std(file);
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = tokio::io::AsyncReadExt::read(&mut file, &mut chunk)
+            .await
+            .map_err(|e| format!("xlsx: {e}"))?;
+        if n == 0 {
+            return Ok(true);
+        }
+        let bytes = actix_web::web::Bytes::copy_from_slice(&chunk[..n]);
+        if out.send(Ok(bytes)).await.is_err() {
+            return Ok(false);
+        }
+    }
 }
 
 async fn send(
@@ -224,14 +333,14 @@ async fn send(
 
 /// Turns lines into one format's text.
 pub struct Writer {
-    format: Format,
+    format: TextFormat,
     buf: String,
     /// hledger: the entry whose transaction is open
     open_entry: Option<Uuid>,
 }
 
 impl Writer {
-    pub fn new(format: Format) -> Writer {
+    pub fn new(format: TextFormat) -> Writer {
         Writer {
             format,
             buf: String::with_capacity(80 * 1024),
@@ -245,12 +354,11 @@ impl Writer {
 
     pub fn header(&mut self, req: &Request, heads: &[SealHead]) {
         match self.format {
-            Format::Csv => self.buf.push_str(
-                "unit_code,entry_id,effective_date,recorded_at,source_type,source_id,description,\
-                 reverses_id,posting_id,account_code,account_type,account_name,side,amount,campaign_id,\
-                 reason,created_by,account_id,seal_seq,entry_hash,chain_hash\n",
-            ),
-            Format::Jsonl => {
+            TextFormat::Csv => {
+                self.buf.push_str(&COLUMNS.join(","));
+                self.buf.push('\n');
+            }
+            TextFormat::Jsonl => {
                 let doc = serde_json::json!({
                     "type": "header", "unit_id": req.unit_id,
                     "include_descendants": req.include_descendants,
@@ -259,12 +367,16 @@ impl Writer {
                 self.buf.push_str(&doc.to_string());
                 self.buf.push('\n');
             }
-            Format::Hledger => {
+            TextFormat::Hledger => {
                 let _ = writeln!(
                     self.buf,
                     "; doanket ledger export of unit {}{}, {} to {}",
                     req.unit_id,
-                    if req.include_descendants { " and the units below it" } else { "" },
+                    if req.include_descendants {
+                        " and the units below it"
+                    } else {
+                        ""
+                    },
                     req.from.map_or("the start".to_owned(), |d| d.to_string()),
                     req.to.map_or("today".to_owned(), |d| d.to_string()),
                 );
@@ -282,7 +394,7 @@ impl Writer {
 
     pub fn line(&mut self, l: &Line) {
         match self.format {
-            Format::Csv => {
+            TextFormat::Csv => {
                 let cells = [
                     l.unit_code.clone(),
                     l.entry_id.to_string(),
@@ -310,13 +422,13 @@ impl Writer {
                 self.buf.push_str(&row.join(","));
                 self.buf.push('\n');
             }
-            Format::Jsonl => {
+            TextFormat::Jsonl => {
                 let mut doc = serde_json::to_value(l).unwrap_or_default();
                 doc["type"] = serde_json::json!("posting");
                 self.buf.push_str(&doc.to_string());
                 self.buf.push('\n');
             }
-            Format::Hledger => {
+            TextFormat::Hledger => {
                 if self.open_entry != Some(l.entry_id) {
                     if self.open_entry.is_some() {
                         self.buf.push('\n');
@@ -362,7 +474,7 @@ impl Writer {
     pub fn trailer(&mut self, heads: &[SealHead]) {
         match self.format {
             // a trailing row per fund, marked so a reader can skip it
-            Format::Csv => {
+            TextFormat::Csv => {
                 for h in heads {
                     let _ = writeln!(
                         self.buf,
@@ -371,12 +483,12 @@ impl Writer {
                     );
                 }
             }
-            Format::Jsonl => {
+            TextFormat::Jsonl => {
                 let doc = serde_json::json!({"type": "trailer", "seal_heads": heads});
                 self.buf.push_str(&doc.to_string());
                 self.buf.push('\n');
             }
-            Format::Hledger => self.buf.push('\n'),
+            TextFormat::Hledger => self.buf.push('\n'),
         }
     }
 }
@@ -428,7 +540,7 @@ fn hledger_text(s: &str) -> String {
 mod tests {
     use super::*;
 
-    fn line(side: &str, code: &str, amount: i64) -> Line {
+    pub(super) fn line(side: &str, code: &str, amount: i64) -> Line {
         Line {
             unit_code: "06001".into(),
             unit_id: Uuid::nil(),
@@ -457,7 +569,7 @@ mod tests {
 
     #[test]
     fn hledger_transactions_balance_and_stay_on_one_line_each() {
-        let mut w = Writer::new(Format::Hledger);
+        let mut w = Writer::new(TextFormat::Hledger);
         w.line(&line("debit", "1111", 500_000));
         w.line(&line("credit", "5111", 500_000));
         let text = w.take();
