@@ -79,23 +79,27 @@ pub async fn insert(
 }
 
 /// Adds the households as pending recipients, in the order given (their `position`), in one
-/// statement. A household that already holds a pending or delivered gift of the campaign
-/// breaks `tet_gift_once_per_campaign` (409 `household_already_received`).
+/// statement, and returns those that got in. A household that already holds a pending or
+/// delivered gift of the campaign (`tet_gift_once_per_campaign`), even from a batch committed
+/// while this one was being made, is left out, so the caller can name it.
 pub async fn insert_recipients(
     conn: &mut AsyncPgConnection,
     batch: Uuid,
     campaign: Uuid,
     household_ids: &[Uuid],
-) -> QueryResult<usize> {
-    diesel::sql_query(
+) -> QueryResult<Vec<Uuid>> {
+    let rows: Vec<IdRow> = diesel::sql_query(
         "INSERT INTO tet_batch_recipients (batch_id, household_id, campaign_id, position) \
-         SELECT $1, h.id, $2, h.ord::int FROM unnest($3::uuid[]) WITH ORDINALITY AS h(id, ord)",
+         SELECT $1, h.id, $2, h.ord::int FROM unnest($3::uuid[]) WITH ORDINALITY AS h(id, ord) \
+         ON CONFLICT (campaign_id, household_id) WHERE status IN ('pending', 'delivered') \
+         DO NOTHING RETURNING household_id AS id",
     )
     .bind::<SqlUuid, _>(batch)
     .bind::<SqlUuid, _>(campaign)
     .bind::<Array<SqlUuid>, _>(household_ids)
-    .execute(conn)
-    .await
+    .load(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
 #[derive(Debug, QueryableByName)]

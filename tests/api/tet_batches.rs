@@ -422,6 +422,83 @@ async fn a_household_with_a_gift_from_another_units_batch_of_the_campaign_is_ref
 }
 
 #[tokio::test]
+async fn two_batches_racing_for_one_household_give_it_to_one_and_name_it_to_the_other() {
+    let app = spawn_app().await;
+    let commune = fund(&app, COMMUNE).await;
+    let province_officer = app.user("officer", PROVINCE).await;
+    let campaign = tet_campaign(&app, &province_officer.token, PROVINCE, false).await;
+    let province = app.unit_id(PROVINCE).await;
+    // several rounds: whether the loser sees the winner at its check or only at its insert, the
+    // answer is the same
+    for _ in 0..5 {
+        let hh = households(&app, &commune.officer.token, COMMUNE, 2).await;
+        let commune_body = batch_body(commune.unit, &campaign, &hh[..1], "500000");
+        let province_body = batch_body(
+            province,
+            &campaign,
+            &[hh[1].clone(), hh[0].clone()],
+            "300000",
+        );
+        let (a, b) = tokio::join!(
+            app.post("/v1/tet-batches", &commune.officer.token, &commune_body),
+            app.post("/v1/tet-batches", &province_officer.token, &province_body),
+        );
+        let (won, lost) = match (a.status().as_u16(), b.status().as_u16()) {
+            (201, 409) => (a, b),
+            (409, 201) => (b, a),
+            other => panic!("expected one 201 and one 409, got {other:?}"),
+        };
+        let winner: Value = won.json().await.unwrap();
+        let problem = assert_problem(lost, 409, "household_already_received").await;
+        assert_eq!(problem["household_ids"], json!([hh[0]]), "winner {winner}");
+    }
+    let batches: i64 = app
+        .sql()
+        .await
+        .query_one("SELECT count(*) FROM tet_batches", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(batches, 5, "the losing batches left nothing behind");
+}
+
+#[tokio::test]
+async fn a_household_taken_by_a_batch_committed_after_the_check_is_named_too() {
+    let app = spawn_app().await;
+    let (_, province_officer, campaign, first, hh) =
+        province_campaign_with_commune_batch(&app).await;
+    let province = app.unit_id(PROVINCE).await;
+    // another batch holding hh[1], made in a transaction still open when the request checks
+    let mut db = app.sql().await;
+    let tx = db.transaction().await.unwrap();
+    tx.batch_execute(&format!(
+        "CREATE TEMP TABLE copy AS SELECT * FROM tet_batches WHERE id = '{first}';
+         UPDATE copy SET id = gen_random_uuid();
+         INSERT INTO tet_batches SELECT * FROM copy;
+         INSERT INTO tet_batch_recipients (batch_id, household_id, campaign_id, position)
+              SELECT id, '{hh1}', '{campaign}', 1 FROM copy;",
+        first = first["id"].as_str().unwrap(),
+        hh1 = hh[1],
+    ))
+    .await
+    .unwrap();
+    let request = {
+        let (app, token) = (&app, &province_officer.token);
+        let body = batch_body(province, &campaign, &[hh[1].clone()], "300000");
+        async move { app.post("/v1/tet-batches", token, &body).await }
+    };
+    let commit = async {
+        // the request's insert waits on the open transaction's row, then finds it taken
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        tx.commit().await.unwrap();
+    };
+    let (res, ()) = tokio::join!(request, commit);
+
+    let problem = assert_problem(res, 409, "household_already_received").await;
+    assert_eq!(problem["household_ids"], json!([hh[1]]));
+}
+
+#[tokio::test]
 async fn after_the_first_batch_is_rejected_its_households_can_be_included_again() {
     let app = spawn_app().await;
     let (commune, province_officer, campaign, first, hh) =

@@ -311,28 +311,13 @@ async fn record(
     if !outside.is_empty() {
         return Err(ApiError::validation(outside));
     }
-    // These households are all in the caller's area, so naming them reveals nothing.
     let received: HashSet<Uuid> =
         tet_batches::already_received(conn, campaign.id, &p.household_ids)
             .await?
             .into_iter()
             .collect();
     if !received.is_empty() {
-        let listed: Vec<Uuid> = p
-            .household_ids
-            .iter()
-            .filter(|id| received.contains(id))
-            .copied()
-            .collect();
-        return Err(ApiError::new(Code::HouseholdAlreadyReceived)
-            .detail(
-                format!(
-                    "{} of the households already have a gift of this campaign.",
-                    listed.len()
-                ),
-                format!("{} hộ đã nhận quà trong đợt vận động này.", listed.len()),
-            )
-            .with_extension("household_ids", serde_json::json!(listed)));
+        return Err(already_received(&p.household_ids, &received));
     }
 
     let count = p.household_ids.len();
@@ -354,9 +339,22 @@ async fn record(
         },
     )
     .await?;
-    // the unique index `tet_gift_once_per_campaign` refuses a household a concurrent batch
-    // took in the meantime (409 household_already_received)
-    tet_batches::insert_recipients(conn, row.id, campaign.id, &p.household_ids).await?;
+    // a concurrent batch may have taken a household since the check above: the unique index
+    // `tet_gift_once_per_campaign` leaves it out, and the whole batch is refused naming it
+    let added: HashSet<Uuid> =
+        tet_batches::insert_recipients(conn, row.id, campaign.id, &p.household_ids)
+            .await?
+            .into_iter()
+            .collect();
+    if added.len() < p.household_ids.len() {
+        let taken = p
+            .household_ids
+            .iter()
+            .filter(|id| !added.contains(id))
+            .copied()
+            .collect();
+        return Err(already_received(&p.household_ids, &taken));
+    }
     audit::record(
         conn,
         officer,
@@ -381,6 +379,25 @@ async fn record(
         ..Default::default()
     };
     Ok(TetBatchView::new(row, counts, None))
+}
+
+/// 409 `household_already_received`, listing the households (in the order asked) that hold a
+/// gift of the campaign. They are all in the caller's area, so naming them reveals nothing.
+fn already_received(asked: &[Uuid], received: &HashSet<Uuid>) -> ApiError {
+    let listed: Vec<Uuid> = asked
+        .iter()
+        .filter(|id| received.contains(id))
+        .copied()
+        .collect();
+    ApiError::new(Code::HouseholdAlreadyReceived)
+        .detail(
+            format!(
+                "{} of the households already have a gift of this campaign.",
+                listed.len()
+            ),
+            format!("{} hộ đã nhận quà trong đợt vận động này.", listed.len()),
+        )
+        .with_extension("household_ids", serde_json::json!(listed))
 }
 
 #[cfg(test)]
