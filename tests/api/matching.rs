@@ -460,8 +460,57 @@ async fn a_debit_line_matches_an_entry_crediting_the_bank_account_not_a_debit() 
             &json!({"journal_entry_id": d["journal_entry_id"]}),
         )
         .await;
-
     assert_problem(res, 422, "validation_failed").await;
+
+    // a grant of the amount paid from the account credits 1121.N: that one fits
+    let approver = s.app.user("approver", COMMUNE).await;
+    let unit = s.app.unit_id(COMMUNE).await;
+    let grant: Value = s
+        .app
+        .post(
+            "/v1/disbursements",
+            &s.officer.token,
+            &json!({"unit_id": unit, "category": "medical", "amount": "22000",
+                    "method": "bank", "bank_account_id": s.bank["id"],
+                    "description": "Viện phí"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = grant["id"].as_str().unwrap();
+    for (token, action) in [(&approver.token, "approve"), (&s.accountant.token, "pay")] {
+        let res = s
+            .app
+            .post(
+                &format!("/v1/disbursements/{id}/{action}"),
+                token,
+                &json!({}),
+            )
+            .await;
+        assert_eq!(res.status(), 200, "{action}");
+    }
+    let paid: Value = s
+        .app
+        .get(&format!("/v1/disbursements/{id}"), &s.accountant.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    let res = s
+        .app
+        .post(
+            &path(line.as_str().unwrap(), "match"),
+            &s.accountant.token,
+            &json!({"journal_entry_id": paid["journal_entry_id"]}),
+        )
+        .await;
+
+    assert_eq!(res.status(), 200);
+    let matched: Value = res.json().await.unwrap();
+    assert_eq!(matched["status"], "matched");
+    assert_eq!(matched["matched_entry_id"], paid["journal_entry_id"]);
 }
 
 #[tokio::test]

@@ -149,6 +149,56 @@ async fn without_printed_balances_the_bank_balance_is_worked_out_from_the_lines(
 }
 
 #[tokio::test]
+async fn a_statements_closing_balance_counts_when_its_lines_print_none() {
+    let app = spawn_app().await;
+    let accountant = app.user("accountant", COMMUNE).await;
+    let bank = app.bank_account(COMMUNE, &accountant.token).await;
+    let statement = "STT,Ngày hiệu lực,Ghi nợ,Ghi có,Số dư,Mô tả\n\
+                     ,,,,\"1,000,000\",Dư đầu\n\
+                     1,10/03/2026,,\"300,000\",,chuyen tien\n\
+                     2,11/03/2026,\"50,000\",,,rut tien\n\
+                     ,,\"50,000\",\"300,000\",\"1,250,000\",Dư cuối\n";
+    let res = app
+        .client
+        .post(app.url(&format!(
+            "/v1/bank-accounts/{}/statements?format=bidv",
+            bank["id"].as_str().unwrap()
+        )))
+        .bearer_auth(&accountant.token)
+        .header("Content-Type", "text/csv")
+        .body(statement)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let at = |date: &'static str| {
+        let (app, token, bank) = (&app, &accountant.token, &bank);
+        async move {
+            let res = app
+                .get(
+                    &format!(
+                        "/v1/bank-accounts/{}/reconciliation?as_of={date}",
+                        bank["id"].as_str().unwrap()
+                    ),
+                    token,
+                )
+                .await;
+            assert_eq!(res.status(), 200);
+            res.json::<Value>().await.unwrap()
+        }
+    };
+
+    // after the statement's end: its printed closing balance
+    let r = at("2026-03-31").await;
+    assert_eq!(r["bank_balance"], "1250000");
+    assert_eq!(r["bank_balance_source"], "statement_closing");
+    // inside it: the opening balance and the lines up to the date
+    let r = at("2026-03-10").await;
+    assert_eq!(r["bank_balance"], "1300000");
+    assert_eq!(r["bank_balance_source"], "computed");
+}
+
+#[tokio::test]
 async fn the_date_defaults_to_today() {
     let s = setup().await;
 
