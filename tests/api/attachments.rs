@@ -297,6 +297,34 @@ async fn a_body_far_over_the_limit_is_refused_by_its_length() {
 }
 
 #[tokio::test]
+async fn a_chunked_upload_without_a_length_is_cut_off_at_the_limit_and_leaves_nothing() {
+    let (app, store) = app_with_store().await;
+    let officer = app.user("officer", COMMUNE).await;
+    let unit_id = app.unit_id(COMMUNE).await;
+    // 12 MiB of JPEG in 64 KiB chunks; the sender cannot say the size up front
+    let mut first = jpeg();
+    first.resize(64 * 1024, 0);
+    let chunks = std::iter::once(first)
+        .chain(std::iter::repeat_n(vec![0u8; 64 * 1024], 12 * 16 - 1))
+        .map(Ok::<_, std::io::Error>);
+    let part = Part::stream(reqwest::Body::wrap_stream(futures_util::stream::iter(
+        chunks,
+    )))
+    .file_name("big.jpg")
+    .mime_str("image/jpeg")
+    .unwrap();
+    let form = Form::new()
+        .text("unit_id", unit_id.to_string())
+        .part("file", part);
+
+    let res = send(&app, Some(&officer.token), form).await;
+
+    assert_problem(res, 413, "payload_too_large").await;
+    assert_eq!(attachment_count(&app).await, 0);
+    assert_eq!(files_under(&store), Vec::<PathBuf>::new(), "no file kept");
+}
+
+#[tokio::test]
 async fn a_sibling_communes_officer_cannot_see_it() {
     let (app, _) = app_with_store().await;
     let officer = app.user("officer", COMMUNE).await;
