@@ -2,9 +2,10 @@
 # The fault tests of quality.md, R1 and R2, in one command (README.md, "Fault tests"):
 #   scripts/faults.sh
 #
-# Builds the release binaries, starts a private PostgreSQL cluster (fsync on) on a free port in
-# target/faults/pg, creates the database, the 2026 unit list and one officer+accountant of
-# province 20, serves the API on a free loopback port, then:
+# Builds the release binaries (FAULTS_PROFILE=debug: debug ones, next to the tests'), starts a
+# private PostgreSQL cluster (fsync on) on a free port in target/faults/pg, creates the
+# database, the 2026 unit list and one officer+accountant of province 20, serves the API on a
+# free loopback port, then:
 #   R1  16 clients record donations for 20 s; after 6 s the service is killed with SIGKILL and
 #       restarted 1 s later. Every 201 must exist exactly once, receipts stay gapless, every
 #       entry and every fund balances; donations committed whose 201 was lost in the kill are
@@ -30,6 +31,9 @@ STOP_AFTER=${FAULTS_STOP_AFTER_SECS:-4}
 DOWN_SECS=${FAULTS_DOWN_SECS:-10}
 DB_TIMEOUT_MS=${FAULTS_DB_TIMEOUT_MS:-1000}
 UNIT_CODE=20
+# release (default) or debug: CI takes the debug binaries its tests already built
+PROFILE=${FAULTS_PROFILE:-release}
+case $PROFILE in release | debug) ;; *) echo "faults: FAULTS_PROFILE is release or debug" >&2; exit 1 ;; esac
 
 WORK=$repo/target/faults
 started=$SECONDS
@@ -113,10 +117,17 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-step "build (release)"
-cargo build --release --bins --examples
-BIN=$repo/target/release/doanket
-LOADGEN="$repo/target/release/examples/loadgen --threads 1"
+target_dir=${CARGO_TARGET_DIR:-$repo/target}
+if [ "$PROFILE" = release ]; then
+    step "build (release)"
+    cargo build --release --bins --examples
+else
+    # after scripts/test.sh this only links: the library is the one the tests compiled
+    step "build (debug)"
+    cargo build --bins --examples
+fi
+BIN=$target_dir/$PROFILE/doanket
+LOADGEN="$target_dir/$PROFILE/examples/loadgen --threads 1"
 
 step "private PostgreSQL ($("$PG_BIN/postgres" --version)) in $PG_ROOT on port $PG_PORT"
 run_as "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$PG_ROOT/initdb.log" 2>&1 \
