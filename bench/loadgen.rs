@@ -106,6 +106,9 @@ enum Command {
         /// The P4 report (donations created from P3's credit lines; `bench/run.sh` writes it).
         #[arg(long)]
         p4: Option<PathBuf>,
+        /// The P5 report (ledger exports of 1,000,000 postings; `bench/run.sh` writes it).
+        #[arg(long)]
+        p5: Option<PathBuf>,
         /// Free-form facts about the run (JSON object) to store with the results.
         #[arg(long)]
         meta: Option<PathBuf>,
@@ -172,6 +175,7 @@ fn main() -> anyhow::Result<()> {
             tet,
             p3,
             p4,
+            p5,
             meta,
             out,
         } => {
@@ -182,6 +186,7 @@ fn main() -> anyhow::Result<()> {
                     tet: tet.as_deref(),
                     p3: p3.as_deref(),
                     p4: p4.as_deref(),
+                    p5: p5.as_deref(),
                     checks: &checks,
                 },
                 ceiling_spread,
@@ -836,6 +841,7 @@ struct Reports<'a> {
     tet: Option<&'a std::path::Path>,
     p3: Option<&'a std::path::Path>,
     p4: Option<&'a std::path::Path>,
+    p5: Option<&'a std::path::Path>,
     checks: &'a std::path::Path,
 }
 
@@ -846,6 +852,7 @@ fn summary(
         tet,
         p3,
         p4,
+        p5,
         checks,
     }: Reports<'_>,
     ceiling_spread: f64,
@@ -1085,6 +1092,62 @@ fn summary(
             "P4 donations from 200,000 credits",
             "not measured".into(),
             "<= 60 s",
+            false,
+            false,
+        ),
+    }
+
+    // P5: each export of the 1,000,000-posting fund, to its last byte, with the server's memory
+    match p5.map(std::fs::read_to_string).transpose()? {
+        Some(text) => {
+            let p: Value = serde_json::from_str(&text)?;
+            let postings = p["postings"].as_u64().unwrap_or(0);
+            let baseline = f(&p["baseline_copy_s"]);
+            for e in p["exports"].as_array().into_iter().flatten() {
+                let format = e["format"].as_str().unwrap_or("?");
+                // quality.md sets the bars for CSV and hledger; XLSX and JSON lines are shown
+                let barred = matches!(format, "csv" | "hledger");
+                let seconds = f(&e["seconds"]);
+                let grew_mib = (f(&e["rss_peak_kib"]) - f(&e["rss_before_kib"])) / 1024.0;
+                let complete = e["http_status"].as_u64() == Some(200)
+                    && (e["postings"].is_null() || e["postings"].as_u64() == Some(postings));
+                push(
+                    &format!("P5 export {format}, {} postings", thousands(postings)),
+                    format!(
+                        "{seconds:.1} s, {:.0} MiB (PostgreSQL alone {baseline:.1} s)",
+                        f(&e["bytes"]) / 1_048_576.0
+                    ),
+                    if barred { "<= 15 s" } else { "(shown)" },
+                    complete && (!barred || seconds <= 15.0),
+                    false,
+                );
+                push(
+                    &format!("P5 export {format}: every posting, HTTP 200"),
+                    format!(
+                        "{} of {} (HTTP {})",
+                        e["postings"]
+                            .as_u64()
+                            .map_or("not counted".into(), thousands),
+                        thousands(postings),
+                        e["http_status"]
+                    ),
+                    "all",
+                    complete,
+                    true,
+                );
+                push(
+                    &format!("P5 export {format}: server memory growth"),
+                    format!("{grew_mib:.1} MiB"),
+                    if barred { "<= 100 MiB" } else { "(shown)" },
+                    !barred || grew_mib <= 100.0,
+                    false,
+                );
+            }
+        }
+        None => push(
+            "P5 ledger export of 1,000,000 postings",
+            "not measured".into(),
+            "<= 15 s",
             false,
             false,
         ),

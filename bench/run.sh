@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The benchmark of quality.md, P1a/P1b/P2/P3/P4 and the Tết batch, in one command (bench/README.md explains it):
+# The benchmark of quality.md, P1a/P1b/P2/P3/P4/P5 and the Tết batch, in one command (bench/README.md explains it):
 #   bench/run.sh
 # Builds the release binary, serves it against a fresh database on a free loopback port, seeds
 # the 2026 unit list, bench users and bank accounts, measures both pgbench ceilings on a clone
 # of the seeded database, drives the HTTP load (P1a with P2 readers, then P1b), runs the Tết
-# batch, the P3 statement import and P4 (donations from its credit lines), checks the database, prints the summary and writes it
+# batch, the P3 statement import, P4 (donations from its credit lines) and P5 (ledger exports of a
+# fund of 1,000,000 postings with the server's memory), checks the database, prints the summary and writes it
 # to target/bench/results-<timestamp>.json.
 # Exit 0: all bars met; 1: errors, failed checks or a broken run; 2: correct but bars missed.
 # Every loop is bounded; all traffic goes to 127.0.0.1. Needs PostgreSQL on 127.0.0.1:5432
@@ -22,6 +23,7 @@ PGBENCH_CLIENTS=${BENCH_PGBENCH_CLIENTS:-16}
 P1B_UNITS=100
 TET_HOUSEHOLDS=${BENCH_TET_HOUSEHOLDS:-5000}
 P3_LINES=${BENCH_P3_LINES:-200000}
+P5_POSTINGS=${BENCH_P5_POSTINGS:-1000000}
 PG_HOST=127.0.0.1
 PG_PORT=5432
 PG_USER=postgres
@@ -60,8 +62,8 @@ cleanup() {
     fi
     psql_db postgres -c "DROP DATABASE IF EXISTS \"$SCRATCH\" WITH (FORCE)" >/dev/null 2>&1 || true
     # tokens and the signing key of a dropped database are of no use to anyone; remove them anyway
-    [ "${BENCH_KEEP_DB:-0}" = 1 ] || rm -f "$WORK"/*.targets "$WORK"/jwt.pem "$WORK"/password "$WORK"/p3.headers "$WORK"/p4.headers
-    rm -f "$WORK"/p3.csv
+    [ "${BENCH_KEEP_DB:-0}" = 1 ] || rm -f "$WORK"/*.targets "$WORK"/jwt.pem "$WORK"/password "$WORK"/p3.headers "$WORK"/p4.headers "$WORK"/p5.headers
+    rm -f "$WORK"/p3.csv "$WORK"/p5.csv "$WORK"/p5.hledger "$WORK"/p5.jsonl "$WORK"/p5.xlsx
     exit "$rc"
 }
 trap cleanup EXIT
@@ -294,6 +296,112 @@ print(f"P4: {report['created']} donations in {report['seconds']:.2f} s (HTTP {st
 PY
 stop_server
 
+step "P5: ledger export of $P5_POSTINGS postings (CSV and hledger; XLSX and JSON lines alongside)"
+# a province of its own, with an auditor, whose fund gets P5_POSTINGS/2 two-posting entries
+# straight in SQL: the export is what P5 measures, so the seed takes the shortest path that still
+# runs every ledger trigger (periods, balances, seal queue, the commit-time checks)
+P5_CODE=$(awk -F, -v skip="$P1A_CODE" 'NR > 1 && $3 == "province" && $1 != skip { code = $1 } END { print code }' data/units/vn-admin-units-2026.csv)
+printf '%s' "$PASSWORD" | "$BIN" users create --username bench.p5 --password-stdin \
+    --full-name "Kiểm toán P5" --role "auditor@$P5_CODE" >/dev/null
+P5_UNIT=$(psql_db "$DB" -c "SELECT id FROM units WHERE code = '$P5_CODE'")
+seed_started=$SECONDS
+for chunk in $(seq 0 $(( (P5_POSTINGS / 2 - 1) / 50000 ))); do
+    first=$((chunk * 50000 + 1))
+    last=$(( (chunk + 1) * 50000 < P5_POSTINGS / 2 ? (chunk + 1) * 50000 : P5_POSTINGS / 2 ))
+    psql_db "$DB" >/dev/null <<SQL
+BEGIN;
+CREATE TEMP TABLE p5 ON COMMIT DROP AS
+  SELECT gen_random_uuid() AS id, g FROM generate_series($first, $last) g;
+INSERT INTO journal_entries (id, unit_id, effective_date, source_type, description, created_by)
+  SELECT p5.id, '$P5_UNIT', date '2026-01-01' + (g % 300), 'manual', 'Bench P5 entry ' || g,
+         (SELECT id FROM users WHERE username = 'bench.p5')
+    FROM p5;
+INSERT INTO postings (entry_id, account_id, side, amount)
+  SELECT p5.id, a.id, s.side, 100000 + (g % 1000) * 1000
+    FROM p5 CROSS JOIN (VALUES ('debit', '1111'), ('credit', '5111')) s (side, code)
+    JOIN accounts a ON a.unit_id = '$P5_UNIT' AND a.code = s.code;
+COMMIT;
+SQL
+done
+P5_SEED_SECS=$((SECONDS - seed_started))
+P5_COUNT=$(psql_db "$DB" -c "SELECT count(*) FROM postings WHERE unit_id = '$P5_UNIT'")
+echo "P5 seed: $P5_COUNT postings in unit $P5_CODE in $P5_SEED_SECS s"
+start_server
+# the background sealer chains the new entries; the exports wait for it so they cover sealed
+# rows and do not share the cores with it
+sealed_started=$SECONDS
+for _ in $(seq 1 1200); do
+    [ "$(psql_db "$DB" -c 'SELECT count(*) FROM seal_queue')" -eq 0 ] && break
+    sleep 0.5
+done
+P5_SEAL_SECS=$((SECONDS - sealed_started))
+echo "P5: the sealer caught up in $P5_SEAL_SECS s"
+P5_TOKEN=$(curl -fsS -H 'Content-Type: application/json' \
+    --data "{\"username\":\"bench.p5\",\"password\":\"$PASSWORD\"}" "$BASE/v1/auth/token" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
+printf 'Authorization: Bearer %s\n' "$P5_TOKEN" >"$WORK/p5.headers"
+# the baseline of the same run: PostgreSQL alone sending the export's rows (its query, COPY to
+# nowhere)
+P5_QUERY="SELECT u.code, e.id, e.effective_date, e.recorded_at, e.source_type, e.source_id, e.description, e.reverses_id, p.id, a.code, a.account_type, a.name, p.side, p.amount::text, p.campaign_id, e.reason, e.created_by, p.account_id, s.seq, encode(s.entry_hash, 'hex'), encode(s.chain_hash, 'hex'), p.unit_id FROM postings p JOIN journal_entries e ON e.id = p.entry_id JOIN accounts a ON a.id = p.account_id JOIN units u ON u.id = p.unit_id LEFT JOIN journal_seals s ON s.entry_id = e.id WHERE p.unit_id = '$P5_UNIT' ORDER BY p.effective_date, e.recorded_at, e.id, p.id"
+t0=$(date +%s%N)
+psql_db "$DB" -c "\\copy ($P5_QUERY) TO '/dev/null' WITH (FORMAT csv)"
+P5_BASELINE_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
+# one export: its time to the last byte, size, postings counted in the file, and the server's
+# resident memory before and at its peak (the kernel's high-water mark, reset just before)
+p5_export() { # format
+    local file="$WORK/p5.$1" rss_before peak status secs bytes postings
+    echo 5 >"/proc/$SERVER_PID/clear_refs" 2>/dev/null || true
+    rss_before=$(awk '/^VmRSS/ { print $2 }' "/proc/$SERVER_PID/status")
+    read -r status secs bytes < <(curl -sS -o "$file" -w '%{http_code} %{time_total} %{size_download}\n' \
+        -H @"$WORK/p5.headers" "$BASE/v1/units/$P5_UNIT/ledger?format=$1" || echo "000 0 0")
+    peak=$(awk '/^VmHWM/ { print $2 }' "/proc/$SERVER_PID/status")
+    case $1 in
+        csv) postings=$(grep -vc -e '^#seal_head,' -e '^unit_code,' "$file" || true) ;;
+        jsonl) postings=$(grep -c '"type":"posting"' "$file" || true) ;;
+        hledger) postings=$(grep -c '^    ' "$file" || true) ;;
+        # rows of the Postings sheets less their header rows, read from the zip as a stream
+        xlsx) postings=$(python3 - "$file" <<'PY'
+import re, sys, zipfile
+book = zipfile.ZipFile(sys.argv[1])
+names = dict(re.findall(r'<sheet name="([^"]+)" sheetId="\d+" r:id="rId(\d+)"', book.read("xl/workbook.xml").decode()))
+rows = 0
+for name, n in names.items():
+    if name.startswith("Postings"):
+        tail = b""
+        with book.open(f"xl/worksheets/sheet{n}.xml") as sheet:
+            while chunk := sheet.read(1 << 20):
+                rows += (tail + chunk).count(b"<row ") - tail.count(b"<row ")
+                tail = chunk[-8:]
+        rows -= 1
+print(rows)
+PY
+        ) ;;
+        *) postings=null ;;
+    esac
+    rm -f "$file"
+    printf '{"format": "%s", "http_status": %s, "seconds": %s, "bytes": %s, "postings": %s, "rss_before_kib": %s, "rss_peak_kib": %s}\n' \
+        "$1" "$status" "$secs" "$bytes" "$postings" "$rss_before" "$peak"
+}
+from=$(log_line)
+{
+    for format in csv hledger jsonl xlsx; do p5_export "$format"; done
+} >"$WORK/p5.lines"
+log_problems "$from" P5
+python3 - "$WORK" "$P5_COUNT" "$P5_BASELINE_MS" "$P5_SEED_SECS" "$P5_SEAL_SECS" <<'PY'
+import json, sys
+work, count, baseline, seed, seal = sys.argv[1:]
+exports = [json.loads(l) for l in open(f"{work}/p5.lines")]
+report = {"postings": int(count), "baseline_copy_s": int(baseline) / 1000, "seed_s": int(seed),
+          "sealer_catch_up_s": int(seal), "exports": exports}
+json.dump(report, open(f"{work}/p5.json", "w"), indent=2)
+for e in exports:
+    grew = (e["rss_peak_kib"] - e["rss_before_kib"]) / 1024
+    print(f"P5 {e['format']}: HTTP {e['http_status']}, {e['seconds']:.2f} s, {e['bytes'] / 2**20:.0f} MiB, "
+          f"{e['postings']} postings, memory grew {grew:.1f} MiB")
+print(f"P5 baseline: PostgreSQL sends the same {count} rows (COPY to nowhere) in {report['baseline_copy_s']:.2f} s")
+PY
+stop_server
+
 step "checks: the database against every 201"
 {
     awk '{ print $1 "\tP1a" }' "$WORK/p1a.ids"
@@ -377,7 +485,7 @@ JSON
 set +e
 $LOADGEN summary --p1a "$WORK/p1a.json" --p1b "$WORK/p1b.json" \
     --ceiling-spread "$CEIL_SPREAD" --ceiling-shared "$CEIL_SHARED" \
-    --checks "$WORK/checks.tsv" --tet "$WORK/tet.json" --p3 "$WORK/p3.json" --p4 "$WORK/p4.json" --meta "$WORK/meta.json" --out "$RESULTS"
+    --checks "$WORK/checks.tsv" --tet "$WORK/tet.json" --p3 "$WORK/p3.json" --p4 "$WORK/p4.json" --p5 "$WORK/p5.json" --meta "$WORK/meta.json" --out "$RESULTS"
 rc=$?
 set -e
 echo "bench: done in $((SECONDS - started)) s; logs in $WORK"
