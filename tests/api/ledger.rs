@@ -1831,6 +1831,90 @@ async fn a_posting_in_a_closed_month_written_by_hand_fails() {
     assert_eq!(count(&db, "SELECT count(*) FROM journal_entries").await, 0);
 }
 
+/// Two spending entries of 200 from the commune's cash and one of the sibling commune's, all
+/// their postings in one INSERT statement (as the bulk paths write them).
+async fn two_funds_in_one_statement(db: &Client) -> Result<(), tokio_postgres::Error> {
+    let (a, b, c) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let entries = [(a, COMMUNE), (b, COMMUNE), (c, SIBLING_COMMUNE)];
+    let mut sql = String::from("BEGIN;");
+    for (id, unit) in entries {
+        sql.push_str(&format!(
+            "INSERT INTO journal_entries (id, unit_id, effective_date, source_type, description) \
+             VALUES ('{id}', (SELECT id FROM units WHERE code = '{unit}'), '{TODAY}', 'manual', 'viết tay');"
+        ));
+    }
+    sql.push_str("INSERT INTO postings (entry_id, account_id, side, amount) SELECT v.e::uuid, a.id, v.side, 200 \
+                    FROM (VALUES ");
+    let rows: Vec<String> = entries
+        .iter()
+        .flat_map(|(id, unit)| {
+            [
+                format!("('{id}', '{unit}', '6191', 'debit')"),
+                format!("('{id}', '{unit}', '1111', 'credit')"),
+            ]
+        })
+        .collect();
+    sql.push_str(&rows.join(","));
+    sql.push_str(
+        ") v (e, unit, code, side) JOIN units u ON u.code = v.unit \
+         JOIN accounts a ON a.unit_id = u.id AND a.code = v.code; COMMIT;",
+    );
+    let result = db.batch_execute(&sql).await;
+    if result.is_err() {
+        db.batch_execute("ROLLBACK").await.unwrap();
+    }
+    result
+}
+
+#[tokio::test]
+async fn one_statement_of_many_postings_adds_each_accounts_total_and_still_guards_every_fund() {
+    let app = spawn_ledger_app().await;
+    let db = app.sql().await;
+    for unit in [COMMUNE, SIBLING_COMMUNE] {
+        raw_entry(
+            &db,
+            Uuid::now_v7(),
+            unit,
+            "manual",
+            TODAY,
+            &[("1111", "debit", 500), ("5111", "credit", 500)],
+        )
+        .await
+        .unwrap();
+    }
+    let cash = |unit: &str| {
+        format!(
+            "SELECT (sum(debit) - sum(credit))::bigint FROM balance_buckets b \
+               JOIN units u ON u.id = b.unit_id WHERE u.code = '{unit}' AND b.chart_code = '1111'"
+        )
+    };
+
+    two_funds_in_one_statement(&db).await.unwrap();
+
+    assert_eq!(count(&db, &cash(COMMUNE)).await, 100);
+    assert_eq!(count(&db, &cash(SIBLING_COMMUNE)).await, 300);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM (SELECT account_id, sum(debit - credit) AS n FROM balance_buckets GROUP BY account_id) b \
+               FULL JOIN (SELECT account_id, sum(CASE side WHEN 'debit' THEN amount ELSE -amount END) AS n \
+                            FROM postings GROUP BY account_id) p USING (account_id) \
+              WHERE b.n IS DISTINCT FROM p.n"
+        )
+        .await,
+        0,
+        "the running totals equal the postings"
+    );
+
+    // the same again would take the commune's cash to -300: the whole statement is refused
+    let e = two_funds_in_one_statement(&db).await.unwrap_err();
+
+    assert_eq!(constraint(&e), Some("no_overdraft"));
+    assert_eq!(count(&db, &cash(COMMUNE)).await, 100);
+    assert_eq!(count(&db, &cash(SIBLING_COMMUNE)).await, 300);
+    assert_eq!(count(&db, "SELECT count(*) FROM journal_entries").await, 5);
+}
+
 #[tokio::test]
 async fn an_overdraft_written_by_hand_fails_at_commit() {
     let app = spawn_ledger_app().await;
