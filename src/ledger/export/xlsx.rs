@@ -17,7 +17,8 @@ use super::{Line, Request, SealHead, COLUMNS};
 /// Excel's 1,048,576 rows less the header row; more postings continue on another sheet.
 pub const ROWS_PER_SHEET: u32 = 1_048_575;
 
-/// Numbers up to 2^53 are exact in the IEEE doubles that XLSX stores every number as.
+/// XLSX stores every number as an IEEE double, exact for whole numbers below 2^53. Ids and
+/// sequence numbers stay far below; amounts are checked (`write_amount`).
 const EXACT_IN_A_DOUBLE: i64 = 1 << 53;
 
 /// A workbook being filled: `Postings`, `Postings 2`, … then `Export` (what it covers and the
@@ -99,7 +100,7 @@ impl LedgerBook {
         text(sheet, 5, id(l.source_id))?;
         text(sheet, 6, l.description.clone())?;
         text(sheet, 7, id(l.reverses_id))?;
-        sheet.write_number(row, 8, l.posting_id as f64)?;
+        sheet.write(row, 8, l.posting_id)?;
         text(sheet, 9, l.account_code.clone())?;
         text(sheet, 10, l.account_type.clone())?;
         text(sheet, 11, l.account_name.clone())?;
@@ -110,7 +111,7 @@ impl LedgerBook {
         text(sheet, 16, id(l.created_by))?;
         text(sheet, 17, l.account_id.to_string())?;
         if let Some(seq) = l.seal_seq {
-            sheet.write_number(row, 18, seq as f64)?;
+            sheet.write(row, 18, seq)?;
         }
         text(sheet, 19, l.entry_hash.clone().unwrap_or_default())?;
         text(sheet, 20, l.chain_hash.clone().unwrap_or_default())?;
@@ -144,7 +145,7 @@ impl LedgerBook {
         for h in heads {
             row += 1;
             sheet.write_string(row, 0, h.unit_code.clone())?;
-            sheet.write_number(row, 1, h.seq as f64)?;
+            sheet.write(row, 1, h.seq)?;
             sheet.write_string(row, 2, h.head_hash.clone())?;
         }
         let mut file = tempfile::tempfile()?;
@@ -155,8 +156,9 @@ impl LedgerBook {
 }
 
 /// Whole đồng below 2^53 go as numbers a spreadsheet can sum, exactly (posting amounts are
-/// whole and at most 10^15 by a CHECK); anything else would be rounded by the double, so it
-/// goes as text.
+/// whole and at most 10^15 by a CHECK); anything else would be rounded in the file, so it goes
+/// as text. The crate itself never holds an amount in a binary float: the library converts the
+/// whole number as it writes the cell.
 fn write_amount(
     sheet: &mut Worksheet,
     row: u32,
@@ -166,7 +168,7 @@ fn write_amount(
 ) -> Result<(), XlsxError> {
     match amount.to_i64() {
         Some(whole) if amount.fract().is_zero() && whole.abs() < EXACT_IN_A_DOUBLE => {
-            sheet.write_number_with_format(row, col, whole as f64, money)?;
+            sheet.write_with_format(row, col, whole, money)?;
         }
         _ => {
             sheet.write_string(row, col, amount.normalize().to_string())?;
@@ -177,7 +179,7 @@ fn write_amount(
 
 #[cfg(test)]
 mod tests {
-    use calamine::{Data, Reader, Xlsx};
+    use calamine::{Data, DataType, Reader, Xlsx};
 
     use super::*;
     use crate::ledger::export::tests::line;
@@ -224,19 +226,17 @@ mod tests {
             assert_eq!(rows[0].len(), COLUMNS.len());
             assert_eq!(rows[0][13], Data::String("amount".into()));
             for r in &rows[1..] {
-                assert_eq!(r[13], Data::Float(500_000.0));
-                posting_ids.push(r[8].clone());
+                assert!(matches!(r[13], Data::Float(_)), "a number: {:?}", r[13]);
+                assert_eq!(r[13].as_i64(), Some(500_000));
+                posting_ids.push(r[8].as_i64());
             }
         }
-        assert_eq!(
-            posting_ids,
-            (1..=5).map(|i| Data::Float(i as f64)).collect::<Vec<_>>()
-        );
+        assert_eq!(posting_ids, (1..=5).map(Some).collect::<Vec<_>>());
         let export = xlsx.worksheet_range("Export").unwrap();
         let cells: Vec<Vec<Data>> = export.rows().map(|r| r.to_vec()).collect();
         let head = cells.last().unwrap();
         assert_eq!(head[0], Data::String("06001".into()));
-        assert_eq!(head[1], Data::Float(7.0));
+        assert_eq!(head[1].as_i64(), Some(7));
         assert_eq!(head[2], Data::String("ab".repeat(32)));
     }
 
