@@ -14,6 +14,7 @@ use doanket::config::Settings;
 use doanket::db::{bootstrap, migrations, units, users, Pools};
 use doanket::domain::username::password_is_acceptable;
 use doanket::domain::{text, unit_file, Role, Username};
+use doanket::ledger::export::check;
 use doanket::ledger::sealing;
 use doanket::middleware::request_id::RequestMeta;
 use doanket::startup::Application;
@@ -67,6 +68,13 @@ enum LedgerCommand {
         /// The unit code of one fund; every fund with entries when absent.
         #[arg(long)]
         unit: Option<String>,
+    },
+    /// Check a JSON lines export offline, without a database: recompute every sealed entry's
+    /// hash and every chain link, compare the chain's end with the seal head the export names,
+    /// and print the file's trial balance; exit status 1 when anything does not match.
+    CheckExport {
+        /// The file `GET /v1/units/{id}/ledger?format=jsonl` gave; `-` for standard input.
+        file: PathBuf,
     },
 }
 
@@ -136,6 +144,13 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!(bind = %settings.bind, port = app.port(), "serving");
             app.run_until_stopped().await?;
             tracing::info!("stopped");
+        }
+        Command::Ledger {
+            command: LedgerCommand::CheckExport { file },
+        } => {
+            if !check_export(&file)? {
+                std::process::exit(1);
+            }
         }
         Command::Ledger {
             command: LedgerCommand::Verify { unit },
@@ -260,6 +275,18 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `doanket ledger check-export`: offline, no database; false when anything does not match.
+fn check_export(file: &std::path::Path) -> anyhow::Result<bool> {
+    let report = if file.as_os_str() == "-" {
+        check::check(std::io::stdin().lock())
+    } else {
+        let f = std::fs::File::open(file).with_context(|| format!("reading {}", file.display()))?;
+        check::check(std::io::BufReader::new(f))
+    };
+    print!("{}", check::render(&report));
+    Ok(report.ok())
 }
 
 /// `doanket ledger verify`: one line per fund; false when any chain does not verify.

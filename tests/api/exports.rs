@@ -286,6 +286,68 @@ async fn the_hledger_journal_passes_hledger_check_and_matches_the_balances() {
 }
 
 #[tokio::test]
+async fn the_json_lines_export_checks_out_offline_until_a_superuser_changes_a_posting() {
+    use doanket::ledger::export::check;
+
+    let app = spawn_app().await;
+    let (unit, token) = busy_commune(&app).await;
+    let (_, text) = export(&app, &token, unit, "format=jsonl").await;
+
+    // with the file alone: every hash and link recomputed, the head reached, the balances
+    let report = check::check(text.as_bytes());
+    assert!(report.ok(), "{}", check::render(&report));
+    let fund = &report.funds[COMMUNE];
+    assert_eq!((fund.entries, fund.sealed, fund.pending), (4, 4, 0));
+    let trial: Value = app
+        .get(&format!("/v1/units/{unit}/reports/trial-balance"), &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    for a in trial["accounts"].as_array().unwrap() {
+        let key = (COMMUNE.to_owned(), a["code"].as_str().unwrap().to_owned());
+        let (debit, credit) = report
+            .accounts
+            .get(&key)
+            .map_or(("0".to_owned(), "0".to_owned()), |t| {
+                (t.debit.to_string(), t.credit.to_string())
+            });
+        assert_eq!(
+            (debit.as_str(), credit.as_str()),
+            (a["debit"].as_str().unwrap(), a["credit"].as_str().unwrap()),
+            "{key:?}"
+        );
+    }
+
+    // a superuser rewrites the cash donation of 250,000 as 2,500,000, on both sides
+    let db = app.sql().await;
+    let entry: Uuid = db
+        .query_one(
+            "SELECT entry_id FROM postings WHERE amount = 250000 LIMIT 1",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    db.batch_execute(&format!(
+        "ALTER TABLE postings DISABLE TRIGGER postings_append_only; \
+         UPDATE postings SET amount = amount * 10 WHERE entry_id = '{entry}'; \
+         ALTER TABLE postings ENABLE TRIGGER postings_append_only;"
+    ))
+    .await
+    .unwrap();
+    let (_, text) = export(&app, &token, unit, "format=jsonl").await;
+
+    let report = check::check(text.as_bytes());
+    assert!(!report.ok());
+    let problem = report.funds[COMMUNE].first_problem.clone().unwrap();
+    assert!(problem.contains(&entry.to_string()), "{problem}");
+    assert!(problem.contains("entry_changed"), "{problem}");
+    // the file still balances: only the seals tell
+    assert_eq!(report.total_debits(), report.total_credits());
+}
+
+#[tokio::test]
 async fn a_province_export_with_descendants_covers_the_communes_below() {
     let app = spawn_app().await;
     let (commune, _) = busy_commune(&app).await;

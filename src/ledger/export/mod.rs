@@ -1,8 +1,9 @@
 //! Ledger exports auditors can check offline (ledger.md): every posting of one fund (or a
 //! subtree of funds) in a date range, from one REPEATABLE READ snapshot, streamed row by row so
 //! memory stays flat whatever the size, as CSV, JSON lines, XLSX (`xlsx.rs`) or an hledger
-//! journal, each naming the seal heads it covers.
+//! journal, each naming the seal heads it covers. `check.rs` checks a JSON lines export offline.
 
+pub mod check;
 pub mod xlsx;
 
 use std::fmt::Write as _;
@@ -103,8 +104,8 @@ pub struct SealHead {
     pub head_hash: String,
 }
 
-/// One posting with its entry, as exported.
-#[derive(Debug, Clone, Serialize)]
+/// One posting with its entry, as exported (and read back by the offline check).
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Line {
     pub unit_code: String,
     pub unit_id: Uuid,
