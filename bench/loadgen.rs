@@ -1135,6 +1135,19 @@ fn summary(
                     complete,
                     true,
                 );
+                if let Some(ok) = e["offline_check_ok"].as_bool() {
+                    push(
+                        &format!("P5 {format} checked offline (ledger check-export)"),
+                        format!(
+                            "{:.1} s, every seal recomputed: {}",
+                            f(&e["offline_check_s"]),
+                            if ok { "ok" } else { "MISMATCH" }
+                        ),
+                        "ok",
+                        ok,
+                        true,
+                    );
+                }
                 push(
                     &format!("P5 export {format}: server memory growth"),
                     format!("{grew_mib:.1} MiB"),

@@ -349,7 +349,7 @@ P5_BASELINE_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
 # one export: its time to the last byte, size, postings counted in the file, and the server's
 # resident memory before and at its peak (the kernel's high-water mark, reset just before)
 p5_export() { # format
-    local file="$WORK/p5.$1" rss_before peak status secs bytes postings
+    local file="$WORK/p5.$1" rss_before peak status secs bytes postings offline=""
     echo 5 >"/proc/$SERVER_PID/clear_refs" 2>/dev/null || true
     rss_before=$(awk '/^VmRSS/ { print $2 }' "/proc/$SERVER_PID/status")
     read -r status secs bytes < <(curl -sS -o "$file" -w '%{http_code} %{time_total} %{size_download}\n' \
@@ -357,7 +357,14 @@ p5_export() { # format
     peak=$(awk '/^VmHWM/ { print $2 }' "/proc/$SERVER_PID/status")
     case $1 in
         csv) postings=$(grep -vc -e '^#seal_head,' -e '^unit_code,' "$file" || true) ;;
-        jsonl) postings=$(grep -c '"type":"posting"' "$file" || true) ;;
+        jsonl)
+            postings=$(grep -c '"type":"posting"' "$file" || true)
+            # the auditor's offline check of the same file: every seal recomputed, no database
+            local t0 rc=0
+            t0=$(date +%s%N)
+            "$BIN" ledger check-export "$file" >"$WORK/p5-check-export.txt" || rc=$?
+            offline=", \"offline_check_s\": $(( ($(date +%s%N) - t0) / 1000000 ))e-3, \"offline_check_ok\": $([ "$rc" = 0 ] && echo true || echo false)"
+            ;;
         hledger) postings=$(grep -c '^    ' "$file" || true) ;;
         # rows of the Postings sheets less their header rows, read from the zip as a stream
         xlsx) postings=$(python3 - "$file" <<'PY'
@@ -379,8 +386,8 @@ PY
         *) postings=null ;;
     esac
     rm -f "$file"
-    printf '{"format": "%s", "http_status": %s, "seconds": %s, "bytes": %s, "postings": %s, "rss_before_kib": %s, "rss_peak_kib": %s}\n' \
-        "$1" "$status" "$secs" "$bytes" "$postings" "$rss_before" "$peak"
+    printf '{"format": "%s", "http_status": %s, "seconds": %s, "bytes": %s, "postings": %s, "rss_before_kib": %s, "rss_peak_kib": %s%s}\n' \
+        "$1" "$status" "$secs" "$bytes" "$postings" "$rss_before" "$peak" "$offline"
 }
 from=$(log_line)
 {
