@@ -10,6 +10,7 @@ pub mod bank_accounts;
 pub mod campaigns;
 pub mod disbursements;
 pub mod donations;
+pub mod file_body;
 pub mod house_contributions;
 pub mod households;
 pub mod houses;

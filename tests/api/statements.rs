@@ -340,6 +340,102 @@ async fn an_octet_stream_body_is_accepted() {
     assert_eq!(res.status(), 201);
 }
 
+/// A part of a form: its name and bytes.
+type Part<'a> = (&'a str, &'a [u8]);
+
+/// `POST …/statements?format=` with a multipart form of the given parts.
+async fn upload_form(
+    app: &TestApp,
+    token: &str,
+    bank: &Value,
+    format: &str,
+    parts: &[Part<'_>],
+) -> Response {
+    let mut form = reqwest::multipart::Form::new();
+    for (name, bytes) in parts {
+        form = form.part(
+            name.to_string(),
+            reqwest::multipart::Part::bytes(bytes.to_vec())
+                .file_name(format!("{format}.csv"))
+                .mime_str("text/csv")
+                .unwrap(),
+        );
+    }
+    app.client
+        .post(app.url(&format!(
+            "/v1/bank-accounts/{}/statements?format={format}",
+            bank["id"].as_str().unwrap()
+        )))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .expect("request sent")
+}
+
+#[tokio::test]
+async fn a_statement_sent_as_a_form_imports_like_the_bare_file() {
+    let app = spawn_app().await;
+    let (accountant, bank) = accountant_with_bank(&app).await;
+    let (format, file, summary) = SAMPLES[1];
+    let summary: Value = serde_json::from_str(summary).unwrap();
+
+    let res = upload_form(&app, &accountant.token, &bank, format, &[("file", file)]).await;
+
+    assert_eq!(res.status(), 201);
+    let outcome: Value = res.json().await.unwrap();
+    assert_eq!(outcome["lines_new"], summary["lines"]);
+    assert_eq!(
+        outcome["credits_total"],
+        summary["credits_total"].to_string()
+    );
+    // the same file again, bare: nothing new
+    let again = import(&app, &accountant.token, &bank, format, file).await;
+    assert_eq!(again["lines_new"], 0);
+}
+
+#[tokio::test]
+async fn a_form_needs_exactly_one_file_part() {
+    let app = spawn_app().await;
+    let (accountant, bank) = accountant_with_bank(&app).await;
+    let file = GENERIC.as_bytes();
+    let cases: [(&[Part], &str); 3] = [
+        (&[("statement", file)], "statement"),
+        (&[("file", file), ("file", file)], "file"),
+        (&[("note", b"sao ke thang 3")], "note"),
+    ];
+    for (parts, field) in cases {
+        let res = upload_form(&app, &accountant.token, &bank, "generic", parts).await;
+
+        let body = assert_problem(res, 422, "validation_failed").await;
+        assert_eq!(body["errors"][0]["field"], field, "{parts:?}");
+    }
+    // a form without any part is not a multipart body at all (RFC 2046 needs one)
+    let res = upload_form(&app, &accountant.token, &bank, "generic", &[]).await;
+    assert_problem(res, 400, "malformed_json").await;
+    assert_eq!(count(&app, "bank_statements").await, 0);
+}
+
+#[tokio::test]
+async fn a_file_over_64_mib_in_a_form_is_too_large() {
+    let app = spawn_app().await;
+    let (accountant, bank) = accountant_with_bank(&app).await;
+    let mut file = GENERIC.as_bytes().to_vec();
+    file.resize((64 << 20) + 1, b' ');
+
+    let res = upload_form(
+        &app,
+        &accountant.token,
+        &bank,
+        "generic",
+        &[("file", &file)],
+    )
+    .await;
+
+    assert_problem(res, 413, "payload_too_large").await;
+    assert_eq!(count(&app, "bank_statements").await, 0);
+}
+
 #[tokio::test]
 async fn a_json_body_is_an_unsupported_media_type() {
     let app = spawn_app().await;

@@ -1,6 +1,4 @@
-use actix_multipart::{Field, Multipart, MultipartError};
-use actix_web::error::PayloadError;
-use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use actix_multipart::{Field, Multipart};
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::AsyncConnection;
@@ -16,11 +14,12 @@ use crate::db::units::{self, UnitRow};
 use crate::domain::attachment::{clean_filename, FileType, MAX_SIZE};
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Code, FieldError};
+use crate::routes::file_body;
 use crate::startup::AppState;
 use crate::storage::{FileStore, Upload};
 
 /// The whole request body: the file plus room for the boundaries, part headers and `unit_id`.
-const BODY_LIMIT: u64 = MAX_SIZE + 64 * 1024;
+const BODY_LIMIT: u64 = MAX_SIZE + file_body::MULTIPART_OVERHEAD;
 /// The longest text part read (`unit_id`).
 const TEXT_LIMIT: usize = 256;
 
@@ -61,31 +60,17 @@ pub async fn upload(
     req: HttpRequest,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    if !is_form_data(&req) {
+    if file_body::media_type(&req).as_deref() != Some("multipart/form-data") {
         return Err(ApiError::new(Code::UnsupportedMediaType).detail(
             "Send the file as multipart/form-data.",
             "Hãy gửi tệp dạng multipart/form-data.",
         ));
     }
-    let declared = req
-        .headers()
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > BODY_LIMIT) {
+    if file_body::declared_length(&req).is_some_and(|n| n > BODY_LIMIT) {
         return Err(too_large());
     }
     // bounds everything the parser may buffer, whatever the parts look like
-    let mut seen = 0u64;
-    let limited = payload.map(move |chunk| {
-        let chunk = chunk?;
-        seen += chunk.len() as u64;
-        if seen > BODY_LIMIT {
-            Err(PayloadError::Overflow)
-        } else {
-            Ok(chunk)
-        }
-    });
+    let limited = file_body::bounded(payload, BODY_LIMIT);
     let store = FileStore::new(&state.settings.attachments_dir);
     let form = read_form(Multipart::new(req.headers(), limited), &store).await?;
 
@@ -273,34 +258,8 @@ async fn read_text(field: &mut Field, name: &str) -> ApiResult<String> {
         .map_err(|_| ApiError::field(name, "not valid UTF-8", "không phải UTF-8 hợp lệ"))
 }
 
-/// Whatever goes wrong reading the multipart body is the client's: 413 past the limit, 415
-/// for a body that is not multipart, 400 for a malformed one; never a 500.
-fn multipart_error(e: MultipartError) -> ApiError {
-    match e {
-        MultipartError::Payload(PayloadError::Overflow) => too_large(),
-        MultipartError::ContentTypeMissing
-        | MultipartError::ContentTypeParse
-        | MultipartError::ContentTypeIncompatible => ApiError::new(Code::UnsupportedMediaType)
-            .detail(
-                "Send the file as multipart/form-data.",
-                "Hãy gửi tệp dạng multipart/form-data.",
-            ),
-        other => {
-            tracing::info!(reason = %other, "malformed multipart body");
-            ApiError::new(Code::MalformedJson).detail(
-                "The multipart/form-data body is malformed.",
-                "Nội dung multipart/form-data không đúng định dạng.",
-            )
-        }
-    }
-}
-
-fn is_form_data(req: &HttpRequest) -> bool {
-    req.headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|m| m.trim().eq_ignore_ascii_case("multipart/form-data"))
+fn multipart_error(e: actix_multipart::MultipartError) -> ApiError {
+    file_body::multipart_error(e, too_large)
 }
 
 fn too_large() -> ApiError {

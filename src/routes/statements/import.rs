@@ -1,7 +1,9 @@
-use actix_web::http::header::CONTENT_TYPE;
+use actix_multipart::Multipart;
+use actix_web::error::PayloadError;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
+use futures_util::{Stream, StreamExt};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -18,10 +20,11 @@ use crate::domain::statement::{self, Format, ParsedStatement, StatementError};
 use crate::domain::{money, Role};
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::idempotency::{self, IdempotencyKey};
+use crate::routes::file_body;
 use crate::startup::AppState;
 
 /// Statement files are at most 64 MiB (`security.md`); 200,000 lines take about 30 MB.
-pub const STATEMENT_LIMIT: usize = 64 << 20;
+pub const STATEMENT_LIMIT: u64 = 64 << 20;
 
 /// Lines per `INSERT`: large enough that round trips do not count, small enough to keep each
 /// statement's parameters modest.
@@ -36,11 +39,11 @@ pub struct ImportQuery {
     pub format: Option<String>,
 }
 
-/// Imports a bank statement (the bank's CSV export, as `text/csv` or
-/// `application/octet-stream`) into the bank account. Lines already imported — by this file
-/// before, or by an overlapping statement — are skipped; identical lines on one day are distinct
-/// transfers and are all kept. A file with any line it cannot read imports nothing (422 naming
-/// the line).
+/// Imports a bank statement (the bank's CSV export: the body as `text/csv` or
+/// `application/octet-stream`, or the part `file` of a `multipart/form-data` body) into the bank
+/// account. Lines already imported — by this file before, or by an overlapping statement — are
+/// skipped; identical lines on one day are distinct transfers and are all kept. A file with any
+/// line it cannot read imports nothing (422 naming the line).
 #[utoipa::path(
     post,
     path = "/v1/bank-accounts/{id}/statements",
@@ -50,11 +53,14 @@ pub struct ImportQuery {
         ImportQuery,
         ("Idempotency-Key" = Option<String>, Header),
     ),
-    request_body(content = String, content_type = "text/csv", description = "The statement file, UTF-8 with or without a BOM, at most 64 MiB"),
+    request_body(description = "The statement file, UTF-8 with or without a BOM, at most 64 MiB: the whole body, or the part `file` of a form", content(
+        (String = "text/csv"),
+        (StatementForm = "multipart/form-data"),
+    )),
     responses(
         (status = 201, body = ImportView),
         (status = 413, description = "`payload_too_large`: over 64 MiB", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "`unsupported_media_type`: not `text/csv` or `application/octet-stream`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "`unsupported_media_type`: not `text/csv`, `application/octet-stream` or `multipart/form-data`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`invalid_statement`: `errors[0].field` names the line (`line 17`)", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     ),
@@ -67,13 +73,24 @@ pub async fn import(
     query: web::Query<ImportQuery>,
     key: IdempotencyKey,
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    if !is_csv(&req) {
-        return Err(ApiError::new(Code::UnsupportedMediaType).detail(
-            "Send the statement file as text/csv or application/octet-stream.",
-            "Hãy gửi tệp sao kê dạng text/csv hoặc application/octet-stream.",
-        ));
+    let form = match file_body::media_type(&req).as_deref() {
+        Some("text/csv" | "application/octet-stream") => false,
+        Some("multipart/form-data") => true,
+        _ => return Err(ApiError::new(Code::UnsupportedMediaType).detail(
+            "Send the statement file as text/csv, application/octet-stream or multipart/form-data.",
+            "Hãy gửi tệp sao kê dạng text/csv, application/octet-stream hoặc multipart/form-data.",
+        )),
+    };
+    let body_limit = STATEMENT_LIMIT
+        + if form {
+            file_body::MULTIPART_OVERHEAD
+        } else {
+            0
+        };
+    if file_body::declared_length(&req).is_some_and(|n| n > body_limit) {
+        return Err(too_large());
     }
     let format = query
         .format
@@ -100,6 +117,14 @@ pub async fn import(
     accountant
         .scope
         .authorize(Right::ActAs(Role::Accountant), &unit)?;
+
+    // read only once the caller may import here
+    let body = file_body::bounded(payload, body_limit);
+    let body = if form {
+        file_part(Multipart::new(req.headers(), body)).await?
+    } else {
+        collect(body).await?
+    };
 
     // parsing and hashing a large file is CPU work: keep it off the async workers
     let account = bank.id;
@@ -249,15 +274,82 @@ fn prepare(format: Format, account: Uuid, body: &[u8]) -> Result<Prepared, State
     })
 }
 
-fn is_csv(req: &HttpRequest) -> bool {
-    req.headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|m| {
-            let m = m.trim();
-            m.eq_ignore_ascii_case("text/csv") || m.eq_ignore_ascii_case("application/octet-stream")
-        })
+/// The form of a multipart import (documentation only; the body is read as a stream).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct StatementForm {
+    /// The bank's CSV export.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// The whole body, at most 64 MiB.
+async fn collect(
+    mut body: impl Stream<Item = Result<web::Bytes, PayloadError>> + Unpin,
+) -> ApiResult<Vec<u8>> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = body.next().await {
+        bytes.extend_from_slice(&chunk.map_err(payload_error)?);
+    }
+    Ok(bytes)
+}
+
+/// The one part `file` of a form, at most 64 MiB; any other part is refused by name.
+async fn file_part(mut form: Multipart) -> ApiResult<Vec<u8>> {
+    let mut file: Option<Vec<u8>> = None;
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(multipart_error)?;
+        let name = field.name().unwrap_or_default().to_owned();
+        if name != "file" || file.is_some() {
+            let (field, message, vi) = match name.as_str() {
+                "file" => ("file", "sent more than once", "được gửi nhiều lần"),
+                "" => (
+                    "body",
+                    "unknown part; send `file`",
+                    "phần không được hỗ trợ; hãy gửi `file`",
+                ),
+                other => (
+                    other,
+                    "unknown part; send `file`",
+                    "phần không được hỗ trợ; hãy gửi `file`",
+                ),
+            };
+            return Err(ApiError::field(field, message, vi));
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            bytes.extend_from_slice(&chunk.map_err(multipart_error)?);
+            if bytes.len() as u64 > STATEMENT_LIMIT {
+                return Err(too_large());
+            }
+        }
+        file = Some(bytes);
+    }
+    file.ok_or_else(|| ApiError::field("file", "the statement file is missing", "thiếu tệp sao kê"))
+}
+
+fn payload_error(e: PayloadError) -> ApiError {
+    match e {
+        PayloadError::Overflow => too_large(),
+        other => {
+            tracing::info!(reason = %other, "statement body cut short");
+            ApiError::new(Code::MalformedJson).detail(
+                "The request body could not be read to its end.",
+                "Không đọc được hết nội dung yêu cầu.",
+            )
+        }
+    }
+}
+
+fn multipart_error(e: actix_multipart::MultipartError) -> ApiError {
+    file_body::multipart_error(e, too_large)
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(Code::PayloadTooLarge).detail(
+        "Statement files are limited to 64 MiB.",
+        "Tệp sao kê tối đa 64 MiB.",
+    )
 }
 
 fn invalid_statement(e: StatementError) -> ApiError {

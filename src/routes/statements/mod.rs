@@ -19,11 +19,9 @@ use crate::db::statements::StatementLineRow;
 use crate::domain::money;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    // a statement may be large: this route alone takes bodies up to 64 MiB
+    // a statement may be large: the route reads its body itself, up to 64 MiB
     cfg.service(
-        web::resource("/bank-accounts/{id}/statements")
-            .app_data(web::PayloadConfig::new(import::STATEMENT_LIMIT))
-            .route(web::post().to(import::import)),
+        web::resource("/bank-accounts/{id}/statements").route(web::post().to(import::import)),
     )
     .service(lines::list)
     .service(create_donations::create_donations)
