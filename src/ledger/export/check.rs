@@ -229,6 +229,13 @@ fn check_chain(fund: &mut FundCheck, whole: bool) {
                 });
             }
             Some((p, _)) if p + 1 == *seq => {} // the link follows
+            Some((p, _)) if *seq <= p => {
+                fund.first_problem.get_or_insert_with(|| {
+                    format!(
+                        "entry {id} (seq {seq}): a second entry with the same place in the chain"
+                    )
+                });
+            }
             Some((p, _)) if whole => {
                 fund.first_problem.get_or_insert_with(|| {
                     format!(
@@ -331,7 +338,7 @@ pub fn render(report: &Report) -> String {
             None => {
                 let _ = writeln!(
                     out,
-                    "{}: ok — {} entries ({} sealed, {} pending); every sealed entry's hash and {chain}; {head}",
+                    "{}: ok — {} entries ({} sealed, {} pending, which no seal covers yet); every sealed entry's hash and {chain}; {head}",
                     f.unit_code, f.entries, f.sealed, f.pending
                 );
             }

@@ -47,28 +47,28 @@ impl LedgerBook {
         }
     }
 
-    /// Starts the first postings sheet, or the next one when the current one is full.
-    fn make_room(&mut self) -> Result<(), XlsxError> {
-        if self.sheets == 0 || self.rows == self.rows_per_sheet {
-            let name = match self.sheets {
-                0 => "Postings".to_owned(),
-                n => format!("Postings {}", n + 1),
-            };
-            let sheet = self.book.add_worksheet_with_constant_memory();
-            sheet.set_name(name)?;
-            for (col, title) in (0u16..).zip(COLUMNS) {
-                sheet.write_string_with_format(0, col, title, &self.bold)?;
-            }
-            sheet.set_freeze_panes(1, 0)?;
-            self.sheets += 1;
-            self.rows = 0;
+    /// Starts the next postings sheet with its header row.
+    fn start_sheet(&mut self) -> Result<(), XlsxError> {
+        let name = match self.sheets {
+            0 => "Postings".to_owned(),
+            n => format!("Postings {}", n + 1),
+        };
+        let sheet = self.book.add_worksheet_with_constant_memory();
+        sheet.set_name(name)?;
+        for (col, title) in (0u16..).zip(COLUMNS) {
+            sheet.write_string_with_format(0, col, title, &self.bold)?;
         }
+        sheet.set_freeze_panes(1, 0)?;
+        self.sheets += 1;
+        self.rows = 0;
         Ok(())
     }
 
     /// One posting, in the columns and order of the CSV export.
     pub fn line(&mut self, l: &Line) -> Result<(), XlsxError> {
-        self.make_room()?;
+        if self.sheets == 0 || self.rows == self.rows_per_sheet {
+            self.start_sheet()?;
+        }
         let row = self.rows + 1;
         let (date, money) = (&self.date, &self.money);
         let sheet = self.book.worksheet_from_index(self.sheets - 1)?;
@@ -122,7 +122,9 @@ impl LedgerBook {
     /// Adds the `Export` sheet and saves the workbook into a temporary file (gone when closed),
     /// rewound for reading.
     pub fn finish(mut self, req: &Request, heads: &[SealHead]) -> Result<File, XlsxError> {
-        self.make_room()?; // an export without postings still has its (empty) Postings sheet
+        if self.sheets == 0 {
+            self.start_sheet()?; // an export without postings still has its (empty) Postings sheet
+        }
         let bold = self.bold.clone();
         let sheet = self.book.add_worksheet();
         sheet.set_name("Export")?;
@@ -238,6 +240,23 @@ mod tests {
         assert_eq!(head[0], Data::String("06001".into()));
         assert_eq!(head[1].as_i64(), Some(7));
         assert_eq!(head[2], Data::String("ab".repeat(32)));
+    }
+
+    #[test]
+    fn a_full_last_sheet_gets_no_empty_one_after_it() {
+        let mut book = LedgerBook::new(2);
+        for _ in 0..4 {
+            book.line(&line("debit", "1111", 1)).unwrap();
+        }
+        let req = Request {
+            unit_id: uuid::Uuid::nil(),
+            include_descendants: false,
+            from: None,
+            to: None,
+            format: Format::Xlsx,
+        };
+        let xlsx = read(book.finish(&req, &[]).unwrap());
+        assert_eq!(xlsx.sheet_names(), ["Postings", "Postings 2", "Export"]);
     }
 
     #[test]

@@ -83,12 +83,12 @@ pub async fn import(
             "Hãy gửi tệp sao kê dạng text/csv, application/octet-stream hoặc multipart/form-data.",
         )),
     };
-    let body_limit = STATEMENT_LIMIT
-        + if form {
-            file_body::MULTIPART_OVERHEAD
-        } else {
-            0
-        };
+    // a form's boundaries and part headers need a little room beyond the file
+    let body_limit = if form {
+        STATEMENT_LIMIT + file_body::MULTIPART_OVERHEAD
+    } else {
+        STATEMENT_LIMIT
+    };
     if file_body::declared_length(&req).is_some_and(|n| n > body_limit) {
         return Err(too_large());
     }
