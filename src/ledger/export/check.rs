@@ -377,8 +377,8 @@ pub fn render(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::export::tests::line;
-    use crate::ledger::export::{Format, Request, SealHead, TextFormat, Writer};
+    use crate::ledger::export::tests::{line, request};
+    use crate::ledger::export::{Format, SealHead, TextFormat, Writer};
 
     /// An export of two sealed entries (a deposit, then a spend) of one fund, as text.
     fn export(mut tamper: impl FnMut(&mut Vec<Line>)) -> String {
@@ -411,13 +411,7 @@ mod tests {
             head_hash: hex::encode(chain),
         }];
         tamper(&mut lines);
-        let req = Request {
-            unit_id: Uuid::nil(),
-            include_descendants: false,
-            from: None,
-            to: None,
-            format: Format::Jsonl,
-        };
+        let req = request(Format::Jsonl);
         let mut w = Writer::new(TextFormat::Jsonl);
         w.header(&req, &heads);
         for l in &lines {

@@ -541,6 +541,17 @@ fn hledger_text(s: &str) -> String {
 mod tests {
     use super::*;
 
+    /// A whole-ledger request of one unit (the nil id) in `format`.
+    pub(super) fn request(format: Format) -> Request {
+        Request {
+            unit_id: Uuid::nil(),
+            include_descendants: false,
+            from: None,
+            to: None,
+            format,
+        }
+    }
+
     pub(super) fn line(side: &str, code: &str, amount: i64) -> Line {
         Line {
             unit_code: "06001".into(),

@@ -184,7 +184,7 @@ mod tests {
     use calamine::{Data, DataType, Reader, Xlsx};
 
     use super::*;
-    use crate::ledger::export::tests::line;
+    use crate::ledger::export::tests::{line, request};
     use crate::ledger::export::Format;
 
     fn read(file: File) -> Xlsx<std::io::BufReader<File>> {
@@ -204,13 +204,7 @@ mod tests {
             l.posting_id = i as i64 + 1;
             book.line(&l).unwrap();
         }
-        let req = Request {
-            unit_id: uuid::Uuid::nil(),
-            include_descendants: false,
-            from: None,
-            to: None,
-            format: Format::Xlsx,
-        };
+        let req = request(Format::Xlsx);
         let heads = [SealHead {
             unit_code: "06001".into(),
             seq: 7,
@@ -248,13 +242,7 @@ mod tests {
         for _ in 0..4 {
             book.line(&line("debit", "1111", 1)).unwrap();
         }
-        let req = Request {
-            unit_id: uuid::Uuid::nil(),
-            include_descendants: false,
-            from: None,
-            to: None,
-            format: Format::Xlsx,
-        };
+        let req = request(Format::Xlsx);
         let xlsx = read(book.finish(&req, &[]).unwrap());
         assert_eq!(xlsx.sheet_names(), ["Postings", "Postings 2", "Export"]);
     }
@@ -265,13 +253,7 @@ mod tests {
         let mut l = line("debit", "1111", 1);
         l.amount = Decimal::from(EXACT_IN_A_DOUBLE) + Decimal::ONE;
         book.line(&l).unwrap();
-        let req = Request {
-            unit_id: uuid::Uuid::nil(),
-            include_descendants: false,
-            from: None,
-            to: None,
-            format: Format::Xlsx,
-        };
+        let req = request(Format::Xlsx);
         let mut xlsx = read(book.finish(&req, &[]).unwrap());
         let range = xlsx.worksheet_range("Postings").unwrap();
         let row: Vec<_> = range.rows().nth(1).unwrap().to_vec();
