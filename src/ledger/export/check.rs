@@ -84,6 +84,15 @@ impl Report {
     pub fn total_credits(&self) -> Decimal {
         self.accounts.values().map(|a| a.credit).sum()
     }
+
+    fn fund(&mut self, unit_code: &str) -> &mut FundCheck {
+        self.funds
+            .entry(unit_code.to_owned())
+            .or_insert_with(|| FundCheck {
+                unit_code: unit_code.to_owned(),
+                ..Default::default()
+            })
+    }
 }
 
 /// Reads the export and checks it. Memory grows with the entries' links only (about 80 bytes
@@ -147,14 +156,7 @@ pub fn check(input: impl BufRead) -> Report {
         Some(_) => {}
     }
     for h in &heads {
-        let fund = report
-            .funds
-            .entry(h.unit_code.clone())
-            .or_insert_with(|| FundCheck {
-                unit_code: h.unit_code.clone(),
-                ..Default::default()
-            });
-        fund.head = Some((h.seq, h.head_hash.clone()));
+        report.fund(&h.unit_code).head = Some((h.seq, h.head_hash.clone()));
     }
     for fund in report.funds.values_mut() {
         check_chain(fund, whole);
@@ -165,14 +167,6 @@ pub fn check(input: impl BufRead) -> Report {
 /// One entry's postings, all read: recompute its hash and count its postings.
 fn finish_entry(report: &mut Report, lines: Vec<Line>) {
     let first = &lines[0];
-    let fund = report
-        .funds
-        .entry(first.unit_code.clone())
-        .or_insert_with(|| FundCheck {
-            unit_code: first.unit_code.clone(),
-            ..Default::default()
-        });
-    fund.entries += 1;
     for l in &lines {
         let totals = report
             .accounts
@@ -184,6 +178,8 @@ fn finish_entry(report: &mut Report, lines: Vec<Line>) {
             _ => totals.credit += l.amount,
         }
     }
+    let fund = report.fund(&first.unit_code);
+    fund.entries += 1;
     let (Some(seq), Some(claimed), Some(chain)) = (
         first.seal_seq,
         first.entry_hash.as_deref(),
