@@ -370,6 +370,20 @@ async fn a_province_export_with_descendants_covers_the_communes_below() {
         "{all}"
     );
     let _ = commune;
+
+    // the same subtree as JSON lines checks out offline, and so does a date range of it (whose
+    // links are checked from where the range starts)
+    use doanket::ledger::export::check;
+    for query in [
+        "format=jsonl&include_descendants=true",
+        "format=jsonl&include_descendants=true&from=2026-03-12",
+    ] {
+        let (_, text) = export(&app, &auditor.token, province, query).await;
+        let report = check::check(text.as_bytes());
+        assert!(report.ok(), "{query}: {}", check::render(&report));
+        assert_eq!(report.funds[COMMUNE].from_genesis, !query.contains("from="));
+        assert_eq!(report.total_debits(), report.total_credits());
+    }
 }
 
 #[tokio::test]
