@@ -348,6 +348,14 @@ psql_db "$DB" -c "\\copy ($P5_QUERY) TO '/dev/null' WITH (FORMAT csv)"
 P5_BASELINE_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
 # one export: its time to the last byte, size, postings counted in the file, and the server's
 # resident memory before and at its peak (the kernel's high-water mark, reset just before)
+# the auditor's offline check of an export file: every seal recomputed, no database; sets
+# `offline` to the JSON fields that report it
+p5_check_offline() { # file
+    local t0 rc=0
+    t0=$(date +%s%N)
+    "$BIN" ledger check-export "$1" >"$1.check.txt" || rc=$?
+    offline=", \"offline_check_s\": $(( ($(date +%s%N) - t0) / 1000000 ))e-3, \"offline_check_ok\": $([ "$rc" = 0 ] && echo true || echo false)"
+}
 p5_export() { # format
     local file="$WORK/p5.$1" rss_before peak status secs bytes postings offline=""
     echo 5 >"/proc/$SERVER_PID/clear_refs" 2>/dev/null || true
@@ -359,13 +367,12 @@ p5_export() { # format
         csv) postings=$(grep -vc -e '^#seal_head,' -e '^unit_code,' "$file" || true) ;;
         jsonl)
             postings=$(grep -c '"type":"posting"' "$file" || true)
-            # the auditor's offline check of the same file: every seal recomputed, no database
-            local t0 rc=0
-            t0=$(date +%s%N)
-            "$BIN" ledger check-export "$file" >"$WORK/p5-check-export.txt" || rc=$?
-            offline=", \"offline_check_s\": $(( ($(date +%s%N) - t0) / 1000000 ))e-3, \"offline_check_ok\": $([ "$rc" = 0 ] && echo true || echo false)"
+            p5_check_offline "$file"
             ;;
-        hledger) postings=$(grep -c '^    ' "$file" || true) ;;
+        hledger)
+            postings=$(grep -c '^    ' "$file" || true)
+            p5_check_offline "$file"
+            ;;
         # rows of the Postings sheets less their header rows, read from the zip as a stream
         xlsx) postings=$(python3 - "$file" <<'PY'
 import re, sys, zipfile

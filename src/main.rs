@@ -69,11 +69,12 @@ enum LedgerCommand {
         #[arg(long)]
         unit: Option<String>,
     },
-    /// Check a JSON lines export offline, without a database: recompute every sealed entry's
-    /// hash and every chain link, compare the chain's end with the seal head the export names,
-    /// and print the file's trial balance; exit status 1 when anything does not match.
+    /// Check a ledger export offline, without a database: recompute every sealed entry's hash
+    /// and every chain link, compare the chain's end with the seal head the export names, and
+    /// print the file's trial balance; exit status 1 when anything does not match.
     CheckExport {
-        /// The file `GET /v1/units/{id}/ledger?format=jsonl` gave; `-` for standard input.
+        /// The file `GET /v1/units/{id}/ledger?format=hledger` (or `format=jsonl`) gave; `-` for
+        /// standard input.
         file: PathBuf,
     },
 }

@@ -286,16 +286,31 @@ async fn the_hledger_journal_passes_hledger_check_and_matches_the_balances() {
 }
 
 #[tokio::test]
-async fn the_json_lines_export_checks_out_offline_until_a_superuser_changes_a_posting() {
+async fn the_json_lines_and_hledger_exports_check_out_offline_until_a_superuser_changes_a_posting()
+{
     use doanket::ledger::export::check;
 
     let app = spawn_app().await;
     let (unit, token) = busy_commune(&app).await;
     let (_, text) = export(&app, &token, unit, "format=jsonl").await;
+    let (_, journal) = export(&app, &token, unit, "format=hledger").await;
 
     // with the file alone: every hash and link recomputed, the head reached, the balances
+    let from_journal = check::check(journal.as_bytes());
+    assert!(
+        from_journal.ok(),
+        "{}\n{journal}",
+        check::render(&from_journal)
+    );
     let report = check::check(text.as_bytes());
     assert!(report.ok(), "{}", check::render(&report));
+    let totals = |r: &check::Report| -> Vec<_> {
+        r.accounts
+            .iter()
+            .map(|(k, t)| (k.clone(), t.debit, t.credit))
+            .collect()
+    };
+    assert_eq!(totals(&from_journal), totals(&report));
     let fund = &report.funds[COMMUNE];
     assert_eq!((fund.entries, fund.sealed, fund.pending), (4, 4, 0));
     let trial: Value = app
@@ -336,15 +351,17 @@ async fn the_json_lines_export_checks_out_offline_until_a_superuser_changes_a_po
     ))
     .await
     .unwrap();
-    let (_, text) = export(&app, &token, unit, "format=jsonl").await;
+    for format in ["jsonl", "hledger"] {
+        let (_, text) = export(&app, &token, unit, &format!("format={format}")).await;
 
-    let report = check::check(text.as_bytes());
-    assert!(!report.ok());
-    let problem = report.funds[COMMUNE].first_problem.clone().unwrap();
-    assert!(problem.contains(&entry.to_string()), "{problem}");
-    assert!(problem.contains("entry_changed"), "{problem}");
-    // the file still balances: only the seals tell
-    assert_eq!(report.total_debits(), report.total_credits());
+        let report = check::check(text.as_bytes());
+        assert!(!report.ok(), "{format}");
+        let problem = report.funds[COMMUNE].first_problem.clone().unwrap();
+        assert!(problem.contains(&entry.to_string()), "{format}: {problem}");
+        assert!(problem.contains("entry_changed"), "{format}: {problem}");
+        // the file still balances: only the seals tell
+        assert_eq!(report.total_debits(), report.total_credits());
+    }
 }
 
 #[tokio::test]

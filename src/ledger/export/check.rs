@@ -1,21 +1,38 @@
-//! An auditor's offline check of a JSON lines export (`doanket ledger check-export FILE`). With
-//! nothing but the file, and without trusting the server that made it: recompute every entry's
-//! seal hash from its canonical bytes (sealing.rs), every link of each fund's chain, compare the
-//! last link with the seal head the export names, and add the postings up per account — the
-//! file's own trial balance.
+//! An auditor's offline check of a ledger export, JSON lines or hledger journal (`doanket ledger
+//! check-export FILE`). With nothing but the file, and without trusting the server that made
+//! it: recompute every entry's seal hash from its canonical bytes (sealing.rs), every link of
+//! each fund's chain, compare the last link with the seal head the export names, and add the
+//! postings up per account — the file's own trial balance.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
 
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::Line;
+use super::{Line, HLEDGER_END};
 use crate::ledger::entries::{EntryRow, PostingRow};
 use crate::ledger::sealing::{self, Hash, GENESIS};
 
-/// One line of the export file.
+/// What a line of either format says.
+enum Item {
+    /// the export's opening: whether it covers every date, and the seal heads it names
+    Header {
+        whole: bool,
+        heads: Vec<Head>,
+    },
+    Posting(Box<Line>),
+    /// the export's closing, naming the seal heads again
+    Trailer {
+        heads: Vec<Head>,
+    },
+}
+
+/// One line of a JSON lines export.
 #[derive(Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 enum Record {
@@ -102,6 +119,7 @@ pub fn check(input: impl BufRead) -> Report {
     let mut header: Option<(bool, Vec<Head>)> = None;
     let mut trailer: Option<Vec<Head>> = None;
     let mut entry: Vec<Line> = Vec::new();
+    let mut reader = Reader::Unknown;
     for (n, text) in input.lines().enumerate() {
         let text = match text {
             Ok(t) => t,
@@ -112,31 +130,33 @@ pub fn check(input: impl BufRead) -> Report {
                 return report;
             }
         };
-        if text.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<Record>(&text) {
-            Ok(Record::Header {
-                from,
-                to,
-                seal_heads,
-            }) if n == 0 => header = Some((from.is_none() && to.is_none(), seal_heads)),
-            Ok(Record::Posting(line)) if header.is_some() && trailer.is_none() => {
+        let item = match reader.read(&text) {
+            Ok(Some(item)) => item,
+            Ok(None) => continue,
+            Err(e) => {
+                report
+                    .problems
+                    .push(format!("line {}: not an export line: {e}", n + 1));
+                continue;
+            }
+        };
+        match item {
+            Item::Header { whole, heads } if header.is_none() && report.postings == 0 => {
+                header = Some((whole, heads))
+            }
+            Item::Posting(line) if header.is_some() && trailer.is_none() => {
                 report.postings += 1;
                 if entry.first().is_some_and(|l| l.entry_id != line.entry_id) {
                     finish_entry(&mut report, std::mem::take(&mut entry));
                 }
                 entry.push(*line);
             }
-            Ok(Record::Trailer { seal_heads }) if header.is_some() && trailer.is_none() => {
-                trailer = Some(seal_heads)
+            Item::Trailer { heads } if header.is_some() && trailer.is_none() => {
+                trailer = Some(heads)
             }
-            Ok(_) => report
+            _ => report
                 .problems
                 .push(format!("line {}: out of place", n + 1)),
-            Err(e) => report
-                .problems
-                .push(format!("line {}: not an export line: {e}", n + 1)),
         }
     }
     if !entry.is_empty() {
@@ -162,6 +182,239 @@ pub fn check(input: impl BufRead) -> Report {
         check_chain(fund, whole);
     }
     report
+}
+
+/// Reads lines of whichever format the first line shows.
+enum Reader {
+    Unknown,
+    JsonLines,
+    Hledger(Box<HledgerReader>),
+}
+
+impl Reader {
+    fn read(&mut self, text: &str) -> Result<Option<Item>, String> {
+        if let Reader::Unknown = self {
+            if text.trim().is_empty() {
+                return Ok(None);
+            }
+            *self = if text.starts_with(HLEDGER_START) {
+                Reader::Hledger(Box::default())
+            } else {
+                Reader::JsonLines
+            };
+        }
+        match self {
+            Reader::Hledger(h) => h.read(text),
+            _ if text.trim().is_empty() => Ok(None),
+            _ => match serde_json::from_str::<Record>(text).map_err(|e| e.to_string())? {
+                Record::Header {
+                    from,
+                    to,
+                    seal_heads,
+                } => Ok(Some(Item::Header {
+                    whole: from.is_none() && to.is_none(),
+                    heads: seal_heads,
+                })),
+                Record::Posting(line) => Ok(Some(Item::Posting(line))),
+                Record::Trailer { seal_heads } => Ok(Some(Item::Trailer { heads: seal_heads })),
+            },
+        }
+    }
+}
+
+/// How an hledger export begins (`Writer::header`).
+const HLEDGER_START: &str = "; doanket ledger export of unit ";
+
+/// The hledger journal as `Writer` makes it: comment lines naming the export and its seal
+/// heads, a blank line, then transactions whose tags carry what the seal covers (the exact
+/// texts in base64), each posting tagged with its id and account id, and a closing comment.
+#[derive(Default)]
+struct HledgerReader {
+    whole: Option<bool>,
+    heads: Vec<Head>,
+    in_body: bool,
+    /// the open transaction, its posting fields still empty
+    entry: Option<Line>,
+}
+
+impl HledgerReader {
+    fn read(&mut self, text: &str) -> Result<Option<Item>, String> {
+        if !self.in_body {
+            if let Some(rest) = text.strip_prefix(HLEDGER_START) {
+                self.whole = Some(rest.ends_with(", the start to today"));
+                return Ok(None);
+            }
+            if let Some(rest) = text.strip_prefix("; seal head ") {
+                self.heads
+                    .push(seal_head(rest).ok_or("a malformed seal head")?);
+                return Ok(None);
+            }
+            if text.trim().is_empty() {
+                self.in_body = true;
+                let whole = self.whole.ok_or("no export line")?;
+                return Ok(Some(Item::Header {
+                    whole,
+                    heads: self.heads.clone(),
+                }));
+            }
+            return Err("expected the export's opening comments".to_owned());
+        }
+        if text.trim().is_empty() {
+            self.entry = None;
+            return Ok(None);
+        }
+        if text == HLEDGER_END {
+            return Ok(Some(Item::Trailer {
+                heads: self.heads.clone(),
+            }));
+        }
+        match text.strip_prefix("    ") {
+            Some(posting) => {
+                let entry = self
+                    .entry
+                    .as_ref()
+                    .ok_or("a posting outside a transaction")?;
+                Ok(Some(Item::Posting(Box::new(hledger_posting(
+                    entry, posting,
+                )?))))
+            }
+            None => {
+                self.entry = Some(hledger_transaction(text)?);
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// `CODE: seq N hash H`
+fn seal_head(text: &str) -> Option<Head> {
+    let (unit_code, rest) = text.split_once(": seq ")?;
+    let (seq, hash) = rest.split_once(" hash ")?;
+    Some(Head {
+        unit_code: unit_code.to_owned(),
+        seq: seq.parse().ok()?,
+        head_hash: hash.to_owned(),
+    })
+}
+
+/// `name:value, name:value` (values hold no `, `).
+fn tags(text: &str) -> HashMap<&str, &str> {
+    text.split(", ").filter_map(|t| t.split_once(':')).collect()
+}
+
+fn tag<'a>(tags: &HashMap<&str, &'a str>, name: &str) -> Result<&'a str, String> {
+    tags.get(name)
+        .copied()
+        .ok_or_else(|| format!("no `{name}` tag"))
+}
+
+fn uuid_tag(tags: &HashMap<&str, &str>, name: &str) -> Result<Option<Uuid>, String> {
+    tags.get(name)
+        .map(|v| v.parse().map_err(|_| format!("`{name}` is not an id")))
+        .transpose()
+}
+
+fn text_tag(tags: &HashMap<&str, &str>, name: &str) -> Result<Option<String>, String> {
+    tags.get(name)
+        .map(|v| {
+            BASE64
+                .decode(v)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .ok_or_else(|| format!("`{name}` is not base64 of UTF-8 text"))
+        })
+        .transpose()
+}
+
+/// `DATE * DESCRIPTION  ; TAGS`: the entry, its postings still to come.
+fn hledger_transaction(text: &str) -> Result<Line, String> {
+    let (head, tag_text) = text
+        .split_once("  ; ")
+        .ok_or("a transaction without its tags")?;
+    let t = tags(tag_text);
+    let effective_date: NaiveDate = head
+        .get(..10)
+        .and_then(|d| d.parse().ok())
+        .ok_or("a transaction without its date")?;
+    let recorded_at = DateTime::parse_from_rfc3339(tag(&t, "recorded_at")?)
+        .map_err(|_| "`recorded_at` is not a time")?
+        .with_timezone(&Utc);
+    let (seal_seq, entry_hash, chain_hash) = match tag(&t, "seal")? {
+        "pending" => (None, None, None),
+        seq => (
+            Some(seq.parse().map_err(|_| "`seal` is not a number")?),
+            Some(tag(&t, "entry_hash")?.to_owned()),
+            Some(tag(&t, "chain_hash")?.to_owned()),
+        ),
+    };
+    Ok(Line {
+        unit_code: tag(&t, "unit")?.to_owned(),
+        unit_id: uuid_tag(&t, "unit_id")?.ok_or("no `unit_id` tag")?,
+        entry_id: uuid_tag(&t, "entry")?.ok_or("no `entry` tag")?,
+        effective_date,
+        recorded_at,
+        source_type: tag(&t, "source")?.to_owned(),
+        source_id: uuid_tag(&t, "source_id")?,
+        description: text_tag(&t, "description_b64")?.ok_or("no `description_b64` tag")?,
+        reverses_id: uuid_tag(&t, "reverses")?,
+        posting_id: 0,
+        account_code: String::new(),
+        account_type: String::new(),
+        account_name: String::new(),
+        side: String::new(),
+        amount: Decimal::ZERO,
+        campaign_id: None,
+        reason: text_tag(&t, "reason_b64")?,
+        created_by: uuid_tag(&t, "created_by")?,
+        account_id: Uuid::nil(),
+        seal_seq,
+        entry_hash,
+        chain_hash,
+    })
+}
+
+/// `KIND:CODE NAME  AMOUNT VND  ; TAGS`, a posting of `entry`; the sign is the side.
+fn hledger_posting(entry: &Line, text: &str) -> Result<Line, String> {
+    let (left, tag_text) = text
+        .split_once("  ; ")
+        .ok_or("a posting without its tags")?;
+    let (account, amount) = left
+        .rsplit_once("  ")
+        .ok_or("a posting without an amount")?;
+    let amount: Decimal = amount
+        .strip_suffix(" VND")
+        .and_then(|a| a.parse().ok())
+        .ok_or("an amount that is not whole VND")?;
+    let (kind, rest) = account
+        .split_once(':')
+        .ok_or("an account without its kind")?;
+    let (code, name) = rest.split_once(' ').unwrap_or((rest, ""));
+    let t = tags(tag_text);
+    Ok(Line {
+        posting_id: tag(&t, "posting")?
+            .parse()
+            .map_err(|_| "`posting` is not a number")?,
+        account_code: code.to_owned(),
+        account_type: match kind {
+            "assets" => "asset",
+            "liabilities" => "liability",
+            "revenues" => "income",
+            "expenses" => "expense",
+            _ => "equity",
+        }
+        .to_owned(),
+        account_name: name.to_owned(),
+        side: if amount.is_sign_negative() {
+            "credit"
+        } else {
+            "debit"
+        }
+        .to_owned(),
+        amount: amount.abs(),
+        campaign_id: uuid_tag(&t, "campaign")?,
+        account_id: uuid_tag(&t, "account_id")?.ok_or("no `account_id` tag")?,
+        ..entry.clone()
+    })
 }
 
 /// One entry's postings, all read: recompute its hash and count its postings.
@@ -376,8 +629,10 @@ mod tests {
     use crate::ledger::export::tests::{line, request};
     use crate::ledger::export::{Format, SealHead, TextFormat, Writer};
 
+    const FORMATS: [TextFormat; 2] = [TextFormat::Jsonl, TextFormat::Hledger];
+
     /// An export of two sealed entries (a deposit, then a spend) of one fund, as text.
-    fn export(mut tamper: impl FnMut(&mut Vec<Line>)) -> String {
+    fn export(format: TextFormat, mut tamper: impl FnMut(&mut Vec<Line>)) -> String {
         let mut lines = vec![
             line("debit", "1111", 500_000),
             line("credit", "5111", 500_000),
@@ -388,7 +643,9 @@ mod tests {
         for (i, l) in lines.iter_mut().enumerate() {
             l.entry_id = if i < 2 { a } else { b };
             l.posting_id = i as i64 + 1;
-            l.description = "Ủng hộ".into();
+            // what hledger shows cleaned must come back exact
+            l.description = "Ủng hộ;  đợt 1\n".into();
+            l.reason = (i >= 2).then(|| "Chi hỗ trợ, khẩn cấp".to_owned());
         }
         // sealed as the sealer would: each entry hashed, then chained from the genesis link
         let mut chain = GENESIS;
@@ -408,7 +665,7 @@ mod tests {
         }];
         tamper(&mut lines);
         let req = request(Format::Jsonl);
-        let mut w = Writer::new(TextFormat::Jsonl);
+        let mut w = Writer::new(format);
         w.header(&req, &heads);
         for l in &lines {
             w.line(l);
@@ -419,45 +676,65 @@ mod tests {
 
     #[test]
     fn an_untouched_export_checks_out_with_its_trial_balance() {
-        let report = check(export(|_| {}).as_bytes());
+        for format in FORMATS {
+            let text = export(format, |_| {});
+            let report = check(text.as_bytes());
 
-        assert!(report.ok(), "{}", render(&report));
-        let fund = &report.funds["06001"];
-        assert_eq!((fund.entries, fund.sealed, fund.pending), (2, 2, 0));
-        assert_eq!(
-            report.accounts[&("06001".to_owned(), "1111".to_owned())].debit
-                - report.accounts[&("06001".to_owned(), "1111".to_owned())].credit,
-            Decimal::from(300_000)
-        );
-        assert_eq!(report.total_debits(), report.total_credits());
+            assert!(report.ok(), "{format:?}: {}\n{text}", render(&report));
+            let fund = &report.funds["06001"];
+            assert_eq!((fund.entries, fund.sealed, fund.pending), (2, 2, 0));
+            let cash = &report.accounts[&("06001".to_owned(), "1111".to_owned())];
+            assert_eq!(cash.debit - cash.credit, Decimal::from(300_000));
+            assert_eq!(report.total_debits(), report.total_credits());
+        }
     }
 
     #[test]
-    fn a_changed_amount_is_named_at_its_entry() {
-        let mut changed = Uuid::nil();
-        let text = export(|lines| {
-            changed = lines[2].entry_id;
-            lines[2].amount = Decimal::from(20_000);
-            lines[3].amount = Decimal::from(20_000);
-        });
-        let report = check(text.as_bytes());
+    fn a_changed_amount_or_reason_is_named_at_its_entry() {
+        let changes: [fn(&mut Vec<Line>); 2] = [
+            |lines| {
+                lines[2].amount = Decimal::from(20_000);
+                lines[3].amount = Decimal::from(20_000);
+            },
+            |lines| {
+                lines[2].reason = Some("Chi hỗ trợ".into());
+                lines[3].reason = Some("Chi hỗ trợ".into());
+            },
+        ];
+        for format in FORMATS {
+            for change in changes {
+                let mut changed = Uuid::nil();
+                let text = export(format, |lines| {
+                    changed = lines[2].entry_id;
+                    change(lines);
+                });
+                let report = check(text.as_bytes());
 
-        assert!(!report.ok());
-        let problem = report.funds["06001"].first_problem.clone().unwrap();
-        assert!(problem.contains(&changed.to_string()), "{problem}");
-        assert!(problem.contains("entry_changed"), "{problem}");
+                assert!(!report.ok(), "{format:?}");
+                let problem = report.funds["06001"].first_problem.clone().unwrap();
+                assert!(problem.contains(&changed.to_string()), "{problem}");
+                assert!(problem.contains("entry_changed"), "{problem}");
+            }
+        }
     }
 
     #[test]
     fn a_removed_entry_or_a_cut_file_is_incomplete() {
-        let report = check(export(|lines| lines.truncate(2)).as_bytes());
-        let problem = report.funds["06001"].first_problem.clone().unwrap();
-        assert!(problem.contains("not complete"), "{problem}");
+        for format in FORMATS {
+            let report = check(export(format, |lines| lines.truncate(2)).as_bytes());
+            let problem = report.funds["06001"].first_problem.clone().unwrap();
+            assert!(problem.contains("not complete"), "{format:?}: {problem}");
 
-        let text = export(|_| {});
-        let cut: String = text.lines().take(3).map(|l| format!("{l}\n")).collect();
-        let report = check(cut.as_bytes());
-        assert!(!report.ok());
-        assert!(report.problems.iter().any(|p| p.contains("cut short")));
+            let text = export(format, |_| {});
+            let keep = text.lines().count() - 2;
+            let cut: String = text.lines().take(keep).map(|l| format!("{l}\n")).collect();
+            let report = check(cut.as_bytes());
+            assert!(!report.ok(), "{format:?}");
+            assert!(
+                report.problems.iter().any(|p| p.contains("cut short")),
+                "{format:?}: {:?}",
+                report.problems
+            );
+        }
     }
 }

@@ -8,6 +8,9 @@ pub mod xlsx;
 
 use std::fmt::Write as _;
 
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::{pin_mut, TryStreamExt};
 use rust_decimal::Decimal;
@@ -444,12 +447,37 @@ impl Writer {
                         l.source_type,
                         l.unit_code
                     );
-                    match (l.seal_seq, &l.entry_hash) {
-                        (Some(seq), Some(hash)) => {
-                            let _ = writeln!(self.buf, ", seal:{seq}, entry_hash:{hash}");
+                    match (l.seal_seq, &l.entry_hash, &l.chain_hash) {
+                        (Some(seq), Some(hash), Some(chain)) => {
+                            let _ = write!(
+                                self.buf,
+                                ", seal:{seq}, entry_hash:{hash}, chain_hash:{chain}"
+                            );
                         }
-                        _ => self.buf.push_str(", seal:pending\n"),
+                        _ => self.buf.push_str(", seal:pending"),
                     }
+                    // the rest of what the seal covers, so `doanket ledger check-export` can
+                    // recompute it from this file alone; texts exactly, in base64
+                    let _ = write!(
+                        self.buf,
+                        ", unit_id:{}, recorded_at:{}, description_b64:{}",
+                        l.unit_id,
+                        l.recorded_at.format("%Y-%m-%dT%H:%M:%S%.6fZ"),
+                        BASE64.encode(&l.description)
+                    );
+                    for (tag, id) in [
+                        ("source_id", l.source_id),
+                        ("reverses", l.reverses_id),
+                        ("created_by", l.created_by),
+                    ] {
+                        if let Some(id) = id {
+                            let _ = write!(self.buf, ", {tag}:{id}");
+                        }
+                    }
+                    if let Some(reason) = &l.reason {
+                        let _ = write!(self.buf, ", reason_b64:{}", BASE64.encode(reason));
+                    }
+                    self.buf.push('\n');
                 }
                 let signed = if l.side == "debit" {
                     l.amount
@@ -458,13 +486,15 @@ impl Writer {
                 };
                 let _ = write!(
                     self.buf,
-                    "    {}  {} VND",
+                    "    {}  {} VND  ; posting:{}, account_id:{}",
                     hledger_account(l),
-                    signed.normalize()
+                    signed.normalize(),
+                    l.posting_id,
+                    l.account_id
                 );
                 match l.campaign_id {
                     Some(c) => {
-                        let _ = writeln!(self.buf, "  ; campaign:{c}");
+                        let _ = writeln!(self.buf, ", campaign:{c}");
                     }
                     None => self.buf.push('\n'),
                 }
@@ -489,10 +519,14 @@ impl Writer {
                 self.buf.push_str(&doc.to_string());
                 self.buf.push('\n');
             }
-            TextFormat::Hledger => self.buf.push('\n'),
+            // a last line, so a file cut short is told from a whole one
+            TextFormat::Hledger => self.buf.push_str(&format!("\n{HLEDGER_END}\n")),
         }
     }
 }
+
+/// The hledger journal's last line.
+pub const HLEDGER_END: &str = "; end of the doanket ledger export";
 
 fn opt(id: Option<Uuid>) -> String {
     id.map(|i| i.to_string()).unwrap_or_default()
@@ -591,12 +625,23 @@ mod tests {
             lines[0].starts_with("2026-03-10 * Ủng hộ tiền mặt  ; entry:"),
             "{text}"
         );
-        assert!(lines[0].ends_with(", seal:pending"), "{text}");
+        assert!(lines[0].contains(", seal:pending, unit_id:"), "{text}");
+        // the exact description, for the offline check, where hledger shows it cleaned
         assert!(
-            lines[1].contains("assets:1111 Tiền mặt — cash on hand  500000 VND"),
+            lines[0].contains(&format!(
+                ", description_b64:{}",
+                BASE64.encode("Ủng hộ; tiền mặt\n")
+            )),
             "{text}"
         );
-        assert!(lines[2].ends_with("  -500000 VND"), "{text}");
+        assert!(
+            lines[1].contains("assets:1111 Tiền mặt — cash on hand  500000 VND  ; posting:1"),
+            "{text}"
+        );
+        assert!(
+            lines[2].contains("  -500000 VND  ; posting:1, account_id:"),
+            "{text}"
+        );
     }
 
     #[test]

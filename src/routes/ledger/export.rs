@@ -33,8 +33,9 @@ pub struct ExportQuery {
 /// of at most 1,048,575 rows, amounts as exact whole numbers, then `Export`), or an hledger
 /// journal that `hledger check` accepts. Each names the seal heads it covers (CSV: trailing
 /// `#seal_head` rows; JSON lines: the header and trailer objects; XLSX: the `Export` sheet;
-/// hledger: comments at the top). Auditors and administrators in scope, and the fund's own
-/// finance officer.
+/// hledger: comments at the top, and tags on each transaction with what its seal covers).
+/// `doanket ledger check-export` recomputes the seals from a JSON lines or hledger file alone.
+/// Auditors and administrators in scope, and the fund's own finance officer.
 #[utoipa::path(
     context_path = "/v1",
     tag = "ledger",
