@@ -639,3 +639,60 @@ async fn an_unknown_line_is_not_found() {
 
     assert_problem(res, 404, "not_found").await;
 }
+
+// ---------------------------------------------------------------- the database alone
+
+#[tokio::test]
+async fn the_database_keeps_the_banks_lines_as_sent_and_matches_only_fitting_entries() {
+    let s = setup().await;
+    let (line, entry) = unmatched_line_and_entry(&s, "450000").await;
+    let other = transfer(
+        &s.app,
+        &s.officer.token,
+        &s.bank,
+        "449000",
+        "2026-03-02",
+        None,
+        None,
+    )
+    .await;
+    let db = s.app.sql().await;
+    let code = |e: tokio_postgres::Error| e.code().cloned();
+    let restrict = Some(tokio_postgres::error::SqlState::RESTRICT_VIOLATION);
+
+    // the bank's side of a line, and the statement, cannot be rewritten or removed
+    for sql in [
+        format!("UPDATE statement_lines SET credit = 1 WHERE id = '{line}'"),
+        format!("UPDATE statement_lines SET description = 'sửa' WHERE id = '{line}'"),
+        format!("DELETE FROM statement_lines WHERE id = '{line}'"),
+        "UPDATE bank_statements SET lines_total = 9".to_owned(),
+        "DELETE FROM bank_statements".to_owned(),
+    ] {
+        let e = db.execute(sql.as_str(), &[]).await.unwrap_err();
+        assert_eq!(code(e), restrict, "{sql}");
+    }
+
+    // a match written by hand must fit the line too
+    let set = |entry: &str| {
+        format!(
+            "UPDATE statement_lines SET status = 'matched', matched_entry_id = '{entry}', \
+             matched_at = now() WHERE id = '{line}'"
+        )
+    };
+    let e = db
+        .execute(
+            set(other["journal_entry_id"].as_str().unwrap()).as_str(),
+            &[],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.as_db_error().and_then(|d| d.constraint()),
+        Some("line_matches_entry")
+    );
+    assert_eq!(db.execute(set(&entry).as_str(), &[]).await.unwrap(), 1);
+    assert_eq!(
+        lines(&s.app, &s.accountant.token, &s.bank).await[0]["status"],
+        "matched"
+    );
+}
