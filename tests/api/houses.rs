@@ -278,6 +278,37 @@ async fn bad_proposals_are_refused_with_the_field_named() {
 }
 
 #[tokio::test]
+async fn a_proposal_retried_with_its_key_replays_and_another_body_is_refused() {
+    let app = spawn_app().await;
+    let c = commune(&app).await;
+    let household = app
+        .household(&c.officer.token, COMMUNE, "Lò Văn Sinh")
+        .await;
+    let body = proposal(c.unit, &household, "new");
+
+    let first = app
+        .post_with_key("/v1/houses", &c.officer.token, "house-1", &body)
+        .await;
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.unwrap();
+    // the 201 was lost: the same request again
+    let again = app
+        .post_with_key("/v1/houses", &c.officer.token, "house-1", &body)
+        .await;
+
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["id"], first["id"]);
+    let mut other = body.clone();
+    other["kind"] = json!("repair");
+    let res = app
+        .post_with_key("/v1/houses", &c.officer.token, "house-1", &other)
+        .await;
+    assert_problem(res, 422, "idempotency_key_reused").await;
+}
+
+#[tokio::test]
 async fn a_household_with_an_active_project_cannot_get_another() {
     let app = spawn_app().await;
     let c = commune(&app).await;

@@ -141,16 +141,8 @@ pub async fn create(
             format!("dòng nguồn quỹ phải bằng số tiền hỗ trợ ({support})"),
         ));
     }
-    check_history(
-        &mut conn,
-        input.household_id,
-        input.kind,
-        proposed_on,
-        state.settings.new_house_interval_years,
-    )
-    .await?;
-
     let new_id = Uuid::now_v7();
+    let interval_years = state.settings.new_house_interval_years;
     let officer = &officer;
     let unit_id = unit.id;
     let plan_json = plan.to_json();
@@ -163,6 +155,16 @@ pub async fn create(
         super::location,
         move |conn| {
             async move {
+                // inside the idempotent transaction: a retry of a proposal that was made must
+                // replay its 201, not meet its own house as the household's active project
+                check_history(
+                    conn,
+                    input.household_id,
+                    input.kind,
+                    proposed_on,
+                    interval_years,
+                )
+                .await?;
                 let row = houses::insert(
                     conn,
                     &NewHouse {
