@@ -424,4 +424,22 @@ async fn exports_are_for_auditors_and_the_funds_finance_officer_in_scope() {
             .await;
         assert_problem(res, 422, "validation_failed").await;
     }
+
+    // a province's finance officer exports the province's own fund, not the communes' below
+    let province = app.unit_id(PROVINCE).await;
+    let province_accountant = app.user("accountant", PROVINCE).await;
+    let own = app
+        .get(
+            &format!("/v1/units/{province}/ledger?format=csv"),
+            &province_accountant.token,
+        )
+        .await;
+    assert_eq!(own.status(), 200);
+    for path in [
+        format!("/v1/units/{province}/ledger?format=csv&include_descendants=true"),
+        format!("/v1/units/{unit}/ledger?format=csv"),
+    ] {
+        let res = app.get(&path, &province_accountant.token).await;
+        assert_problem(res, 403, "forbidden").await;
+    }
 }
