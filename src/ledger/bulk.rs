@@ -47,7 +47,9 @@ pub struct OpenLine {
 
 /// The next `limit` unmatched lines of `side` on `bank_account`, after `after` in (date, id)
 /// order, limited to `only` when given; locked (`FOR UPDATE`) until the transaction ends so two
-/// requests cannot turn one line into two donations.
+/// requests cannot turn one line into two donations. A line that already made a donation (its
+/// reference ends in the line's id) or a fee entry not reversed since is not open, even when it
+/// was unmatched by hand afterwards: it is matched again by hand, never booked twice.
 pub async fn open_lines(
     conn: &mut AsyncPgConnection,
     bank_account: Uuid,
@@ -56,13 +58,23 @@ pub async fn open_lines(
     after: Option<(NaiveDate, Uuid)>,
     limit: i64,
 ) -> QueryResult<Vec<OpenLine>> {
-    let (amount, filter) = match side {
-        LineSide::Credit => ("credit", "credit > 0"),
-        LineSide::Debit => ("debit", "debit > 0"),
+    let (amount, filter, made) = match side {
+        LineSide::Credit => (
+            "credit",
+            "credit > 0",
+            "SELECT 1 FROM donations d WHERE d.bank_account_id = $1
+                AND d.bank_reference = coalesce(l.doc_no || '/', '') || l.id::text",
+        ),
+        LineSide::Debit => (
+            "debit",
+            "debit > 0",
+            "SELECT 1 FROM journal_entries e WHERE e.source_type = 'bank_fee' AND e.source_id = l.id
+                AND NOT EXISTS (SELECT 1 FROM journal_entries r WHERE r.reverses_id = e.id)",
+        ),
     };
     let sql = format!(
-        "SELECT id, line_date, doc_no, {amount} AS amount, description FROM statement_lines
-          WHERE bank_account_id = $1 AND status = 'unmatched' AND {filter}
+        "SELECT id, line_date, doc_no, {amount} AS amount, description FROM statement_lines l
+          WHERE bank_account_id = $1 AND status = 'unmatched' AND {filter} AND NOT EXISTS ({made})
             AND ($2::uuid[] IS NULL OR id = ANY ($2))
             AND ($3::date IS NULL OR (line_date, id) > ($3, $4))
           ORDER BY line_date, id LIMIT $5 FOR UPDATE"

@@ -250,6 +250,72 @@ async fn repeating_the_request_creates_nothing() {
 }
 
 #[tokio::test]
+async fn a_line_unmatched_by_hand_after_it_made_a_donation_or_fee_is_not_booked_again() {
+    let app = spawn_app().await;
+    let (accountant, bank) = imported(&app).await;
+    all_credits(&app, &accountant.token, &bank).await;
+    created(
+        &app,
+        &accountant.token,
+        &bank,
+        "fees",
+        &json!({"all_unmatched_debits": true}),
+    )
+    .await;
+    let before = bank_balance(&app, &bank).await;
+    let db = app.sql().await;
+    let lines: Vec<String> = db
+        .query(
+            "SELECT DISTINCT ON (credit > 0) id::text FROM statement_lines ORDER BY credit > 0, id",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for line in &lines {
+        let res = app
+            .post(
+                &format!("/v1/statement-lines/{line}/unmatch"),
+                &accountant.token,
+                &json!({}),
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+    }
+
+    let donations = all_credits(&app, &accountant.token, &bank).await;
+    let fees = created(
+        &app,
+        &accountant.token,
+        &bank,
+        "fees",
+        &json!({"all_unmatched_debits": true}),
+    )
+    .await;
+    let named = created(
+        &app,
+        &accountant.token,
+        &bank,
+        "donations",
+        &json!({"line_ids": lines}),
+    )
+    .await;
+
+    assert_eq!(
+        (&donations["created"], &fees["created"]),
+        (&json!(0), &json!(0))
+    );
+    assert_eq!(
+        (&named["created"], &named["skipped"]),
+        (&json!(0), &json!(2))
+    );
+    assert_eq!(app.donation_count().await, CREDIT_LINES);
+    assert_eq!(bank_balance(&app, &bank).await, before);
+}
+
+#[tokio::test]
 async fn named_lines_already_matched_are_skipped() {
     let app = spawn_app().await;
     let (accountant, bank) = imported(&app).await;
