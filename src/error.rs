@@ -551,7 +551,8 @@ fn code_for_constraint(name: &str) -> Option<Code> {
         "tet_gift_once_per_campaign" => Code::HouseholdAlreadyReceived,
         "houses_one_active_per_household" => Code::ActiveHouseProject,
         "houses_paid_within_support" => Code::ExceedsSupport,
-        "houses_four_eyes" => Code::SamePerson,
+        "houses_four_eyes" | "houses_cancel_four_eyes" => Code::SamePerson,
+        "house_final_after_acceptance" => Code::NotCompleted,
         _ => return None,
     })
 }

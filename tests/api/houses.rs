@@ -1258,3 +1258,67 @@ async fn each_stage_keeps_its_evidence_and_foreign_attachments_are_refused() {
         json!({"approve": [ours["id"]], "start": [ours["id"]]})
     );
 }
+
+// ---------------------------------------------------------------- the database alone
+
+#[tokio::test]
+async fn the_database_keeps_the_proposal_the_stages_and_the_tranches_straight() {
+    let app = spawn_app().await;
+    let c = commune(&app).await;
+    app.record_cash_donation(&c.officer.token, c.unit, "100000000")
+        .await;
+    let house = started_project(&app, &c, "Mông Văn Dũng").await;
+    let id = house["id"].as_str().unwrap();
+    let db = app.sql().await;
+    let fails = |sql: String| {
+        let db = &db;
+        async move {
+            let e = db.batch_execute(&sql).await.unwrap_err();
+            db.batch_execute("ROLLBACK").await.ok();
+            let d = e.as_db_error().expect("a database error");
+            (d.code().clone(), d.constraint().map(str::to_owned))
+        }
+    };
+    let restrict = tokio_postgres::error::SqlState::RESTRICT_VIOLATION;
+    let check = tokio_postgres::error::SqlState::CHECK_VIOLATION;
+
+    // the proposal and a stage once recorded
+    for set in [
+        "estimated_cost = 1",
+        "funding_plan = '[]'",
+        "started_on = '2026-10-01'",
+        "approved_by = submitted_by",
+    ] {
+        let (code, _) = fails(format!("UPDATE houses SET {set} WHERE id = '{id}'")).await;
+        assert_eq!(code, restrict, "{set}");
+    }
+    // the submitter cancelling their own proposal
+    let (code, constraint) = fails(format!(
+        "UPDATE houses SET status = 'cancelled', cancelled_by = submitted_by, cancelled_at = now(), \
+         cancel_reason = 'tự huỷ' WHERE id = '{id}'"
+    ))
+    .await;
+    assert_eq!(
+        (code, constraint.as_deref()),
+        (check.clone(), Some("houses_cancel_four_eyes"))
+    );
+    // a final tranche before the acceptance, and a paid amount no tranche explains
+    let (code, constraint) = fails(format!(
+        "INSERT INTO house_payments (house_id, stage, amount, method, paid_on, journal_entry_id, paid_by) \
+         SELECT '{id}', 'final', 1000, 'cash', '2026-10-20', e.id, h.submitted_by \
+           FROM houses h, journal_entries e WHERE h.id = '{id}' LIMIT 1"
+    ))
+    .await;
+    assert_eq!(
+        (code, constraint.as_deref()),
+        (check.clone(), Some("house_final_after_acceptance"))
+    );
+    let (code, constraint) = fails(format!(
+        "UPDATE houses SET paid_amount = paid_amount + 1000 WHERE id = '{id}'"
+    ))
+    .await;
+    assert_eq!(
+        (code, constraint.as_deref()),
+        (check, Some("houses_paid_is_the_tranches"))
+    );
+}
