@@ -179,3 +179,65 @@ async fn verification_is_for_auditors_and_the_funds_finance_officer_in_scope() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_database_refuses_a_seal_out_of_its_chain_or_of_another_fund() {
+    let app = spawn_app().await;
+    let unit = app.unit_id(COMMUNE).await;
+    let officer = app.user("officer", COMMUNE).await;
+    let auditor = app.user("auditor", COMMUNE).await;
+    app.record_cash_donation(&officer.token, unit, "100000")
+        .await;
+    app.record_cash_donation(&officer.token, unit, "200000")
+        .await;
+    sealed(&app, &auditor.token, unit, 2).await;
+    let db = app.sql().await;
+    let head = db
+        .query_one(
+            "SELECT seq, chain_hash, entry_id FROM journal_seals WHERE unit_id = $1 ORDER BY seq DESC LIMIT 1",
+            &[&unit],
+        )
+        .await
+        .unwrap();
+    let (seq, chain, entry): (i64, Vec<u8>, Uuid) = (head.get(0), head.get(1), head.get(2));
+    let forged = vec![7u8; 32];
+    let link = |prev: &[u8], entry_hash: &[u8]| -> Vec<u8> {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(prev);
+        h.update(entry_hash);
+        h.finalize().to_vec()
+    };
+    let insert = |unit: Uuid, seq: i64, chain: Vec<u8>| {
+        let (db, forged) = (&db, forged.clone());
+        async move {
+            db.execute(
+                "INSERT INTO journal_seals (unit_id, seq, entry_id, entry_hash, chain_hash) \
+                 VALUES ($1, $2, $3, $4, $5)",
+                &[&unit, &seq, &entry, &forged, &chain],
+            )
+            .await
+            .unwrap_err()
+        }
+    };
+    let constraint = |e: tokio_postgres::Error| {
+        e.as_db_error()
+            .and_then(|d| d.constraint())
+            .map(str::to_owned)
+    };
+
+    // a skipped place, and a link that does not follow from the head
+    let skipped = insert(unit, seq + 2, link(&chain, &forged)).await;
+    let unlinked = insert(unit, seq + 1, forged.clone()).await;
+    // filed under another fund
+    let sibling = app.unit_id(SIBLING_COMMUNE).await;
+    let elsewhere = insert(sibling, 1, link(&[0; 32], &forged)).await;
+
+    assert_eq!(constraint(skipped).as_deref(), Some("seal_chain_link"));
+    assert_eq!(constraint(unlinked).as_deref(), Some("seal_chain_link"));
+    assert_eq!(
+        constraint(elsewhere).as_deref(),
+        Some("seal_of_the_entrys_fund")
+    );
+    assert_eq!(sealed(&app, &auditor.token, unit, 2).await["ok"], true);
+}
