@@ -104,6 +104,12 @@ fn to_hash(bytes: &[u8]) -> Hash {
 /// Seals one block of queued entries; how many it sealed. Only one sealer runs at a time
 /// across every replica (a transaction-scoped advisory lock); others return 0 at once.
 pub async fn seal_block(conn: &mut AsyncPgConnection) -> QueryResult<usize> {
+    seal_block_when(conn, false).await
+}
+
+/// `seal_block`, waiting for the lock when `wait` (another sealer is busy) instead of
+/// returning 0.
+async fn seal_block_when(conn: &mut AsyncPgConnection, wait: bool) -> QueryResult<usize> {
     conn.transaction(|conn| {
         async move {
             #[derive(QueryableByName)]
@@ -111,9 +117,11 @@ pub async fn seal_block(conn: &mut AsyncPgConnection) -> QueryResult<usize> {
                 #[diesel(sql_type = diesel::sql_types::Bool)]
                 locked: bool,
             }
-            let l: Locked = diesel::sql_query(
-                "SELECT pg_try_advisory_xact_lock(hashtext('sealer'), 0) AS locked",
-            )
+            let l: Locked = diesel::sql_query(if wait {
+                "SELECT true AS locked FROM pg_advisory_xact_lock(hashtext('sealer'), 0)"
+            } else {
+                "SELECT pg_try_advisory_xact_lock(hashtext('sealer'), 0) AS locked"
+            })
             .get_result(conn)
             .await?;
             if !l.locked {
@@ -374,11 +382,12 @@ pub async fn funds_with_entries(conn: &mut AsyncPgConnection) -> QueryResult<Vec
         .await
 }
 
-/// Seals everything queued now (the CLI does this before verifying, so nothing is pending).
+/// Seals everything queued now (the CLI does this before verifying, so nothing is pending),
+/// waiting its turn when the background sealer of a running service holds the lock.
 pub async fn seal_all(conn: &mut AsyncPgConnection) -> QueryResult<usize> {
     let mut total = 0;
     loop {
-        let n = seal_block(conn).await?;
+        let n = seal_block_when(conn, true).await?;
         total += n;
         if n == 0 {
             return Ok(total);
