@@ -1,6 +1,7 @@
 use std::collections::BTreeMap;
 
 use actix_web::{get, web};
+use diesel_async::scoped_futures::ScopedFutureExt;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -91,14 +92,30 @@ pub async fn report(
         .ok_or_else(ApiError::not_found)?;
     user.scope.authorize(Right::Read, &unit)?;
 
-    let (received, count, by_channel) =
-        summarise(&donations::campaign_totals(&mut conn, campaign.id).await?);
-    let received_by_unit =
-        fund_statement::campaign_received_by_unit(&mut conn, campaign.id).await?;
+    // one snapshot: the balance is what was received less what was spent at one instant
+    let campaign_id = campaign.id;
+    let (totals, received_by_unit, spending, households_reached, transferred) = conn
+        .build_transaction()
+        .repeatable_read()
+        .read_only()
+        .run(|conn| {
+            async move {
+                Ok::<_, diesel::result::Error>((
+                    donations::campaign_totals(conn, campaign_id).await?,
+                    fund_statement::campaign_received_by_unit(conn, campaign_id).await?,
+                    campaign_spending::by_unit_and_category(conn, campaign_id).await?,
+                    campaign_spending::households_reached(conn, campaign_id).await?,
+                    campaign_spending::transferred(conn, campaign_id).await?,
+                ))
+            }
+            .scope_boxed()
+        })
+        .await?;
+    let (received, count, by_channel) = summarise(&totals);
     let mut by_category: BTreeMap<String, Decimal> = BTreeMap::new();
     let mut spent_by_unit: Vec<(Uuid, String, Decimal)> = Vec::new();
     // rows come ordered by unit code: one line per unit
-    for line in campaign_spending::by_unit_and_category(&mut conn, campaign.id).await? {
+    for line in spending {
         *by_category.entry(line.category).or_default() += line.amount;
         match spent_by_unit.last_mut() {
             Some(last) if last.0 == line.unit_id => last.2 += line.amount,
@@ -106,8 +123,6 @@ pub async fn report(
         }
     }
     let spent: Decimal = by_category.values().copied().sum();
-    let households_reached = campaign_spending::households_reached(&mut conn, campaign.id).await?;
-    let transferred = campaign_spending::transferred(&mut conn, campaign.id).await?;
 
     Ok(web::Json(CampaignReport {
         campaign_id: campaign.id,
