@@ -54,6 +54,12 @@ struct CanonicalPosting<'a> {
     campaign_id: Option<Uuid>,
 }
 
+/// How a recording time is written in the canonical bytes, and so in every export that must let
+/// an auditor rebuild them: UTC with exactly six decimals (PostgreSQL keeps microseconds).
+pub fn recorded_at_text(t: &DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
 pub fn canonical_bytes(entry: &EntryRow, postings: &[&PostingRow]) -> Vec<u8> {
     let mut lines: Vec<&&PostingRow> = postings.iter().collect();
     lines.sort_by_key(|p| p.id);
@@ -62,10 +68,7 @@ pub fn canonical_bytes(entry: &EntryRow, postings: &[&PostingRow]) -> Vec<u8> {
         id: entry.id,
         unit_id: entry.unit_id,
         effective_date: entry.effective_date.to_string(),
-        recorded_at: entry
-            .recorded_at
-            .format("%Y-%m-%dT%H:%M:%S%.6fZ")
-            .to_string(),
+        recorded_at: recorded_at_text(&entry.recorded_at),
         source_type: &entry.source_type,
         source_id: entry.source_id,
         description: &entry.description,

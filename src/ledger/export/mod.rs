@@ -18,6 +18,8 @@ use serde::Serialize;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
+use crate::ledger::sealing::recorded_at_text;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
@@ -403,7 +405,7 @@ impl Writer {
                     l.unit_code.clone(),
                     l.entry_id.to_string(),
                     l.effective_date.to_string(),
-                    l.recorded_at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+                    recorded_at_text(&l.recorded_at),
                     l.source_type.clone(),
                     opt(l.source_id),
                     l.description.clone(),
@@ -462,7 +464,7 @@ impl Writer {
                         self.buf,
                         ", unit_id:{}, recorded_at:{}, description_b64:{}",
                         l.unit_id,
-                        l.recorded_at.format("%Y-%m-%dT%H:%M:%S%.6fZ"),
+                        recorded_at_text(&l.recorded_at),
                         BASE64.encode(&l.description)
                     );
                     for (tag, id) in [

@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{ExcelDateTime, Format as CellFormat, Workbook, Worksheet, XlsxError};
 
 use super::{Line, Request, SealHead, COLUMNS};
+use crate::ledger::sealing::recorded_at_text;
 
 /// Excel's 1,048,576 rows less the header row; more postings continue on another sheet.
 pub const ROWS_PER_SHEET: u32 = 1_048_575;
@@ -91,11 +92,7 @@ impl LedgerBook {
             Err(_) => text(sheet, 2, d.to_string())?,
         }
         // microseconds matter to the order of entries: kept as exact text
-        text(
-            sheet,
-            3,
-            l.recorded_at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
-        )?;
+        text(sheet, 3, recorded_at_text(&l.recorded_at))?;
         text(sheet, 4, l.source_type.clone())?;
         text(sheet, 5, id(l.source_id))?;
         text(sheet, 6, l.description.clone())?;
