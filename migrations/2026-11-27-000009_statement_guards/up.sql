@@ -30,10 +30,13 @@ BEGIN
   IF NEW.matched_entry_id IS NOT NULL
      AND (TG_OP = 'INSERT' OR NEW.matched_entry_id IS DISTINCT FROM OLD.matched_entry_id) THEN
     SELECT b.account_id INTO ledger FROM bank_accounts b WHERE b.id = NEW.bank_account_id;
-    SELECT sum(p.amount) INTO posted
+    -- by the entry alone (its few postings), filtered after: a plan that also scanned the bank
+    -- account's postings would read all of them for every line of a bulk match
+    SELECT sum(p.amount) FILTER (WHERE p.account_id = ledger
+                                   AND p.side = CASE WHEN NEW.credit > 0 THEN 'debit' ELSE 'credit' END)
+      INTO posted
       FROM postings p
-     WHERE p.entry_id = NEW.matched_entry_id AND p.account_id = ledger
-       AND p.side = CASE WHEN NEW.credit > 0 THEN 'debit' ELSE 'credit' END;
+     WHERE p.entry_id = NEW.matched_entry_id;
     IF posted IS DISTINCT FROM NEW.credit + NEW.debit THEN
       RAISE EXCEPTION 'entry % does not post the amount of statement line % to its bank account',
         NEW.matched_entry_id, NEW.id
