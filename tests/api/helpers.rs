@@ -5,7 +5,9 @@
 use std::net::TcpListener;
 use std::sync::OnceLock;
 
+use chrono::NaiveDate;
 use doanket::config::Settings;
+use doanket::domain::clock::Clock;
 use doanket::startup::Application;
 use reqwest::{Method, Response};
 use serde_json::{json, Value};
@@ -22,6 +24,28 @@ pub const USER_PASSWORD: &str = "user-password-for-tests";
 pub const PROVINCE: &str = "20";
 pub const COMMUNE: &str = "06001";
 pub const SIBLING_COMMUNE: &str = "06004";
+
+/// The service's clock in every test app: the system clock, or noon (local time) of the day
+/// `DOANKET_TEST_TODAY=YYYY-MM-DD` names, so the suite can be run as if on any date (CI runs it
+/// once more on a date years ahead). Tests derive their dates from [`today`], never from the
+/// day they were written.
+pub fn test_clock() -> Clock {
+    static CLOCK: OnceLock<Clock> = OnceLock::new();
+    *CLOCK.get_or_init(|| match std::env::var("DOANKET_TEST_TODAY") {
+        Ok(day) => {
+            let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+                .expect("DOANKET_TEST_TODAY is YYYY-MM-DD");
+            // 12:00 in Asia/Ho_Chi_Minh
+            Clock::fixed(day.and_hms_opt(5, 0, 0).unwrap().and_utc())
+        }
+        Err(_) => Clock::system(),
+    })
+}
+
+/// Today's local date on the test apps' clock.
+pub fn today() -> NaiveDate {
+    test_clock().today()
+}
 
 /// The server that holds the test databases (`postgres` maintenance database).
 pub fn server_url() -> String {
@@ -240,6 +264,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     // each test keeps its uploads apart, like its database
     settings.attachments_dir = std::env::temp_dir().join(format!("doanket-attachments-{db_name}"));
     settings.seal_interval = std::time::Duration::from_millis(100);
+    settings.clock = test_clock();
     adjust(&mut settings);
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let app = Application::build_with_listener(settings.clone(), listener)
