@@ -32,13 +32,13 @@ pub const SIBLING_COMMUNE: &str = "06004";
 pub fn test_clock() -> Clock {
     static CLOCK: OnceLock<Clock> = OnceLock::new();
     *CLOCK.get_or_init(|| match std::env::var("DOANKET_TEST_TODAY") {
-        Ok(day) => {
+        Ok(day) if !day.is_empty() => {
             let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d")
                 .expect("DOANKET_TEST_TODAY is YYYY-MM-DD");
             // 12:00 in Asia/Ho_Chi_Minh
             Clock::fixed(day.and_hms_opt(5, 0, 0).unwrap().and_utc())
         }
-        Err(_) => Clock::system(),
+        _ => Clock::system(),
     })
 }
 

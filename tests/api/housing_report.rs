@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, spawn_app, TestApp, COMMUNE, PROVINCE, SIBLING_COMMUNE};
+use crate::helpers::{assert_problem, spawn_app, today, TestApp, COMMUNE, PROVINCE, SIBLING_COMMUNE};
 use crate::house_contributions::{
     cash, contribute, created, fund, id, labour, pay, propose, step, Fund,
 };
@@ -293,8 +293,7 @@ async fn the_year_defaults_to_the_current_one() {
 
     let r = report(&app, &officer.token, COMMUNE, "").await;
 
-    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
-    assert_eq!(r["year"], chrono::Datelike::year(&today));
+    assert_eq!(r["year"], chrono::Datelike::year(&today()));
     assert_eq!(r["houses"]["count"], 0);
     assert_eq!(r["funding"].as_array().unwrap().len(), 5);
 }

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, spawn_app, TestApp, TestUser, COMMUNE, SIBLING_COMMUNE};
+use crate::helpers::{assert_problem, spawn_app, today, TestApp, TestUser, COMMUNE, SIBLING_COMMUNE};
 use crate::matching::{import, transfer};
 
 struct Setup {
@@ -208,7 +208,7 @@ async fn the_date_defaults_to_today() {
         .await
         .unwrap();
 
-    assert_eq!(r["as_of"], "2026-11-27");
+    assert_eq!(r["as_of"], today().to_string());
     assert_eq!(r["difference"], "422000");
 }
 
