@@ -354,6 +354,38 @@ xacts_after=$(replica_xacts)
 result "reads went to the streaming replica (DATABASE_READ_URL)" "$(verdict "$([ "$replica_conns" -gt 0 ] && [ "$((xacts_after - xacts_before))" -gt 0 ] && echo 1)")" \
     "$replica_conns connections of the read pools on the replica; $((xacts_after - xacts_before)) transactions there during the load"
 
+# Read-heavy work served by the standby (the read pool, and the export's own connection): each
+# answers 200 through the balancer, on a hot standby where nothing can be written.
+P1A_UNIT=$(awk '{ print $1; exit }' "$WORK/p1a.targets")
+(umask 077 && awk '{ print $3; exit }' "$WORK/p1a.targets" >"$WORK/p1a.token")
+today=$(date +%F)
+read_paths=(
+    "/v1/units/$P1A_UNIT/balances"
+    "/v1/units/$P1A_UNIT/reports/trial-balance"
+    "/v1/units/$P1A_UNIT/reports/fund-statement?from=${today:0:4}-01-01&to=$today"
+    "/v1/units/$P1A_UNIT/receipts"
+    "/v1/donations?unit_id=$P1A_UNIT"
+    "/v1/journal?unit_id=$P1A_UNIT"
+    "/v1/units/$P1A_UNIT/ledger/verify"
+    "/v1/units/$P1A_UNIT/ledger?format=csv"
+    "/v1/units/$P1A_UNIT/ledger?format=hledger"
+    "/v1/public/units/$P1A_UNIT/summary"
+)
+read_ok=1
+read_detail=
+for path in "${read_paths[@]}"; do
+    out=$(curl -sS -o /dev/null -w '%{http_code} %{size_download}' --max-time 60 \
+        -H "Authorization: Bearer $(cat "$WORK/p1a.token")" "$LB$path" 2>/dev/null || echo "000 0")
+    read -r status bytes <<<"$out"
+    [ "$status" = 200 ] || read_ok=0
+    label=${path%%\?*}
+    label=${label/$P1A_UNIT/\{id\}}
+    if [[ $path == *format=* ]]; then label+=" ${path##*format=} ($((bytes / 1024)) KiB)"; fi
+    read_detail+="${read_detail:+, }$label $status"
+done
+result "read paths answer from the standby (exports, reports, registers, public)" "$(verdict "$read_ok")" \
+    "$read_detail"
+
 # ---------------------------------------------------------------- the races
 step "idempotency: $RACE_KEYS keys, each sent to both replicas at once"
 $PROBES --results "$RESULTS" --report "$WORK/race.json" --ids-out "$WORK/race.ids" idempotency-race \
