@@ -403,7 +403,13 @@ struct Side {
 }
 
 /// Posts until the answer is not 409 `idempotency_in_progress` (at most 300 tries, 10 ms apart).
-async fn post_settled(http: &reqwest::Client, url: &str, token: &str, key: &str, body: &Value) -> Side {
+async fn post_settled(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    key: &str,
+    body: &Value,
+) -> Side {
     let post = || {
         http.post(url)
             .bearer_auth(token)
@@ -508,14 +514,14 @@ async fn idempotency_race(
                 out.ids.push(id.to_owned());
             }
         } else if bad.len() < 5 {
-                bad.push(format!(
-                    "key {i}: A {} (first {}{}), B {} (first {}{})",
-                    a.last.label(),
-                    a.first.label(),
-                    if a.last.replayed { ", replayed" } else { "" },
-                    b.last.label(),
-                    b.first.label(),
-                    if b.last.replayed { ", replayed" } else { "" },
+            bad.push(format!(
+                "key {i}: A {} (first {}{}), B {} (first {}{})",
+                a.last.label(),
+                a.first.label(),
+                if a.last.replayed { ", replayed" } else { "" },
+                b.last.label(),
+                b.first.label(),
+                if b.last.replayed { ", replayed" } else { "" },
             ));
         }
     }
@@ -601,13 +607,11 @@ async fn approvals_race(
             let http = http.clone();
             let url = format!("{}/v1/disbursements", bases[i % 2]);
             async move {
-                send(
-                    http.post(url)
-                        .bearer_auth(&people.officer)
-                        .json(&json!({"unit_id": unit, "category": "medical",
+                send(http.post(url).bearer_auth(&people.officer).json(
+                    &json!({"unit_id": unit, "category": "medical",
                                       "amount": amount.to_string(), "method": "cash",
-                                      "description": format!("Hỗ trợ viện phí {i}")})),
-                )
+                                      "description": format!("Hỗ trợ viện phí {i}")}),
+                ))
                 .await
             }
         })
@@ -619,7 +623,14 @@ async fn approvals_race(
         .filter_map(|a| (a.status == 201).then(|| a.body["id"].as_str().map(str::to_owned))?)
         .collect();
     if ids.len() != grants {
-        let statuses = count(submitted.iter().map(|a| a.status.to_string()).collect::<Vec<_>>().iter().map(String::as_str));
+        let statuses = count(
+            submitted
+                .iter()
+                .map(|a| a.status.to_string())
+                .collect::<Vec<_>>()
+                .iter()
+                .map(String::as_str),
+        );
         bail!("submitting {grants} grants: {}", show(&statuses));
     }
 
@@ -659,7 +670,9 @@ async fn approvals_race(
     let api_watch = {
         let watching = watching.clone();
         let http = http.clone();
-        let urls = bases.clone().map(|b| format!("{b}/v1/units/{unit}/balances"));
+        let urls = bases
+            .clone()
+            .map(|b| format!("{b}/v1/units/{unit}/balances"));
         let token = people.officer.clone();
         tokio::spawn(async move {
             let mut lowest: Option<f64> = None;
@@ -693,7 +706,12 @@ async fn approvals_race(
         async move {
             (
                 i % 2,
-                send(http.post(url).bearer_auth(&people.approver).json(&json!({}))).await,
+                send(
+                    http.post(url)
+                        .bearer_auth(&people.approver)
+                        .json(&json!({})),
+                )
+                .await,
             )
         }
     }))
@@ -862,7 +880,14 @@ enum Seen {
 fn judge_donation(a: &Answer, created: &Value, index: usize) -> Seen {
     match a.status {
         200 => {
-            let fields = ["id", "receipt_number", "amount", "amount_vnd", "status", "journal_entry_id"];
+            let fields = [
+                "id",
+                "receipt_number",
+                "amount",
+                "amount_vnd",
+                "status",
+                "journal_entry_id",
+            ];
             match fields.iter().find(|f| a.body[**f] != created[**f]) {
                 None => Seen::Fresh,
                 Some(f) => Seen::Contradiction(format!(
