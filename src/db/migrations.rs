@@ -8,13 +8,20 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
-/// Runs every pending migration; returns how many ran.
+/// Runs every pending migration; returns how many ran. Processes that start at once against one
+/// database (replicas of a new release) take turns: the first runs the migrations, the others
+/// then find none pending.
 pub async fn run_pending(database_url: &str) -> anyhow::Result<usize> {
     let url = database_url.to_owned();
     // The migration harness is synchronous: run it on a blocking thread, never on a worker.
     tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
         use diesel::Connection;
         let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(&url)?;
+        // held by this session until it ends, when the connection drops
+        diesel::RunQueryDsl::execute(
+            diesel::sql_query("SELECT pg_advisory_lock(hashtext('doanket migrations'), 0)"),
+            &mut conn,
+        )?;
         let ran = conn
             .run_pending_migrations(MIGRATIONS)
             .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;

@@ -5,7 +5,9 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::Client;
 use uuid::Uuid;
 
-use crate::helpers::{spawn_app, COMMUNE, PROVINCE};
+use doanket::db::migrations;
+
+use crate::helpers::{admin_client, database_url, spawn_app, COMMUNE, PROVINCE};
 
 /// Inserts a unit by hand, as an operator with `psql` would.
 async fn insert_unit(
@@ -257,4 +259,36 @@ async fn a_second_root_is_refused() {
         .unwrap()
         .get(0);
     assert_eq!(roots, 1);
+}
+
+/// Two replicas of a new release start at the same moment against one database (README,
+/// "Production-like deployment"): both run the pending migrations, one after the other, and both
+/// start; each migration runs once.
+#[tokio::test]
+async fn two_processes_migrating_one_new_database_at_once_both_succeed() {
+    use diesel::migration::MigrationSource;
+    let admin = admin_client().await;
+    let total = MigrationSource::<diesel::pg::Pg>::migrations(&migrations::MIGRATIONS)
+        .unwrap()
+        .len();
+    for _ in 0..3 {
+        let name = format!("doanket_test_{}", Uuid::new_v4().simple());
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+        let url = database_url(&name);
+
+        let (a, b) = tokio::join!(migrations::run_pending(&url), migrations::run_pending(&url));
+
+        admin
+            .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
+            .await
+            .unwrap();
+        let (a, b) = (
+            a.expect("the first process"),
+            b.expect("the second process"),
+        );
+        assert_eq!(a + b, total, "every migration ran exactly once");
+    }
 }

@@ -53,7 +53,7 @@ pub fn server_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
-fn database_url(name: &str) -> String {
+pub fn database_url(name: &str) -> String {
     let mut config: tokio_postgres::Config =
         server_url().parse().expect("DOANKET_TEST_DATABASE_URL");
     config.dbname(name);
@@ -73,7 +73,7 @@ fn database_url(name: &str) -> String {
     format!("postgres://{user}{password}@{host}:{port}/{name}")
 }
 
-async fn admin_client() -> tokio_postgres::Client {
+pub async fn admin_client() -> tokio_postgres::Client {
     let (client, connection) = tokio_postgres::connect(&server_url(), NoTls)
         .await
         .expect("PostgreSQL must be reachable for the tests (see README: scripts/test.sh)");
