@@ -19,7 +19,7 @@ use crate::extract::OptionalJsonBody;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ledger::payouts;
 use crate::ledger::reservations::{self, Holder};
-use crate::routes::spending::{four_eyes, transition, Decision};
+use crate::routes::spending::{decision, Decision};
 use crate::startup::AppState;
 
 /// Approves a submitted grant and reserves its amount.
@@ -128,8 +128,13 @@ async fn decide(
         move |conn| {
             async move {
                 let grant = disbursements::lock(conn, id).await?;
-                four_eyes(approver.id.0, grant.submitted_by)?;
-                let next = transition(Kind::Disbursement, &grant.status, action)?;
+                let next = decision(
+                    Kind::Disbursement,
+                    action,
+                    approver.id.0,
+                    grant.submitted_by,
+                    &grant.status,
+                )?;
                 let holder = Holder::Disbursement(grant.id);
                 if next == Status::Approved {
                     let method = Method::parse(&grant.method).ok_or_else(|| {

@@ -22,7 +22,7 @@ use crate::extract::OptionalJsonBody;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ledger::reservations::{self, Holder, Pool};
 use crate::routes::attachments::check_evidence;
-use crate::routes::spending::{four_eyes, transition};
+use crate::routes::spending::decision;
 use crate::startup::AppState;
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -83,8 +83,13 @@ pub async fn approve(
         move |conn| {
             async move {
                 let project = houses::lock(conn, id).await?;
-                four_eyes(approver.id.0, project.submitted_by)?;
-                transition(Kind::House, &project.status, Action::Approve)?;
+                decision(
+                    Kind::House,
+                    Action::Approve,
+                    approver.id.0,
+                    project.submitted_by,
+                    &project.status,
+                )?;
                 reservations::reserve(
                     conn,
                     project.funding_unit_id,

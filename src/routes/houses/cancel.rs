@@ -20,7 +20,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ledger::reservations::{self, Holder};
-use crate::routes::spending::{four_eyes, transition};
+use crate::routes::spending::decision;
 use crate::startup::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -71,8 +71,13 @@ pub async fn cancel(
         move |conn| {
             async move {
                 let project = houses::lock(conn, id).await?;
-                four_eyes(approver.id.0, project.submitted_by)?;
-                transition(Kind::House, &project.status, Action::Cancel)?;
+                decision(
+                    Kind::House,
+                    Action::Cancel,
+                    approver.id.0,
+                    project.submitted_by,
+                    &project.status,
+                )?;
                 reservations::release(conn, Holder::House(project.id)).await?;
                 let row = houses::cancel(conn, project.id, approver.id.0, &reason).await?;
                 audit::record(

@@ -16,7 +16,7 @@ use crate::error::ApiResult;
 use crate::extract::OptionalJsonBody;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ledger::reservations::{self, Pool};
-use crate::routes::spending::{four_eyes, transition, Decision};
+use crate::routes::spending::{decision, Decision};
 use crate::startup::AppState;
 
 /// Approves a submitted batch (approver of the paying unit, not the submitter): reserves the
@@ -135,8 +135,13 @@ async fn decide_in_tx(
     reason: Option<&str>,
 ) -> ApiResult<TetBatchView> {
     let batch = tet_batches::lock(conn, id).await?;
-    let next = transition(Kind::TetBatch, &batch.status, action)?;
-    four_eyes(approver.id.0, batch.submitted_by)?;
+    let next = decision(
+        Kind::TetBatch,
+        action,
+        approver.id.0,
+        batch.submitted_by,
+        &batch.status,
+    )?;
     let n = Decimal::from(batch.household_count);
     if action == Action::Approve {
         // the database refuses what the fund cannot cover (409 insufficient_funds)

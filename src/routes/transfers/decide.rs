@@ -15,7 +15,7 @@ use crate::extract::OptionalJsonBody;
 use crate::idempotency;
 use crate::idempotency::IdempotencyKey;
 use crate::ledger::reservations::{self, Holder, Pool};
-use crate::routes::spending::{four_eyes, transition, Decision};
+use crate::routes::spending::{decision, Decision};
 use crate::startup::AppState;
 
 /// Approves a submitted transfer (an approver of the sending unit, not the submitter): its
@@ -116,7 +116,6 @@ async fn decide(
         .await?
         .ok_or_else(ApiError::not_found)?;
     authorize(&approver, Right::ActAs(Role::Approver), &from, &to)?;
-    four_eyes(approver.id.0, t.submitted_by)?;
     let (name, approver) = (audit_action(action), &approver);
     let reason = reason.as_deref();
     idempotency::transact(
@@ -130,7 +129,13 @@ async fn decide(
             async move {
                 // the state is read under the row lock: a concurrent decision waits, then sees ours
                 let t = transfers::lock(conn, id).await?;
-                let next = transition(Kind::Transfer, &t.status, action)?;
+                let next = decision(
+                    Kind::Transfer,
+                    action,
+                    approver.id.0,
+                    t.submitted_by,
+                    &t.status,
+                )?;
                 let holder = Holder::Transfer(t.id);
                 match action {
                     Action::Approve => {
