@@ -37,12 +37,13 @@ pub struct ApproveHouse {
 
 /// Approves a proposed project and reserves its support.
 #[utoipa::path(
+    operation_id = "approveHouse",
     context_path = "/v1",
     tag = "houses",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = Option<ApproveHouse>, description = "Optional: `{\"reason\",\"evidence_ids\"}`"),
     responses(
-        (status = 200, body = HouseView),
+        (status = 200, description = "The project, approved, its support reserved", body = HouseView),
         (status = 403, description = "`forbidden`, or `same_person` for the submitter", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`insufficient_funds` or `invalid_state`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,

@@ -32,12 +32,13 @@ pub struct CancelHouse {
 
 /// Cancels a proposed, approved or started project and releases its reservation.
 #[utoipa::path(
+    operation_id = "cancelHouse",
     context_path = "/v1",
     tag = "houses",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = CancelHouse,
     responses(
-        (status = 200, body = HouseView),
+        (status = 200, description = "The project, cancelled, its reservation released", body = HouseView),
         (status = 403, description = "`forbidden`, or `same_person` for the submitter", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`invalid_state`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,

@@ -21,12 +21,13 @@ use crate::startup::AppState;
 /// Approves a submitted transfer (an approver of the sending unit, not the submitter): its
 /// amount is reserved from the sender's money with the transfer's earmark.
 #[utoipa::path(
+    operation_id = "approveTransfer",
     context_path = "/v1",
     tag = "transfers",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = Option<Decision>, description = "Optional: `{\"reason\"?}`"),
     responses(
-        (status = 200, body = TransferView),
+        (status = 200, description = "The transfer, approved, its amount reserved", body = TransferView),
         (status = 403, description = "`forbidden`, or `same_person` when the submitter decides", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`invalid_state` or `insufficient_funds`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
@@ -46,12 +47,13 @@ pub async fn approve(
 
 /// Rejects a submitted transfer (an approver of the sending unit, not the submitter).
 #[utoipa::path(
+    operation_id = "rejectTransfer",
     context_path = "/v1",
     tag = "transfers",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = Option<Decision>, description = "Optional: `{\"reason\"?}`"),
     responses(
-        (status = 200, body = TransferView),
+        (status = 200, description = "The transfer, rejected", body = TransferView),
         (status = 403, description = "`forbidden` or `same_person`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`invalid_state`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
@@ -72,12 +74,13 @@ pub async fn reject(
 /// Cancels a submitted or approved transfer (an approver of the sending unit, not the
 /// submitter); an approved transfer's reservation is released.
 #[utoipa::path(
+    operation_id = "cancelTransfer",
     context_path = "/v1",
     tag = "transfers",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = Option<Decision>, description = "Optional: `{\"reason\"?}`"),
     responses(
-        (status = 200, body = TransferView),
+        (status = 200, description = "The transfer, cancelled, its reservation released", body = TransferView),
         (status = 403, description = "`forbidden` or `same_person`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`invalid_state`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
