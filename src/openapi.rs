@@ -1,6 +1,13 @@
 //! The OpenAPI document, generated from the handlers and types. `openapi/openapi.json` is this
 //! document checked in; a test fails when they drift (regenerate with
-//! `cargo run -- openapi > openapi/openapi.json`).
+//! `cargo run -- openapi > openapi/openapi.json`). Two modifiers finish it from tables kept
+//! here: `problems` (the `code`s each operation can answer) and `examples` (a request and a
+//! response for every operation that creates something).
+
+pub mod examples;
+pub mod problems;
+
+use examples::Examples as CreationExamples;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -9,7 +16,8 @@ use crate::error::Problem;
 use crate::routes;
 
 /// The problem responses every operation may give besides those it lists: 4xx for bad input,
-/// missing rights or unknown resources, 5xx (503) when the database is unavailable.
+/// missing rights or unknown resources, 5xx (503) when the database is unavailable. The
+/// `ProblemCodes` modifier replaces both with the operation's own codes (`problems.rs`).
 #[derive(utoipa::IntoResponses)]
 pub enum Problems {
     #[response(
@@ -150,7 +158,7 @@ pub enum Problems {
         routes::statements::reconciliation::reconciliation,
     ),
     components(schemas(Problem)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ProblemCodes, &CreationExamples),
     tags(
         (name = "auth", description = "Sign-in and tokens"),
         (name = "units", description = "The unit tree: central, province, district, commune"),
@@ -190,6 +198,45 @@ impl Modify for BearerAuth {
             ),
         );
     }
+}
+
+/// Every operation's problem responses with the codes it answers, and `Problem.code` as the
+/// enum of all codes.
+struct ProblemCodes;
+
+impl Modify for ProblemCodes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for op in operations(item) {
+                problems::apply(op);
+            }
+        }
+        if let Some(problem) = openapi
+            .components
+            .as_mut()
+            .and_then(|c| c.schemas.get_mut("Problem"))
+        {
+            problems::enumerate_codes(problem);
+        }
+    }
+}
+
+/// The operations of one path, whatever their method.
+pub fn operations(
+    item: &mut utoipa::openapi::PathItem,
+) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
+    [
+        item.get.as_mut(),
+        item.put.as_mut(),
+        item.post.as_mut(),
+        item.delete.as_mut(),
+        item.options.as_mut(),
+        item.head.as_mut(),
+        item.patch.as_mut(),
+        item.trace.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
 }
 
 pub fn document() -> utoipa::openapi::OpenApi {

@@ -1,6 +1,14 @@
 //! What the spending resources (disbursements, Tết batches, transfers, houses) share at the
 //! HTTP edge: the body of a decision, and the checks that answer 409 `invalid_state` and 403
 //! `same_person` before the database's own constraints would refuse the same change.
+//!
+//! Every four-eyes decision (approve, reject, cancel of a grant, a Tết batch or a transfer;
+//! approve and cancel of a house) answers in one order: outside the caller's scope 404, without
+//! the approver role at the deciding unit 403 `forbidden`, the submitter 403 `same_person`, a
+//! state that does not allow it 409 `invalid_state`. Who may decide is a right of the caller
+//! (security.md: "never their own submission"), so it is answered before the item's state,
+//! whatever that state is. The last two are read from the row locked in the decision's own
+//! transaction, through `decision`.
 
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -42,8 +50,22 @@ pub fn transition(kind: Kind, status: &str, action: Action) -> ApiResult<Status>
         })
 }
 
+/// The four-eyes and state checks of a decision on a row locked in the decision's
+/// transaction, in the order of the module comment: 403 `same_person` before 409
+/// `invalid_state`. Gives the state the decision leads to.
+pub fn decision(
+    kind: Kind,
+    action: Action,
+    decider: Uuid,
+    submitter: Uuid,
+    status: &str,
+) -> ApiResult<Status> {
+    four_eyes(decider, submitter)?;
+    transition(kind, status, action)
+}
+
 /// Four eyes: 403 `same_person` when the decider submitted it.
-pub fn four_eyes(decider: Uuid, submitter: Uuid) -> ApiResult<()> {
+fn four_eyes(decider: Uuid, submitter: Uuid) -> ApiResult<()> {
     if spending::may_decide(decider, submitter) {
         Ok(())
     } else {

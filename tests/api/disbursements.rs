@@ -174,6 +174,30 @@ async fn the_submitter_cannot_approve_reject_or_cancel_their_own_grant() {
 }
 
 #[tokio::test]
+async fn a_grant_answers_scope_role_submitter_then_state_in_every_state() {
+    let app = spawn_app().await;
+    let c = commune(&app).await;
+    let both = app
+        .user_with_roles(&[("officer", COMMUNE), ("approver", COMMUNE)])
+        .await;
+    let outsider = app.user("approver", SIBLING_COMMUNE).await;
+    app.record_cash_donation(&c.officer.token, c.unit, "5000000")
+        .await;
+    let g = submit(&app, &both.token, &grant(c.unit, "1000000")).await;
+
+    crate::four_eyes::the_decision_order_holds(crate::four_eyes::Decidable {
+        app: &app,
+        item: format!("/v1/disbursements/{}", g["id"].as_str().unwrap()),
+        actions: &["approve", "reject", "cancel"],
+        submitter: &both,
+        approver: &c.approver,
+        no_approver: &c.officer,
+        outsider: &outsider,
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn steps_out_of_order_are_invalid_state() {
     let app = spawn_app().await;
     let c = commune(&app).await;

@@ -1087,6 +1087,34 @@ async fn the_submitter_cannot_approve_or_cancel_their_own_project() {
 }
 
 #[tokio::test]
+async fn a_project_answers_scope_role_submitter_then_state_in_every_state() {
+    let app = spawn_app().await;
+    let c = commune(&app).await;
+    app.record_cash_donation(&c.officer.token, c.unit, "100000000")
+        .await;
+    let both = app
+        .user_with_roles(&[("officer", COMMUNE), ("approver", COMMUNE)])
+        .await;
+    let outsider = app.user("approver", SIBLING_COMMUNE).await;
+    let household = app
+        .household(&c.officer.token, COMMUNE, "Lục Văn Thứ")
+        .await;
+    let house = propose(&app, &both.token, &proposal(c.unit, &household, "new")).await;
+
+    // approve and cancel are the two four-eyes decisions of a project
+    crate::four_eyes::the_decision_order_holds(crate::four_eyes::Decidable {
+        app: &app,
+        item: format!("/v1/houses/{}", house["id"].as_str().unwrap()),
+        actions: &["approve", "cancel"],
+        submitter: &both,
+        approver: &c.approver,
+        no_approver: &c.officer,
+        outsider: &outsider,
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn only_the_right_roles_of_the_funding_unit_act_on_a_project() {
     let app = spawn_app().await;
     let c = commune(&app).await;

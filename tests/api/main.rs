@@ -13,6 +13,7 @@ mod demo;
 mod disbursements;
 mod donations;
 mod exports;
+mod four_eyes;
 mod fund_statement;
 mod house_contributions;
 mod households;

@@ -695,6 +695,34 @@ async fn the_submitter_cannot_approve_their_own_batch() {
 }
 
 #[tokio::test]
+async fn a_batch_answers_scope_role_submitter_then_state_in_every_state() {
+    let app = spawn_app().await;
+    let (f, campaign, hh) = funded(&app, "5000000", 1).await;
+    let both = app
+        .user_with_roles(&[("officer", COMMUNE), ("approver", COMMUNE)])
+        .await;
+    let outsider = app.user("approver", SIBLING_COMMUNE).await;
+    let batch = propose(
+        &app,
+        &both.token,
+        &batch_body(f.unit, &campaign, &hh, "500000"),
+    )
+    .await;
+
+    // before, a Tết batch answered the submitter's second decision with 409 invalid_state
+    crate::four_eyes::the_decision_order_holds(crate::four_eyes::Decidable {
+        app: &app,
+        item: format!("/v1/tet-batches/{}", batch["id"].as_str().unwrap()),
+        actions: &["approve", "reject", "cancel"],
+        submitter: &both,
+        approver: &f.approver,
+        no_approver: &f.officer,
+        outsider: &outsider,
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn approval_beyond_the_fund_is_refused_with_insufficient_funds() {
     let app = spawn_app().await;
     let (f, campaign, hh) = funded(&app, "1000000", 3).await;

@@ -421,6 +421,29 @@ async fn the_submitter_cannot_approve_their_own_transfer() {
 }
 
 #[tokio::test]
+async fn a_transfer_answers_scope_role_submitter_then_state_in_every_state() {
+    let app = spawn_transfer_app().await;
+    let (p, c) = province_and_commune(&app).await;
+    let both = app
+        .user_with_roles(&[("officer", PROVINCE), ("approver", PROVINCE)])
+        .await;
+    // an approver of the commune's sibling sees neither end
+    let outsider = app.user("approver", SIBLING_COMMUNE).await;
+    let t = submit(&app, &both.token, &transfer_body(p.id, c.id, "100000")).await;
+
+    crate::four_eyes::the_decision_order_holds(crate::four_eyes::Decidable {
+        app: &app,
+        item: format!("/v1/transfers/{}", t["id"].as_str().unwrap()),
+        actions: &["approve", "reject", "cancel"],
+        submitter: &both,
+        approver: &p.approver,
+        no_approver: &p.officer,
+        outsider: &outsider,
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn only_an_approver_of_the_sender_decides() {
     let app = spawn_transfer_app().await;
     let (p, c) = province_and_commune(&app).await;

@@ -59,10 +59,11 @@ pub struct BalancesQuery {
 /// `consolidated=true`, the same for the unit's whole subtree, added up: a transfer inside the
 /// subtree counts once, in the receiver's bank once received and `in_transit` before.
 #[utoipa::path(
+    operation_id = "getBalances",
     context_path = "/v1",
     tag = "ledger",
     params(("id" = Uuid, Path, description = "The unit (its fund)"), BalancesQuery),
-    responses((status = 200, body = FundBalancesView), crate::openapi::Problems),
+    responses((status = 200, description = "The fund's balances by pool and campaign", body = FundBalancesView), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/units/{id}/balances")]

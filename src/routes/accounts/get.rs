@@ -12,10 +12,11 @@ use crate::startup::AppState;
 
 /// One account with its current balance, if its fund is in the caller's scope.
 #[utoipa::path(
+    operation_id = "getAccount",
     context_path = "/v1",
     tag = "ledger",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = AccountView), crate::openapi::Problems),
+    responses((status = 200, description = "The account with its balance", body = AccountView), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/accounts/{id}")]

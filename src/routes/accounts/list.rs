@@ -14,10 +14,11 @@ use crate::startup::AppState;
 /// The fund's whole chart of accounts with current balances, by code (one page: a chart is
 /// small).
 #[utoipa::path(
+    operation_id = "listAccounts",
     context_path = "/v1",
     tag = "ledger",
     params(("id" = Uuid, Path, description = "The unit (its fund)")),
-    responses((status = 200, body = Page<AccountView>), crate::openapi::Problems),
+    responses((status = 200, description = "The unit's chart of accounts with balances", body = Page<AccountView>), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/units/{id}/accounts")]

@@ -44,10 +44,11 @@ pub struct PostingView {
 
 /// The account's postings by effective date (keyset pagination, stable while postings arrive).
 #[utoipa::path(
+    operation_id = "listAccountPostings",
     context_path = "/v1",
     tag = "ledger",
     params(("id" = Uuid, Path), PostingQuery),
-    responses((status = 200, body = Page<PostingView>), crate::openapi::Problems),
+    responses((status = 200, description = "A page of the account's postings", body = Page<PostingView>), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/accounts/{id}/postings")]

@@ -26,6 +26,7 @@ pub struct FileBytes(Vec<u8>);
 /// Streams an attachment's bytes, if its unit is in the caller's scope. The `ETag` is the
 /// SHA-256; `If-None-Match` with it answers 304.
 #[utoipa::path(
+    operation_id = "downloadAttachment",
     context_path = "/v1",
     tag = "attachments",
     params(("id" = Uuid, Path)),

@@ -40,11 +40,12 @@ pub struct UploadForm {
 /// the role of an officer, approver or finance officer at that unit or above (auditors and
 /// admins handle no money and upload no evidence).
 #[utoipa::path(
+    operation_id = "uploadAttachment",
     context_path = "/v1",
     tag = "attachments",
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses(
-        (status = 201, body = AttachmentView, headers(("Location" = String, description = "The attachment's URL"))),
+        (status = 201, description = "The file stored", body = AttachmentView, headers(("Location" = String, description = "The attachment's URL"))),
         (status = 413, description = "`payload_too_large`: the file is over 10 MiB", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 415, description = "`unsupported_media_type`: not multipart, or the file is not JPEG, PNG or PDF", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: `file` or `unit_id` missing, empty or repeated, or an unknown part", body = crate::error::Problem, content_type = "application/problem+json"),

@@ -71,10 +71,11 @@ impl From<AuditEventRow> for AuditEventView {
 
 /// Audit events in the caller's scope (admins and auditors), oldest first.
 #[utoipa::path(
+    operation_id = "listAuditEvents",
     context_path = "/v1",
     tag = "audit",
     params(AuditQuery),
-    responses((status = 200, body = Page<AuditEventView>), crate::openapi::Problems),
+    responses((status = 200, description = "A page of audit events", body = Page<AuditEventView>), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/audit-events")]

@@ -4,7 +4,11 @@ use crate::auth::keys::Jwks;
 use crate::startup::AppState;
 
 /// The public keys that verify access tokens (EdDSA / Ed25519), for other services.
-#[utoipa::path(tag = "auth", responses((status = 200, body = Jwks)))]
+#[utoipa::path(
+    operation_id = "getJwks",
+    tag = "auth",
+    responses((status = 200, description = "The JSON Web Key Set", body = Jwks))
+)]
 #[get("/.well-known/jwks.json")]
 pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()

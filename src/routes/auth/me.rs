@@ -26,9 +26,10 @@ pub struct Me {
 
 /// The signed-in user and their roles.
 #[utoipa::path(
+    operation_id = "getMe",
     context_path = "/v1",
     tag = "auth",
-    responses((status = 200, body = Me), crate::openapi::Problems),
+    responses((status = 200, description = "The signed-in user with their roles", body = Me), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/auth/me")]

@@ -28,11 +28,12 @@ enum Outcome {
 /// Exchanges a refresh token for a new pair. The old refresh token stops working; presenting
 /// it again revokes every token of its family (theft detection).
 #[utoipa::path(
+    operation_id = "refreshToken",
     context_path = "/v1",
     tag = "auth",
     request_body = RefreshRequest,
     responses(
-        (status = 200, body = session::TokenPair),
+        (status = 200, description = "A new token pair; the refresh token sent is used up", body = session::TokenPair),
         (status = 401, description = "`invalid_refresh_token`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     )

@@ -13,6 +13,7 @@ use crate::startup::AppState;
 /// Revokes a refresh token and every token rotated from the same sign-in. Answers 204 whether
 /// or not the token was known, so the endpoint cannot be used to test tokens.
 #[utoipa::path(
+    operation_id = "revokeToken",
     context_path = "/v1",
     tag = "auth",
     request_body = RefreshRequest,

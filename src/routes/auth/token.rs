@@ -24,11 +24,12 @@ pub struct SignIn {
 
 /// Signs in with username and password; returns an access token and a refresh token.
 #[utoipa::path(
+    operation_id = "signIn",
     context_path = "/v1",
     tag = "auth",
     request_body = SignIn,
     responses(
-        (status = 200, body = session::TokenPair),
+        (status = 200, description = "Signed in: an access token and a refresh token", body = session::TokenPair),
         (status = 401, description = "`invalid_credentials`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     )

@@ -35,12 +35,13 @@ pub struct CreateBankAccount {
 
 /// Registers a bank account of the fund and opens its ledger sub-account 1121.N.
 #[utoipa::path(
+    operation_id = "createBankAccount",
     context_path = "/v1",
     tag = "bank accounts",
     params(("id" = Uuid, Path, description = "the unit")),
     request_body = CreateBankAccount,
     responses(
-        (status = 201, body = BankAccountView),
+        (status = 201, description = "The bank account registered, with its ledger sub-account", body = BankAccountView),
         (status = 409, description = "`duplicate_bank_account`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     ),

@@ -10,10 +10,11 @@ use crate::startup::AppState;
 
 /// One bank account, if its fund is in the caller's scope.
 #[utoipa::path(
+    operation_id = "getBankAccount",
     context_path = "/v1",
     tag = "bank accounts",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = BankAccountView), crate::openapi::Problems),
+    responses((status = 200, description = "The bank account", body = BankAccountView), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/bank-accounts/{id}")]

@@ -10,10 +10,11 @@ use crate::startup::AppState;
 
 /// The fund's bank accounts.
 #[utoipa::path(
+    operation_id = "listBankAccounts",
     context_path = "/v1",
     tag = "bank accounts",
     params(("id" = Uuid, Path, description = "the unit")),
-    responses((status = 200, body = Vec<BankAccountView>), crate::openapi::Problems),
+    responses((status = 200, description = "The fund's bank accounts", body = Vec<BankAccountView>), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/units/{id}/bank-accounts")]

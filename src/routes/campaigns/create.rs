@@ -32,10 +32,11 @@ pub struct CreateCampaign {
 
 /// Opens a campaign of a unit (its officer or approver).
 #[utoipa::path(
+    operation_id = "createCampaign",
     context_path = "/v1",
     tag = "campaigns",
     request_body = CreateCampaign,
-    responses((status = 201, body = CampaignView), crate::openapi::Problems),
+    responses((status = 201, description = "The campaign opened", body = CampaignView), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[post("/campaigns")]

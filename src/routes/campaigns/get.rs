@@ -9,10 +9,11 @@ use crate::startup::AppState;
 
 /// One campaign, if the caller can use or see it (its unit is in the caller's scope or above it).
 #[utoipa::path(
+    operation_id = "getCampaign",
     context_path = "/v1",
     tag = "campaigns",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = CampaignView), crate::openapi::Problems),
+    responses((status = 200, description = "The campaign", body = CampaignView), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/campaigns/{id}")]

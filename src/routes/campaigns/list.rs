@@ -28,10 +28,11 @@ pub struct CampaignQuery {
 
 /// Campaigns the caller can use or see.
 #[utoipa::path(
+    operation_id = "listCampaigns",
     context_path = "/v1",
     tag = "campaigns",
     params(CampaignQuery),
-    responses((status = 200, body = Page<CampaignView>), crate::openapi::Problems),
+    responses((status = 200, description = "A page of campaigns", body = Page<CampaignView>), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/campaigns")]

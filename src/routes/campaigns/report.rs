@@ -71,10 +71,11 @@ pub struct CampaignReport {
 /// category and by unit (paid grants, disbursed Tết gifts less those returned), households
 /// reached, transferred between tiers, and what is left. Readers of the campaign's unit.
 #[utoipa::path(
+    operation_id = "getCampaignReport",
     context_path = "/v1",
     tag = "campaigns",
     params(("id" = Uuid, Path, description = "The campaign")),
-    responses((status = 200, body = CampaignReport), crate::openapi::Problems),
+    responses((status = 200, description = "The campaign's report", body = CampaignReport), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/campaigns/{id}/report")]

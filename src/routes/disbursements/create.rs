@@ -44,12 +44,13 @@ pub struct CreateDisbursement {
 /// Proposes a grant (officer of the paying unit). It moves no money until approved (which
 /// reserves it) and paid.
 #[utoipa::path(
+    operation_id = "createDisbursement",
     context_path = "/v1",
     tag = "disbursements",
     request_body = CreateDisbursement,
     params(("Idempotency-Key" = Option<String>, Header, description = "1–255 characters; a retry with the same key and body returns the first response")),
     responses(
-        (status = 201, body = DisbursementView),
+        (status = 201, description = "The grant submitted", body = DisbursementView),
         (status = 422, description = "`validation_failed` or `campaign_purpose_mismatch`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     ),

@@ -19,17 +19,18 @@ use crate::extract::OptionalJsonBody;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ledger::payouts;
 use crate::ledger::reservations::{self, Holder};
-use crate::routes::spending::{four_eyes, transition, Decision};
+use crate::routes::spending::{decision, Decision};
 use crate::startup::AppState;
 
 /// Approves a submitted grant and reserves its amount.
 #[utoipa::path(
+    operation_id = "approveDisbursement",
     context_path = "/v1",
     tag = "disbursements",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = Option<Decision>, description = "Optional: `{\"reason\"}`"),
     responses(
-        (status = 200, body = DisbursementView),
+        (status = 200, description = "The grant, approved, its amount reserved", body = DisbursementView),
         (status = 403, description = "`forbidden`, or `same_person` for the submitter", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`insufficient_funds` or `invalid_state`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
@@ -49,12 +50,13 @@ pub async fn approve(
 
 /// Rejects a submitted grant.
 #[utoipa::path(
+    operation_id = "rejectDisbursement",
     context_path = "/v1",
     tag = "disbursements",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = Option<Decision>, description = "Optional: `{\"reason\"}`"),
     responses(
-        (status = 200, body = DisbursementView),
+        (status = 200, description = "The grant, rejected", body = DisbursementView),
         (status = 403, description = "`forbidden`, or `same_person` for the submitter", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`invalid_state`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
@@ -74,12 +76,13 @@ pub async fn reject(
 
 /// Cancels a submitted or approved (not yet paid) grant, releasing its reservation.
 #[utoipa::path(
+    operation_id = "cancelDisbursement",
     context_path = "/v1",
     tag = "disbursements",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = Option<Decision>, description = "Optional: `{\"reason\"}`"),
     responses(
-        (status = 200, body = DisbursementView),
+        (status = 200, description = "The grant, cancelled, its reservation released", body = DisbursementView),
         (status = 403, description = "`forbidden`, or `same_person` for the submitter", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`invalid_state`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
@@ -128,8 +131,13 @@ async fn decide(
         move |conn| {
             async move {
                 let grant = disbursements::lock(conn, id).await?;
-                four_eyes(approver.id.0, grant.submitted_by)?;
-                let next = transition(Kind::Disbursement, &grant.status, action)?;
+                let next = decision(
+                    Kind::Disbursement,
+                    action,
+                    approver.id.0,
+                    grant.submitted_by,
+                    &grant.status,
+                )?;
                 let holder = Holder::Disbursement(grant.id);
                 if next == Status::Approved {
                     let method = Method::parse(&grant.method).ok_or_else(|| {

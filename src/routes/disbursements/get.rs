@@ -10,10 +10,11 @@ use crate::startup::AppState;
 
 /// One grant (404 outside the caller's scope).
 #[utoipa::path(
+    operation_id = "getDisbursement",
     context_path = "/v1",
     tag = "disbursements",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = DisbursementView), crate::openapi::Problems),
+    responses((status = 200, description = "The grant", body = DisbursementView), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/disbursements/{id}")]

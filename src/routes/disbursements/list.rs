@@ -32,10 +32,11 @@ pub struct DisbursementQuery {
 
 /// Grants in the caller's scope, oldest first.
 #[utoipa::path(
+    operation_id = "listDisbursements",
     context_path = "/v1",
     tag = "disbursements",
     params(DisbursementQuery),
-    responses((status = 200, body = Page<DisbursementView>), crate::openapi::Problems),
+    responses((status = 200, description = "A page of grants", body = Page<DisbursementView>), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/disbursements")]

@@ -31,12 +31,13 @@ pub struct PayDisbursement {
 /// Pays an approved grant (finance officer of the paying unit): posts 61x1 by category
 /// against cash, the bank account or goods, using the approval's reservation.
 #[utoipa::path(
+    operation_id = "payDisbursement",
     context_path = "/v1",
     tag = "disbursements",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = Option<PayDisbursement>, description = "Optional: `{\"paid_on\"}`"),
     responses(
-        (status = 200, body = DisbursementView),
+        (status = 200, description = "The grant, paid, with its journal entry", body = DisbursementView),
         (status = 409, description = "`invalid_state`, `insufficient_funds` (the chosen account lacks the money) or `period_closed`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     ),

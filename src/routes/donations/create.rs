@@ -23,12 +23,13 @@ use crate::startup::AppState;
 /// Records a donation: its balanced journal entry and its gapless receipt number commit
 /// together. Send an `Idempotency-Key` so a retry after a timeout cannot record it twice.
 #[utoipa::path(
+    operation_id = "createDonation",
     context_path = "/v1",
     tag = "donations",
     request_body = CreateDonation,
     params(("Idempotency-Key" = Option<String>, Header, description = "1–255 characters; a retry with the same key and body returns the first response")),
     responses(
-        (status = 201, body = DonationView),
+        (status = 201, description = "The donation recorded, with its receipt number and journal entry", body = DonationView),
         (status = 409, description = "`duplicate_bank_reference`, `period_closed` or `idempotency_in_progress`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed` or `idempotency_key_reused`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,

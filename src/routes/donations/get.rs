@@ -10,10 +10,11 @@ use crate::startup::AppState;
 
 /// One donation, if its fund is in the caller's scope.
 #[utoipa::path(
+    operation_id = "getDonation",
     context_path = "/v1",
     tag = "donations",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = DonationView), crate::openapi::Problems),
+    responses((status = 200, description = "The donation", body = DonationView), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/donations/{id}")]

@@ -40,10 +40,11 @@ pub struct DonationQuery {
 
 /// Donations in the caller's scope, oldest first.
 #[utoipa::path(
+    operation_id = "listDonations",
     context_path = "/v1",
     tag = "donations",
     params(DonationQuery),
-    responses((status = 200, body = Page<DonationView>), crate::openapi::Problems),
+    responses((status = 200, description = "A page of donations", body = Page<DonationView>), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/donations")]

@@ -36,10 +36,11 @@ pub struct ReceiptView {
 
 /// The receipt register: every number of the unit's year, in order, void ones included.
 #[utoipa::path(
+    operation_id = "listReceipts",
     context_path = "/v1",
     tag = "donations",
     params(("id" = Uuid, Path, description = "the unit"), ReceiptQuery),
-    responses((status = 200, body = Page<ReceiptView>), crate::openapi::Problems),
+    responses((status = 200, description = "A page of the unit's receipt register, in number order", body = Page<ReceiptView>), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/units/{id}/receipts")]

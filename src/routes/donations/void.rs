@@ -28,12 +28,13 @@ pub struct VoidDonation {
 /// Voids a mistaken donation (finance officer): a reversing entry dated today, status `void`.
 /// The receipt number stays in the register, marked void.
 #[utoipa::path(
+    operation_id = "voidDonation",
     context_path = "/v1",
     tag = "donations",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = VoidDonation,
     responses(
-        (status = 200, body = DonationView),
+        (status = 200, description = "The donation, now void, with its reversing entry", body = DonationView),
         (status = 409, description = "`already_void` or `period_closed`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     ),

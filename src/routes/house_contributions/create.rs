@@ -220,6 +220,7 @@ impl CreateContribution {
 /// unit), while the project is approved, started or completed. It moves no fund money: no
 /// journal entry is posted. Send an `Idempotency-Key` so a retry cannot record it twice.
 #[utoipa::path(
+    operation_id = "createHouseContribution",
     context_path = "/v1",
     tag = "houses",
     params(
@@ -228,7 +229,7 @@ impl CreateContribution {
     ),
     request_body = CreateContribution,
     responses(
-        (status = 201, body = ContributionView),
+        (status = 201, description = "The contribution recorded", body = ContributionView),
         (status = 409, description = "`invalid_state` (the project is not approved, started or completed) or `idempotency_in_progress`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed` (e.g. labour without `labour_days`) or `idempotency_key_reused`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,

@@ -23,10 +23,11 @@ pub struct ContributionQuery {
 /// The contributions to a house project, in the order they were recorded (404 outside the
 /// caller's scope).
 #[utoipa::path(
+    operation_id = "listHouseContributions",
     context_path = "/v1",
     tag = "houses",
     params(("id" = Uuid, Path, description = "The house project"), ContributionQuery),
-    responses((status = 200, body = Page<ContributionView>), crate::openapi::Problems),
+    responses((status = 200, description = "A page of the project's contributions", body = Page<ContributionView>), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/houses/{id}/contributions")]

@@ -23,12 +23,13 @@ pub const POSSIBLE_DUPLICATE: &str = "possible_duplicate";
 /// kept only as a keyed hash and its last four digits; an ID registered before, anywhere, is
 /// 409 `duplicate_household`, naming the existing household only to a caller who may see it.
 #[utoipa::path(
+    operation_id = "createHousehold",
     context_path = "/v1",
     tag = "households",
     request_body = CreateHousehold,
     params(("Idempotency-Key" = Option<String>, Header, description = "1–255 characters; a retry with the same key and body returns the first response")),
     responses(
-        (status = 201, body = RegisteredHouseholdView),
+        (status = 201, description = "The household registered (with `warnings` when it may be a duplicate)", body = RegisteredHouseholdView),
         (status = 409, description = "`duplicate_household` (with `existing_household_id` when that household is in the caller's scope) or `idempotency_in_progress`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed` (e.g. `unit_id` is not a commune) or `idempotency_key_reused`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,

@@ -10,10 +10,11 @@ use crate::startup::AppState;
 
 /// One household, if its commune is in the caller's scope.
 #[utoipa::path(
+    operation_id = "getHousehold",
     context_path = "/v1",
     tag = "households",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = HouseholdView), crate::openapi::Problems),
+    responses((status = 200, description = "The household", body = HouseholdView), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/households/{id}")]

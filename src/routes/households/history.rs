@@ -12,10 +12,11 @@ use crate::startup::AppState;
 /// their batch), grants (not rejected or cancelled), and house projects in any state — from
 /// whichever unit's fund gave them.
 #[utoipa::path(
+    operation_id = "getHouseholdHistory",
     context_path = "/v1",
     tag = "households",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = HistoryView), crate::openapi::Problems),
+    responses((status = 200, description = "All support the household received", body = HistoryView), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/households/{id}/history")]

@@ -33,10 +33,11 @@ pub struct HouseholdQuery {
 
 /// Households in the caller's scope, in registration order.
 #[utoipa::path(
+    operation_id = "listHouseholds",
     context_path = "/v1",
     tag = "households",
     params(HouseholdQuery),
-    responses((status = 200, body = Page<HouseholdView>), crate::openapi::Problems),
+    responses((status = 200, description = "A page of households", body = Page<HouseholdView>), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/households")]

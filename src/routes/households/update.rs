@@ -19,12 +19,13 @@ use crate::startup::AppState;
 /// `null` clears `poverty_cert_no`, `ethnicity` or `phone`. The national ID and the commune
 /// cannot change: register again instead.
 #[utoipa::path(
+    operation_id = "updateHousehold",
     context_path = "/v1",
     tag = "households",
     params(("id" = Uuid, Path)),
     request_body = UpdateHousehold,
     responses(
-        (status = 200, body = HouseholdView),
+        (status = 200, description = "The household as updated", body = HouseholdView),
         (status = 422, description = "`validation_failed`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     ),

@@ -22,7 +22,7 @@ use crate::extract::OptionalJsonBody;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ledger::reservations::{self, Holder, Pool};
 use crate::routes::attachments::check_evidence;
-use crate::routes::spending::{four_eyes, transition};
+use crate::routes::spending::decision;
 use crate::startup::AppState;
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -37,12 +37,13 @@ pub struct ApproveHouse {
 
 /// Approves a proposed project and reserves its support.
 #[utoipa::path(
+    operation_id = "approveHouse",
     context_path = "/v1",
     tag = "houses",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = Option<ApproveHouse>, description = "Optional: `{\"reason\",\"evidence_ids\"}`"),
     responses(
-        (status = 200, body = HouseView),
+        (status = 200, description = "The project, approved, its support reserved", body = HouseView),
         (status = 403, description = "`forbidden`, or `same_person` for the submitter", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`insufficient_funds` or `invalid_state`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
@@ -83,8 +84,13 @@ pub async fn approve(
         move |conn| {
             async move {
                 let project = houses::lock(conn, id).await?;
-                four_eyes(approver.id.0, project.submitted_by)?;
-                transition(Kind::House, &project.status, Action::Approve)?;
+                decision(
+                    Kind::House,
+                    Action::Approve,
+                    approver.id.0,
+                    project.submitted_by,
+                    &project.status,
+                )?;
                 reservations::reserve(
                     conn,
                     project.funding_unit_id,

@@ -20,7 +20,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ledger::reservations::{self, Holder};
-use crate::routes::spending::{four_eyes, transition};
+use crate::routes::spending::decision;
 use crate::startup::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -32,12 +32,13 @@ pub struct CancelHouse {
 
 /// Cancels a proposed, approved or started project and releases its reservation.
 #[utoipa::path(
+    operation_id = "cancelHouse",
     context_path = "/v1",
     tag = "houses",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = CancelHouse,
     responses(
-        (status = 200, body = HouseView),
+        (status = 200, description = "The project, cancelled, its reservation released", body = HouseView),
         (status = 403, description = "`forbidden`, or `same_person` for the submitter", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`invalid_state`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
@@ -71,8 +72,13 @@ pub async fn cancel(
         move |conn| {
             async move {
                 let project = houses::lock(conn, id).await?;
-                four_eyes(approver.id.0, project.submitted_by)?;
-                transition(Kind::House, &project.status, Action::Cancel)?;
+                decision(
+                    Kind::House,
+                    Action::Cancel,
+                    approver.id.0,
+                    project.submitted_by,
+                    &project.status,
+                )?;
                 reservations::release(conn, Holder::House(project.id)).await?;
                 let row = houses::cancel(conn, project.id, approver.id.0, &reason).await?;
                 audit::record(

@@ -38,12 +38,13 @@ pub struct CompleteHouse {
 
 /// Accepts the finished works of a started project.
 #[utoipa::path(
+    operation_id = "completeHouse",
     context_path = "/v1",
     tag = "houses",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = CompleteHouse,
     responses(
-        (status = 200, body = HouseView),
+        (status = 200, description = "The project, completed (accepted)", body = HouseView),
         (status = 409, description = "`invalid_state`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`, e.g. `meets_3_cung` false", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,

@@ -54,12 +54,13 @@ pub struct CreateHouse {
 /// Proposes a house project (officer of the funding unit). It moves no money until approved
 /// (which reserves the support) and paid in tranches.
 #[utoipa::path(
+    operation_id = "createHouse",
     context_path = "/v1",
     tag = "houses",
     request_body = CreateHouse,
     params(("Idempotency-Key" = Option<String>, Header, description = "1–255 characters; a retry with the same key and body returns the first response")),
     responses(
-        (status = 201, body = HouseView),
+        (status = 201, description = "The project proposed", body = HouseView),
         (status = 409, description = "`active_house_project` or `recent_house_support`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed` or `campaign_purpose_mismatch`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,

@@ -8,10 +8,11 @@ use crate::startup::AppState;
 
 /// One house project with its tranches (404 outside the caller's scope).
 #[utoipa::path(
+    operation_id = "getHouse",
     context_path = "/v1",
     tag = "houses",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = HouseView), crate::openapi::Problems),
+    responses((status = 200, description = "The house project", body = HouseView), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/houses/{id}")]

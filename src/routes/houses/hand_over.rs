@@ -37,12 +37,13 @@ pub struct HandOverHouse {
 
 /// Hands an accepted house over to the household and releases the unpaid reservation.
 #[utoipa::path(
+    operation_id = "handOverHouse",
     context_path = "/v1",
     tag = "houses",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = HandOverHouse,
     responses(
-        (status = 200, body = HouseView),
+        (status = 200, description = "The project, handed over; what its reservation still held is released", body = HouseView),
         (status = 409, description = "`invalid_state`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     ),

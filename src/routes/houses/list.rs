@@ -31,10 +31,11 @@ pub struct HouseQuery {
 
 /// House projects in the caller's scope, oldest first (without their tranches).
 #[utoipa::path(
+    operation_id = "listHouses",
     context_path = "/v1",
     tag = "houses",
     params(HouseQuery),
-    responses((status = 200, body = Page<HouseView>), crate::openapi::Problems),
+    responses((status = 200, description = "A page of house projects", body = Page<HouseView>), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/houses")]

@@ -45,12 +45,13 @@ pub struct PayTranche {
 /// Pays a tranche of an approved, started or completed project (finance officer of the
 /// funding unit).
 #[utoipa::path(
+    operation_id = "payHouseTranche",
     context_path = "/v1",
     tag = "houses",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = "1–255 characters; a retry with the same key and body returns the first response")),
     request_body = PayTranche,
     responses(
-        (status = 201, body = PaymentView),
+        (status = 201, description = "The tranche paid, with its journal entry", body = PaymentView),
         (status = 409, description = "`exceeds_support`, `not_completed` (a `final` tranche before acceptance), `invalid_state`, `insufficient_funds` or `period_closed`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     ),

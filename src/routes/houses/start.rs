@@ -35,12 +35,13 @@ pub struct StartHouse {
 
 /// Records that works on an approved project started.
 #[utoipa::path(
+    operation_id = "startHouse",
     context_path = "/v1",
     tag = "houses",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = StartHouse,
     responses(
-        (status = 200, body = HouseView),
+        (status = 200, description = "The project, started", body = HouseView),
         (status = 409, description = "`invalid_state`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     ),

@@ -26,10 +26,11 @@ pub struct NormQuery {
 
 /// Support norms: national ones and those of units in the caller's scope.
 #[utoipa::path(
+    operation_id = "listHousingNorms",
     context_path = "/v1",
     tag = "houses",
     params(NormQuery),
-    responses((status = 200, body = NormsView), crate::openapi::Problems),
+    responses((status = 200, description = "The support norms in force for the unit, and their history", body = NormsView), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/housing-norms")]

@@ -39,11 +39,12 @@ pub struct SetNorm {
 /// adds a norm. National norms need `approver` at the central unit, a unit's norm `approver` at
 /// that unit. Answers the norms as written.
 #[utoipa::path(
+    operation_id = "setHousingNorms",
     context_path = "/v1",
     tag = "houses",
     request_body = Vec<SetNorm>,
     params(("Idempotency-Key" = Option<String>, Header, description = "1–255 characters; a retry with the same key and body returns the first response")),
-    responses((status = 200, body = NormsView), crate::openapi::Problems),
+    responses((status = 200, description = "The norms as now set", body = NormsView), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[put("/housing-norms")]

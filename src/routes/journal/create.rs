@@ -55,12 +55,13 @@ pub struct ManualPosting {
 /// A manual adjustment by the unit's finance officer: any balanced set of postings, with a
 /// reason. Accepts `Idempotency-Key`.
 #[utoipa::path(
+    operation_id = "createJournalEntry",
     context_path = "/v1",
     tag = "ledger",
     params(("Idempotency-Key" = Option<String>, Header)),
     request_body = ManualEntry,
     responses(
-        (status = 201, body = EntryView),
+        (status = 201, description = "The manual entry posted", body = EntryView),
         (status = 409, description = "`period_closed` or `insufficient_funds`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`unbalanced_entry` or `validation_failed`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,

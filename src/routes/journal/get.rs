@@ -10,10 +10,11 @@ use crate::startup::AppState;
 
 /// One journal entry with its postings, if its fund is in the caller's scope.
 #[utoipa::path(
+    operation_id = "getJournalEntry",
     context_path = "/v1",
     tag = "ledger",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = EntryView), crate::openapi::Problems),
+    responses((status = 200, description = "The journal entry with its postings", body = EntryView), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/journal/{id}")]

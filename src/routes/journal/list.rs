@@ -34,10 +34,11 @@ pub struct JournalQuery {
 
 /// Journal entries with their postings, by effective date, in the caller's scope.
 #[utoipa::path(
+    operation_id = "listJournalEntries",
     context_path = "/v1",
     tag = "ledger",
     params(JournalQuery),
-    responses((status = 200, body = Page<EntryView>), crate::openapi::Problems),
+    responses((status = 200, description = "A page of journal entries", body = Page<EntryView>), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/journal")]

@@ -34,12 +34,13 @@ pub struct ReverseEntry {
 /// reversed at most once; a reversal may itself be reversed. A donation's entry is undone by
 /// voiding the donation instead. Accepts `Idempotency-Key`.
 #[utoipa::path(
+    operation_id = "reverseJournalEntry",
     context_path = "/v1",
     tag = "ledger",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = ReverseEntry,
     responses(
-        (status = 201, body = EntryView),
+        (status = 201, description = "The reversing entry posted", body = EntryView),
         (status = 409, description = "`already_reversed`, `period_closed`, `insufficient_funds`, or `conflict` for a donation's entry", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     ),

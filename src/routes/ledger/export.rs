@@ -37,6 +37,7 @@ pub struct ExportQuery {
 /// `doanket ledger check-export` recomputes the seals from a JSON lines or hledger file alone.
 /// Auditors and administrators in scope, and the fund's own finance officer.
 #[utoipa::path(
+    operation_id = "exportLedger",
     context_path = "/v1",
     tag = "ledger",
     params(("id" = Uuid, Path, description = "The unit (its fund)"), ExportQuery),

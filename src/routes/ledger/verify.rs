@@ -15,10 +15,11 @@ use crate::startup::AppState;
 /// Entries posted in the last moments may still be `pending` (sealing runs in the background).
 /// Auditors and administrators in scope, and the fund's own finance officer.
 #[utoipa::path(
+    operation_id = "verifyLedger",
     context_path = "/v1",
     tag = "ledger",
     params(("id" = Uuid, Path, description = "The unit (its fund)")),
-    responses((status = 200, body = Verification), crate::openapi::Problems),
+    responses((status = 200, description = "The result of recomputing the fund's seal chain", body = Verification), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/units/{id}/ledger/verify")]

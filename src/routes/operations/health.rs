@@ -14,7 +14,11 @@ pub struct Health {
 }
 
 /// 200 while the process lives.
-#[utoipa::path(tag = "operations", responses((status = 200, body = Health)))]
+#[utoipa::path(
+    operation_id = "checkHealth",
+    tag = "operations",
+    responses((status = 200, description = "The process is alive", body = Health))
+)]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health {
@@ -23,7 +27,14 @@ pub async fn healthz() -> HttpResponse {
 }
 
 /// 200 when the database answers and has every migration; 503 otherwise.
-#[utoipa::path(tag = "operations", responses((status = 200, body = Health), (status = 503, body = Health)))]
+#[utoipa::path(
+    operation_id = "checkReadiness",
+    tag = "operations",
+    responses(
+        (status = 200, description = "The database answers and every migration has run", body = Health),
+        (status = 503, description = "The database does not answer or migrations are pending (`service_unavailable`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let check = async {

@@ -19,6 +19,7 @@ use crate::startup::AppState;
 /// closed it first. Records the closing trial balance; postings into the month are refused
 /// from then on.
 #[utoipa::path(
+    operation_id = "closePeriod",
     context_path = "/v1",
     tag = "periods",
     params(
@@ -26,7 +27,7 @@ use crate::startup::AppState;
         ("month" = String, Path, description = "`YYYY-MM`", example = "2026-03"),
     ),
     responses(
-        (status = 200, body = PeriodView),
+        (status = 200, description = "The month, closed", body = PeriodView),
         (status = 409, description = "`period_not_ended`, `children_open` (the detail names them), or `conflict` when already closed", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     ),

@@ -28,10 +28,11 @@ pub struct PeriodQuery {
 /// The fund's months, newest first: every month from its first posting (or the current month)
 /// to the current local month, and any month ever closed.
 #[utoipa::path(
+    operation_id = "listPeriods",
     context_path = "/v1",
     tag = "periods",
     params(("id" = Uuid, Path, description = "The unit (its fund)"), PeriodQuery),
-    responses((status = 200, body = Page<PeriodView>), crate::openapi::Problems),
+    responses((status = 200, description = "A page of the unit's monthly periods", body = Page<PeriodView>), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/units/{id}/periods")]

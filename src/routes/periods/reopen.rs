@@ -26,6 +26,7 @@ pub struct ReopenPeriod {
 /// Re-opens a closed month (approver of the unit), with a reason. Refused while the parent
 /// unit has the month closed: its reports must not change.
 #[utoipa::path(
+    operation_id = "reopenPeriod",
     context_path = "/v1",
     tag = "periods",
     params(
@@ -34,7 +35,7 @@ pub struct ReopenPeriod {
     ),
     request_body = ReopenPeriod,
     responses(
-        (status = 200, body = PeriodView),
+        (status = 200, description = "The month, open again", body = PeriodView),
         (status = 409, description = "`parent_closed`, or `conflict` when the month is not closed", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     ),

@@ -60,11 +60,12 @@ pub struct PublicCampaign {
 /// A campaign's public account: what it received by channel, what its money paid for by
 /// category (`/spending` has the detail per unit), what moved between tiers, and what is left.
 #[utoipa::path(
+    operation_id = "getPublicCampaign",
     context_path = "/v1/public",
     tag = "public",
     params(("id" = Uuid, Path, description = "The campaign")),
     responses(
-        (status = 200, body = PublicCampaign),
+        (status = 200, description = "The public view of the campaign", body = PublicCampaign),
         (status = 429, description = "`rate_limited`; `Retry-After` says when to retry", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     )

@@ -77,11 +77,12 @@ fn amount_bound(field: &str, raw: Option<&str>) -> ApiResult<Option<Decimal>> {
 /// The recorded donations to a campaign, in every unit's fund, oldest first. Void donations are
 /// left out; anonymous donors show as "Nhà hảo tâm" and are never matched by `q`.
 #[utoipa::path(
+    operation_id = "listPublicCampaignDonations",
     context_path = "/v1/public",
     tag = "public",
     params(("id" = Uuid, Path, description = "The campaign"), PublicDonationQuery),
     responses(
-        (status = 200, body = Page<PublicDonation>),
+        (status = 200, description = "A page of the campaign's published donations", body = Page<PublicDonation>),
         (status = 429, description = "`rate_limited`; `Retry-After` says when to retry", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     )

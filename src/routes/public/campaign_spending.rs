@@ -39,11 +39,12 @@ pub struct PublicSpending {
 /// counts and no names. Paid grants count; a Tết batch counts from disbursement, less the gifts
 /// returned undelivered at its settlement.
 #[utoipa::path(
+    operation_id = "getPublicCampaignSpending",
     context_path = "/v1/public",
     tag = "public",
     params(("id" = Uuid, Path, description = "The campaign")),
     responses(
-        (status = 200, body = PublicSpending),
+        (status = 200, description = "What the campaign's money paid for, by commune and category", body = PublicSpending),
         (status = 429, description = "`rate_limited`; `Retry-After` says when to retry", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     )

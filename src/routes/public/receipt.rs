@@ -44,11 +44,12 @@ pub struct PublicReceipt {
 
 /// Confirms that a receipt is real: which fund issued it, for how much, and whether it stands.
 #[utoipa::path(
+    operation_id = "getPublicReceipt",
     context_path = "/v1/public",
     tag = "public",
     params(("receipt_number" = String, Path, description = "`{unit_code}-{yyyy}-{seq:06}`", example = "06001-2026-000001")),
     responses(
-        (status = 200, body = PublicReceipt),
+        (status = 200, description = "The public view of the receipt", body = PublicReceipt),
         (status = 429, description = "`rate_limited`; `Retry-After` says when to retry", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     )

@@ -42,11 +42,12 @@ pub struct UnitSummary {
 
 /// What a unit's fund received in a year, by channel (recorded donations, voids left out).
 #[utoipa::path(
+    operation_id = "getPublicUnitSummary",
     context_path = "/v1/public",
     tag = "public",
     params(("id" = Uuid, Path, description = "The unit (its fund)"), SummaryQuery),
     responses(
-        (status = 200, body = UnitSummary),
+        (status = 200, description = "The public summary of the unit's fund", body = UnitSummary),
         (status = 429, description = "`rate_limited`; `Retry-After` says when to retry", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     )

@@ -119,10 +119,11 @@ const CATEGORIES: [(&str, &str); 10] = [
 /// `other_movements` (money on its way is in neither fund's balance but still the subtree's):
 /// `closing_balance + in_transit` is what the subtree holds.
 #[utoipa::path(
+    operation_id = "getFundStatement",
     context_path = "/v1",
     tag = "reports",
     params(("id" = Uuid, Path, description = "The unit (its fund)"), FundStatementQuery),
-    responses((status = 200, body = FundStatement), crate::openapi::Problems),
+    responses((status = 200, description = "The fund statement", body = FundStatement), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/units/{id}/reports/fund-statement")]

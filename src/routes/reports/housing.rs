@@ -81,11 +81,12 @@ pub struct HousingReportView {
 /// was proposed, whenever they were made. Cancelled projects count by state only: they are left
 /// out of support and funding.
 #[utoipa::path(
+    operation_id = "getHousingReport",
     context_path = "/v1",
     tag = "reports",
     params(("id" = Uuid, Path, description = "The unit (its fund)"), HousingQuery),
     responses(
-        (status = 200, body = HousingReportView),
+        (status = 200, description = "The housing report", body = HousingReportView),
         (status = 422, description = "`validation_failed`: the year is outside 2000–2100", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     ),

@@ -54,10 +54,11 @@ pub struct TrialBalance {
 /// Every account of the fund with its debit and credit totals and balance as of a date, from
 /// the postings themselves; Σ debits = Σ credits (the database refuses an unbalanced entry).
 #[utoipa::path(
+    operation_id = "getTrialBalance",
     context_path = "/v1",
     tag = "reports",
     params(("id" = Uuid, Path, description = "The unit (its fund)"), TrialBalanceQuery),
-    responses((status = 200, body = TrialBalance), crate::openapi::Problems),
+    responses((status = 200, description = "The trial balance", body = TrialBalance), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/units/{id}/reports/trial-balance")]

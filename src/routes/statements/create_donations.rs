@@ -181,6 +181,7 @@ pub(super) async fn finish(
 /// already matched or ignored are skipped, so a repeated request creates nothing more. Works in
 /// transactions of 1,000 lines with one audit event (`statement_line.create_donations`) each.
 #[utoipa::path(
+    operation_id = "createDonationsFromStatementLines",
     context_path = "/v1",
     tag = "statements",
     params(
@@ -189,7 +190,7 @@ pub(super) async fn finish(
     ),
     request_body = CreateDonationsBody,
     responses(
-        (status = 201, body = CreatedFromLines),
+        (status = 201, description = "The donations created from the lines, with their receipt numbers", body = CreatedFromLines),
         (status = 409, description = "`period_closed` or `idempotency_in_progress`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     ),

@@ -38,6 +38,7 @@ pub struct CreateFeesBody {
 /// the bank account's 1121.N credited), dated the line's date, each line matched to its entry.
 /// Lines already matched or ignored are skipped, so a repeated request creates nothing more.
 #[utoipa::path(
+    operation_id = "createFeesFromStatementLines",
     context_path = "/v1",
     tag = "statements",
     params(
@@ -46,7 +47,7 @@ pub struct CreateFeesBody {
     ),
     request_body = CreateFeesBody,
     responses(
-        (status = 201, body = CreatedFromLines),
+        (status = 201, description = "The fee entries posted from the lines", body = CreatedFromLines),
         (status = 409, description = "`insufficient_funds`, `period_closed` or `idempotency_in_progress`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     ),

@@ -45,6 +45,7 @@ pub struct ImportQuery {
 /// skipped; identical lines on one day are distinct transfers and are all kept. A file with any
 /// line it cannot read imports nothing (422 naming the line).
 #[utoipa::path(
+    operation_id = "importStatement",
     post,
     path = "/v1/bank-accounts/{id}/statements",
     tag = "statements",
@@ -58,7 +59,7 @@ pub struct ImportQuery {
         (StatementForm = "multipart/form-data"),
     )),
     responses(
-        (status = 201, body = ImportView),
+        (status = 201, description = "The statement imported: lines new and already known, totals, lines matched", body = ImportView),
         (status = 413, description = "`payload_too_large`: over 64 MiB", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 415, description = "`unsupported_media_type`: not `text/csv`, `application/octet-stream` or `multipart/form-data`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`invalid_statement`: `errors[0].field` names the line (`line 17`)", body = crate::error::Problem, content_type = "application/problem+json"),

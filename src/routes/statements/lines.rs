@@ -36,10 +36,11 @@ pub struct LineQuery {
 
 /// The bank account's statement lines, oldest first.
 #[utoipa::path(
+    operation_id = "listStatementLines",
     context_path = "/v1",
     tag = "statements",
     params(("id" = Uuid, Path, description = "the bank account"), LineQuery),
-    responses((status = 200, body = Page<StatementLineView>), crate::openapi::Problems),
+    responses((status = 200, description = "A page of statement lines", body = Page<StatementLineView>), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/bank-accounts/{id}/statement-lines")]

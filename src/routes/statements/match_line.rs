@@ -42,12 +42,13 @@ pub struct IgnoreLine {
 
 /// Matches an unmatched line to a journal entry.
 #[utoipa::path(
+    operation_id = "matchStatementLine",
     context_path = "/v1",
     tag = "statements",
     params(("id" = Uuid, Path, description = "the statement line"), ("Idempotency-Key" = Option<String>, Header)),
     request_body = MatchLine,
     responses(
-        (status = 200, body = StatementLineView),
+        (status = 200, description = "The line, matched to the entry", body = StatementLineView),
         (status = 409, description = "`invalid_state` (the line is not unmatched) or `conflict` (the entry is matched to another line)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: the entry is not the fund's, or does not post the line's amount to the account on the matching side", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
@@ -134,12 +135,13 @@ pub async fn match_line(
 
 /// Puts a matched (or ignored) line back to unmatched.
 #[utoipa::path(
+    operation_id = "unmatchStatementLine",
     context_path = "/v1",
     tag = "statements",
     params(("id" = Uuid, Path, description = "the statement line"), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = Option<Decision>, description = "Optional: `{\"reason\"?}`"),
     responses(
-        (status = 200, body = StatementLineView),
+        (status = 200, description = "The line, unmatched", body = StatementLineView),
         (status = 409, description = "`invalid_state`: the line is unmatched", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     ),
@@ -194,12 +196,13 @@ pub async fn unmatch(
 /// Marks an unmatched line as not for the ledger (a transfer between the fund's own accounts
 /// booked elsewhere, a bank correction reversed the next day, …), with the reason.
 #[utoipa::path(
+    operation_id = "ignoreStatementLine",
     context_path = "/v1",
     tag = "statements",
     params(("id" = Uuid, Path, description = "the statement line"), ("Idempotency-Key" = Option<String>, Header)),
     request_body = IgnoreLine,
     responses(
-        (status = 200, body = StatementLineView),
+        (status = 200, description = "The line, ignored", body = StatementLineView),
         (status = 409, description = "`invalid_state`: the line is not unmatched", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     ),

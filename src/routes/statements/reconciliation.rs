@@ -64,10 +64,11 @@ pub struct ReconciliationView {
 /// unmatched on either side, all from one snapshot. The fund's finance officer, and auditors
 /// and administrators in scope.
 #[utoipa::path(
+    operation_id = "getReconciliation",
     context_path = "/v1",
     tag = "statements",
     params(("id" = Uuid, Path, description = "the bank account"), ReconciliationQuery),
-    responses((status = 200, body = ReconciliationView), crate::openapi::Problems),
+    responses((status = 200, description = "The bank account's reconciliation: statement against ledger", body = ReconciliationView), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/bank-accounts/{id}/reconciliation")]

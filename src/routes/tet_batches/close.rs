@@ -35,12 +35,13 @@ pub struct CloseTetBatch {
 /// the bank's 1121.N) and goods and credits 6121 with their value. When every gift was
 /// delivered there is nothing to return and no entry (`settlement_entry_id` null).
 #[utoipa::path(
+    operation_id = "closeTetBatch",
     context_path = "/v1",
     tag = "tet batches",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = Option<CloseTetBatch>, description = "Optional: `{}` or no body"),
     responses(
-        (status = 200, body = TetBatchView),
+        (status = 200, description = "The batch, closed, with its settlement entry when gifts came back", body = TetBatchView),
         (status = 409, description = "`invalid_state` or `period_closed`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     ),

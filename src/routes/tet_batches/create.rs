@@ -206,12 +206,13 @@ impl CreateTetBatch {
 /// of the unit's area, from a Tết campaign. A household that already has a pending or
 /// delivered gift of the campaign, from any unit's batch, is refused.
 #[utoipa::path(
+    operation_id = "createTetBatch",
     context_path = "/v1",
     tag = "tet batches",
     request_body = CreateTetBatch,
     params(("Idempotency-Key" = Option<String>, Header, description = "1–255 characters; a retry with the same key and body returns the first response")),
     responses(
-        (status = 201, body = TetBatchView),
+        (status = 201, description = "The batch submitted, with its households", body = TetBatchView),
         (status = 409, description = "`household_already_received` (with `household_ids`: those that already have a gift of the campaign) or `idempotency_in_progress`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed` (households not in the unit's area are listed as `household_ids[i]`), `campaign_purpose_mismatch` or `idempotency_key_reused`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,

@@ -16,19 +16,20 @@ use crate::error::ApiResult;
 use crate::extract::OptionalJsonBody;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ledger::reservations::{self, Pool};
-use crate::routes::spending::{four_eyes, transition, Decision};
+use crate::routes::spending::{decision, Decision};
 use crate::startup::AppState;
 
 /// Approves a submitted batch (approver of the paying unit, not the submitter): reserves the
 /// cash part (households × cash_amount) from cash and bank money and the goods part from
 /// donated goods, with the campaign's earmark when it is restricted.
 #[utoipa::path(
+    operation_id = "approveTetBatch",
     context_path = "/v1",
     tag = "tet batches",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = Option<Decision>, description = "Optional: `{}` or no body"),
     responses(
-        (status = 200, body = TetBatchView),
+        (status = 200, description = "The batch, approved, its total reserved", body = TetBatchView),
         (status = 403, description = "`same_person`: the submitter cannot approve, or `forbidden`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`invalid_state` or `insufficient_funds`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
@@ -49,12 +50,13 @@ pub async fn approve(
 /// Rejects a submitted batch (approver of the paying unit, not the submitter); its households
 /// are withdrawn and may be included in another batch of the campaign.
 #[utoipa::path(
+    operation_id = "rejectTetBatch",
     context_path = "/v1",
     tag = "tet batches",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = Option<Decision>, description = "Optional: `{}` or no body"),
     responses(
-        (status = 200, body = TetBatchView),
+        (status = 200, description = "The batch, rejected, its households free again", body = TetBatchView),
         (status = 403, description = "`same_person` or `forbidden`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`invalid_state`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
@@ -75,12 +77,13 @@ pub async fn reject(
 /// Cancels a submitted or approved batch before it is disbursed (approver of the paying unit,
 /// not the submitter): releases its reservations and withdraws its households.
 #[utoipa::path(
+    operation_id = "cancelTetBatch",
     context_path = "/v1",
     tag = "tet batches",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = Option<Decision>, description = "Optional: `{}` or no body"),
     responses(
-        (status = 200, body = TetBatchView),
+        (status = 200, description = "The batch, cancelled, its reservation and households released", body = TetBatchView),
         (status = 403, description = "`same_person` or `forbidden`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`invalid_state`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
@@ -135,8 +138,13 @@ async fn decide_in_tx(
     reason: Option<&str>,
 ) -> ApiResult<TetBatchView> {
     let batch = tet_batches::lock(conn, id).await?;
-    let next = transition(Kind::TetBatch, &batch.status, action)?;
-    four_eyes(approver.id.0, batch.submitted_by)?;
+    let next = decision(
+        Kind::TetBatch,
+        action,
+        approver.id.0,
+        batch.submitted_by,
+        &batch.status,
+    )?;
     let n = Decimal::from(batch.household_count);
     if action == Action::Approve {
         // the database refuses what the fund cannot cover (409 insufficient_funds)

@@ -143,12 +143,13 @@ fn parse(list: Vec<DeliveryInput>, today: NaiveDate) -> Result<Vec<Parsed>, Vec<
 /// batch. Idempotent per household: a household whose delivery is already recorded keeps its
 /// first record and counts as `already_recorded`, so a client may resend a whole sync.
 #[utoipa::path(
+    operation_id = "recordTetDeliveries",
     context_path = "/v1",
     tag = "tet batches",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = Vec<DeliveryInput>,
     responses(
-        (status = 200, body = DeliveriesView),
+        (status = 200, description = "What the sync recorded, and what was recorded before", body = DeliveriesView),
         (status = 409, description = "`invalid_state`: the batch is not disbursed (or already closed)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: households not in the batch are listed as `[i].household_id`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,

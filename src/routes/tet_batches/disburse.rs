@@ -34,12 +34,13 @@ pub struct DisburseTetBatch {
 /// 6121 with the batch total and credits cash (1111) or the bank's 1121.N with the cash part
 /// and donated goods (1551) with the goods part, using what the approval reserved.
 #[utoipa::path(
+    operation_id = "disburseTetBatch",
     context_path = "/v1",
     tag = "tet batches",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = Option<DisburseTetBatch>, description = "Optional: `{}` or no body"),
     responses(
-        (status = 200, body = TetBatchView),
+        (status = 200, description = "The batch, disbursed, with its journal entry", body = TetBatchView),
         (status = 409, description = "`invalid_state`, `period_closed` or `insufficient_funds`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     ),

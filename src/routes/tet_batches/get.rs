@@ -11,10 +11,11 @@ use crate::startup::AppState;
 /// One batch with its totals and every recipient's status, in list order. Heads of household
 /// are named only for callers who may read personal data in the paying unit's area.
 #[utoipa::path(
+    operation_id = "getTetBatch",
     context_path = "/v1",
     tag = "tet batches",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = TetBatchView), crate::openapi::Problems),
+    responses((status = 200, description = "The batch with the status of each household", body = TetBatchView), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/tet-batches/{id}")]

@@ -29,10 +29,11 @@ pub struct TetBatchQuery {
 
 /// Tết batches in the caller's scope, oldest first, with their totals (no recipients).
 #[utoipa::path(
+    operation_id = "listTetBatches",
     context_path = "/v1",
     tag = "tet batches",
     params(TetBatchQuery),
-    responses((status = 200, body = Page<TetBatchView>), crate::openapi::Problems),
+    responses((status = 200, description = "A page of Tết batches", body = Page<TetBatchView>), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/tet-batches")]

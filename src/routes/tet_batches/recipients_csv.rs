@@ -31,6 +31,7 @@ pub const HEADER: [&str; 9] = [
 /// acknowledged, a total row, and the signature lines of the preparer, the accountant and the
 /// head of the unit. Needs the right to read personal data in the paying unit's area.
 #[utoipa::path(
+    operation_id = "getTetBatchRecipients",
     context_path = "/v1",
     tag = "tet batches",
     params(("id" = Uuid, Path)),

@@ -62,12 +62,13 @@ pub struct AllocationView {
 /// share, the parts summing exactly to the amount (largest remainder), all created together or
 /// none. Each transfer is then approved, sent and received on its own.
 #[utoipa::path(
+    operation_id = "allocateTransfers",
     context_path = "/v1",
     tag = "transfers",
     request_body = AllocateTransfers,
     params(("Idempotency-Key" = Option<String>, Header, description = "1–255 characters; a retry with the same key and body returns the first response")),
     responses(
-        (status = 201, body = AllocationView),
+        (status = 201, description = "The transfers of the allocation, submitted", body = AllocationView),
         (status = 409, description = "`idempotency_in_progress`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed` (e.g. a share that is not a descendant, or whose part would be 0) or `idempotency_key_reused`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,

@@ -97,12 +97,13 @@ pub(super) async fn check_campaign(
 /// Submits a transfer from the caller's unit to an ancestor (remittance) or a descendant
 /// (allocation). Nothing is reserved until an approver of the sender approves it.
 #[utoipa::path(
+    operation_id = "createTransfer",
     context_path = "/v1",
     tag = "transfers",
     request_body = CreateTransfer,
     params(("Idempotency-Key" = Option<String>, Header, description = "1–255 characters; a retry with the same key and body returns the first response")),
     responses(
-        (status = 201, body = TransferView),
+        (status = 201, description = "The transfer submitted", body = TransferView),
         (status = 409, description = "`idempotency_in_progress`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed` (e.g. units not ancestor and descendant) or `idempotency_key_reused`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,

@@ -15,18 +15,19 @@ use crate::extract::OptionalJsonBody;
 use crate::idempotency;
 use crate::idempotency::IdempotencyKey;
 use crate::ledger::reservations::{self, Holder, Pool};
-use crate::routes::spending::{four_eyes, transition, Decision};
+use crate::routes::spending::{decision, Decision};
 use crate::startup::AppState;
 
 /// Approves a submitted transfer (an approver of the sending unit, not the submitter): its
 /// amount is reserved from the sender's money with the transfer's earmark.
 #[utoipa::path(
+    operation_id = "approveTransfer",
     context_path = "/v1",
     tag = "transfers",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = Option<Decision>, description = "Optional: `{\"reason\"?}`"),
     responses(
-        (status = 200, body = TransferView),
+        (status = 200, description = "The transfer, approved, its amount reserved", body = TransferView),
         (status = 403, description = "`forbidden`, or `same_person` when the submitter decides", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`invalid_state` or `insufficient_funds`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
@@ -46,12 +47,13 @@ pub async fn approve(
 
 /// Rejects a submitted transfer (an approver of the sending unit, not the submitter).
 #[utoipa::path(
+    operation_id = "rejectTransfer",
     context_path = "/v1",
     tag = "transfers",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = Option<Decision>, description = "Optional: `{\"reason\"?}`"),
     responses(
-        (status = 200, body = TransferView),
+        (status = 200, description = "The transfer, rejected", body = TransferView),
         (status = 403, description = "`forbidden` or `same_person`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`invalid_state`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
@@ -72,12 +74,13 @@ pub async fn reject(
 /// Cancels a submitted or approved transfer (an approver of the sending unit, not the
 /// submitter); an approved transfer's reservation is released.
 #[utoipa::path(
+    operation_id = "cancelTransfer",
     context_path = "/v1",
     tag = "transfers",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = Option<Decision>, description = "Optional: `{\"reason\"?}`"),
     responses(
-        (status = 200, body = TransferView),
+        (status = 200, description = "The transfer, cancelled, its reservation released", body = TransferView),
         (status = 403, description = "`forbidden` or `same_person`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`invalid_state`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
@@ -116,7 +119,6 @@ async fn decide(
         .await?
         .ok_or_else(ApiError::not_found)?;
     authorize(&approver, Right::ActAs(Role::Approver), &from, &to)?;
-    four_eyes(approver.id.0, t.submitted_by)?;
     let (name, approver) = (audit_action(action), &approver);
     let reason = reason.as_deref();
     idempotency::transact(
@@ -130,7 +132,13 @@ async fn decide(
             async move {
                 // the state is read under the row lock: a concurrent decision waits, then sees ours
                 let t = transfers::lock(conn, id).await?;
-                let next = transition(Kind::Transfer, &t.status, action)?;
+                let next = decision(
+                    Kind::Transfer,
+                    action,
+                    approver.id.0,
+                    t.submitted_by,
+                    &t.status,
+                )?;
                 let holder = Holder::Transfer(t.id);
                 match action {
                     Action::Approve => {

@@ -9,10 +9,11 @@ use crate::startup::AppState;
 
 /// One transfer, if the caller can see its sender or its receiver.
 #[utoipa::path(
+    operation_id = "getTransfer",
     context_path = "/v1",
     tag = "transfers",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = TransferView), crate::openapi::Problems),
+    responses((status = 200, description = "The transfer", body = TransferView), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/transfers/{id}")]

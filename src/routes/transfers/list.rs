@@ -41,10 +41,11 @@ pub struct TransferQuery {
 
 /// Transfers whose sender or receiver is in the caller's scope, oldest first.
 #[utoipa::path(
+    operation_id = "listTransfers",
     context_path = "/v1",
     tag = "transfers",
     params(TransferQuery),
-    responses((status = 200, body = Page<TransferView>), crate::openapi::Problems),
+    responses((status = 200, description = "A page of transfers", body = Page<TransferView>), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/transfers")]

@@ -34,12 +34,13 @@ pub struct ReceiveTransfer {
 /// Records a sent transfer's arrival (a finance officer of the receiving unit): posts
 /// 1121.N / 5113 in the receiver's fund, with the earmark the transfer carries.
 #[utoipa::path(
+    operation_id = "receiveTransfer",
     context_path = "/v1",
     tag = "transfers",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = ReceiveTransfer,
     responses(
-        (status = 200, body = TransferView),
+        (status = 200, description = "The transfer, received, with the receiver's entry", body = TransferView),
         (status = 409, description = "`invalid_state` or `period_closed`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: not the receiver's bank account, a future date, or before `sent_on`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,

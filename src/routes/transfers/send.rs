@@ -35,12 +35,13 @@ pub struct SendTransfer {
 /// the sender's fund with the transfer's earmark and uses up its reservation. Until the
 /// receiver records it, the money is in transit.
 #[utoipa::path(
+    operation_id = "sendTransfer",
     context_path = "/v1",
     tag = "transfers",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = SendTransfer,
     responses(
-        (status = 200, body = TransferView),
+        (status = 200, description = "The transfer, sent, with the sender's entry", body = TransferView),
         (status = 409, description = "`invalid_state`, `insufficient_funds` (the bank account lacks the money) or `period_closed`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: not the sender's bank account, or a future date", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,

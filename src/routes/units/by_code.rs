@@ -10,10 +10,11 @@ use crate::startup::AppState;
 
 /// One unit by its code (`TW`, `20`, `06001`…), if it is in the caller's scope.
 #[utoipa::path(
+    operation_id = "getUnitByCode",
     context_path = "/v1",
     tag = "units",
     params(("code" = String, Path)),
-    responses((status = 200, body = UnitView), crate::openapi::Problems),
+    responses((status = 200, description = "The unit", body = UnitView), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/units/by-code/{code}")]

@@ -32,11 +32,12 @@ pub struct CreateUnit {
 
 /// Creates a unit below one the caller administers, with its fund and chart of accounts.
 #[utoipa::path(
+    operation_id = "createUnit",
     context_path = "/v1",
     tag = "units",
     request_body = CreateUnit,
     responses(
-        (status = 201, body = UnitView),
+        (status = 201, description = "The unit created, with its fund and chart of accounts", body = UnitView),
         (status = 409, description = "`duplicate_unit_code`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`invalid_tier` or `validation_failed`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,

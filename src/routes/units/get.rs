@@ -10,10 +10,11 @@ use crate::startup::AppState;
 
 /// One unit, if it is in the caller's scope.
 #[utoipa::path(
+    operation_id = "getUnit",
     context_path = "/v1",
     tag = "units",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = UnitView), crate::openapi::Problems),
+    responses((status = 200, description = "The unit", body = UnitView), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/units/{id}")]

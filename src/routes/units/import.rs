@@ -18,12 +18,13 @@ pub const UNIT_FILE_LIMIT: usize = 16 << 20;
 /// central unit. Idempotent: a second import of the same file changes nothing. A file with any
 /// bad line is refused whole (422 naming the line).
 #[utoipa::path(
+    operation_id = "importUnits",
     post,
     path = "/v1/units/import",
     tag = "units",
     request_body(content = String, content_type = "text/csv"),
     responses(
-        (status = 200, body = ImportCounts),
+        (status = 200, description = "How many units the file created, updated and left unchanged", body = ImportCounts),
         (status = 422, description = "`invalid_csv`: the problem names the line", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     ),

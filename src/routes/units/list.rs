@@ -27,10 +27,11 @@ pub struct UnitQuery {
 
 /// Units in the caller's scope, ordered by code.
 #[utoipa::path(
+    operation_id = "listUnits",
     context_path = "/v1",
     tag = "units",
     params(UnitQuery),
-    responses((status = 200, body = Page<UnitView>), crate::openapi::Problems),
+    responses((status = 200, description = "A page of units", body = Page<UnitView>), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/units")]

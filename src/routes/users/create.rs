@@ -30,11 +30,12 @@ pub struct CreateUser {
 
 /// Creates a user with roles on units the caller administers.
 #[utoipa::path(
+    operation_id = "createUser",
     context_path = "/v1",
     tag = "users",
     request_body = CreateUser,
     responses(
-        (status = 201, body = UserView),
+        (status = 201, description = "The user created", body = UserView),
         (status = 409, description = "`duplicate_username`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     ),

@@ -14,10 +14,11 @@ use crate::startup::AppState;
 /// Disables a user: their tokens stop working at once and they cannot sign in. The caller must
 /// administer every unit where the user holds a role.
 #[utoipa::path(
+    operation_id = "disableUser",
     context_path = "/v1",
     tag = "users",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = UserView), crate::openapi::Problems),
+    responses((status = 200, description = "The user, disabled", body = UserView), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[post("/users/{id}/disable")]

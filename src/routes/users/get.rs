@@ -9,10 +9,11 @@ use crate::startup::AppState;
 
 /// One user, if they hold a role inside the caller's scope.
 #[utoipa::path(
+    operation_id = "getUser",
     context_path = "/v1",
     tag = "users",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = UserView), crate::openapi::Problems),
+    responses((status = 200, description = "The user", body = UserView), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/users/{id}")]

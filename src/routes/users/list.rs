@@ -24,10 +24,11 @@ pub struct UserQuery {
 
 /// Users holding a role inside the caller's scope.
 #[utoipa::path(
+    operation_id = "listUsers",
     context_path = "/v1",
     tag = "users",
     params(UserQuery),
-    responses((status = 200, body = Page<UserView>), crate::openapi::Problems),
+    responses((status = 200, description = "A page of users", body = Page<UserView>), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/users")]

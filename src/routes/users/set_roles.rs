@@ -21,11 +21,12 @@ pub struct SetRoles {
 
 /// Replaces the user's roles on units the caller administers; roles elsewhere stay as they are.
 #[utoipa::path(
+    operation_id = "setUserRoles",
     context_path = "/v1",
     tag = "users",
     params(("id" = Uuid, Path)),
     request_body = SetRoles,
-    responses((status = 200, body = UserView), crate::openapi::Problems),
+    responses((status = 200, description = "The user with their roles as now granted", body = UserView), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[put("/users/{id}/roles")]
