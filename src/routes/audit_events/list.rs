@@ -10,6 +10,7 @@ use crate::db::audit::{self, AuditEventRow, AuditFilter};
 use crate::db::units;
 use crate::domain::{text, Role};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::pagination::{self, Page};
 use crate::startup::AppState;
 
@@ -81,7 +82,7 @@ impl From<AuditEventRow> for AuditEventView {
 pub async fn list(
     reader: AuditReader,
     state: web::Data<AppState>,
-    query: web::Query<AuditQuery>,
+    query: Query<AuditQuery>,
 ) -> ApiResult<web::Json<Page<AuditEventView>>> {
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_uuid(query.cursor.as_deref())?;
