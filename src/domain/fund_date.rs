@@ -10,10 +10,10 @@
 //! so the `deserialize*` functions here (used as `#[serde(deserialize_with = …)]`) check the
 //! range against the service's clock and the problem names the field.
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer};
 
-use crate::domain::clock::Clock;
+use crate::domain::clock::{local_date, Clock};
 use crate::error::{ApiError, ApiResult, FieldError};
 
 /// The first date the fund's books take.
@@ -76,7 +76,7 @@ pub fn parse_text(s: &str) -> Option<NaiveDate> {
 
 /// `from`..=`to` of a query, both optional and inclusive: `to` may not come before `from`. The
 /// one check of date ranges, so every endpoint names the same field for the same mistake.
-pub fn ordered(from: Option<NaiveDate>, to: Option<NaiveDate>) -> ApiResult<()> {
+pub fn ordered<T: PartialOrd>(from: Option<T>, to: Option<T>) -> ApiResult<()> {
     match (from, to) {
         (Some(f), Some(t)) if t < f => Err(ApiError::field(
             "to",
@@ -128,6 +128,24 @@ pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D:
         .transpose()
 }
 
+/// `#[serde(default, deserialize_with = "fund_date::optional_instant")]` on an
+/// `Option<DateTime<Utc>>`: an RFC 3339 instant whose local date is in the range.
+pub fn optional_instant<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<DateTime<Utc>>, D::Error> {
+    let Some(at) = Option::<DateTime<Utc>>::deserialize(d)? else {
+        return Ok(None);
+    };
+    let today = today();
+    if !in_range(local_date(at), today) {
+        return Err(serde::de::Error::custom(format!(
+            "must be an instant from {EARLIEST} to {}",
+            latest(today)
+        )));
+    }
+    Ok(Some(at))
+}
+
 /// `#[serde(default, deserialize_with = "fund_date::optional_year")]` on an `Option<i32>`.
 pub fn optional_year<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
     let Some(year) = Option::<i64>::deserialize(d)? else {
@@ -160,6 +178,8 @@ mod tests {
         until: Option<NaiveDate>,
         #[serde(default, deserialize_with = "optional_year")]
         year: Option<i32>,
+        #[serde(default, deserialize_with = "optional_instant")]
+        at: Option<DateTime<Utc>>,
     }
 
     fn body(json: serde_json::Value, today: &str) -> Result<Body, String> {
@@ -227,6 +247,19 @@ mod tests {
             let e = body(json.clone(), "2026-03-15").unwrap_err();
             assert!(e.contains(what), "{json}: {e}");
         }
+        let e = body(
+            serde_json::json!({"on": "2026-03-15", "at": "1999-12-31T16:59:59Z"}),
+            "2026-03-15",
+        )
+        .unwrap_err();
+        assert!(e.contains("instant from 2000-01-01"), "{e}");
+        // 17:00 UTC on 31 December is already 2000 in Hanoi
+        let ok = body(
+            serde_json::json!({"on": "2026-03-15", "at": "1999-12-31T17:00:00Z"}),
+            "2026-03-15",
+        )
+        .unwrap();
+        assert!(ok.at.is_some());
         // the same date is too far ahead on an earlier clock
         assert!(body(serde_json::json!({"on": "2027-03-15"}), "2026-03-14").is_err());
     }

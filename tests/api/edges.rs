@@ -345,6 +345,17 @@ async fn every_date_and_year_of_a_query_is_held_to_the_funds_range() {
     let next_year = format!("/v1/units/{unit}/receipts?year={}", latest().year());
     assert_eq!(app.get(&next_year, &user.token).await.status(), 200);
 
+    // the audit trail's instants likewise
+    let root = app.root_token().await;
+    for (query, field) in [
+        ("from=0001-01-01T00:00:00Z", "from"),
+        ("to=-4000-01-01T00:00:00Z", "to"),
+        ("from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z", "to"),
+    ] {
+        let path = format!("/v1/audit-events?{query}");
+        assert_field(app.get(&path, &root).await, field, &path).await;
+    }
+
     // a month of the books is a month of the fund's years
     let res = app
         .post(
