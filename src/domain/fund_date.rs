@@ -271,4 +271,58 @@ mod tests {
         assert!(ordered(Some(day("2026-03-01")), Some(day("2026-03-01"))).is_ok());
         assert!(ordered(None, Some(day("2026-03-01"))).is_ok());
     }
+
+    /// Every date a request can carry is read by this module: a `NaiveDate` or `DateTime` field
+    /// of a struct serde deserializes in `routes` or `domain` names one of its functions.
+    #[test]
+    fn every_date_field_of_a_request_is_read_here() {
+        fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        sources(&root.join("routes"), &mut files);
+        sources(&root.join("domain"), &mut files);
+        let mut checked = 0;
+        for file in files.iter().filter(|f| !f.ends_with("fund_date.rs")) {
+            let text = std::fs::read_to_string(file).unwrap();
+            let (mut derives, mut inside) = (false, false);
+            let mut attributes = String::new();
+            for line in text.lines().map(str::trim) {
+                if line.starts_with("#[derive(") {
+                    derives = line.contains("Deserialize");
+                } else if line.starts_with("pub struct") || line.starts_with("struct") {
+                    inside = derives && line.ends_with('{');
+                    derives = false;
+                } else if !inside && !line.starts_with("#[") && !line.starts_with("///") {
+                    // a derive applies to the item right after its attributes only
+                    derives = false;
+                } else if inside && line == "}" {
+                    inside = false;
+                } else if inside && line.ends_with(',') && line.contains(": ") {
+                    // a field, after its attributes and doc comments
+                    let is_date = line.contains(": NaiveDate")
+                        || line.contains("<NaiveDate>")
+                        || line.contains("DateTime<");
+                    assert!(
+                        !is_date || attributes.contains("fund_date::"),
+                        "{}: `{line}` is not read by fund_date",
+                        file.display()
+                    );
+                    checked += usize::from(is_date);
+                    attributes.clear();
+                } else if inside {
+                    attributes.push_str(line);
+                }
+            }
+        }
+        assert!(checked > 30, "only {checked} date fields found");
+    }
 }
