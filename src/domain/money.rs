@@ -175,6 +175,14 @@ pub fn parse_vnd_or_zero(s: &str) -> Result<Decimal, MoneyError> {
     }
 }
 
+/// `#[serde(deserialize_with = "money::deserialize_vnd")]`: a positive whole-đồng amount as a
+/// string, read by [`parse_vnd`] (the ledger exports `doanket ledger check-export` reads back: a
+/// digit rounded away there could hide an altered amount from the seal check).
+pub fn deserialize_vnd<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+    let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+    parse_vnd(&s).map_err(serde::de::Error::custom)
+}
+
 /// `amount × fx_rate`, rounded half away from zero to a whole đồng.
 pub fn to_vnd(amount: Decimal, fx_rate: Decimal) -> Result<Decimal, MoneyError> {
     let vnd = amount
