@@ -459,8 +459,16 @@ impl ResponseError for ApiError {
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
-        if let Error::DatabaseError(_, info) = &e {
+        if let Error::DatabaseError(kind, info) = &e {
             if let Some(code) = info.constraint_name().and_then(code_for_constraint) {
+                return ApiError::new(code);
+            }
+            if let Some(code) = code_for_kind(kind) {
+                // a rule the routes should have checked first: worth a look, not a 500
+                tracing::warn!(
+                    constraint = info.constraint_name().unwrap_or(""),
+                    "database refused a row"
+                );
                 return ApiError::new(code);
             }
         }
@@ -553,8 +561,49 @@ fn code_for_constraint(name: &str) -> Option<Code> {
         "houses_paid_within_support" => Code::ExceedsSupport,
         "houses_four_eyes" | "houses_cancel_four_eyes" => Code::SamePerson,
         "house_final_after_acceptance" => Code::NotCompleted,
+        "units_root_is_central" | "units_single_root" | "units_not_under_itself" => {
+            Code::InvalidTier
+        }
+        "units_parent_exists" | "line_matches_entry" => Code::ValidationFailed,
+        // rows that only move forward (a donation to void, a submission, a proposal, a gift, a
+        // reservation, the bank's side of a line, a match): the request met them in another state
+        "donations_void_once"
+        | "spending_submission_fixed"
+        | "houses_proposal_fixed"
+        | "tet_recipient_changes_once"
+        | "reservations_used_or_released"
+        | "statement_line_bank_side_fixed"
+        | "statement_lines_matched_meta" => Code::InvalidState,
+        // append-only history, and sums and chains that must agree with their rows: a
+        // concurrent change or a hand-made statement, never the client's input
+        "append_only"
+        | "donations_never_deleted"
+        | "spending_never_deleted"
+        | "reservations_never_deleted"
+        | "tet_recipients_never_deleted"
+        | "houses_never_deleted"
+        | "reservations_used_within"
+        | "houses_paid_is_the_tranches"
+        | "housing_norms_key"
+        | "statement_lines_matched_entry_key"
+        | "seal_of_the_entrys_fund"
+        | "seal_chain_link" => Code::Conflict,
         _ => return None,
     })
+}
+
+/// Constraints PostgreSQL names by itself (a column's `CHECK`, `UNIQUE`, `REFERENCES`) carry no
+/// domain meaning of their own: their kind says whose error it is. A value the edge should have
+/// refused is the client's (422); a duplicate is a conflict with what exists (409).
+fn code_for_kind(kind: &diesel::result::DatabaseErrorKind) -> Option<Code> {
+    use diesel::result::DatabaseErrorKind as Kind;
+    match kind {
+        Kind::CheckViolation | Kind::NotNullViolation | Kind::ForeignKeyViolation => {
+            Some(Code::ValidationFailed)
+        }
+        Kind::UniqueViolation => Some(Code::Conflict),
+        _ => None,
+    }
 }
 
 impl From<crate::db::PoolError> for ApiError {
@@ -580,5 +629,130 @@ mod tests {
             "duplicate key value violates unique constraint"
         ));
         assert!(!is_data_exception("terminating connection"));
+    }
+
+    /// The migrations, in the order they run, without their `--` comments.
+    fn migrations() -> Vec<(String, String)> {
+        let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"));
+        let mut dirs: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.join("up.sql").exists())
+            .collect();
+        dirs.sort();
+        dirs.into_iter()
+            .map(|d| {
+                let sql = std::fs::read_to_string(d.join("up.sql")).unwrap();
+                let sql: Vec<&str> = sql.lines().map(|l| l.split("--").next().unwrap()).collect();
+                (d.display().to_string(), sql.join("\n"))
+            })
+            .collect()
+    }
+
+    /// The words after each `marker` (case as written), e.g. the name after `CONSTRAINT `.
+    fn names_after<'a>(sql: &'a str, marker: &str) -> Vec<&'a str> {
+        sql.match_indices(marker)
+            .map(|(at, _)| {
+                let rest = sql[at + marker.len()..].trim_start_matches([' ', '\'', '=']);
+                let end = rest
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(rest.len());
+                &rest[..end]
+            })
+            .collect()
+    }
+
+    /// Each `RAISE EXCEPTION … ;` of the functions as the last migration defining them leaves
+    /// them (a later `CREATE OR REPLACE FUNCTION` replaces an earlier one).
+    fn raises() -> Vec<(String, String, String)> {
+        let mut functions: std::collections::BTreeMap<String, (String, String)> =
+            Default::default();
+        for (file, sql) in migrations() {
+            let mut rest = sql.as_str();
+            while let Some(at) = rest.find("FUNCTION ") {
+                let after = &rest[at + "FUNCTION ".len()..];
+                let name: String = after
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                let is_definition = rest[..at].trim_end().ends_with("CREATE")
+                    || rest[..at].trim_end().ends_with("OR REPLACE");
+                match (is_definition, after.split_once("$$")) {
+                    (true, Some((_, body))) => {
+                        let (body, tail) = body.split_once("$$").unwrap_or((body, ""));
+                        functions.insert(name, (file.clone(), body.to_owned()));
+                        rest = tail;
+                    }
+                    _ => rest = after,
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (name, (file, body)) in functions {
+            for (at, _) in body.match_indices("RAISE EXCEPTION") {
+                let statement = body[at..].split_once(';').map_or(&body[at..], |(s, _)| s);
+                out.push((file.clone(), name.clone(), statement.to_owned()));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_error_a_trigger_raises_names_its_constraint() {
+        let raises = raises();
+        assert!(raises.len() > 20, "found only {} RAISEs", raises.len());
+        for (file, function, statement) in raises {
+            assert!(
+                statement.contains("CONSTRAINT ="),
+                "{file}: {function} raises without a constraint name, so no stable code can \
+                 be given to: {statement}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_named_constraint_of_the_migrations_has_a_stable_code() {
+        let mut names = Vec::new();
+        for (file, sql) in migrations() {
+            for marker in ["CONSTRAINT = ", "CONSTRAINT ", "CREATE UNIQUE INDEX "] {
+                for name in names_after(&sql, marker) {
+                    // `CREATE CONSTRAINT TRIGGER x`: a trigger, whose errors are named above
+                    if !name.is_empty() && name != "TRIGGER" {
+                        names.push((file.clone(), name.to_owned()));
+                    }
+                }
+            }
+        }
+        assert!(names.len() > 40, "found only {} names", names.len());
+        assert!(names
+            .iter()
+            .any(|(_, n)| n == "houses_paid_is_the_tranches"));
+        for (file, name) in names {
+            let code = code_for_constraint(&name);
+            assert!(
+                code.is_some(),
+                "{file}: constraint `{name}` has no code in `code_for_constraint`"
+            );
+            let status = code.unwrap().status().as_u16();
+            assert!(
+                status == 409 || status == 422 || status == 403,
+                "{name} maps to {status}"
+            );
+        }
+    }
+
+    #[test]
+    fn constraints_postgresql_names_itself_map_by_kind() {
+        use diesel::result::DatabaseErrorKind as Kind;
+        assert_eq!(
+            code_for_kind(&Kind::CheckViolation),
+            Some(Code::ValidationFailed)
+        );
+        assert_eq!(
+            code_for_kind(&Kind::ForeignKeyViolation),
+            Some(Code::ValidationFailed)
+        );
+        assert_eq!(code_for_kind(&Kind::UniqueViolation), Some(Code::Conflict));
+        assert_eq!(code_for_kind(&Kind::SerializationFailure), None);
     }
 }

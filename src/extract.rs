@@ -8,10 +8,14 @@ use actix_web::dev::Payload;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{web, FromRequest, HttpRequest};
+use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
+use crate::domain::clock::Clock;
+use crate::domain::fund_date;
 use crate::error::{ApiError, Code, FieldError};
+use crate::startup::AppState;
 
 /// JSON bodies are at most 1 MiB (`security.md`).
 pub const JSON_LIMIT: usize = 1 << 20;
@@ -115,9 +119,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     type Future = Pin<Box<dyn Future<Output = Result<JsonBody<T>, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let (is_json, route) = (is_json(req), route(req));
+        let (is_json, route, today) = (is_json(req), route(req), service_today(req));
         let bytes = web::Bytes::from_request(req, payload);
-        Box::pin(async move { parse(is_json, &route, bytes.await).await })
+        Box::pin(async move { parse(is_json, &route, today, bytes.await).await })
     }
 }
 
@@ -131,7 +135,7 @@ impl<T: DeserializeOwned + Default + 'static> FromRequest for OptionalJsonBody<T
     type Future = Pin<Box<dyn Future<Output = Result<OptionalJsonBody<T>, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let (is_json, route) = (is_json(req), route(req));
+        let (is_json, route, today) = (is_json(req), route(req), service_today(req));
         let bytes = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             let bytes = bytes.await;
@@ -142,7 +146,7 @@ impl<T: DeserializeOwned + Default + 'static> FromRequest for OptionalJsonBody<T
                 }));
             }
             // `null` reads as no body too
-            let body = parse::<Option<T>>(is_json, &route, bytes).await?;
+            let body = parse::<Option<T>>(is_json, &route, today, bytes).await?;
             Ok(OptionalJsonBody(JsonBody {
                 value: body.value.unwrap_or_default(),
                 hash: body.hash,
@@ -177,6 +181,7 @@ fn body_hash(route: &str, raw: &serde_json::Value) -> Vec<u8> {
 async fn parse<T: DeserializeOwned>(
     is_json: bool,
     route: &str,
+    today: NaiveDate,
     bytes: Result<web::Bytes, actix_web::Error>,
 ) -> Result<JsonBody<T>, ApiError> {
     if !is_json {
@@ -194,13 +199,62 @@ async fn parse<T: DeserializeOwned>(
     let raw: serde_json::Value =
         serde_json::from_slice(&bytes).map_err(|e| json_error(JsonPayloadError::Deserialize(e)))?;
     let hash = body_hash(route, &raw);
-    let value = serde_path_to_error::deserialize(raw).map_err(|e| {
+    let value =
+        fund_date::with_today(today, || serde_path_to_error::deserialize(raw)).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner().to_string();
+            let field = if path == "." { "body".to_owned() } else { path };
+            serde_error(&field, &inner)
+        })?;
+    Ok(JsonBody { value, hash })
+}
+
+/// The service's date (its clock, `settings.clock`) for the range of dates a request may name.
+fn service_today(req: &HttpRequest) -> NaiveDate {
+    req.app_data::<web::Data<AppState>>()
+        .map_or_else(|| Clock::system().today(), |s| s.settings.clock.today())
+}
+
+/// A query string parsed like a JSON body: the problem names the parameter that is wrong
+/// (`from`, `limit`), and dates are held to the fund's range (`fund_date`). Named `Query` like
+/// actix's, so the OpenAPI generator reads its parameters the same way.
+pub struct Query<T>(pub T);
+
+impl<T> Query<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Query<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Query<T>, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string(), service_today(req)).map(Query))
+    }
+}
+
+fn parse_query<T: DeserializeOwned>(query: &str, today: NaiveDate) -> Result<T, ApiError> {
+    let pairs = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    fund_date::with_today(today, || serde_path_to_error::deserialize(pairs)).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();
-        let field = if path == "." { "body".to_owned() } else { path };
+        let field = if path == "." {
+            "query".to_owned()
+        } else {
+            path
+        };
         serde_error(&field, &inner)
-    })?;
-    Ok(JsonBody { value, hash })
+    })
 }
 
 #[cfg(test)]

@@ -115,6 +115,7 @@ pub struct CreateDonation {
     /// VND per unit of `currency`, a decimal string; required for foreign currency.
     pub fx_rate: Option<String>,
     /// Local date (Asia/Ho_Chi_Minh); default today.
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
     pub received_on: Option<NaiveDate>,
     pub donor: DonorInput,
     pub public_display: PublicDisplay,
@@ -228,7 +229,7 @@ impl CreateDonation {
                                 "từ 1 đến 30 ký tự",
                             ));
                         }
-                        let quantity = money::parse_decimal(&item.quantity)
+                        let quantity = money::parse_decimal(&item.quantity, money::MAX_DECIMALS)
                             .ok()
                             .filter(|q| !q.is_zero());
                         if quantity.is_none() {
@@ -317,16 +318,15 @@ impl CreateDonation {
                 }
                 amount_vnd = Some(a);
             }
-            (Some(_), Some(a)) => match self.fx_rate.as_deref().map(money::parse_decimal) {
-                Some(Ok(rate)) if !rate.is_zero() && rate.scale() <= 8 => {
-                    match money::to_vnd(a, rate) {
-                        Ok(v) => {
-                            fx_rate = Some(rate.normalize());
-                            amount_vnd = Some(v);
-                        }
-                        Err(e) => errors.push(money_error("amount", e)),
+            (Some(_), Some(a)) => match self.fx_rate.as_deref().map(|r| money::parse_decimal(r, 8))
+            {
+                Some(Ok(rate)) if !rate.is_zero() => match money::to_vnd(a, rate) {
+                    Ok(v) => {
+                        fx_rate = Some(rate.normalize());
+                        amount_vnd = Some(v);
                     }
-                }
+                    Err(e) => errors.push(money_error("amount", e)),
+                },
                 Some(_) => errors.push(FieldError::new(
                     "fx_rate",
                     "a positive decimal string with at most 8 decimals",

@@ -322,8 +322,8 @@ impl TrancheMethod {
 
 /// Parses an area in m², e.g. `"45.5"`: positive, at most 10,000, at most two decimals.
 pub fn parse_area(s: &str) -> Option<Decimal> {
-    let d = money::parse_decimal(s).ok()?.normalize();
-    (d > Decimal::ZERO && d <= Decimal::from(10_000) && d.scale() <= 2).then_some(d)
+    let d = money::parse_decimal(s, 2).ok()?;
+    (d > Decimal::ZERO && d <= Decimal::from(10_000)).then_some(d)
 }
 
 #[cfg(test)]

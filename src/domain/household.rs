@@ -2,13 +2,14 @@
 //! that cannot be wrong. The national ID (CCCD) lives only in `NationalId`: it never prints, and
 //! leaves this module only as a keyed HMAC and its last four digits.
 
+use chrono::NaiveDate;
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Deserializer, Serialize};
 use sha2::Sha256;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::text;
+use super::{fund_date, text};
 use crate::error::FieldError;
 
 /// Why a household is supported: the poverty list it is on, or a family of merit.
@@ -81,7 +82,7 @@ pub struct CreateHousehold {
     pub members: i64,
     pub status: HouseholdStatus,
     /// The year of the poverty review that gave the status.
-    #[schema(minimum = 2000, maximum = 2100)]
+    #[schema(minimum = 2000)]
     pub status_year: i64,
     #[schema(max_length = 100)]
     pub poverty_cert_no: Option<String>,
@@ -161,19 +162,17 @@ fn members(errors: &mut Vec<FieldError>, value: i64) -> i32 {
     value.clamp(1, 100) as i32
 }
 
-fn status_year(errors: &mut Vec<FieldError>, value: i64) -> i32 {
-    if !(2000..=2100).contains(&value) {
-        errors.push(FieldError::new(
-            "status_year",
-            "between 2000 and 2100",
-            "từ 2000 đến 2100",
-        ));
+/// A poverty review's year, within the fund's years (`fund_date`).
+fn status_year(errors: &mut Vec<FieldError>, value: i64, today: NaiveDate) -> i32 {
+    if !fund_date::year_in_range(value, today) {
+        errors.push(fund_date::year_out_of_range("status_year", today));
     }
-    value.clamp(2000, 2100) as i32
+    value.clamp(2000, 9999) as i32
 }
 
 impl CreateHousehold {
-    pub fn parse(self) -> Result<Household, Vec<FieldError>> {
+    /// Checks every field; `today` is the service's date, for the range of `status_year`.
+    pub fn parse(self, today: NaiveDate) -> Result<Household, Vec<FieldError>> {
         let mut errors = Vec::new();
         let national_id = NationalId::parse(&self.national_id);
         if national_id.is_none() {
@@ -191,7 +190,7 @@ impl CreateHousehold {
             address: required_text(&mut errors, "address", &self.address, 500),
             members: members(&mut errors, self.members),
             status: self.status,
-            status_year: status_year(&mut errors, self.status_year),
+            status_year: status_year(&mut errors, self.status_year, today),
             poverty_cert_no: optional_text(
                 &mut errors,
                 "poverty_cert_no",
@@ -240,7 +239,7 @@ pub struct UpdateHousehold {
     #[schema(value_type = Option<HouseholdStatus>)]
     pub status: Option<Option<HouseholdStatus>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<i64>, minimum = 2000, maximum = 2100)]
+    #[schema(value_type = Option<i64>, minimum = 2000)]
     pub status_year: Option<Option<i64>>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "present")]
@@ -287,7 +286,8 @@ fn not_null<T>(errors: &mut Vec<FieldError>, field: &str, value: Option<Option<T
 }
 
 impl UpdateHousehold {
-    pub fn parse(self) -> Result<HouseholdChanges, Vec<FieldError>> {
+    /// Checks every field sent; `today` as for [`CreateHousehold::parse`].
+    pub fn parse(self, today: NaiveDate) -> Result<HouseholdChanges, Vec<FieldError>> {
         let mut errors = Vec::new();
         let head_name = not_null(&mut errors, "head_name", self.head_name)
             .map(|v| required_text(&mut errors, "head_name", &v, 200));
@@ -299,7 +299,7 @@ impl UpdateHousehold {
             not_null(&mut errors, "members", self.members).map(|v| members(&mut errors, v));
         let status = not_null(&mut errors, "status", self.status);
         let year = not_null(&mut errors, "status_year", self.status_year)
-            .map(|v| status_year(&mut errors, v));
+            .map(|v| status_year(&mut errors, v, today));
         let poverty_cert_no = self
             .poverty_cert_no
             .map(|v| optional_text(&mut errors, "poverty_cert_no", v.as_deref(), 100));
@@ -353,16 +353,20 @@ mod tests {
         assert_ne!(id.hmac(b"k1"), id.hmac(b"k2"));
     }
 
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, 15).unwrap()
+    }
+
     #[test]
     fn a_patch_refuses_null_for_required_fields_and_clears_optional_ones() {
         let body: UpdateHousehold =
             serde_json::from_str(r#"{"head_name": null, "phone": null}"#).unwrap();
-        let errors = body.parse().unwrap_err();
+        let errors = body.parse(today()).unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].field, "head_name");
         let body: UpdateHousehold = serde_json::from_str(r#"{"phone": null}"#).unwrap();
-        assert_eq!(body.parse().unwrap().phone, Some(None));
+        assert_eq!(body.parse(today()).unwrap().phone, Some(None));
         let body: UpdateHousehold = serde_json::from_str("{}").unwrap();
-        assert_eq!(body.parse().unwrap(), HouseholdChanges::default());
+        assert_eq!(body.parse(today()).unwrap(), HouseholdChanges::default());
     }
 }

@@ -83,6 +83,8 @@ pub enum MoneyError {
     NotPositive,
     #[error("has more decimal places than {0} allows ({1})")]
     Scale(&'static str, u32),
+    #[error("has more than {0} decimal places")]
+    Decimals(u32),
     #[error("exceeds the maximum of 10^15 VND")]
     TooLarge,
     #[error("unknown currency")]
@@ -95,38 +97,67 @@ impl MoneyError {
             MoneyError::Format => "phải là chuỗi số thập phân, ví dụ \"1500000\"".into(),
             MoneyError::NotPositive => "phải lớn hơn 0".into(),
             MoneyError::Scale(c, s) => format!("{c} chỉ cho phép {s} chữ số thập phân"),
+            MoneyError::Decimals(s) => format!("tối đa {s} chữ số thập phân"),
             MoneyError::TooLarge => "vượt quá mức tối đa 10^15 đồng".into(),
             MoneyError::UnknownCurrency => "đơn vị tiền tệ không được hỗ trợ".into(),
         }
     }
 }
 
-/// Parses a non-negative decimal written only with ASCII digits and at most one `.`: no sign,
-/// exponent, spaces or thousands separators.
-pub fn parse_decimal(s: &str) -> Result<Decimal, MoneyError> {
+/// The most decimals any quantity may be written with: what `Decimal` keeps exactly.
+pub const MAX_DECIMALS: u32 = 28;
+
+/// The one reading of a decimal written as text, which every amount, rate and quantity of the
+/// API and of statement files goes through (`ledger.md`): ASCII digits with at most one `.`, no
+/// sign, exponent, spaces or separators; at most `decimals` digits after the point *as written*
+/// (`"100.000"` is not a hundred đồng written with spare zeros but, to a Vietnamese reader,
+/// maybe a hundred thousand, so it is refused, never guessed); at most 10^15; and every digit
+/// kept: a value `Decimal` could only hold rounded is refused, never rounded. Zero passes; the
+/// callers say whether they take it.
+pub fn parse_exact(s: &str, decimals: u32) -> Result<Decimal, MoneyError> {
     let (int, frac) = match s.split_once('.') {
         Some((i, f)) => (i, Some(f)),
         None => (s, None),
     };
     let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
-    if !digits(int) || frac.is_some_and(|f| !digits(f)) || s.len() > 40 {
+    if !digits(int) || frac.is_some_and(|f| !digits(f)) {
         return Err(MoneyError::Format);
     }
-    Decimal::from_str(s).map_err(|_| MoneyError::Format)
+    let written = frac.map_or(0, str::len);
+    if written > decimals.min(MAX_DECIMALS) as usize {
+        return Err(MoneyError::Decimals(decimals.min(MAX_DECIMALS)));
+    }
+    // 10^15 has 16 digits: a longer whole part (leading zeros aside) is too large, and is never
+    // handed to a parser that might overflow or round it
+    if int.trim_start_matches('0').len() > 16 {
+        return Err(MoneyError::TooLarge);
+    }
+    let d = Decimal::from_str(s).map_err(|_| MoneyError::Format)?;
+    if d > Decimal::from(MAX_VND) {
+        return Err(MoneyError::TooLarge);
+    }
+    // `Decimal` holds 28 or 29 significant digits and silently rounds the rest away
+    if d.scale() as usize != written {
+        return Err(MoneyError::Decimals(d.scale()));
+    }
+    Ok(d)
+}
+
+/// A non-negative decimal with at most `decimals` places, e.g. an exchange rate (8) or an area
+/// (2); see [`parse_exact`].
+pub fn parse_decimal(s: &str, decimals: u32) -> Result<Decimal, MoneyError> {
+    parse_exact(s, decimals).map(|d| d.normalize())
 }
 
 /// A positive amount in `currency`, at most 10^15 (in that currency's units; VND-equivalence is
-/// checked on conversion).
+/// checked on conversion), with no more decimals than the currency has.
 pub fn parse_amount(s: &str, currency: Currency) -> Result<Decimal, MoneyError> {
-    let d = parse_decimal(s)?;
+    let d = parse_exact(s, currency.scale).map_err(|e| match e {
+        MoneyError::Decimals(_) => MoneyError::Scale(currency.code, currency.scale),
+        e => e,
+    })?;
     if d.is_zero() {
         return Err(MoneyError::NotPositive);
-    }
-    if d.normalize().scale() > currency.scale {
-        return Err(MoneyError::Scale(currency.code, currency.scale));
-    }
-    if d > Decimal::from(MAX_VND) {
-        return Err(MoneyError::TooLarge);
     }
     Ok(d.normalize())
 }
@@ -134,6 +165,22 @@ pub fn parse_amount(s: &str, currency: Currency) -> Result<Decimal, MoneyError> 
 /// A positive whole-đồng amount.
 pub fn parse_vnd(s: &str) -> Result<Decimal, MoneyError> {
     parse_amount(s, VND)
+}
+
+/// A whole-đồng amount that may be zero (a bound, a gift without cash, a labour contribution).
+pub fn parse_vnd_or_zero(s: &str) -> Result<Decimal, MoneyError> {
+    match parse_vnd(s) {
+        Err(MoneyError::NotPositive) => Ok(Decimal::ZERO),
+        other => other,
+    }
+}
+
+/// `#[serde(deserialize_with = "money::deserialize_vnd")]`: a positive whole-đồng amount as a
+/// string, read by [`parse_vnd`] (the ledger exports `doanket ledger check-export` reads back: a
+/// digit rounded away there could hide an altered amount from the seal check).
+pub fn deserialize_vnd<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+    let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+    parse_vnd(&s).map_err(serde::de::Error::custom)
 }
 
 /// `amount × fx_rate`, rounded half away from zero to a whole đồng.
@@ -238,24 +285,56 @@ mod tests {
             parse_amount("1.005", Currency::parse("EUR").unwrap()),
             Err(MoneyError::Scale("EUR", 2))
         );
-        // trailing zeros are not extra precision
-        assert_eq!(parse_vnd("100.00").unwrap(), Decimal::from(100));
+    }
+
+    #[test]
+    fn counts_decimals_as_written_before_any_normalising() {
+        // a Vietnamese client writes a dot for thousands: "100.000" is never a hundred đồng
+        assert_eq!(parse_vnd("100.000"), Err(MoneyError::Scale("VND", 0)));
+        assert_eq!(parse_vnd("100.00"), Err(MoneyError::Scale("VND", 0)));
+        assert_eq!(parse_vnd("100.0"), Err(MoneyError::Scale("VND", 0)));
+        let usd = Currency::parse("USD").unwrap();
+        assert_eq!(
+            parse_amount("12.500", usd),
+            Err(MoneyError::Scale("USD", 2))
+        );
+        assert_eq!(parse_amount("12.50", usd).unwrap(), Decimal::new(125, 1));
+        assert_eq!(parse_decimal("45.50", 2).unwrap(), Decimal::new(455, 1));
+        assert_eq!(parse_decimal("45.505", 2), Err(MoneyError::Decimals(2)));
+    }
+
+    #[test]
+    fn never_rounds_a_digit_away() {
+        // more digits than `Decimal` holds: refused, not read as 1
+        let long = "1.000000000000000000000000000001";
+        assert!(parse_vnd(long).is_err());
+        assert!(parse_amount(long, Currency::parse("USD").unwrap()).is_err());
+        assert!(parse_decimal(long, MAX_DECIMALS).is_err());
+        assert!(parse_decimal("1.0000000000000000000000000001", MAX_DECIMALS).is_ok());
+        assert!(parse_decimal("999999999999999.9999999999999999", MAX_DECIMALS).is_err());
+        assert_eq!(parse_vnd(&"9".repeat(60)), Err(MoneyError::TooLarge));
+        assert_eq!(
+            parse_vnd(&format!("{}1", "0".repeat(60))).unwrap(),
+            Decimal::ONE
+        );
+        assert_eq!(parse_vnd_or_zero("0").unwrap(), Decimal::ZERO);
+        assert_eq!(parse_vnd_or_zero("0.0"), Err(MoneyError::Scale("VND", 0)));
     }
 
     #[test]
     fn converts_foreign_currency_half_away_from_zero() {
         let usd = parse_amount("10.05", Currency::parse("USD").unwrap()).unwrap();
         assert_eq!(
-            to_vnd(usd, parse_decimal("25450.5").unwrap()).unwrap(),
+            to_vnd(usd, parse_decimal("25450.5", 8).unwrap()).unwrap(),
             Decimal::from(255_778)
         );
         // 0.5 đồng exactly rounds away from zero
         assert_eq!(
-            to_vnd(Decimal::from(1), parse_decimal("2.5").unwrap()).unwrap(),
+            to_vnd(Decimal::from(1), parse_decimal("2.5", 8).unwrap()).unwrap(),
             Decimal::from(3)
         );
         assert_eq!(
-            to_vnd(Decimal::from(1), parse_decimal("0.4").unwrap()),
+            to_vnd(Decimal::from(1), parse_decimal("0.4", 8).unwrap()),
             Err(MoneyError::NotPositive)
         );
     }

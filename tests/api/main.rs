@@ -12,6 +12,7 @@ mod database;
 mod demo;
 mod disbursements;
 mod donations;
+mod edges;
 mod exports;
 mod four_eyes;
 mod fund_statement;

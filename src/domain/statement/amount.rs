@@ -1,10 +1,12 @@
 //! Amounts and dates as the banks print them: `3.884.000` (Vietcombank, Agribank),
 //! `3,884,000` (BIDV, VietinBank) or `3884000` (generic); dates `dd/mm/yyyy` with an optional
-//! time, or ISO. VND has no minor unit, so a decimal part is accepted only when it is zero.
+//! time, or ISO. VND has no minor unit, so a decimal part is accepted only when it is zero (the
+//! banks print `,00`). Grouping and that zero part are the file format's own; the digits left are
+//! then read by the same rule as every amount of the API (`money::parse_exact`).
 
 use chrono::NaiveDate;
 
-use crate::domain::money::MAX_VND;
+use crate::domain::money::{self, MoneyError};
 use crate::error::Text;
 
 /// How a format groups thousands; the other mark is its decimal separator.
@@ -59,24 +61,10 @@ pub fn parse_amount(cell: &str, grouping: Grouping, signed: bool) -> Result<Opti
         None => (s, None),
     };
     let all_digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
-    if let Some(frac) = frac {
-        if !all_digits(frac) {
-            return Err(bad());
-        }
-        if frac.bytes().any(|b| b != b'0') {
-            return Err(Text::new(
-                format!(
-                    "`{}` has a fraction of a đồng; VND amounts are whole",
-                    shorten(cell)
-                ),
-                format!(
-                    "`{}` có phần lẻ của đồng; số tiền VND là số nguyên",
-                    shorten(cell)
-                ),
-            ));
-        }
+    if frac.is_some_and(|f| !all_digits(f)) {
+        return Err(bad());
     }
-    let digits: String = match group {
+    let mut digits: String = match group {
         Some(g) if int.contains(g) => {
             let mut parts = int.split(g);
             let first = parts.next().unwrap_or("");
@@ -91,14 +79,31 @@ pub fn parse_amount(cell: &str, grouping: Grouping, signed: bool) -> Result<Opti
         _ if all_digits(int) => int.to_owned(),
         _ => return Err(bad()),
     };
-    let value: i64 = match digits.parse() {
-        Ok(v) if v <= MAX_VND => v,
-        _ => {
+    // `,00` is how these files write a whole amount; any other fraction goes to the rule
+    if let Some(frac) = frac.filter(|f| f.bytes().any(|b| b != b'0')) {
+        digits = format!("{digits}.{frac}");
+    }
+    let value = match money::parse_exact(&digits, money::VND.scale) {
+        Ok(v) => i64::try_from(v).map_err(|_| bad())?,
+        Err(MoneyError::Decimals(_)) => {
+            return Err(Text::new(
+                format!(
+                    "`{}` has a fraction of a đồng; VND amounts are whole",
+                    shorten(cell)
+                ),
+                format!(
+                    "`{}` có phần lẻ của đồng; số tiền VND là số nguyên",
+                    shorten(cell)
+                ),
+            ))
+        }
+        Err(MoneyError::TooLarge) => {
             return Err(Text::new(
                 format!("`{}` is too large", shorten(cell)),
                 format!("`{}` quá lớn", shorten(cell)),
             ))
         }
+        Err(_) => return Err(bad()),
     };
     Ok(Some(if negative { -value } else { value }))
 }

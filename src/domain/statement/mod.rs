@@ -29,6 +29,7 @@ use uuid::Uuid;
 
 use self::amount::{parse_amount, parse_date, shorten, DateStyle, Grouping};
 use self::header::{Columns, Positions, Summary};
+use crate::domain::fund_date;
 use crate::error::Text;
 
 /// The bank export formats one can import.
@@ -118,6 +119,36 @@ impl ParsedStatement {
 
     pub fn debits_total(&self) -> i64 {
         self.lines.iter().map(|l| l.debit).sum()
+    }
+
+    /// Refuses the first line dated outside the fund's dates (`fund_date`): a bank line of 1900
+    /// or of years ahead means a broken file (or the wrong date column), not a transaction.
+    pub fn check_dates(&self, today: NaiveDate) -> Result<(), StatementError> {
+        match self
+            .lines
+            .iter()
+            .find(|l| !fund_date::in_range(l.date, today))
+        {
+            None => Ok(()),
+            Some(l) => {
+                let latest = fund_date::latest(today);
+                Err(StatementError {
+                    line: l.line_no,
+                    message: Text::new(
+                        format!(
+                            "the date {} is outside {} to {latest}",
+                            l.date,
+                            fund_date::EARLIEST
+                        ),
+                        format!(
+                            "ngày {} nằm ngoài khoảng {} đến {latest}",
+                            l.date,
+                            fund_date::EARLIEST
+                        ),
+                    ),
+                })
+            }
+        }
     }
 
     /// The first and last dates of its lines (a statement has at least one line).

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{Line, HLEDGER_END};
+use crate::domain::money;
 use crate::ledger::entries::{EntryRow, PostingRow};
 use crate::ledger::sealing::{self, Hash, GENESIS};
 
@@ -383,7 +384,10 @@ fn hledger_posting(entry: &Line, text: &str) -> Result<Line, String> {
         .ok_or("a posting without an amount")?;
     let amount: Decimal = amount
         .strip_suffix(" VND")
-        .and_then(|a| a.parse().ok())
+        .and_then(|a| match a.strip_prefix('-') {
+            Some(digits) => money::parse_vnd(digits).ok().map(|d| -d),
+            None => money::parse_vnd(a).ok(),
+        })
         .ok_or("an amount that is not whole VND")?;
     let (kind, rest) = account
         .split_once(':')
@@ -686,6 +690,29 @@ mod tests {
             let cash = &report.accounts[&("06001".to_owned(), "1111".to_owned())];
             assert_eq!(cash.debit - cash.credit, Decimal::from(300_000));
             assert_eq!(report.total_debits(), report.total_credits());
+        }
+    }
+
+    #[test]
+    fn an_amount_with_digits_beyond_whole_dong_is_refused_not_rounded_back() {
+        // more digits than a Decimal holds would round to the sealed amount and pass unseen
+        let long = "500000.0000000000000000000000000001";
+        for (format, from, to) in [
+            (
+                TextFormat::Jsonl,
+                "\"amount\":\"500000\"".to_owned(),
+                format!("\"amount\":\"{long}\""),
+            ),
+            (
+                TextFormat::Hledger,
+                " 500000 VND".to_owned(),
+                format!(" {long} VND"),
+            ),
+        ] {
+            let text = export(format, |_| {});
+            assert!(text.contains(&from), "{format:?}: {text}");
+            let report = check(text.replacen(&from, &to, 1).as_bytes());
+            assert!(!report.ok(), "{format:?}: {}", render(&report));
         }
     }
 

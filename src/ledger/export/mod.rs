@@ -126,7 +126,10 @@ pub struct Line {
     pub account_type: String,
     pub account_name: String,
     pub side: String,
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(
+        serialize_with = "rust_decimal::serde::str::serialize",
+        deserialize_with = "crate::domain::money::deserialize_vnd"
+    )]
     pub amount: Decimal,
     pub campaign_id: Option<Uuid>,
     // what an auditor needs to recompute the seal chain offline (sealing.rs documents the

@@ -8,6 +8,7 @@ use crate::auth::AuthUser;
 use crate::db::{transfers, units};
 use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::ledger::balances as ledger;
 use crate::ledger::reservations::{self, Pool};
 use crate::startup::AppState;
@@ -71,7 +72,7 @@ pub async fn balances(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<BalancesQuery>,
+    query: Query<BalancesQuery>,
 ) -> ApiResult<web::Json<FundBalancesView>> {
     let mut conn = state.pools.read.get().await?;
     let unit = units::find(&mut conn, *id)

@@ -7,11 +7,13 @@ use uuid::Uuid;
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::{accounts, units};
+use crate::domain::fund_date;
 use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::ledger::{entries, Side};
 use crate::pagination::{self, Page};
-use crate::routes::journal::{cursor_key, date_range, decode_cursor};
+use crate::routes::journal::{cursor_key, decode_cursor};
 use crate::startup::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -19,11 +21,13 @@ use crate::startup::AppState;
 #[into_params(parameter_in = Query)]
 pub struct PostingQuery {
     /// First effective date, inclusive (`YYYY-MM-DD`).
-    #[param(format = Date)]
-    pub from: Option<String>,
+    #[param(value_type = Option<String>, format = Date)]
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
+    pub from: Option<NaiveDate>,
     /// Last effective date, inclusive (`YYYY-MM-DD`).
-    #[param(format = Date)]
-    pub to: Option<String>,
+    #[param(value_type = Option<String>, format = Date)]
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
+    pub to: Option<NaiveDate>,
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
@@ -56,11 +60,12 @@ pub async fn postings(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<PostingQuery>,
+    query: Query<PostingQuery>,
 ) -> ApiResult<web::Json<Page<PostingView>>> {
     let limit = pagination::limit(query.limit)?;
     let after = decode_cursor::<i64>(query.cursor.as_deref())?;
-    let (from, to) = date_range(query.from.as_deref(), query.to.as_deref())?;
+    let (from, to) = (query.from, query.to);
+    fund_date::ordered(from, to)?;
     let mut conn = state.pools.read.get().await?;
     let account = accounts::find(&mut conn, *id)
         .await?

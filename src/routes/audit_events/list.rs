@@ -10,6 +10,7 @@ use crate::db::audit::{self, AuditEventRow, AuditFilter};
 use crate::db::units;
 use crate::domain::{text, Role};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::pagination::{self, Page};
 use crate::startup::AppState;
 
@@ -24,8 +25,16 @@ pub struct AuditQuery {
     #[param(max_length = 100)]
     pub action: Option<String>,
     /// Inclusive lower bound (RFC 3339).
+    #[serde(
+        default,
+        deserialize_with = "crate::domain::fund_date::optional_instant"
+    )]
     pub from: Option<DateTime<Utc>>,
     /// Exclusive upper bound (RFC 3339).
+    #[serde(
+        default,
+        deserialize_with = "crate::domain::fund_date::optional_instant"
+    )]
     pub to: Option<DateTime<Utc>>,
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
@@ -82,10 +91,11 @@ impl From<AuditEventRow> for AuditEventView {
 pub async fn list(
     reader: AuditReader,
     state: web::Data<AppState>,
-    query: web::Query<AuditQuery>,
+    query: Query<AuditQuery>,
 ) -> ApiResult<web::Json<Page<AuditEventView>>> {
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_uuid(query.cursor.as_deref())?;
+    crate::domain::fund_date::ordered(query.from, query.to)?;
     // the documented bound, enforced; control characters (a NUL byte was a 500) match no action
     let action = match query
         .action

@@ -24,7 +24,9 @@ pub struct CreateCampaign {
     pub kind: CampaignKind,
     #[schema(max_length = 300)]
     pub name: String,
+    #[serde(deserialize_with = "crate::domain::fund_date::deserialize")]
     pub starts_on: NaiveDate,
+    #[serde(deserialize_with = "crate::domain::fund_date::deserialize")]
     pub ends_on: NaiveDate,
     #[serde(default)]
     pub restricted: bool,

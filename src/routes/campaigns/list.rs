@@ -9,6 +9,7 @@ use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::{campaigns, units};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::pagination::{self, Page};
 use crate::startup::AppState;
 
@@ -20,6 +21,7 @@ pub struct CampaignQuery {
     pub unit_id: Option<Uuid>,
     pub kind: Option<CampaignKind>,
     /// Campaigns running on this local date.
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
     pub active_on: Option<NaiveDate>,
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
@@ -39,7 +41,7 @@ pub struct CampaignQuery {
 pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
-    query: web::Query<CampaignQuery>,
+    query: Query<CampaignQuery>,
 ) -> ApiResult<web::Json<Page<CampaignView>>> {
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_uuid(query.cursor.as_deref())?;

@@ -10,6 +10,7 @@ use crate::db::disbursements::{self, DisbursementFilter};
 use crate::db::units;
 use crate::domain::spending::{Category, Status};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::pagination::{self, Page};
 use crate::startup::AppState;
 
@@ -43,7 +44,7 @@ pub struct DisbursementQuery {
 pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
-    query: web::Query<DisbursementQuery>,
+    query: Query<DisbursementQuery>,
 ) -> ApiResult<web::Json<Page<DisbursementView>>> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;

@@ -25,6 +25,7 @@ use crate::startup::AppState;
 #[serde(deny_unknown_fields)]
 pub struct PayDisbursement {
     /// Local date the money was paid out (the entry's effective date); default today.
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
     pub paid_on: Option<NaiveDate>,
 }
 

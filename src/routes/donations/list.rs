@@ -10,8 +10,10 @@ use crate::auth::AuthUser;
 use crate::db::donations::{self, DonationFilter};
 use crate::db::units;
 use crate::domain::donation::Channel;
+use crate::domain::fund_date;
 use crate::domain::text;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::pagination::{self, Page};
 use crate::startup::AppState;
 
@@ -23,8 +25,10 @@ pub struct DonationQuery {
     pub unit_id: Option<Uuid>,
     pub campaign_id: Option<Uuid>,
     /// Received on or after (local date).
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
     pub from: Option<NaiveDate>,
     /// Received on or before (local date).
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
     pub to: Option<NaiveDate>,
     pub channel: Option<Channel>,
     /// `recorded` or `void`.
@@ -51,11 +55,12 @@ pub struct DonationQuery {
 pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
-    query: web::Query<DonationQuery>,
+    query: Query<DonationQuery>,
 ) -> ApiResult<web::Json<Page<DonationView>>> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
     let after = decode_cursor(query.cursor.as_deref())?;
+    fund_date::ordered(query.from, query.to)?;
     if query
         .status
         .as_deref()

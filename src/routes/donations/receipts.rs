@@ -9,6 +9,7 @@ use crate::auth::AuthUser;
 use crate::db::{donations, units};
 use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::pagination::{self, Page};
 use crate::startup::AppState;
 
@@ -17,7 +18,9 @@ use crate::startup::AppState;
 #[into_params(parameter_in = Query)]
 pub struct ReceiptQuery {
     /// Receipt year (local calendar); default the current year.
-    #[param(minimum = 2000, maximum = 2200)]
+    /// From 2000 to next year.
+    #[param(minimum = 2000)]
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional_year")]
     pub year: Option<i32>,
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
@@ -48,19 +51,12 @@ pub async fn receipts(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<ReceiptQuery>,
+    query: Query<ReceiptQuery>,
 ) -> ApiResult<web::Json<Page<ReceiptView>>> {
     let limit = pagination::limit(query.limit)?;
     let year = query
         .year
         .unwrap_or_else(|| state.settings.clock.today().year());
-    if !(2000..=2200).contains(&year) {
-        return Err(ApiError::field(
-            "year",
-            "between 2000 and 2200",
-            "từ 2000 đến 2200",
-        ));
-    }
     let after = match pagination::decode(query.cursor.as_deref())? {
         Some(s) => s
             .parse::<i32>()

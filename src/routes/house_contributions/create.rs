@@ -79,6 +79,7 @@ pub struct CreateContribution {
     #[schema(max_length = 1000)]
     pub description: Option<String>,
     /// Not after today.
+    #[serde(deserialize_with = "crate::domain::fund_date::deserialize")]
     pub contributed_on: NaiveDate,
 }
 
@@ -111,23 +112,7 @@ impl CreateContribution {
     fn parse(&self, today: NaiveDate) -> Result<Contribution, Vec<FieldError>> {
         let mut errors = Vec::new();
         let labour = self.kind == ContributionKind::Labour;
-        let value = match money::parse_decimal(&self.value) {
-            Ok(v) if v.normalize().scale() > 0 => {
-                errors.push(FieldError::new(
-                    "value",
-                    "whole đồng, no decimals",
-                    "số đồng nguyên, không có phần thập phân",
-                ));
-                None
-            }
-            Ok(v) if v > Decimal::from(money::MAX_VND) => {
-                errors.push(FieldError::new(
-                    "value",
-                    "exceeds the maximum of 10^15 VND",
-                    "vượt quá mức tối đa 10^15 đồng",
-                ));
-                None
-            }
+        let value = match money::parse_vnd_or_zero(&self.value) {
             Ok(v) if v.is_zero() && !labour => {
                 errors.push(FieldError::new(
                     "value",
@@ -136,7 +121,7 @@ impl CreateContribution {
                 ));
                 None
             }
-            Ok(v) => Some(v.normalize()),
+            Ok(v) => Some(v),
             Err(e) => {
                 errors.push(FieldError::new("value", e.to_string(), e.vi()));
                 None
@@ -160,14 +145,8 @@ impl CreateContribution {
                 None
             }
             (false, None) => None,
-            (true, Some(days)) => match money::parse_decimal(days) {
-                Ok(d)
-                    if !d.is_zero()
-                        && d.normalize().scale() <= 1
-                        && d < Decimal::from(10_000_000) =>
-                {
-                    Some(d.normalize())
-                }
+            (true, Some(days)) => match money::parse_decimal(days, 1) {
+                Ok(d) if !d.is_zero() && d < Decimal::from(10_000_000) => Some(d),
                 _ => {
                     errors.push(FieldError::new(
                         "labour_days",

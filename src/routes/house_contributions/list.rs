@@ -8,6 +8,7 @@ use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::{house_contributions, houses, units};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::pagination::{self, Page};
 use crate::startup::AppState;
 
@@ -35,7 +36,7 @@ pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<ContributionQuery>,
+    query: Query<ContributionQuery>,
 ) -> ApiResult<web::Json<Page<ContributionView>>> {
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_uuid(query.cursor.as_deref())?;

@@ -44,7 +44,9 @@ pub async fn create(
     body: JsonBody<CreateHousehold>,
 ) -> ApiResult<HttpResponse> {
     let JsonBody { value, hash } = body;
-    let h = value.parse().map_err(ApiError::validation)?;
+    let h = value
+        .parse(state.settings.clock.today())
+        .map_err(ApiError::validation)?;
     let mut conn = state.pools.write.get().await?;
     let unit = units::find(&mut conn, h.unit_id)
         .await?

@@ -13,6 +13,7 @@ use crate::db::units;
 use crate::domain::household::HouseholdStatus;
 use crate::domain::text;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::pagination::{self, Page};
 use crate::startup::AppState;
 
@@ -44,7 +45,7 @@ pub struct HouseholdQuery {
 pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
-    query: web::Query<HouseholdQuery>,
+    query: Query<HouseholdQuery>,
 ) -> ApiResult<web::Json<Page<HouseholdView>>> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;

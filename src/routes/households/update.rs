@@ -38,7 +38,10 @@ pub async fn update(
     id: web::Path<Uuid>,
     body: JsonBody<UpdateHousehold>,
 ) -> ApiResult<web::Json<HouseholdView>> {
-    let changes = body.value.parse().map_err(ApiError::validation)?;
+    let changes = body
+        .value
+        .parse(state.settings.clock.today())
+        .map_err(ApiError::validation)?;
     let mut conn = state.pools.write.get().await?;
     let household = households::find(&mut conn, *id)
         .await?

@@ -29,6 +29,7 @@ use crate::startup::AppState;
 #[serde(deny_unknown_fields)]
 pub struct CompleteHouse {
     /// Not in the future, not before `started_on`.
+    #[serde(deserialize_with = "crate::domain::fund_date::deserialize")]
     pub completed_on: NaiveDate,
     /// Hard roof, floor and walls; must be true to accept the house.
     pub meets_3_cung: bool,

@@ -48,6 +48,7 @@ pub struct CreateHouse {
     /// money (which must be for houses); otherwise it only labels the project.
     pub campaign_id: Option<Uuid>,
     /// Default today; not in the future.
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
     pub proposed_on: Option<NaiveDate>,
 }
 

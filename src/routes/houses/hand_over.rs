@@ -30,6 +30,7 @@ use crate::startup::AppState;
 #[serde(deny_unknown_fields)]
 pub struct HandOverHouse {
     /// Not in the future, not before `completed_on`.
+    #[serde(deserialize_with = "crate::domain::fund_date::deserialize")]
     pub handed_over_on: NaiveDate,
     /// The hand-over minutes, photos: attachments of the funding unit or below.
     pub evidence_ids: Option<Vec<Uuid>>,

@@ -10,6 +10,7 @@ use crate::db::houses::{self, HouseFilter};
 use crate::db::units;
 use crate::domain::house::{self, HouseKind};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::pagination::{self, Page};
 use crate::startup::AppState;
 
@@ -42,7 +43,7 @@ pub struct HouseQuery {
 pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
-    query: web::Query<HouseQuery>,
+    query: Query<HouseQuery>,
 ) -> ApiResult<web::Json<Page<HouseView>>> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;

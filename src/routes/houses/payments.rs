@@ -39,6 +39,7 @@ pub struct PayTranche {
     /// Required when `method` is `bank`: a bank account of the funding unit.
     pub bank_account_id: Option<Uuid>,
     /// Local date the money was paid (the entry's effective date); not in the future.
+    #[serde(deserialize_with = "crate::domain::fund_date::deserialize")]
     pub paid_on: NaiveDate,
 }
 

@@ -28,6 +28,7 @@ use crate::startup::AppState;
 #[serde(deny_unknown_fields)]
 pub struct StartHouse {
     /// Not in the future, not before `proposed_on`.
+    #[serde(deserialize_with = "crate::domain::fund_date::deserialize")]
     pub started_on: NaiveDate,
     /// Attachments of the funding unit or below.
     pub evidence_ids: Option<Vec<Uuid>>,

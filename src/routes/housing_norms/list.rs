@@ -11,6 +11,7 @@ use crate::db::{housing_norms, units};
 use crate::domain::house::HouseKind;
 use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::startup::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -21,6 +22,7 @@ pub struct NormQuery {
     /// ones in force for it in `in_force`.
     pub unit_id: Option<Uuid>,
     /// The date `in_force` is for; default today.
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
     pub on: Option<NaiveDate>,
 }
 
@@ -37,7 +39,7 @@ pub struct NormQuery {
 pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
-    query: web::Query<NormQuery>,
+    query: Query<NormQuery>,
 ) -> ApiResult<web::Json<NormsView>> {
     let mut conn = state.pools.read.get().await?;
     let Some(unit_id) = query.unit_id else {

@@ -28,6 +28,7 @@ use crate::startup::AppState;
 pub struct ManualEntry {
     pub unit_id: Uuid,
     /// Local date in an open month, not in the future; today when omitted.
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
     pub effective_date: Option<NaiveDate>,
     #[schema(max_length = 500)]
     pub description: String,

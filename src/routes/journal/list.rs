@@ -1,13 +1,16 @@
 use actix_web::{get, web};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::{cursor_key, date_range, decode_cursor, EntryView};
+use super::{cursor_key, decode_cursor, EntryView};
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::units;
+use crate::domain::fund_date;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::ledger::entries::{self, JournalFilter};
 use crate::ledger::SourceType;
 use crate::pagination::{self, Page};
@@ -20,11 +23,13 @@ pub struct JournalQuery {
     /// Entries of this fund only; without it, of every fund in the caller's scope.
     pub unit_id: Option<Uuid>,
     /// First effective date, inclusive (`YYYY-MM-DD`).
-    #[param(format = Date)]
-    pub from: Option<String>,
+    #[param(value_type = Option<String>, format = Date)]
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
+    pub from: Option<NaiveDate>,
     /// Last effective date, inclusive (`YYYY-MM-DD`).
-    #[param(format = Date)]
-    pub to: Option<String>,
+    #[param(value_type = Option<String>, format = Date)]
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
+    pub to: Option<NaiveDate>,
     #[param(value_type = Option<SourceType>)]
     pub source_type: Option<String>,
     #[param(minimum = 1, maximum = 500)]
@@ -45,11 +50,12 @@ pub struct JournalQuery {
 pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
-    query: web::Query<JournalQuery>,
+    query: Query<JournalQuery>,
 ) -> ApiResult<web::Json<Page<EntryView>>> {
     let limit = pagination::limit(query.limit)?;
     let after = decode_cursor::<Uuid>(query.cursor.as_deref())?;
-    let (from, to) = date_range(query.from.as_deref(), query.to.as_deref())?;
+    let (from, to) = (query.from, query.to);
+    fund_date::ordered(from, to)?;
     let source_type = query
         .source_type
         .as_deref()

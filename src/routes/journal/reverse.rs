@@ -27,6 +27,7 @@ pub struct ReverseEntry {
     pub reason: String,
     /// Local date of the reversing entry, in an open month, not before the original and not in
     /// the future; today when omitted.
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
     pub effective_date: Option<NaiveDate>,
 }
 

@@ -1,5 +1,6 @@
 use actix_web::{get, web, HttpResponse};
 use chrono::NaiveDate;
+use futures_util::StreamExt;
 use serde::Deserialize;
 use tokio::sync::mpsc;
 use utoipa::IntoParams;
@@ -8,8 +9,10 @@ use uuid::Uuid;
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::units;
+use crate::domain::fund_date;
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::ledger::export::{self as exporter, Format, Request};
 use crate::startup::AppState;
 
@@ -21,8 +24,10 @@ pub struct ExportQuery {
     #[param(inline)]
     pub format: Format,
     /// Postings effective on or after (local date).
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
     pub from: Option<NaiveDate>,
     /// Postings effective on or before (local date).
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
     pub to: Option<NaiveDate>,
     /// Every fund below the unit too (default false).
     pub include_descendants: Option<bool>,
@@ -52,14 +57,10 @@ pub async fn export(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<ExportQuery>,
+    query: Query<ExportQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
-    if let (Some(from), Some(to)) = (query.from, query.to) {
-        if from > to {
-            return Err(ApiError::field("from", "after `to`", "sau ngày `to`"));
-        }
-    }
+    fund_date::ordered(query.from, query.to)?;
     let unit = {
         let mut conn = state.pools.read.get().await?;
         units::find(&mut conn, *id)
@@ -78,17 +79,26 @@ pub async fn export(
         to: query.to,
         format: query.format,
     };
-    let (tx, rx) = mpsc::channel(4);
+    let (tx, mut rx) = mpsc::channel(4);
     let url = state.settings.read_url().to_owned();
     let unit_code = unit.code.clone();
     tokio::spawn(async move {
         if let Err(e) = exporter::run(&url, request, tx.clone()).await {
-            tracing::error!(error = %e, unit = %unit_code, "ledger export failed mid-stream");
-            // the status line is sent: breaking the body is the only way left to say so
+            tracing::error!(error = %e, unit = %unit_code, "ledger export failed");
             let _ = tx
                 .send(Err(std::io::Error::other("the export failed")))
                 .await;
         }
+    });
+    // the status line waits for the first bytes: an export that cannot start (its snapshot, its
+    // query) is a problem response, not a 200 broken off; only a failure after that has no
+    // other way to show than a broken body
+    let first = match rx.recv().await {
+        Some(Ok(chunk)) => chunk,
+        Some(Err(_)) | None => return Err(ApiError::internal("the ledger export did not start")),
+    };
+    let rest = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk, rx))
     });
     Ok(HttpResponse::Ok()
         .content_type(query.format.content_type())
@@ -100,7 +110,5 @@ pub async fn export(
                 query.format.extension()
             ),
         ))
-        .streaming(futures_util::stream::unfold(rx, |mut rx| async move {
-            rx.recv().await.map(|chunk| (chunk, rx))
-        })))
+        .streaming(futures_util::stream::once(async { Ok(first) }).chain(rest)))
 }

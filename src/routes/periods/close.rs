@@ -47,7 +47,7 @@ pub async fn close(
     accountant
         .scope
         .authorize(Right::ActAs(Role::Accountant), &unit)?;
-    let month = month_param(&raw_month)?;
+    let month = month_param(&raw_month, state.settings.clock.today())?;
     if month >= month_start(state.settings.clock.today()) {
         return Err(ApiError::new(Code::PeriodNotEnded).detail(
             format!("{} has not ended yet.", month_label(month)),

@@ -12,6 +12,7 @@ use crate::auth::AuthUser;
 use crate::db::units;
 use crate::domain::clock::month_start;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::ledger::periods::{self, PeriodRow};
 use crate::pagination::{self, Page};
 use crate::startup::AppState;
@@ -40,7 +41,7 @@ pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<PeriodQuery>,
+    query: Query<PeriodQuery>,
 ) -> ApiResult<web::Json<Page<PeriodView>>> {
     let limit = pagination::limit(query.limit)?;
     let before = pagination::decode(query.cursor.as_deref())?

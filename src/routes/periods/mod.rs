@@ -11,6 +11,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::domain::fund_date;
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::periods::PeriodRow;
 
@@ -88,15 +89,26 @@ pub fn parse_month(raw: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year.parse().ok()?, month.parse().ok()?, 1)
 }
 
-/// The month in a path, or 422 naming `month`.
-pub fn month_param(raw: &str) -> ApiResult<NaiveDate> {
-    parse_month(raw).ok_or_else(|| {
-        ApiError::field(
-            "month",
-            "a month written YYYY-MM",
-            "tháng theo dạng YYYY-MM",
-        )
-    })
+/// The month in a path, within the fund's dates (`fund_date`), or 422 naming `month`.
+pub fn month_param(raw: &str, today: NaiveDate) -> ApiResult<NaiveDate> {
+    parse_month(raw)
+        .filter(|m| fund_date::in_range(*m, today))
+        .ok_or_else(|| {
+            let latest = crate::domain::clock::month_start(fund_date::latest(today));
+            ApiError::field(
+                "month",
+                format!(
+                    "a month written YYYY-MM, from {} to {}",
+                    month_label(fund_date::EARLIEST),
+                    month_label(latest)
+                ),
+                format!(
+                    "tháng theo dạng YYYY-MM, từ {} đến {}",
+                    month_label(fund_date::EARLIEST),
+                    month_label(latest)
+                ),
+            )
+        })
 }
 
 #[cfg(test)]

@@ -56,7 +56,7 @@ pub async fn reopen(
     approver
         .scope
         .authorize(Right::ActAs(Role::Approver), &unit)?;
-    let month = month_param(&raw_month)?;
+    let month = month_param(&raw_month, state.settings.clock.today())?;
     let reason = text::clean(&body.value.reason, 1000)
         .ok_or_else(|| ApiError::field("reason", "1 to 1000 characters", "từ 1 đến 1000 ký tự"))?;
     let approver = &approver;

@@ -9,11 +9,12 @@ use super::{donor_display, mask_reference};
 use crate::db::campaigns;
 use crate::db::donations::{self, DonationFilter};
 use crate::domain::donation::Channel;
+use crate::domain::fund_date;
 use crate::domain::{money, text};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::pagination::{self, Page};
 use crate::routes::donations::list::decode_cursor;
-use crate::routes::journal::date_range;
 use crate::startup::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -30,9 +31,13 @@ pub struct PublicDonationQuery {
     #[param(example = "5000000")]
     pub max_amount: Option<String>,
     /// Received on or after (local date, `YYYY-MM-DD`).
-    pub from: Option<String>,
+    #[param(value_type = Option<String>)]
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
+    pub from: Option<NaiveDate>,
     /// Received on or before (local date, `YYYY-MM-DD`).
-    pub to: Option<String>,
+    #[param(value_type = Option<String>)]
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
+    pub to: Option<NaiveDate>,
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
@@ -59,17 +64,13 @@ pub struct PublicDonation {
 /// A whole-đồng bound (zero allowed).
 fn amount_bound(field: &str, raw: Option<&str>) -> ApiResult<Option<Decimal>> {
     raw.map(|s| {
-        money::parse_decimal(s)
-            .ok()
-            .filter(|d| d.normalize().scale() == 0 && *d <= Decimal::from(money::MAX_VND))
-            .map(|d| d.normalize())
-            .ok_or_else(|| {
-                ApiError::field(
-                    field,
-                    "a whole number of đồng, e.g. \"100000\"",
-                    "số đồng nguyên, ví dụ \"100000\"",
-                )
-            })
+        money::parse_vnd_or_zero(s).ok().ok_or_else(|| {
+            ApiError::field(
+                field,
+                "a whole number of đồng, e.g. \"100000\"",
+                "số đồng nguyên, ví dụ \"100000\"",
+            )
+        })
     })
     .transpose()
 }
@@ -91,12 +92,13 @@ fn amount_bound(field: &str, raw: Option<&str>) -> ApiResult<Option<Decimal>> {
 pub async fn list(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<PublicDonationQuery>,
+    query: Query<PublicDonationQuery>,
 ) -> ApiResult<web::Json<Page<PublicDonation>>> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
     let after = decode_cursor(query.cursor.as_deref())?;
-    let (from, to) = date_range(query.from.as_deref(), query.to.as_deref())?;
+    let (from, to) = (query.from, query.to);
+    fund_date::ordered(from, to)?;
     let min_amount = amount_bound("min_amount", query.min_amount.as_deref())?;
     let max_amount = amount_bound("max_amount", query.max_amount.as_deref())?;
     let q = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {

@@ -8,6 +8,7 @@ use super::{summarise, ByChannel};
 use crate::db::{donations, units};
 use crate::domain::{money, Tier};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::startup::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -15,7 +16,9 @@ use crate::startup::AppState;
 #[into_params(parameter_in = Query)]
 pub struct SummaryQuery {
     /// Local calendar year; default the current year.
-    #[param(minimum = 2000, maximum = 2200)]
+    /// From 2000 to next year.
+    #[param(minimum = 2000)]
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional_year")]
     pub year: Option<i32>,
 }
 
@@ -56,30 +59,17 @@ pub struct UnitSummary {
 pub async fn summary(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<SummaryQuery>,
+    query: Query<SummaryQuery>,
 ) -> ApiResult<web::Json<UnitSummary>> {
     let year = query
         .year
         .unwrap_or_else(|| state.settings.clock.today().year());
-    if !(2000..=2200).contains(&year) {
-        return Err(ApiError::field(
-            "year",
-            "between 2000 and 2200",
-            "từ 2000 đến 2200",
-        ));
-    }
     let (first, last) = match (
         NaiveDate::from_ymd_opt(year, 1, 1),
         NaiveDate::from_ymd_opt(year, 12, 31),
     ) {
         (Some(f), Some(l)) => (f, l),
-        _ => {
-            return Err(ApiError::field(
-                "year",
-                "between 2000 and 2200",
-                "từ 2000 đến 2200",
-            ))
-        }
+        _ => return Err(ApiError::field("year", "not a year", "không phải năm")),
     };
     let mut conn = state.pools.read.get().await?;
     let unit = units::find(&mut conn, *id)

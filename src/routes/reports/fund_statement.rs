@@ -12,8 +12,10 @@ use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::fund_statement::{self as queries, Balances, FlowRow, InTransit, ReceiptRow};
 use crate::db::units;
+use crate::domain::fund_date;
 use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::routes::public::ByChannel;
 use crate::startup::AppState;
 
@@ -22,8 +24,10 @@ use crate::startup::AppState;
 #[into_params(parameter_in = Query)]
 pub struct FundStatementQuery {
     /// First local date of the period (inclusive).
+    #[serde(deserialize_with = "crate::domain::fund_date::deserialize")]
     pub from: NaiveDate,
     /// Last local date of the period (inclusive); not before `from`.
+    #[serde(deserialize_with = "crate::domain::fund_date::deserialize")]
     pub to: NaiveDate,
     /// Over the unit and every unit below it, transfers between them eliminated.
     #[serde(default)]
@@ -131,16 +135,10 @@ pub async fn fund_statement(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<FundStatementQuery>,
+    query: Query<FundStatementQuery>,
 ) -> ApiResult<web::Json<FundStatement>> {
     let q = query.into_inner();
-    if q.from > q.to {
-        return Err(ApiError::field(
-            "to",
-            "must not be before from",
-            "đến ngày không được trước từ ngày",
-        ));
-    }
+    fund_date::ordered(Some(q.from), Some(q.to))?;
     let mut conn = state.pools.read.get().await?;
     let unit = units::find(&mut conn, *id)
         .await?

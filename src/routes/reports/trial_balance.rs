@@ -10,6 +10,7 @@ use crate::auth::AuthUser;
 use crate::db::units;
 use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::ledger::balances;
 use crate::ledger::natural_balance;
 use crate::startup::AppState;
@@ -19,6 +20,7 @@ use crate::startup::AppState;
 #[into_params(parameter_in = Query)]
 pub struct TrialBalanceQuery {
     /// Postings effective on or before this local date; default: all of them.
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
     pub as_of: Option<NaiveDate>,
 }
 
@@ -66,7 +68,7 @@ pub async fn trial_balance(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<TrialBalanceQuery>,
+    query: Query<TrialBalanceQuery>,
 ) -> ApiResult<web::Json<TrialBalance>> {
     let mut conn = state.pools.read.get().await?;
     let unit = units::find(&mut conn, *id)

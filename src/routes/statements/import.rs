@@ -2,6 +2,7 @@ use actix_multipart::Multipart;
 use actix_web::error::PayloadError;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
 use diesel_async::scoped_futures::ScopedFutureExt;
 use futures_util::{Stream, StreamExt};
 use rust_decimal::Decimal;
@@ -19,6 +20,7 @@ use crate::db::{bank_accounts, matching, units};
 use crate::domain::statement::{self, Format, ParsedStatement, StatementError};
 use crate::domain::{money, Role};
 use crate::error::{ApiError, ApiResult, Code, FieldError};
+use crate::extract::Query;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::routes::file_body;
 use crate::startup::AppState;
@@ -71,7 +73,7 @@ pub async fn import(
     accountant: Accountant,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<ImportQuery>,
+    query: Query<ImportQuery>,
     key: IdempotencyKey,
     req: HttpRequest,
     payload: web::Payload,
@@ -129,7 +131,8 @@ pub async fn import(
 
     // parsing and hashing a large file is CPU work: keep it off the async workers
     let account = bank.id;
-    let prepared = tokio::task::spawn_blocking(move || prepare(format, account, &body))
+    let today = state.settings.clock.today();
+    let prepared = tokio::task::spawn_blocking(move || prepare(format, account, today, &body))
         .await
         .map_err(ApiError::internal)?
         .map_err(invalid_statement)?;
@@ -257,8 +260,14 @@ struct Prepared {
     sha256: [u8; 32],
 }
 
-fn prepare(format: Format, account: Uuid, body: &[u8]) -> Result<Prepared, StatementError> {
+fn prepare(
+    format: Format,
+    account: Uuid,
+    today: NaiveDate,
+    body: &[u8],
+) -> Result<Prepared, StatementError> {
     let parsed = statement::parse(format, body)?;
+    parsed.check_dates(today)?;
     let occurrences = statement::occurrences(&parsed.lines);
     let identities = statement::identities(account, &parsed.lines, &occurrences);
     let searches = parsed

@@ -9,8 +9,10 @@ use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::statements::{self, LineFilter};
 use crate::db::{bank_accounts, units};
+use crate::domain::fund_date;
 use crate::domain::text;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::pagination::{self, Page};
 use crate::routes::donations::list::decode_cursor;
 use crate::startup::AppState;
@@ -23,8 +25,10 @@ pub struct LineQuery {
     #[param(pattern = "^(unmatched|matched|ignored)$")]
     pub status: Option<String>,
     /// Lines dated on or after.
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
     pub from: Option<NaiveDate>,
     /// Lines dated on or before.
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
     pub to: Option<NaiveDate>,
     /// Part of the description, with or without diacritics and in any case.
     #[param(max_length = 100)]
@@ -48,11 +52,12 @@ pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<LineQuery>,
+    query: Query<LineQuery>,
 ) -> ApiResult<web::Json<Page<StatementLineView>>> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
     let after = decode_cursor(query.cursor.as_deref())?;
+    fund_date::ordered(query.from, query.to)?;
     if query
         .status
         .as_deref()

@@ -11,6 +11,7 @@ use crate::db::reconciliation::{self as recon, Tally};
 use crate::db::{bank_accounts, units};
 use crate::domain::{money, Role};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::startup::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -18,6 +19,7 @@ use crate::startup::AppState;
 #[into_params(parameter_in = Query)]
 pub struct ReconciliationQuery {
     /// End of this day; today when left out.
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
     pub as_of: Option<NaiveDate>,
 }
 
@@ -76,7 +78,7 @@ pub async fn reconciliation(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<ReconciliationQuery>,
+    query: Query<ReconciliationQuery>,
 ) -> ApiResult<web::Json<ReconciliationView>> {
     let as_of = query.as_of.unwrap_or_else(|| state.settings.clock.today());
     let mut conn = state.pools.read.get().await?;

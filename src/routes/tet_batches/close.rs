@@ -27,6 +27,7 @@ use crate::startup::AppState;
 pub struct CloseTetBatch {
     /// Local date of the settlement; default today, not in the future nor before the
     /// disbursement.
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
     pub closed_on: Option<NaiveDate>,
 }
 

@@ -75,19 +75,16 @@ impl CreateTetBatch {
     fn parse(self) -> Result<Proposal, Vec<FieldError>> {
         let mut errors = Vec::new();
         // "0" is a valid cash amount (goods only); anything else is a positive amount
-        let cash = match money::parse_decimal(&self.gift.cash_amount) {
-            Ok(d) if d.is_zero() => Some(Decimal::ZERO),
-            _ => match money::parse_vnd(&self.gift.cash_amount) {
-                Ok(d) => Some(d),
-                Err(e) => {
-                    errors.push(money_error("gift.cash_amount", e));
-                    None
-                }
-            },
+        let cash = match money::parse_vnd_or_zero(&self.gift.cash_amount) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                errors.push(money_error("gift.cash_amount", e));
+                None
+            }
         };
         let value = match self.gift.in_kind_value.as_deref() {
             None => None,
-            Some(v) => match money::parse_decimal(v) {
+            Some(v) => match money::parse_vnd_or_zero(v) {
                 Ok(d) if d.is_zero() && self.gift.in_kind_description.is_none() => None,
                 _ => match money::parse_vnd(v) {
                     Ok(d) => Some(d),

@@ -38,6 +38,7 @@ pub struct DeliveryInput {
     pub household_id: Uuid,
     /// Local date the household received the gift: not in the future, not before the
     /// disbursement.
+    #[serde(deserialize_with = "crate::domain::fund_date::deserialize")]
     pub delivered_on: NaiveDate,
     pub ack: AckInput,
 }

@@ -27,6 +27,7 @@ use crate::startup::AppState;
 #[serde(deny_unknown_fields)]
 pub struct DisburseTetBatch {
     /// Local date the money and goods left the fund; default today, never in the future.
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
     pub disbursed_on: Option<NaiveDate>,
 }
 

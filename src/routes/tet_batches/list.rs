@@ -10,6 +10,7 @@ use crate::db::tet_batches::{self, TetBatchFilter};
 use crate::db::units;
 use crate::domain::spending::Status;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::pagination::{self, Page};
 use crate::startup::AppState;
 
@@ -40,7 +41,7 @@ pub struct TetBatchQuery {
 pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
-    query: web::Query<TetBatchQuery>,
+    query: Query<TetBatchQuery>,
 ) -> ApiResult<web::Json<Page<TetBatchView>>> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;

@@ -10,6 +10,7 @@ use crate::db::transfers::{self, TransferFilter};
 use crate::db::units;
 use crate::domain::spending::Status;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::pagination::{self, Page};
 use crate::startup::AppState;
 
@@ -52,7 +53,7 @@ pub struct TransferQuery {
 pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
-    query: web::Query<TransferQuery>,
+    query: Query<TransferQuery>,
 ) -> ApiResult<web::Json<Page<TransferView>>> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;

@@ -26,6 +26,7 @@ use crate::startup::AppState;
 pub struct ReceiveTransfer {
     /// Local date the money arrived; today when omitted, not before `sent_on`, never in the
     /// future.
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
     pub received_on: Option<NaiveDate>,
     /// A bank account of the receiving fund.
     pub bank_account_id: Uuid,

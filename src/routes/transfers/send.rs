@@ -26,6 +26,7 @@ use crate::startup::AppState;
 #[serde(deny_unknown_fields)]
 pub struct SendTransfer {
     /// Local date the money left the bank; today when omitted, never in the future.
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
     pub sent_on: Option<NaiveDate>,
     /// A bank account of the sending fund.
     pub bank_account_id: Uuid,

@@ -8,6 +8,7 @@ use crate::auth::AuthUser;
 use crate::db::units::{self, UnitFilter};
 use crate::domain::{text, Tier};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::pagination::{self, Page};
 use crate::startup::AppState;
 
@@ -38,7 +39,7 @@ pub struct UnitQuery {
 pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
-    query: web::Query<UnitQuery>,
+    query: Query<UnitQuery>,
 ) -> ApiResult<web::Json<Page<UnitView>>> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;

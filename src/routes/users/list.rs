@@ -8,6 +8,7 @@ use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::{units, users};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::pagination::{self, Page};
 use crate::startup::AppState;
 
@@ -35,7 +36,7 @@ pub struct UserQuery {
 pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
-    query: web::Query<UserQuery>,
+    query: Query<UserQuery>,
 ) -> ApiResult<web::Json<Page<UserView>>> {
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_uuid(query.cursor.as_deref())?;
