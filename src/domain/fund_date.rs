@@ -30,6 +30,18 @@ pub fn latest(today: NaiveDate) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
+/// How far ahead a plan may reach: a campaign's `starts_on`/`ends_on` (a housing programme runs
+/// for years) or a support norm decreed in advance. Plans are not transactions, so they get a
+/// wider horizon; they still start in 2000.
+pub const PLAN_YEARS_AHEAD: u32 = 10;
+
+/// The last date a plan may name on `today`.
+pub fn plan_latest(today: NaiveDate) -> NaiveDate {
+    today
+        .checked_add_months(Months::new(12 * PLAN_YEARS_AHEAD))
+        .unwrap_or(NaiveDate::MAX)
+}
+
 /// Whether `date` is one the books take on `today`.
 pub fn in_range(date: NaiveDate, today: NaiveDate) -> bool {
     (EARLIEST..=latest(today)).contains(&date)
@@ -104,15 +116,36 @@ fn today() -> NaiveDate {
 }
 
 fn checked<E: serde::de::Error>(s: &str) -> Result<NaiveDate, E> {
-    let today = today();
+    checked_until(s, latest)
+}
+
+fn checked_until<E: serde::de::Error>(
+    s: &str,
+    last: fn(NaiveDate) -> NaiveDate,
+) -> Result<NaiveDate, E> {
+    let last = last(today());
     let date = parse_text(s).ok_or_else(|| E::custom("must be a date written YYYY-MM-DD"))?;
-    if !in_range(date, today) {
+    if !(EARLIEST..=last).contains(&date) {
         return Err(E::custom(format!(
-            "must be a date from {EARLIEST} to {}",
-            latest(today)
+            "must be a date from {EARLIEST} to {last}"
         )));
     }
     Ok(date)
+}
+
+/// `#[serde(deserialize_with = "fund_date::plan")]` on a plan's `NaiveDate` (see
+/// [`PLAN_YEARS_AHEAD`]).
+pub fn plan<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
+    checked_until(&s, plan_latest)
+}
+
+/// `#[serde(default, deserialize_with = "fund_date::optional_plan")]` on a plan's
+/// `Option<NaiveDate>` or a query filter on plans (`active_on`, a norm's `on`).
+pub fn optional_plan<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    Option::<std::borrow::Cow<'de, str>>::deserialize(d)?
+        .map(|s| checked_until(&s, plan_latest))
+        .transpose()
 }
 
 /// `#[serde(deserialize_with = "fund_date::deserialize")]` on a `NaiveDate`.
@@ -262,6 +295,28 @@ mod tests {
         assert!(ok.at.is_some());
         // the same date is too far ahead on an earlier clock
         assert!(body(serde_json::json!({"on": "2027-03-15"}), "2026-03-14").is_err());
+    }
+
+    #[test]
+    fn plans_reach_ten_years_ahead() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Plan {
+            #[serde(deserialize_with = "plan")]
+            ends_on: NaiveDate,
+        }
+        let read = |json| {
+            with_today(day("2026-03-15"), || {
+                serde_json::from_value::<Plan>(json).map_err(|e| e.to_string())
+            })
+        };
+        assert_eq!(
+            read(serde_json::json!({"ends_on": "2036-03-15"})).unwrap().ends_on,
+            day("2036-03-15")
+        );
+        assert!(read(serde_json::json!({"ends_on": "2036-03-16"}))
+            .unwrap_err()
+            .contains("to 2036-03-15"));
+        assert!(read(serde_json::json!({"ends_on": "1999-12-31"})).is_err());
     }
 
     #[test]

@@ -24,9 +24,9 @@ pub struct CreateCampaign {
     pub kind: CampaignKind,
     #[schema(max_length = 300)]
     pub name: String,
-    #[serde(deserialize_with = "crate::domain::fund_date::deserialize")]
+    #[serde(deserialize_with = "crate::domain::fund_date::plan")]
     pub starts_on: NaiveDate,
-    #[serde(deserialize_with = "crate::domain::fund_date::deserialize")]
+    #[serde(deserialize_with = "crate::domain::fund_date::plan")]
     pub ends_on: NaiveDate,
     #[serde(default)]
     pub restricted: bool,

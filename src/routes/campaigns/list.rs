@@ -21,7 +21,7 @@ pub struct CampaignQuery {
     pub unit_id: Option<Uuid>,
     pub kind: Option<CampaignKind>,
     /// Campaigns running on this local date.
-    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional_plan")]
     pub active_on: Option<NaiveDate>,
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,

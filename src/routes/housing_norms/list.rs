@@ -22,7 +22,7 @@ pub struct NormQuery {
     /// ones in force for it in `in_force`.
     pub unit_id: Option<Uuid>,
     /// The date `in_force` is for; default today.
-    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional_plan")]
     pub on: Option<NaiveDate>,
 }
 

@@ -25,7 +25,7 @@ const MAX_ITEMS: usize = 50;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetNorm {
-    #[serde(deserialize_with = "crate::domain::fund_date::deserialize")]
+    #[serde(deserialize_with = "crate::domain::fund_date::plan")]
     pub effective_from: NaiveDate,
     pub kind: HouseKind,
     /// Whole đồng, a string.

@@ -95,7 +95,9 @@ pub async fn export(
     // other way to show than a broken body
     let first = match rx.recv().await {
         Some(Ok(chunk)) => chunk,
-        Some(Err(_)) | None => return Err(ApiError::internal("the ledger export did not start")),
+        // what fails before the first row is the database (connecting, the snapshot, the
+        // query): 503, so the client retries, as for any other request the database cannot serve
+        Some(Err(_)) | None => return Err(ApiError::unavailable()),
     };
     let rest = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|chunk| (chunk, rx))

@@ -90,7 +90,7 @@ pub struct HousingReportView {
     params(("id" = Uuid, Path, description = "The unit (its fund)"), HousingQuery),
     responses(
         (status = 200, description = "The housing report", body = HousingReportView),
-        (status = 422, description = "`validation_failed`: the year is outside 2000–2100", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: the year is outside 2000 to next year", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     ),
     security(("bearer" = []))
