@@ -17,6 +17,9 @@ pub struct UserRow {
     pub full_name: String,
     pub disabled_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// Set only while the user holds no role: the highest unit of the roles they held last
+    /// (kept by triggers), so such a user stays in the sight of the admins there and above.
+    pub home_unit_id: Option<Uuid>,
 }
 
 #[derive(Debug, Insertable)]
@@ -89,8 +92,10 @@ pub async fn assignments(
         .await
 }
 
-/// The user (if enabled) and their assignments in one round trip: what every authenticated
-/// request needs, so role changes and disabling take effect at once.
+/// The user and their assignments in one round trip: what every authenticated request and
+/// every refresh needs, so role changes and disabling take effect at once. `None` for a
+/// disabled user and for one who holds no role: with no role there is nothing they may do,
+/// so their tokens stop working like a disabled user's.
 pub async fn load_active(
     conn: &mut AsyncPgConnection,
     id: Uuid,
@@ -128,7 +133,10 @@ pub async fn load_active(
             tier,
             ancestry,
         })
-        .collect();
+        .collect::<Vec<_>>();
+    if assignments.is_empty() {
+        return Ok(None);
+    }
     Ok(Some((username, assignments)))
 }
 
@@ -172,8 +180,8 @@ pub async fn disable(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<User
         .await
 }
 
-/// Users holding at least one role at a unit inside `scope` (optionally under `unit`),
-/// ordered by id for keyset pagination.
+/// Users inside `scope` (optionally under `unit`): those holding a role at a unit there, and
+/// those holding none whose home unit is there; ordered by id for keyset pagination.
 pub async fn list_in_scope(
     conn: &mut AsyncPgConnection,
     scope: &[Uuid],
@@ -181,16 +189,25 @@ pub async fn list_in_scope(
     after: Option<Uuid>,
     limit: i64,
 ) -> QueryResult<Vec<UserRow>> {
-    let mut visible = role_assignments::table
+    let mut with_role = role_assignments::table
         .inner_join(units::table)
         .filter(units::ancestry.overlaps_with(scope))
         .select(role_assignments::user_id)
         .into_boxed();
+    let mut homes = units::table
+        .filter(units::ancestry.overlaps_with(scope))
+        .select(units::id.nullable())
+        .into_boxed();
     if let Some(unit) = unit {
-        visible = visible.filter(units::ancestry.contains(vec![unit]));
+        with_role = with_role.filter(units::ancestry.contains(vec![unit]));
+        homes = homes.filter(units::ancestry.contains(vec![unit]));
     }
     let mut query = users::table
-        .filter(users::id.eq_any(visible))
+        .filter(
+            users::id
+                .eq_any(with_role)
+                .or(users::home_unit_id.eq_any(homes)),
+        )
         .select(UserRow::as_select())
         .order(users::id.asc())
         .limit(limit)
