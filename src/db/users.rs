@@ -92,10 +92,8 @@ pub async fn assignments(
         .await
 }
 
-/// The user and their assignments in one round trip: what every authenticated request and
-/// every refresh needs, so role changes and disabling take effect at once. `None` for a
-/// disabled user and for one who holds no role: with no role there is nothing they may do,
-/// so their tokens stop working like a disabled user's.
+/// The user (if enabled) and their assignments in one round trip: what every authenticated
+/// request needs, so role changes and disabling take effect at once.
 pub async fn load_active(
     conn: &mut AsyncPgConnection,
     id: Uuid,
@@ -133,10 +131,7 @@ pub async fn load_active(
             tier,
             ancestry,
         })
-        .collect::<Vec<_>>();
-    if assignments.is_empty() {
-        return Ok(None);
-    }
+        .collect();
     Ok(Some((username, assignments)))
 }
 

@@ -581,8 +581,6 @@ async fn a_user_whose_roles_are_all_removed_cannot_sign_in() {
 
     let sign_in = app.sign_in(&officer.username, USER_PASSWORD).await;
     assert_problem(sign_in, 401, "invalid_credentials").await;
-    // the access token issued before stops working too
-    assert_eq!(app.get("/v1/auth/me", &officer.token).await.status(), 401);
 }
 
 #[tokio::test]
@@ -607,6 +605,38 @@ async fn removing_every_role_stops_the_users_refresh_tokens() {
             Some(&json!({"refresh_token": pair["refresh_token"]})),
         )
         .await;
+    assert_problem(res, 401, "invalid_refresh_token").await;
+}
+
+/// Roles removed by hand revoke nothing, so the refresh itself must refuse a user with none.
+#[tokio::test]
+async fn a_user_left_without_roles_by_hand_cannot_refresh() {
+    let app = spawn_app().await;
+    let officer = app.user("officer", COMMUNE).await;
+    let pair: Value = app
+        .sign_in(&officer.username, USER_PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.sql()
+        .await
+        .execute(
+            "DELETE FROM role_assignments WHERE user_id = $1",
+            &[&officer.id],
+        )
+        .await
+        .unwrap();
+
+    let res = app
+        .request(
+            reqwest::Method::POST,
+            "/v1/auth/refresh",
+            None,
+            Some(&json!({"refresh_token": pair["refresh_token"]})),
+        )
+        .await;
+
     assert_problem(res, 401, "invalid_refresh_token").await;
 }
 
