@@ -813,13 +813,13 @@ async fn the_home_unit_migration_reverts_and_reapplies() {
                   WHERE table_name = 'users' AND column_name = 'home_unit_id'";
 
     db.batch_execute(include_str!(
-        "../../migrations/2026-11-28-000012_user_home_units/down.sql"
+        "../../migrations/2026-11-28-000013_user_home_units/down.sql"
     ))
     .await
     .unwrap();
     let after_down: i64 = db.query_one(column, &[]).await.unwrap().get(0);
     db.batch_execute(include_str!(
-        "../../migrations/2026-11-28-000012_user_home_units/up.sql"
+        "../../migrations/2026-11-28-000013_user_home_units/up.sql"
     ))
     .await
     .unwrap();
