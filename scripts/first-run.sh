@@ -55,7 +55,17 @@ SERVICE_PID=
 postmaster_pid() { [ -f "$PGDIR/postmaster.pid" ] && head -n 1 "$PGDIR/postmaster.pid" || true; }
 alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
 # postmasters serving this directory (pg_ctl starts them as `postgres -D <dir> …`)
-postmasters() { pgrep -f -- "-D $PGDIR " || true; }
+postmasters() {
+    if command -v pgrep >/dev/null 2>&1; then
+        pgrep -f -- "-D $PGDIR " || true
+        return
+    fi
+    local f
+    for f in /proc/[0-9]*/cmdline; do
+        tr '\0' ' ' 2>/dev/null <"$f" | grep -q -- "-D $PGDIR " && basename "$(dirname "$f")"
+    done
+    true
+}
 
 cleanup() {
     local status=$? pid

@@ -156,17 +156,17 @@ async fn main() -> ExitCode {
             Err(e) => report(e, 2),
         },
         command => {
-            let settings = match Settings::from_env() {
-                Ok(s) => s,
-                Err(e) => return report(e, 1),
-            };
-            telemetry::init(settings.log_format);
             // ledger verify: 1 when a fund does not verify, 2 when it could not verify at all
             let failure = if matches!(command, Command::Ledger { .. }) {
                 2
             } else {
                 1
             };
+            let settings = match Settings::from_env() {
+                Ok(s) => s,
+                Err(e) => return report(e, failure),
+            };
+            telemetry::init(settings.log_format);
             exit_on_error(run(command, settings).await, failure)
         }
     }
