@@ -119,6 +119,7 @@ log_line() { echo $(($(wc -l <"$WORK/service.log") + 1)); }
 
 step "seed: database $DB, units, users"
 : >"$WORK/service.log"
+"$BIN" migrate
 "$BIN" units import data/units/vn-admin-units-2026.csv
 P1A_CODE=20
 mapfile -t COMMUNES < <(awk -F, 'NR > 1 && $3 == "commune" { print $1 }' data/units/vn-admin-units-2026.csv | head -n "$P1B_UNITS")

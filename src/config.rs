@@ -8,7 +8,11 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 
+/// The server tried when `DATABASE_URL` is not set (`DOANKET_DEFAULT_DATABASE_URL` overrides it).
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/doanket";
+
+/// Where the embedded PostgreSQL keeps its cluster unless `DOANKET_EMBEDDED_PG_DIR` says.
+pub const DEFAULT_EMBEDDED_PG_DIR: &str = "data/pg";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -19,7 +23,14 @@ pub enum Environment {
 #[derive(Clone)]
 pub struct Settings {
     pub environment: Environment,
+    /// `DATABASE_URL`, or when it is unset the default server's URL; `db::locate` may replace
+    /// it with the embedded cluster's before anything connects.
     pub database_url: String,
+    /// Whether `DATABASE_URL` named the database (then it is used as it is, nothing else tried).
+    pub database_url_given: bool,
+    /// The private cluster to start when `DATABASE_URL` is unset and the default server cannot
+    /// be used; `None` when `DOANKET_EMBEDDED_PG=0`, in production, or with `DATABASE_URL` set.
+    pub embedded_pg: Option<EmbeddedPgSettings>,
     /// Replica for exports, reports and public pages; the primary when unset.
     pub database_read_url: Option<String>,
     pub database_pool_size: usize,
@@ -56,6 +67,17 @@ pub struct JwtSettings {
     pub refresh_ttl: Duration,
     /// PKCS#8 PEM Ed25519 private keys; the first signs, all verify (rotation).
     pub private_keys_pem: Vec<String>,
+}
+
+/// The embedded PostgreSQL: a cluster of the service's own, made from the machine's server
+/// binaries (see `db::embedded`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmbeddedPgSettings {
+    /// The cluster's data directory, kept between runs (`DOANKET_EMBEDDED_PG_DIR`).
+    pub data_dir: PathBuf,
+    /// The directories of `PATH`, searched for `initdb` and `pg_ctl` after
+    /// `/usr/lib/postgresql/*/bin`.
+    pub search_path: Vec<PathBuf>,
 }
 
 /// The national-ID HMAC key; never printed.
@@ -144,11 +166,33 @@ impl Settings {
             other => bail!("DOANKET_LOG_FORMAT must be json or pretty, not {other}"),
         };
 
+        let given_url = get("DATABASE_URL");
+        let embedded_wanted = match get("DOANKET_EMBEDDED_PG").unwrap_or("1") {
+            "1" | "true" | "yes" | "on" => true,
+            "0" | "false" | "no" | "off" => false,
+            other => bail!("DOANKET_EMBEDDED_PG must be 0 or 1, not {other}"),
+        };
+        // production names its database; a private cluster there would hide a misconfiguration
+        let embedded_pg =
+            (given_url.is_none() && embedded_wanted && environment != Environment::Production)
+                .then(|| EmbeddedPgSettings {
+                    data_dir: PathBuf::from(
+                        get("DOANKET_EMBEDDED_PG_DIR").unwrap_or(DEFAULT_EMBEDDED_PG_DIR),
+                    ),
+                    search_path: vars
+                        .get("PATH")
+                        .map(|p| std::env::split_paths(p).collect())
+                        .unwrap_or_default(),
+                });
+
         Ok(Settings {
             environment,
-            database_url: get("DATABASE_URL")
+            database_url: given_url
+                .or(get("DOANKET_DEFAULT_DATABASE_URL"))
                 .unwrap_or(DEFAULT_DATABASE_URL)
                 .to_owned(),
+            database_url_given: given_url.is_some(),
+            embedded_pg,
             database_read_url: get("DATABASE_READ_URL").map(str::to_owned),
             database_pool_size: parse_num("DOANKET_DB_POOL_SIZE", 16)? as usize,
             database_timeout: Duration::from_millis(parse_num("DOANKET_DB_TIMEOUT_MS", 1500)?),
@@ -244,6 +288,58 @@ mod tests {
         assert_eq!(s.read_url(), DEFAULT_DATABASE_URL);
         assert_eq!(s.jwt.access_ttl, Duration::from_secs(900));
         assert_eq!(s.environment, Environment::Development);
+    }
+
+    #[test]
+    fn without_database_url_the_default_server_comes_first_then_the_embedded_cluster() {
+        let s = settings(&[("PATH", "/opt/pg/bin:/usr/bin")]).unwrap();
+        assert!(!s.database_url_given);
+        assert_eq!(
+            s.embedded_pg,
+            Some(EmbeddedPgSettings {
+                data_dir: PathBuf::from("data/pg"),
+                search_path: vec![PathBuf::from("/opt/pg/bin"), PathBuf::from("/usr/bin")],
+            })
+        );
+        let s = settings(&[
+            (
+                "DOANKET_DEFAULT_DATABASE_URL",
+                "postgres://postgres@127.0.0.1:1/doanket",
+            ),
+            ("DOANKET_EMBEDDED_PG_DIR", "/var/tmp/pg"),
+        ])
+        .unwrap();
+        assert_eq!(s.database_url, "postgres://postgres@127.0.0.1:1/doanket");
+        assert_eq!(
+            s.embedded_pg.unwrap().data_dir,
+            PathBuf::from("/var/tmp/pg")
+        );
+    }
+
+    #[test]
+    fn a_database_url_production_or_embedded_pg_0_never_starts_a_cluster() {
+        let given = settings(&[("DATABASE_URL", "postgres://app@db/doanket")]).unwrap();
+        assert!(given.database_url_given);
+        assert_eq!(given.database_url, "postgres://app@db/doanket");
+        assert!(given.embedded_pg.is_none());
+        assert!(settings(&[("DOANKET_EMBEDDED_PG", "0")])
+            .unwrap()
+            .embedded_pg
+            .is_none());
+        let production = settings(&[
+            ("DOANKET_ENV", "production"),
+            (
+                "DOANKET_JWT_KEYS",
+                "-----BEGIN PRIVATE KEY-----\nAAA\n-----END PRIVATE KEY-----",
+            ),
+            (
+                "DOANKET_NATIONAL_ID_KEY",
+                "a-production-key-of-at-least-32-characters",
+            ),
+        ])
+        .unwrap();
+        assert!(production.embedded_pg.is_none());
+        assert!(settings(&[("DOANKET_EMBEDDED_PG", "maybe")]).is_err());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod banner;
 pub mod config;
 pub mod db;
 pub mod demo;

@@ -2,6 +2,7 @@
 
 use std::io::Read;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
@@ -10,7 +11,8 @@ use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
 use doanket::audit::{self, Change};
-use doanket::config::Settings;
+use doanket::config::{Environment, Settings};
+use doanket::db::locate::{self, Database, Purpose};
 use doanket::db::{bootstrap, migrations, units, users, Pools};
 use doanket::domain::username::password_is_acceptable;
 use doanket::domain::{text, unit_file, Role, Username};
@@ -18,7 +20,7 @@ use doanket::ledger::export::check;
 use doanket::ledger::sealing;
 use doanket::middleware::request_id::RequestMeta;
 use doanket::startup::Application;
-use doanket::{demo, telemetry};
+use doanket::{banner, demo, telemetry};
 
 #[derive(Parser)]
 #[command(
@@ -33,9 +35,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run pending migrations, then serve the API on DOANKET_BIND.
+    /// Create the database if needed (without DATABASE_URL, when the default server cannot be
+    /// used, in an embedded PostgreSQL), run pending migrations, then serve the API on
+    /// DOANKET_BIND.
     Serve {
-        /// Seed demonstration units and users (idempotent) and print their passwords.
+        /// Seed demonstration units and users (idempotent) and print their passwords; refused
+        /// with DOANKET_ENV=production.
         #[arg(long)]
         demo: bool,
     },
@@ -63,7 +68,9 @@ enum Command {
 #[derive(Subcommand)]
 enum LedgerCommand {
     /// Recompute every fund's seal chain (or one fund's) and name the first entry that does not
-    /// match; exit status 1 when one does not. Seals what is queued first.
+    /// match, then print a summary; exit status 1 when one does not, 2 when nothing could be
+    /// verified (no such database, not migrated, no funds, no such unit). Seals what is queued
+    /// first. Never creates or migrates a database.
     Verify {
         /// The unit code of one fund; every fund with entries when absent.
         #[arg(long)]
@@ -71,7 +78,8 @@ enum LedgerCommand {
     },
     /// Check a ledger export offline, without a database: recompute every sealed entry's hash
     /// and every chain link, compare the chain's end with the seal head the export names, and
-    /// print the file's trial balance; exit status 1 when anything does not match.
+    /// print the file's trial balance; exit status 1 when anything does not match, 2 when the
+    /// file cannot be checked (a CSV or XLSX export). Reads no settings.
     CheckExport {
         /// The file `GET /v1/units/{id}/ledger?format=hledger` (or `format=jsonl`) gave; `-` for
         /// standard input.
@@ -82,12 +90,14 @@ enum LedgerCommand {
 #[derive(Subcommand)]
 enum UnitsCommand {
     /// Import an official unit list (code,parent_code,tier,name,full_name,kind); idempotent.
+    /// The database must exist and be migrated (`doanket migrate`).
     Import { file: PathBuf },
 }
 
 #[derive(Subcommand)]
 enum UsersCommand {
-    /// Create a user; the password is read from standard input.
+    /// Create a user; the password is read from standard input. The database must exist and
+    /// be migrated (`doanket migrate`).
     Create {
         #[arg(long)]
         username: String,
@@ -109,6 +119,7 @@ fn cli_meta() -> RequestMeta {
     }
 }
 
+/// `serve` and `migrate`: the database is created if it is missing, then migrated.
 async fn prepare(settings: &Settings) -> anyhow::Result<()> {
     bootstrap::ensure_database(&settings.database_url).await?;
     let ran = migrations::run_pending(&settings.database_url).await?;
@@ -118,93 +129,102 @@ async fn prepare(settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-#[actix_web::main]
-async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
-    let settings = Settings::from_env()?;
-    telemetry::init(settings.log_format);
+/// Chooses the database for a command (`db::locate`) and points the settings at it. For
+/// `Purpose::Use` it must exist and be migrated: nothing but `serve` and `migrate` makes one,
+/// so a mistyped `DATABASE_URL` is an error, never an empty database that "verifies".
+async fn open_database(settings: &mut Settings, purpose: Purpose) -> anyhow::Result<Database> {
+    let db = locate::database(settings, purpose).await?;
+    settings.database_url = db.url.clone();
+    match purpose {
+        Purpose::Create => prepare(settings).await?,
+        Purpose::Use => bootstrap::require_current(&settings.database_url).await?,
+    }
+    Ok(db)
+}
 
+#[actix_web::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
     match cli.command {
-        Command::Openapi => {
-            use std::io::Write;
-            // `doanket openapi | head` closes the pipe early: that is not an error
-            match std::io::stdout().write_all(doanket::openapi::to_pretty_json().as_bytes()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
-                _ => {}
-            }
-        }
-        Command::Migrate => prepare(&settings).await?,
-        Command::Serve { demo } => {
-            prepare(&settings).await?;
-            if demo {
-                let pools = Pools::new(&settings)?;
-                let created = demo::seed(&pools.write, &settings).await?;
-                println!("{}", demo::banner(&created));
-            }
-            let app = Application::build(settings.clone()).await?;
-            tracing::info!(bind = %settings.bind, port = app.port(), "serving");
-            app.run_until_stopped().await?;
-            tracing::info!("stopped");
-        }
+        // these two read no settings at all: they work in any environment
+        Command::Openapi => exit_on_error(print_openapi(), 1),
         Command::Ledger {
             command: LedgerCommand::CheckExport { file },
-        } => {
-            if !check_export(&file)? {
-                std::process::exit(1);
-            }
+        } => match check_export(&file) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(1),
+            Err(e) => report(e, 2),
+        },
+        command => {
+            // ledger verify: 1 when a fund does not verify, 2 when it could not verify at all
+            let failure = if matches!(command, Command::Ledger { .. }) {
+                2
+            } else {
+                1
+            };
+            let settings = match Settings::from_env() {
+                Ok(s) => s,
+                Err(e) => return report(e, failure),
+            };
+            telemetry::init(settings.log_format);
+            exit_on_error(run(command, settings).await, failure)
         }
+    }
+}
+
+fn exit_on_error(result: anyhow::Result<ExitCode>, failure: u8) -> ExitCode {
+    result.unwrap_or_else(|e| report(e, failure))
+}
+
+/// One line (or one paragraph) on stderr, with the causes, and the exit status.
+fn report(e: anyhow::Error, status: u8) -> ExitCode {
+    eprintln!("doanket: {e:#}");
+    ExitCode::from(status)
+}
+
+fn print_openapi() -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+    // `doanket openapi | head` closes the pipe early: that is not an error
+    match std::io::stdout().write_all(doanket::openapi::to_pretty_json().as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
+async fn run(command: Command, mut settings: Settings) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Openapi
+        | Command::Ledger {
+            command: LedgerCommand::CheckExport { .. },
+        } => {
+            unreachable!("handled before the settings are read")
+        }
+        Command::Migrate => {
+            open_database(&mut settings, Purpose::Create)
+                .await?
+                .close()?;
+        }
+        Command::Serve { demo } => serve(settings, demo).await?,
         Command::Ledger {
             command: LedgerCommand::Verify { unit },
         } => {
-            prepare(&settings).await?;
-            if !verify_ledger(&settings, unit.as_deref()).await? {
-                std::process::exit(1);
+            let db = open_database(&mut settings, Purpose::Use).await?;
+            let all_ok = verify_ledger(&settings, unit.as_deref()).await?;
+            db.close()?;
+            if !all_ok {
+                return Ok(ExitCode::from(1));
             }
         }
         Command::Units {
             command: UnitsCommand::Import { file },
         } => {
-            prepare(&settings).await?;
             let bytes =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let started = std::time::Instant::now();
             let records =
                 unit_file::parse(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-            let pools = Pools::new(&settings)?;
-            let mut conn = pools.write.get().await?;
-            let meta = cli_meta();
-            let counts = conn
-                .transaction::<_, anyhow::Error, _>(|conn| {
-                    async move {
-                        let counts = units::import(conn, records)
-                            .await
-                            .map_err(|e| anyhow::anyhow!("{e}"))?;
-                        let central = units::ensure_central(conn).await?;
-                        audit::record_as(
-                            conn,
-                            None,
-                            &meta,
-                            Change {
-                                action: "unit.import",
-                                target_type: "unit",
-                                target_id: Some(central.id),
-                                unit_id: Some(central.id),
-                                changes: serde_json::to_value(counts)?,
-                            },
-                        )
-                        .await?;
-                        Ok(counts)
-                    }
-                    .scope_boxed()
-                })
-                .await?;
-            println!(
-                "created {} updated {} unchanged {} in {} ms",
-                counts.created,
-                counts.updated,
-                counts.unchanged,
-                started.elapsed().as_millis()
-            );
+            let db = open_database(&mut settings, Purpose::Use).await?;
+            import_units(&settings, records).await?;
+            db.close()?;
         }
         Command::Users {
             command:
@@ -215,119 +235,243 @@ async fn main() -> anyhow::Result<()> {
                     roles,
                 },
         } => {
-            prepare(&settings).await?;
             let username = Username::parse(&username)
                 .context("username: 3–64 lower-case letters, digits, . _ -")?;
             let full_name =
                 text::clean(&full_name, 200).context("full name: 1 to 200 characters")?;
-            let mut password = String::new();
-            std::io::stdin().read_to_string(&mut password)?;
-            let password = password.trim_end_matches(['\r', '\n']).to_owned();
-            if !password_is_acceptable(&password) {
-                bail!("password: 10 to 256 characters");
-            }
             let mut grants = Vec::new();
             for spec in &roles {
                 let (role, code) = spec.split_once('@').context("a role is ROLE@UNIT_CODE")?;
                 let role = Role::parse(role).with_context(|| format!("unknown role {role}"))?;
                 grants.push((role, code.to_owned()));
             }
-            let hash = doanket::auth::password::hash(password).await?;
-            let pools = Pools::new(&settings)?;
-            let mut conn = pools.write.get().await?;
-            let meta = cli_meta();
-            let id = conn
-                .transaction::<_, anyhow::Error, _>(|conn| {
-                    async move {
-                        if code_needs_central(&grants) {
-                            units::ensure_central(conn).await?;
-                        }
-                        let mut resolved = Vec::new();
-                        for (role, code) in &grants {
-                            let unit = units::find_by_code(conn, code).await?.with_context(|| format!("unknown unit {code}"))?;
-                            resolved.push((role.as_str().to_owned(), unit.id));
-                        }
-                        if users::find_by_username(conn, username.as_str()).await?.is_some() {
-                            bail!("username {} is taken", username.as_str());
-                        }
-                        let user = users::insert(conn, &users::NewUser {
-                            id: Uuid::now_v7(),
-                            username: username.as_str(),
-                            password_hash: &hash,
-                            full_name: &full_name,
-                            created_by: None,
-                        })
-                        .await?;
-                        users::set_assignments(conn, user.id, &resolved, None).await?;
-                        audit::record_as(conn, None, &meta, Change {
-                            action: "user.create",
-                            target_type: "user",
-                            target_id: Some(user.id),
-                            unit_id: resolved.first().map(|r| r.1),
-                            changes: serde_json::json!({"username": user.username, "roles": resolved}),
-                        })
-                        .await?;
-                        Ok(user.id)
-                    }
-                    .scope_boxed()
-                })
-                .await?;
-            println!("{id}");
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']).to_owned();
+            if !password_is_acceptable(&password) {
+                bail!("password: 10 to 256 characters");
+            }
+            let db = open_database(&mut settings, Purpose::Use).await?;
+            create_user(&settings, username, full_name, password, grants).await?;
+            db.close()?;
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `doanket serve [--demo]`: the database (embedded when nothing else can be used), the demo
+/// seed, the banner, then serving until SIGTERM/SIGINT; an embedded cluster this run started
+/// is stopped after the server has drained.
+async fn serve(mut settings: Settings, demo: bool) -> anyhow::Result<()> {
+    if demo && settings.environment == Environment::Production {
+        bail!(
+            "serve --demo refuses to run with DOANKET_ENV=production: the demo seeds accounts \
+             whose password is public. Run `doanket serve` without --demo."
+        );
+    }
+    let db = open_database(&mut settings, Purpose::Create).await?;
+    let demo_text = if demo {
+        let pools = Pools::new(&settings)?;
+        let created = demo::seed(&pools.write, &settings).await?;
+        Some(demo::banner(&created))
+    } else {
+        None
+    };
+    let app = Application::build(settings.clone()).await?;
+    println!(
+        "{}",
+        banner::render(
+            settings.bind,
+            app.port(),
+            &db.description,
+            demo_text.as_deref()
+        )
+    );
+    tracing::info!(bind = %settings.bind, port = app.port(), "serving");
+    app.run_until_stopped().await?;
+    tracing::info!("stopped");
+    db.close()
+}
+
+async fn import_units(
+    settings: &Settings,
+    records: Vec<unit_file::UnitRecord>,
+) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let pools = Pools::new(settings)?;
+    let mut conn = pools.write.get().await?;
+    let meta = cli_meta();
+    let counts = conn
+        .transaction::<_, anyhow::Error, _>(|conn| {
+            async move {
+                let counts = units::import(conn, records)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                let central = units::ensure_central(conn).await?;
+                audit::record_as(
+                    conn,
+                    None,
+                    &meta,
+                    Change {
+                        action: "unit.import",
+                        target_type: "unit",
+                        target_id: Some(central.id),
+                        unit_id: Some(central.id),
+                        changes: serde_json::to_value(counts)?,
+                    },
+                )
+                .await?;
+                Ok(counts)
+            }
+            .scope_boxed()
+        })
+        .await?;
+    println!(
+        "created {} updated {} unchanged {} in {} ms",
+        counts.created,
+        counts.updated,
+        counts.unchanged,
+        started.elapsed().as_millis()
+    );
     Ok(())
 }
 
-/// `doanket ledger check-export`: offline, no database; false when anything does not match.
+async fn create_user(
+    settings: &Settings,
+    username: Username,
+    full_name: String,
+    password: String,
+    grants: Vec<(Role, String)>,
+) -> anyhow::Result<()> {
+    let hash = doanket::auth::password::hash(password).await?;
+    let pools = Pools::new(settings)?;
+    let mut conn = pools.write.get().await?;
+    let meta = cli_meta();
+    let id = conn
+        .transaction::<_, anyhow::Error, _>(|conn| {
+            async move {
+                if code_needs_central(&grants) {
+                    units::ensure_central(conn).await?;
+                }
+                let mut resolved = Vec::new();
+                for (role, code) in &grants {
+                    let unit = units::find_by_code(conn, code)
+                        .await?
+                        .with_context(|| format!("unknown unit {code}"))?;
+                    resolved.push((role.as_str().to_owned(), unit.id));
+                }
+                if users::find_by_username(conn, username.as_str())
+                    .await?
+                    .is_some()
+                {
+                    bail!("username {} is taken", username.as_str());
+                }
+                let user = users::insert(
+                    conn,
+                    &users::NewUser {
+                        id: Uuid::now_v7(),
+                        username: username.as_str(),
+                        password_hash: &hash,
+                        full_name: &full_name,
+                        created_by: None,
+                    },
+                )
+                .await?;
+                users::set_assignments(conn, user.id, &resolved, None).await?;
+                audit::record_as(
+                    conn,
+                    None,
+                    &meta,
+                    Change {
+                        action: "user.create",
+                        target_type: "user",
+                        target_id: Some(user.id),
+                        unit_id: resolved.first().map(|r| r.1),
+                        changes: serde_json::json!({"username": user.username, "roles": resolved}),
+                    },
+                )
+                .await?;
+                Ok(user.id)
+            }
+            .scope_boxed()
+        })
+        .await?;
+    println!("{id}");
+    Ok(())
+}
+
+/// `doanket ledger check-export`: offline, no database, no settings; false when anything does
+/// not match. A CSV or XLSX export is refused (an error: exit status 2), never "checked".
 fn check_export(file: &std::path::Path) -> anyhow::Result<bool> {
-    let report = if file.as_os_str() == "-" {
-        check::check(std::io::stdin().lock())
+    let mut input: Box<dyn Read> = if file.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
     } else {
-        let f = std::fs::File::open(file).with_context(|| format!("reading {}", file.display()))?;
-        check::check(std::io::BufReader::new(f))
+        Box::new(std::fs::File::open(file).with_context(|| format!("reading {}", file.display()))?)
     };
+    let mut first = Vec::with_capacity(64);
+    (&mut input).take(64).read_to_end(&mut first)?;
+    if let Some(format) = check::unsupported_format(&first) {
+        bail!(
+            "cannot check {format}: only hledger and JSON lines exports carry the texts every \
+             seal covers. Download the ledger with format=hledger or format=jsonl and check that."
+        );
+    }
+    let input = std::io::BufReader::new(std::io::Cursor::new(first).chain(input));
+    let report = check::check(input);
     print!("{}", check::render(&report));
     Ok(report.ok())
 }
 
-/// `doanket ledger verify`: one line per fund; false when any chain does not verify.
+/// `doanket ledger verify`: one line per fund, then a summary line; false when any chain does
+/// not verify. A database without funds, or a `--unit` naming none, is an error: there is
+/// nothing to vouch for.
 async fn verify_ledger(settings: &Settings, code: Option<&str>) -> anyhow::Result<bool> {
     let pools = Pools::new(settings)?;
     let mut conn = pools.write.get().await?;
+    let funds: Vec<(Uuid, String)> = match code {
+        Some(code) => {
+            let unit = units::find_by_code(&mut conn, code)
+                .await?
+                .with_context(|| format!("no unit {code} in this database: nothing verified"))?;
+            vec![(unit.id, unit.code)]
+        }
+        None => sealing::all_funds(&mut conn).await?,
+    };
+    if funds.is_empty() {
+        bail!(
+            "the database has no funds: nothing to verify (is DATABASE_URL the right database? \
+             `doanket units import` creates the funds)"
+        );
+    }
     let sealed = sealing::seal_all(&mut conn).await?;
     if sealed > 0 {
         println!("sealed {sealed} queued entries first");
     }
-    let funds = match code {
-        Some(code) => vec![
-            units::find_by_code(&mut conn, code)
-                .await?
-                .with_context(|| format!("unknown unit {code}"))?
-                .id,
-        ],
-        None => sealing::funds_with_entries(&mut conn).await?,
-    };
-    let mut all_ok = true;
-    for id in funds {
-        let unit = units::find(&mut conn, id).await?.context("unit vanished")?;
+    let with_entries = sealing::funds_with_entries(&mut conn).await?;
+    let (mut entries, mut mismatches) = (0i64, 0usize);
+    for (id, unit_code) in &funds {
+        if !with_entries.contains(id) {
+            println!("{unit_code} ok: 0 entries, head -");
+            continue;
+        }
+        let id = *id;
         let v = conn
             .build_transaction()
             .repeatable_read()
             .read_only()
             .run(|conn| async move { sealing::verify(conn, id).await }.scope_boxed())
             .await?;
+        entries += v.entries_checked;
         match &v.first_mismatch {
             None => println!(
-                "{} ok: {} entries, head {}",
-                unit.code,
+                "{unit_code} ok: {} entries, head {}",
                 v.entries_checked,
                 v.head_hash.as_deref().unwrap_or("-")
             ),
             Some(m) => {
-                all_ok = false;
+                mismatches += 1;
                 println!(
-                    "{} MISMATCH at entry {} (seq {}): {}; {} entries verified before it",
-                    unit.code,
+                    "{unit_code} MISMATCH at entry {} (seq {}): {}; {} entries verified before it",
                     m.entry_id,
                     m.seq.map_or("-".to_owned(), |s| s.to_string()),
                     m.reason,
@@ -336,7 +480,41 @@ async fn verify_ledger(settings: &Settings, code: Option<&str>) -> anyhow::Resul
             }
         }
     }
-    Ok(all_ok)
+    println!("{}", verify_summary(funds.len(), entries, mismatches));
+    Ok(mismatches == 0)
+}
+
+/// `verified 65 funds, 12,345 entries: all ok` (or `…: 1 MISMATCH`).
+fn verify_summary(funds: usize, entries: i64, mismatches: usize) -> String {
+    let plural = |n: i64, one: &str, many: &str| {
+        format!("{} {}", grouped(n), if n == 1 { one } else { many })
+    };
+    let outcome = match mismatches {
+        0 => "all ok".to_owned(),
+        1 => "1 MISMATCH".to_owned(),
+        n => format!("{} MISMATCHES", grouped(n as i64)),
+    };
+    format!(
+        "verified {}, {}: {outcome}",
+        plural(funds as i64, "fund", "funds"),
+        plural(entries, "entry", "entries")
+    )
+}
+
+/// 12345 → `12,345`.
+fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        out.insert(0, '-');
+    }
+    out
 }
 
 /// `TW` exists as soon as anything is imported; creating the first admin on a fresh database
@@ -345,4 +523,27 @@ fn code_needs_central(grants: &[(Role, String)]) -> bool {
     grants
         .iter()
         .any(|(_, code)| code == doanket::domain::unit_code::CENTRAL_CODE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_verify_summary_counts_funds_entries_and_mismatches() {
+        assert_eq!(
+            verify_summary(65, 12_345, 0),
+            "verified 65 funds, 12,345 entries: all ok"
+        );
+        assert_eq!(
+            verify_summary(1, 1, 1),
+            "verified 1 fund, 1 entry: 1 MISMATCH"
+        );
+        assert_eq!(
+            verify_summary(10_806, 1_234_567, 3),
+            "verified 10,806 funds, 1,234,567 entries: 3 MISMATCHES"
+        );
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+    }
 }

@@ -36,3 +36,102 @@ pub async fn ensure_database(url: &str) -> anyhow::Result<()> {
     let _ = task.await;
     Ok(())
 }
+
+/// For the commands that use a database but never make one (`units import`, `users create`,
+/// `ledger verify`): the database in `url` must exist and carry every migration this binary
+/// knows. Connects to that database only, so nothing is created or migrated.
+pub async fn require_current(url: &str) -> anyhow::Result<()> {
+    let mut config: tokio_postgres::Config = url
+        .parse()
+        .context("DATABASE_URL is not a PostgreSQL URL")?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(std::time::Duration::from_secs(10));
+    }
+    let name = config.get_dbname().unwrap_or("postgres").to_owned();
+    let client = match config.connect(tokio_postgres::NoTls).await {
+        Ok((client, connection)) => {
+            tokio::spawn(connection);
+            client
+        }
+        Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::INVALID_CATALOG_NAME) => {
+            anyhow::bail!(
+                "database \"{name}\" does not exist on {}: run doanket migrate first (or is \
+                 DATABASE_URL mistyped?)",
+                describe(url)
+            )
+        }
+        Err(e) => {
+            return Err(e).with_context(|| {
+                format!(
+                    "cannot reach PostgreSQL at {} (is it running? is DATABASE_URL right?)",
+                    describe(url)
+                )
+            })
+        }
+    };
+    let migrated: bool = client
+        .query_one(
+            "SELECT to_regclass('__diesel_schema_migrations') IS NOT NULL",
+            &[],
+        )
+        .await?
+        .get(0);
+    let applied: Option<String> = if migrated {
+        client
+            .query_one(
+                "SELECT max(version)::text FROM __diesel_schema_migrations",
+                &[],
+            )
+            .await?
+            .get(0)
+    } else {
+        None
+    };
+    let needed = super::migrations::latest_version();
+    match applied {
+        None => anyhow::bail!(
+            "database \"{name}\" on {} is not migrated: run doanket migrate first",
+            describe(url)
+        ),
+        Some(v) if v < needed => anyhow::bail!(
+            "database \"{name}\" on {} is at migration {v}, this doanket needs {needed}: run \
+             doanket migrate first",
+            describe(url)
+        ),
+        Some(_) => Ok(()),
+    }
+}
+
+/// Where `url` points, for messages and the start-up banner: user, host (or socket
+/// directory), port and database, never the password.
+pub fn describe(url: &str) -> String {
+    let Ok(config) = url.parse::<tokio_postgres::Config>() else {
+        return "an unreadable DATABASE_URL".to_owned();
+    };
+    let host = match config.get_hosts().first() {
+        Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
+        #[cfg(unix)]
+        Some(tokio_postgres::config::Host::Unix(p)) => format!("socket {}", p.display()),
+        None => "localhost".to_owned(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    format!(
+        "postgres://{}@{host}:{port}/{}",
+        config.get_user().unwrap_or("postgres"),
+        config.get_dbname().unwrap_or("postgres")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describing_a_url_leaves_the_password_out() {
+        assert_eq!(
+            describe("postgres://app:s3cret@db.internal:6432/doanket"),
+            "postgres://app@db.internal:6432/doanket"
+        );
+        assert!(!describe("postgres://app:s3cret@db/doanket").contains("s3cret"));
+    }
+}

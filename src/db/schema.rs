@@ -240,6 +240,7 @@ diesel::table! {
         created_by -> Nullable<Uuid>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        home_unit_id -> Nullable<Uuid>,
     }
 }
 

@@ -17,6 +17,9 @@ pub struct UserRow {
     pub full_name: String,
     pub disabled_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// Set only while the user holds no role: the highest unit of the roles they held last
+    /// (kept by triggers), so such a user stays in the sight of the admins there and above.
+    pub home_unit_id: Option<Uuid>,
 }
 
 #[derive(Debug, Insertable)]
@@ -172,8 +175,8 @@ pub async fn disable(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<User
         .await
 }
 
-/// Users holding at least one role at a unit inside `scope` (optionally under `unit`),
-/// ordered by id for keyset pagination.
+/// Users inside `scope` (optionally under `unit`): those holding a role at a unit there, and
+/// those holding none whose home unit is there; ordered by id for keyset pagination.
 pub async fn list_in_scope(
     conn: &mut AsyncPgConnection,
     scope: &[Uuid],
@@ -181,16 +184,25 @@ pub async fn list_in_scope(
     after: Option<Uuid>,
     limit: i64,
 ) -> QueryResult<Vec<UserRow>> {
-    let mut visible = role_assignments::table
+    let mut with_role = role_assignments::table
         .inner_join(units::table)
         .filter(units::ancestry.overlaps_with(scope))
         .select(role_assignments::user_id)
         .into_boxed();
+    let mut homes = units::table
+        .filter(units::ancestry.overlaps_with(scope))
+        .select(units::id.nullable())
+        .into_boxed();
     if let Some(unit) = unit {
-        visible = visible.filter(units::ancestry.contains(vec![unit]));
+        with_role = with_role.filter(units::ancestry.contains(vec![unit]));
+        homes = homes.filter(units::ancestry.contains(vec![unit]));
     }
     let mut query = users::table
-        .filter(users::id.eq_any(visible))
+        .filter(
+            users::id
+                .eq_any(with_role)
+                .or(users::home_unit_id.eq_any(homes)),
+        )
         .select(UserRow::as_select())
         .order(users::id.asc())
         .limit(limit)

@@ -376,13 +376,36 @@ pub async fn verify(conn: &mut AsyncPgConnection, unit: Uuid) -> QueryResult<Ver
     })
 }
 
-/// Funds that have posted anything, for verifying them all.
-pub async fn funds_with_entries(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Uuid>> {
-    journal_entries::table
-        .select(journal_entries::unit_id)
-        .distinct()
+/// Every fund, as (unit id, unit code) ordered by code: what `ledger verify` goes through.
+pub async fn all_funds(conn: &mut AsyncPgConnection) -> QueryResult<Vec<(Uuid, String)>> {
+    use crate::db::schema::{funds, units};
+    funds::table
+        .inner_join(units::table)
+        .select((funds::unit_id, units::code))
+        .order(units::code.asc())
         .load(conn)
         .await
+}
+
+/// Funds with anything to verify: an entry, or a seal (whose entry may have been removed).
+pub async fn funds_with_entries(
+    conn: &mut AsyncPgConnection,
+) -> QueryResult<std::collections::HashSet<Uuid>> {
+    let mut ids: std::collections::HashSet<Uuid> = journal_entries::table
+        .select(journal_entries::unit_id)
+        .distinct()
+        .load::<Uuid>(conn)
+        .await?
+        .into_iter()
+        .collect();
+    ids.extend(
+        journal_seals::table
+            .select(journal_seals::unit_id)
+            .distinct()
+            .load::<Uuid>(conn)
+            .await?,
+    );
+    Ok(ids)
 }
 
 /// Seals everything queued now (the CLI does this before verifying, so nothing is pending),

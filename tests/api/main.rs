@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod campaign_report;
 mod campaigns;
+mod cli;
 mod database;
 mod demo;
 mod disbursements;

@@ -6,7 +6,9 @@ use std::collections::HashSet;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{assert_problem, spawn_app, TestApp, COMMUNE, PROVINCE, USER_PASSWORD};
+use crate::helpers::{
+    assert_problem, spawn_app, TestApp, COMMUNE, PROVINCE, SIBLING_COMMUNE, USER_PASSWORD,
+};
 
 /// A second province, outside Lạng Sơn, inserted directly.
 async fn other_province(app: &TestApp) -> Uuid {
@@ -544,4 +546,284 @@ async fn disabling_someone_with_a_role_beyond_your_units_is_403() {
         .unwrap()
         .get(0);
     assert!(disabled.is_none());
+}
+
+// ---------------------------------------------------------------- users without roles
+
+/// `PUT /v1/users/{id}/roles` with no roles, as `admin`; asserts 200.
+async fn remove_every_role(app: &TestApp, admin: &str, user: Uuid) {
+    let res = app
+        .put(
+            &format!("/v1/users/{user}/roles"),
+            admin,
+            &json!({"roles": []}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "roles removed");
+}
+
+fn ids(page: &Value) -> HashSet<String> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_user_whose_roles_are_all_removed_cannot_sign_in() {
+    let app = spawn_app().await;
+    let admin = app.user("admin", PROVINCE).await;
+    let officer = app.user("officer", COMMUNE).await;
+
+    remove_every_role(&app, &admin.token, officer.id).await;
+
+    let sign_in = app.sign_in(&officer.username, USER_PASSWORD).await;
+    assert_problem(sign_in, 401, "invalid_credentials").await;
+}
+
+#[tokio::test]
+async fn removing_every_role_stops_the_users_refresh_tokens() {
+    let app = spawn_app().await;
+    let admin = app.user("admin", PROVINCE).await;
+    let officer = app.user("officer", COMMUNE).await;
+    let pair: Value = app
+        .sign_in(&officer.username, USER_PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    remove_every_role(&app, &admin.token, officer.id).await;
+
+    let res = app
+        .request(
+            reqwest::Method::POST,
+            "/v1/auth/refresh",
+            None,
+            Some(&json!({"refresh_token": pair["refresh_token"]})),
+        )
+        .await;
+    assert_problem(res, 401, "invalid_refresh_token").await;
+}
+
+/// Roles removed by hand revoke nothing, so the refresh itself must refuse a user with none.
+#[tokio::test]
+async fn a_user_left_without_roles_by_hand_cannot_refresh() {
+    let app = spawn_app().await;
+    let officer = app.user("officer", COMMUNE).await;
+    let pair: Value = app
+        .sign_in(&officer.username, USER_PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.sql()
+        .await
+        .execute(
+            "DELETE FROM role_assignments WHERE user_id = $1",
+            &[&officer.id],
+        )
+        .await
+        .unwrap();
+
+    let res = app
+        .request(
+            reqwest::Method::POST,
+            "/v1/auth/refresh",
+            None,
+            Some(&json!({"refresh_token": pair["refresh_token"]})),
+        )
+        .await;
+
+    assert_problem(res, 401, "invalid_refresh_token").await;
+}
+
+#[tokio::test]
+async fn a_user_without_roles_stays_visible_to_the_admin_who_removed_them_and_above() {
+    let app = spawn_app().await;
+    let admin = app.user("admin", PROVINCE).await;
+    let officer = app.user("officer", COMMUNE).await;
+    let commune = app.unit_id(COMMUNE).await;
+
+    remove_every_role(&app, &admin.token, officer.id).await;
+
+    for (who, token) in [
+        ("the province admin", &admin.token),
+        ("root", &app.root_token().await),
+    ] {
+        let res = app.get(&format!("/v1/users/{}", officer.id), token).await;
+        assert_eq!(res.status(), 200, "{who} reads the user");
+        let user: Value = res.json().await.unwrap();
+        assert_eq!(user["roles"], json!([]));
+        let listed: Value = app
+            .get(&format!("/v1/users?unit_id={commune}"), token)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            ids(&listed).contains(&officer.id.to_string()),
+            "{who} lists the user under their last unit"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_user_without_roles_stays_out_of_other_units_sight() {
+    let app = spawn_app().await;
+    let admin = app.user("admin", PROVINCE).await;
+    let sibling_admin = app.user("admin", SIBLING_COMMUNE).await;
+    let officer = app.user("officer", COMMUNE).await;
+    let sibling = app.unit_id(SIBLING_COMMUNE).await;
+
+    remove_every_role(&app, &admin.token, officer.id).await;
+
+    let res = app
+        .get(&format!("/v1/users/{}", officer.id), &sibling_admin.token)
+        .await;
+    assert_problem(res, 404, "not_found").await;
+    let res = app
+        .post(
+            &format!("/v1/users/{}/disable", officer.id),
+            &sibling_admin.token,
+            &json!({}),
+        )
+        .await;
+    assert_problem(res, 404, "not_found").await;
+    let listed: Value = app
+        .get("/v1/users", &sibling_admin.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!ids(&listed).contains(&officer.id.to_string()));
+    let listed: Value = app
+        .get(
+            &format!("/v1/users?unit_id={sibling}"),
+            &app.root_token().await,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!ids(&listed).contains(&officer.id.to_string()));
+}
+
+#[tokio::test]
+async fn a_user_without_roles_can_be_disabled() {
+    let app = spawn_app().await;
+    let admin = app.user("admin", PROVINCE).await;
+    let officer = app.user("officer", COMMUNE).await;
+    remove_every_role(&app, &admin.token, officer.id).await;
+
+    let res = app
+        .post(
+            &format!("/v1/users/{}/disable", officer.id),
+            &admin.token,
+            &json!({}),
+        )
+        .await;
+
+    assert_eq!(res.status(), 200);
+    let user: Value = res.json().await.unwrap();
+    assert_eq!(user["disabled"], true);
+}
+
+#[tokio::test]
+async fn a_user_without_roles_granted_a_role_again_signs_in_again() {
+    let app = spawn_app().await;
+    let admin = app.user("admin", PROVINCE).await;
+    let officer = app.user("officer", COMMUNE).await;
+    let commune = app.unit_id(COMMUNE).await;
+    remove_every_role(&app, &admin.token, officer.id).await;
+
+    let res = app
+        .put(
+            &format!("/v1/users/{}/roles", officer.id),
+            &admin.token,
+            &json!({"roles": [{"role": "auditor", "unit_id": commune}]}),
+        )
+        .await;
+
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        held_roles(&app, officer.id).await,
+        [pair("auditor", COMMUNE)]
+    );
+    assert_eq!(
+        app.sign_in(&officer.username, USER_PASSWORD).await.status(),
+        200
+    );
+}
+
+/// The code of the user's home unit, read from the database.
+async fn home_of(db: &tokio_postgres::Client, user: Uuid) -> Option<String> {
+    db.query_one(
+        "SELECT u.code FROM users x LEFT JOIN units u ON u.id = x.home_unit_id WHERE x.id = $1",
+        &[&user],
+    )
+    .await
+    .unwrap()
+    .get(0)
+}
+
+/// The home unit is kept by triggers, so a role removed by hand (`psql`) places the user too.
+#[tokio::test]
+async fn the_home_unit_is_the_highest_unit_of_the_last_roles_and_only_while_none_is_held() {
+    let app = spawn_app().await;
+    let user = app
+        .user_with_roles(&[("officer", COMMUNE), ("auditor", PROVINCE)])
+        .await;
+    let db = app.sql().await;
+    assert_eq!(
+        home_of(&db, user.id).await,
+        None,
+        "no home while roles are held"
+    );
+
+    db.execute(
+        "DELETE FROM role_assignments WHERE user_id = $1",
+        &[&user.id],
+    )
+    .await
+    .unwrap();
+    assert_eq!(home_of(&db, user.id).await.as_deref(), Some(PROVINCE));
+
+    db.execute(
+        "INSERT INTO role_assignments (user_id, role, unit_id) SELECT $1, 'officer', id FROM units WHERE code = $2",
+        &[&user.id, &COMMUNE],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        home_of(&db, user.id).await,
+        None,
+        "a role again: the home is cleared"
+    );
+}
+
+/// The migration's down.sql undoes it, and up.sql applies again on top.
+#[tokio::test]
+async fn the_home_unit_migration_reverts_and_reapplies() {
+    let app = spawn_app().await;
+    let db = app.sql().await;
+    let column = "SELECT count(*) FROM information_schema.columns \
+                  WHERE table_name = 'users' AND column_name = 'home_unit_id'";
+
+    db.batch_execute(include_str!(
+        "../../migrations/2026-11-28-000013_user_home_units/down.sql"
+    ))
+    .await
+    .unwrap();
+    let after_down: i64 = db.query_one(column, &[]).await.unwrap().get(0);
+    db.batch_execute(include_str!(
+        "../../migrations/2026-11-28-000013_user_home_units/up.sql"
+    ))
+    .await
+    .unwrap();
+    let after_up: i64 = db.query_one(column, &[]).await.unwrap().get(0);
+
+    assert_eq!((after_down, after_up), (0, 1));
 }

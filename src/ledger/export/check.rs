@@ -113,6 +113,22 @@ impl Report {
     }
 }
 
+/// The exports the check cannot read, told apart by their first bytes: a CSV or XLSX export
+/// carries the postings but not the exact texts each seal covers, so its hashes cannot be
+/// recomputed. `Some("a CSV export")` for those; `None` for anything else (read as hledger or
+/// JSON lines, which names any line it cannot read).
+pub fn unsupported_format(first_bytes: &[u8]) -> Option<&'static str> {
+    if first_bytes.starts_with(b"PK\x03\x04") {
+        return Some("an XLSX export");
+    }
+    let text = first_bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(first_bytes);
+    let csv_header = super::COLUMNS[..2].join(",");
+    text.starts_with(csv_header.as_bytes())
+        .then_some("a CSV export")
+}
+
 /// Reads the export and checks it. Memory grows with the entries' links only (about 80 bytes
 /// each), not with the file.
 pub fn check(input: impl BufRead) -> Report {
@@ -634,6 +650,20 @@ mod tests {
     use crate::ledger::export::{Format, SealHead, TextFormat, Writer};
 
     const FORMATS: [TextFormat; 2] = [TextFormat::Jsonl, TextFormat::Hledger];
+
+    #[test]
+    fn csv_and_xlsx_exports_are_told_apart_from_the_checkable_ones() {
+        let csv = format!("{}\n", crate::ledger::export::COLUMNS.join(","));
+        assert_eq!(unsupported_format(csv.as_bytes()), Some("a CSV export"));
+        assert_eq!(
+            unsupported_format(b"PK\x03\x04\x14\x00\x08\x00"),
+            Some("an XLSX export")
+        );
+        for format in FORMATS {
+            let text = export(format, |_| {});
+            assert_eq!(unsupported_format(&text.as_bytes()[..64]), None);
+        }
+    }
 
     /// An export of two sealed entries (a deposit, then a spend) of one fund, as text.
     fn export(format: TextFormat, mut tamper: impl FnMut(&mut Vec<Line>)) -> String {

@@ -84,7 +84,11 @@ pub async fn refresh(
                     tracing::warn!(user.id = %token.user_id, "refresh token reused: family revoked");
                     return Ok(Outcome::Reused);
                 }
-                let Some((_, assignments)) = users::load_active(conn, token.user_id).await? else {
+                // disabled, or left with no role (who may not sign in either): no new pair
+                let Some((_, assignments)) = users::load_active(conn, token.user_id)
+                    .await?
+                    .filter(|(_, assignments)| !assignments.is_empty())
+                else {
                     return Err(invalid());
                 };
                 let pair = session::issue(conn, &state, token.user_id, &assignments, token.family_id).await?;

@@ -75,10 +75,17 @@ pub async fn token(
         }
     };
 
+    // A user with no role may do nothing: refused like any bad credential, so the answer does
+    // not tell whether the password was right.
+    let assignments = users::assignments(&mut conn, &[user.id]).await?;
+    if assignments.is_empty() {
+        tracing::info!("sign-in refused");
+        return Err(ApiError::new(Code::InvalidCredentials));
+    }
+
     let pair = conn
         .transaction::<_, ApiError, _>(|conn| {
             async move {
-                let assignments = users::assignments(conn, &[user.id]).await?;
                 let pair =
                     session::issue(conn, &state, user.id, &assignments, Uuid::now_v7()).await?;
                 audit::record_sign_in(

@@ -3,7 +3,7 @@ use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
-use super::{visible, UserView};
+use super::{home_unit, visible, UserView};
 use crate::audit::{self, Change};
 use crate::auth::scope::Right;
 use crate::auth::Admin;
@@ -12,7 +12,7 @@ use crate::error::{ApiError, ApiResult, Code};
 use crate::startup::AppState;
 
 /// Disables a user: their tokens stop working at once and they cannot sign in. The caller must
-/// administer every unit where the user holds a role.
+/// administer every unit where the user holds a role (a user holding none: their home unit).
 #[utoipa::path(
     operation_id = "disableUser",
     context_path = "/v1",
@@ -32,7 +32,14 @@ pub async fn disable(
         .await?
         .ok_or_else(ApiError::not_found)?;
     let assignments = users::assignments(&mut conn, &[target.id]).await?;
-    if !visible(admin.id.0, &admin.scope, target.id, &assignments) {
+    let home = home_unit(&mut conn, &target, &assignments).await?;
+    if !visible(
+        admin.id.0,
+        &admin.scope,
+        target.id,
+        &assignments,
+        home.as_ref(),
+    ) {
         return Err(ApiError::not_found());
     }
     if target.id == admin.id.0 {
@@ -41,18 +48,22 @@ pub async fn disable(
             "Không thể tự khóa tài khoản của mình.",
         ));
     }
-    let held = units::find_many(
+    let mut held = units::find_many(
         &mut conn,
         &assignments.iter().map(|a| a.unit_id).collect::<Vec<_>>(),
     )
     .await?;
+    held.extend(home.clone());
     if !held
         .iter()
         .all(|u| admin.scope.allows(Right::Administer, u))
     {
         return Err(ApiError::forbidden());
     }
-    let unit_id = assignments.first().map(|a| a.unit_id);
+    let unit_id = assignments
+        .first()
+        .map(|a| a.unit_id)
+        .or(home.map(|u| u.id));
     let admin = &admin;
     let target = conn
         .transaction::<_, ApiError, _>(|conn| {

@@ -1,13 +1,14 @@
 use actix_web::{get, web};
 use uuid::Uuid;
 
-use super::{visible, UserView};
+use super::{home_unit, visible, UserView};
 use crate::auth::AuthUser;
 use crate::db::users;
 use crate::error::{ApiError, ApiResult};
 use crate::startup::AppState;
 
-/// One user, if they hold a role inside the caller's scope.
+/// One user, if they hold a role inside the caller's scope (or, holding none, their home unit
+/// is inside it).
 #[utoipa::path(
     operation_id = "getUser",
     context_path = "/v1",
@@ -27,7 +28,14 @@ pub async fn get(
         .await?
         .ok_or_else(ApiError::not_found)?;
     let assignments = users::assignments(&mut conn, &[target.id]).await?;
-    if !visible(user.id.0, &user.scope, target.id, &assignments) {
+    let home = home_unit(&mut conn, &target, &assignments).await?;
+    if !visible(
+        user.id.0,
+        &user.scope,
+        target.id,
+        &assignments,
+        home.as_ref(),
+    ) {
         return Err(ApiError::not_found());
     }
     Ok(web::Json(UserView::new(target, &assignments, &user.scope)))

@@ -120,17 +120,32 @@ pub async fn check_grants(
     }
 }
 
-/// Whether `viewer` may see `target` (the target holds a role inside the viewer's scope, or is
-/// the viewer).
+/// Where `target` sits for other users' scope, besides their roles: their home unit while they
+/// hold no role (the highest unit of the roles they held last). `None` while they hold a role.
+pub async fn home_unit(
+    conn: &mut AsyncPgConnection,
+    target: &UserRow,
+    assignments: &[AssignmentRow],
+) -> ApiResult<Option<UnitRow>> {
+    match target.home_unit_id {
+        Some(id) if assignments.is_empty() => Ok(units::find(conn, id).await?),
+        _ => Ok(None),
+    }
+}
+
+/// Whether `viewer` may see `target`: the viewer themselves, a user holding a role inside the
+/// viewer's scope, or a user holding none whose home unit is inside it.
 pub fn visible(
     viewer_id: Uuid,
     viewer: &Scope,
     target: Uuid,
     assignments: &[AssignmentRow],
+    home: Option<&UnitRow>,
 ) -> bool {
     let roots = viewer.roots();
     viewer_id == target
         || assignments
             .iter()
             .any(|a| a.ancestry.iter().any(|id| roots.contains(id)))
+        || home.is_some_and(|unit| viewer.can_see(unit))
 }

@@ -5,11 +5,11 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{check_grants, visible, Grant, UserView};
+use super::{check_grants, home_unit, visible, Grant, UserView};
 use crate::audit::{self, Change};
 use crate::auth::scope::Right;
 use crate::auth::Admin;
-use crate::db::{units, users};
+use crate::db::{refresh_tokens, units, users};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::startup::AppState;
 
@@ -20,6 +20,8 @@ pub struct SetRoles {
 }
 
 /// Replaces the user's roles on units the caller administers; roles elsewhere stay as they are.
+/// A user left with no role at all can no longer sign in and their refresh tokens are revoked;
+/// they stay visible at their home unit (where their last role was) to re-grant or disable.
 #[utoipa::path(
     operation_id = "setUserRoles",
     context_path = "/v1",
@@ -41,7 +43,8 @@ pub async fn set_roles(
         .await?
         .ok_or_else(ApiError::not_found)?;
     let current = users::assignments(&mut conn, &[target.id]).await?;
-    if !visible(admin.id.0, &admin.scope, target.id, &current) {
+    let home = home_unit(&mut conn, &target, &current).await?;
+    if !visible(admin.id.0, &admin.scope, target.id, &current, home.as_ref()) {
         return Err(ApiError::not_found());
     }
     // as with disabling: an admin cannot lock themselves out (the last admin of a unit would)
@@ -82,11 +85,18 @@ pub async fn set_roles(
         .collect();
 
     let admin = &admin;
+    let home = &home;
     let (target, assignments) = conn
         .transaction::<_, ApiError, _>(|conn| {
             async move {
                 users::set_assignments(conn, target.id, &grants, Some(admin.id.0)).await?;
                 let assignments = users::assignments(conn, &[target.id]).await?;
+                // no role, no session: what they were signed in with stops working now
+                let revoked = if assignments.is_empty() {
+                    refresh_tokens::revoke_all_for_user(conn, target.id).await?
+                } else {
+                    0
+                };
                 audit::record(
                     conn,
                     admin,
@@ -98,8 +108,13 @@ pub async fn set_roles(
                             .roles
                             .first()
                             .map(|g| g.unit_id)
-                            .or(before.first().map(|b| b.1)),
-                        changes: serde_json::json!({"before": before, "after": grants}),
+                            .or(before.first().map(|b| b.1))
+                            .or(home.as_ref().map(|u| u.id)),
+                        changes: serde_json::json!({
+                            "before": before,
+                            "after": grants,
+                            "refresh_tokens_revoked": revoked,
+                        }),
                     },
                 )
                 .await?;
