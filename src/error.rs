@@ -16,6 +16,7 @@ use crate::i18n::Lang;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Code {
     MalformedJson,
+    DuplicateKey,
     Unauthenticated,
     InvalidCredentials,
     InvalidRefreshToken,
@@ -62,6 +63,7 @@ impl Code {
     pub fn as_str(self) -> &'static str {
         match self {
             Code::MalformedJson => "malformed_json",
+            Code::DuplicateKey => "duplicate_key",
             Code::Unauthenticated => "unauthenticated",
             Code::InvalidCredentials => "invalid_credentials",
             Code::InvalidRefreshToken => "invalid_refresh_token",
@@ -107,7 +109,7 @@ impl Code {
 
     pub fn status(self) -> StatusCode {
         match self {
-            Code::MalformedJson => StatusCode::BAD_REQUEST,
+            Code::MalformedJson | Code::DuplicateKey => StatusCode::BAD_REQUEST,
             Code::Unauthenticated | Code::InvalidCredentials | Code::InvalidRefreshToken => {
                 StatusCode::UNAUTHORIZED
             }
@@ -156,6 +158,10 @@ impl Code {
             Code::MalformedJson => (
                 "Malformed request body",
                 "Nội dung yêu cầu không đúng định dạng",
+            ),
+            Code::DuplicateKey => (
+                "A key appears twice in the JSON body",
+                "Một khóa xuất hiện hai lần trong nội dung JSON",
             ),
             Code::Unauthenticated => ("Authentication required", "Cần đăng nhập"),
             Code::InvalidCredentials => (

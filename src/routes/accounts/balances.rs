@@ -70,7 +70,7 @@ pub async fn balances(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<BalancesQuery>,
+    query: crate::extract::Query<BalancesQuery>,
 ) -> ApiResult<web::Json<FundBalancesView>> {
     let mut conn = state.pools.read.get().await?;
     let unit = units::find(&mut conn, *id)

@@ -55,7 +55,7 @@ pub async fn postings(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<PostingQuery>,
+    query: crate::extract::Query<PostingQuery>,
 ) -> ApiResult<web::Json<Page<PostingView>>> {
     let limit = pagination::limit(query.limit)?;
     let after = decode_cursor::<i64>(query.cursor.as_deref())?;

@@ -81,7 +81,7 @@ impl From<AuditEventRow> for AuditEventView {
 pub async fn list(
     reader: AuditReader,
     state: web::Data<AppState>,
-    query: web::Query<AuditQuery>,
+    query: crate::extract::Query<AuditQuery>,
 ) -> ApiResult<web::Json<Page<AuditEventView>>> {
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_uuid(query.cursor.as_deref())?;

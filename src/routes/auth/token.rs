@@ -37,7 +37,7 @@ pub struct SignIn {
 pub async fn token(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<SignIn>,
+    body: crate::extract::JsonBody<SignIn>,
 ) -> ApiResult<HttpResponse> {
     let meta = req
         .extensions()

@@ -38,7 +38,7 @@ pub struct CampaignQuery {
 pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
-    query: web::Query<CampaignQuery>,
+    query: crate::extract::Query<CampaignQuery>,
 ) -> ApiResult<web::Json<Page<CampaignView>>> {
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_uuid(query.cursor.as_deref())?;

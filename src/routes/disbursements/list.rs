@@ -42,7 +42,7 @@ pub struct DisbursementQuery {
 pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
-    query: web::Query<DisbursementQuery>,
+    query: crate::extract::Query<DisbursementQuery>,
 ) -> ApiResult<web::Json<Page<DisbursementView>>> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;

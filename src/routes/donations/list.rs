@@ -50,7 +50,7 @@ pub struct DonationQuery {
 pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
-    query: web::Query<DonationQuery>,
+    query: crate::extract::Query<DonationQuery>,
 ) -> ApiResult<web::Json<Page<DonationView>>> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;

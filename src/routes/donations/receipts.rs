@@ -47,7 +47,7 @@ pub async fn receipts(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<ReceiptQuery>,
+    query: crate::extract::Query<ReceiptQuery>,
 ) -> ApiResult<web::Json<Page<ReceiptView>>> {
     let limit = pagination::limit(query.limit)?;
     let year = query

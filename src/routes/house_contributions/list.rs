@@ -34,7 +34,7 @@ pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<ContributionQuery>,
+    query: crate::extract::Query<ContributionQuery>,
 ) -> ApiResult<web::Json<Page<ContributionView>>> {
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_uuid(query.cursor.as_deref())?;

@@ -43,7 +43,7 @@ pub struct HouseholdQuery {
 pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
-    query: web::Query<HouseholdQuery>,
+    query: crate::extract::Query<HouseholdQuery>,
 ) -> ApiResult<web::Json<Page<HouseholdView>>> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;

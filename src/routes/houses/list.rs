@@ -41,7 +41,7 @@ pub struct HouseQuery {
 pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
-    query: web::Query<HouseQuery>,
+    query: crate::extract::Query<HouseQuery>,
 ) -> ApiResult<web::Json<Page<HouseView>>> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;

@@ -36,7 +36,7 @@ pub struct NormQuery {
 pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
-    query: web::Query<NormQuery>,
+    query: crate::extract::Query<NormQuery>,
 ) -> ApiResult<web::Json<NormsView>> {
     let mut conn = state.pools.read.get().await?;
     let Some(unit_id) = query.unit_id else {

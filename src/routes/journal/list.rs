@@ -44,7 +44,7 @@ pub struct JournalQuery {
 pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
-    query: web::Query<JournalQuery>,
+    query: crate::extract::Query<JournalQuery>,
 ) -> ApiResult<web::Json<Page<EntryView>>> {
     let limit = pagination::limit(query.limit)?;
     let after = decode_cursor::<Uuid>(query.cursor.as_deref())?;

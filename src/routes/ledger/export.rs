@@ -51,7 +51,7 @@ pub async fn export(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<ExportQuery>,
+    query: crate::extract::Query<ExportQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     if let (Some(from), Some(to)) = (query.from, query.to) {

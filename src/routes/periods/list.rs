@@ -39,7 +39,7 @@ pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<PeriodQuery>,
+    query: crate::extract::Query<PeriodQuery>,
 ) -> ApiResult<web::Json<Page<PeriodView>>> {
     let limit = pagination::limit(query.limit)?;
     let before = pagination::decode(query.cursor.as_deref())?

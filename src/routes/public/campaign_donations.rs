@@ -90,7 +90,7 @@ fn amount_bound(field: &str, raw: Option<&str>) -> ApiResult<Option<Decimal>> {
 pub async fn list(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<PublicDonationQuery>,
+    query: crate::extract::Query<PublicDonationQuery>,
 ) -> ApiResult<web::Json<Page<PublicDonation>>> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;

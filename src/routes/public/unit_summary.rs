@@ -55,7 +55,7 @@ pub struct UnitSummary {
 pub async fn summary(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<SummaryQuery>,
+    query: crate::extract::Query<SummaryQuery>,
 ) -> ApiResult<web::Json<UnitSummary>> {
     let year = query
         .year

@@ -130,7 +130,7 @@ pub async fn fund_statement(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<FundStatementQuery>,
+    query: crate::extract::Query<FundStatementQuery>,
 ) -> ApiResult<web::Json<FundStatement>> {
     let q = query.into_inner();
     if q.from > q.to {

@@ -96,7 +96,7 @@ pub async fn housing(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<HousingQuery>,
+    query: crate::extract::Query<HousingQuery>,
 ) -> ApiResult<web::Json<HousingReportView>> {
     let year = query
         .year

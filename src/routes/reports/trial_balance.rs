@@ -65,7 +65,7 @@ pub async fn trial_balance(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<TrialBalanceQuery>,
+    query: crate::extract::Query<TrialBalanceQuery>,
 ) -> ApiResult<web::Json<TrialBalance>> {
     let mut conn = state.pools.read.get().await?;
     let unit = units::find(&mut conn, *id)

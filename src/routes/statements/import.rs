@@ -70,7 +70,7 @@ pub async fn import(
     accountant: Accountant,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<ImportQuery>,
+    query: crate::extract::Query<ImportQuery>,
     key: IdempotencyKey,
     req: HttpRequest,
     payload: web::Payload,

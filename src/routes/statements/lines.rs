@@ -47,7 +47,7 @@ pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<LineQuery>,
+    query: crate::extract::Query<LineQuery>,
 ) -> ApiResult<web::Json<Page<StatementLineView>>> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;

@@ -75,7 +75,7 @@ pub async fn reconciliation(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: web::Query<ReconciliationQuery>,
+    query: crate::extract::Query<ReconciliationQuery>,
 ) -> ApiResult<web::Json<ReconciliationView>> {
     let as_of = query.as_of.unwrap_or_else(|| state.settings.clock.today());
     let mut conn = state.pools.read.get().await?;

@@ -39,7 +39,7 @@ pub struct TetBatchQuery {
 pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
-    query: web::Query<TetBatchQuery>,
+    query: crate::extract::Query<TetBatchQuery>,
 ) -> ApiResult<web::Json<Page<TetBatchView>>> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;

@@ -51,7 +51,7 @@ pub struct TransferQuery {
 pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
-    query: web::Query<TransferQuery>,
+    query: crate::extract::Query<TransferQuery>,
 ) -> ApiResult<web::Json<Page<TransferView>>> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;

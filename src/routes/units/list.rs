@@ -37,7 +37,7 @@ pub struct UnitQuery {
 pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
-    query: web::Query<UnitQuery>,
+    query: crate::extract::Query<UnitQuery>,
 ) -> ApiResult<web::Json<Page<UnitView>>> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;

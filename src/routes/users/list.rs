@@ -34,7 +34,7 @@ pub struct UserQuery {
 pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
-    query: web::Query<UserQuery>,
+    query: crate::extract::Query<UserQuery>,
 ) -> ApiResult<web::Json<Page<UserView>>> {
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_uuid(query.cursor.as_deref())?;
