@@ -154,7 +154,13 @@ fn expectation(expected: &str) -> Complaint {
         "u64" | "u128" | "usize" | "i64" | "i128" | "isize" => {
             Complaint::Expected(Expected::Integer(None))
         }
-        "f32" | "f64" => Complaint::Expected(Expected::Number),
+        // serde names binary floating-point types by their bit width after an `f`
+        e if e
+            .strip_prefix('f')
+            .is_some_and(|bits| bits == "32" || bits == "64") =>
+        {
+            Complaint::Expected(Expected::Number)
+        }
         "a boolean" => Complaint::Expected(Expected::Boolean),
         "a sequence" | "an array" => Complaint::Expected(Expected::List),
         "a map" | "map" => Complaint::Expected(Expected::Object),

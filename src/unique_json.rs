@@ -2,12 +2,13 @@
 //! keeps the last of two equal keys; a proxy, a log or an auditor reading the first would see
 //! another amount than the one booked, so the service accepts no such body at all. Keys are
 //! compared after unescaping (`"am\u006funt"` is `amount`).
+//!
+//! serde_json parses (and so validates) the text first; a second pass over the valid text then
+//! walks its objects and arrays without building values, decoding only the keys.
 
-use std::cell::RefCell;
-use std::fmt;
+use std::collections::HashSet;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Number, Value};
+use serde_json::Value;
 
 /// Why the text is not a body.
 #[derive(Debug)]
@@ -19,36 +20,101 @@ pub enum Refusal {
 }
 
 pub fn parse(bytes: &[u8]) -> Result<Value, Refusal> {
-    let duplicate = RefCell::new(None);
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = Unique {
-        at: &At::Root,
-        duplicate: &duplicate,
+    let value = serde_json::from_slice(bytes).map_err(Refusal::Syntax)?;
+    match first_duplicate(bytes) {
+        Some(path) => Err(Refusal::DuplicateKey(path)),
+        None => Ok(value),
     }
-    .deserialize(&mut de)
-    .and_then(|v| de.end().map(|()| v));
-    value.map_err(|e| match duplicate.into_inner() {
-        Some(path) => Refusal::DuplicateKey(path),
-        None => Refusal::Syntax(e),
-    })
 }
 
-/// Where a value sits, rendered only when a duplicate is found.
-enum At<'a> {
-    Root,
-    Key(&'a At<'a>, &'a str),
-    Index(&'a At<'a>, usize),
+/// One open object or array of the walk.
+enum Frame {
+    Object {
+        keys: HashSet<String>,
+        /// The key whose value is being read (or was read last).
+        key: Option<String>,
+        expecting_key: bool,
+    },
+    Array {
+        index: usize,
+    },
 }
 
-impl fmt::Display for At<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            At::Root => Ok(()),
-            At::Key(At::Root, key) => write!(f, "{}", shorten(key)),
-            At::Key(parent, key) => write!(f, "{parent}.{}", shorten(key)),
-            At::Index(parent, index) => write!(f, "{parent}[{index}]"),
+/// The path of the first key an object of `bytes` (valid JSON) names twice.
+fn first_duplicate(bytes: &[u8]) -> Option<String> {
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' => stack.push(Frame::Object {
+                keys: HashSet::new(),
+                key: None,
+                expecting_key: true,
+            }),
+            b'[' => stack.push(Frame::Array { index: 0 }),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Object { expecting_key, .. }) => *expecting_key = true,
+                Some(Frame::Array { index }) => *index += 1,
+                None => {}
+            },
+            b'"' => {
+                let end = string_end(bytes, i);
+                if let Some(Frame::Object {
+                    keys,
+                    key,
+                    expecting_key: expecting @ true,
+                }) = stack.last_mut()
+                {
+                    *expecting = false;
+                    // the text is valid JSON, so the quoted key decodes
+                    let name: String = serde_json::from_slice(&bytes[i..=end]).ok()?;
+                    let repeated = !keys.insert(name.clone());
+                    *key = Some(name);
+                    if repeated {
+                        return Some(render(&stack));
+                    }
+                }
+                i = end;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The index of the quote that closes the string opening at `start`.
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return i,
+            _ => i += 1,
         }
     }
+    bytes.len() - 1
+}
+
+/// `donor.name`, `postings[1].amount`, `[0].household_id`.
+fn render(stack: &[Frame]) -> String {
+    let mut path = String::new();
+    for frame in stack {
+        match frame {
+            Frame::Object { key: Some(key), .. } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(&shorten(key));
+            }
+            Frame::Object { key: None, .. } => {}
+            Frame::Array { index } => path.push_str(&format!("[{index}]")),
+        }
+    }
+    path
 }
 
 /// A hostile key may be a megabyte long; the message names its start.
@@ -57,93 +123,6 @@ fn shorten(key: &str) -> String {
     match key.char_indices().nth(MAX) {
         Some((end, _)) => format!("{}…", &key[..end]),
         None => key.to_owned(),
-    }
-}
-
-struct Unique<'a> {
-    at: &'a At<'a>,
-    duplicate: &'a RefCell<Option<String>>,
-}
-
-impl<'de> DeserializeSeed<'de> for Unique<'_> {
-    type Value = Value;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Unique<'_> {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
-    }
-
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        // as serde_json's own Value does
-        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-        loop {
-            let at = At::Index(self.at, items.len());
-            let seed = Unique {
-                at: &at,
-                duplicate: self.duplicate,
-            };
-            match seq.next_element_seed(seed)? {
-                Some(item) => items.push(item),
-                None => return Ok(Value::Array(items)),
-            }
-        }
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut object = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if object.contains_key(&key) {
-                let path = At::Key(self.at, &key).to_string();
-                *self.duplicate.borrow_mut() = Some(path);
-                return Err(de::Error::custom("duplicate key"));
-            }
-            let at = At::Key(self.at, &key);
-            let value = map.next_value_seed(Unique {
-                at: &at,
-                duplicate: self.duplicate,
-            })?;
-            object.insert(key, value);
-        }
-        Ok(Value::Object(object))
     }
 }
 
@@ -187,13 +166,27 @@ mod tests {
             duplicate(r#"[{"a":1},{"b":1,"b":1}]"#).as_deref(),
             Some("[1].b")
         );
+        assert_eq!(
+            duplicate(r#"{"a":[[1,2],[3,{"k":1,"k":2}]]}"#).as_deref(),
+            Some("a[1][1].k")
+        );
         // the same key after unescaping
         assert_eq!(
             duplicate(r#"{"amount":"1","am\u006funt":"2"}"#).as_deref(),
             Some("amount")
         );
-        // equal keys in different objects are not duplicates
+    }
+
+    #[test]
+    fn what_only_looks_like_a_key_is_not_one() {
+        // equal keys in different objects, and keys' names inside string values
         assert_eq!(duplicate(r#"{"a":{"x":1},"b":{"x":1}}"#), None);
+        assert_eq!(
+            duplicate(r#"{"note":"\"note\": 1, {\"a\":1,\"a\":2}","x":["note","note"]}"#),
+            None
+        );
+        assert_eq!(duplicate(r#"{"a":"}","b":"{","a2":"\\"}"#), None);
+        assert_eq!(duplicate(r#"{"a":1,"b":"\\","a":2}"#).as_deref(), Some("a"));
     }
 
     #[test]

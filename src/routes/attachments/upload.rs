@@ -144,7 +144,11 @@ fn authorize(user: &AuthUser, unit: &UnitRow) -> ApiResult<()> {
     if may {
         Ok(())
     } else {
-        Err(ApiError::forbidden())
+        Err(crate::auth::scope::needs(
+            &[Role::Officer, Role::Approver, Role::Accountant],
+            &unit.code,
+            true,
+        ))
     }
 }
 

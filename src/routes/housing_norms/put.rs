@@ -91,7 +91,10 @@ pub async fn put(
                     .scope
                     .allows(Right::ActAs(Role::Approver), &central)
                 {
-                    return Err(ApiError::forbidden());
+                    return Err(crate::auth::scope::lacking(
+                        Right::ActAs(Role::Approver),
+                        &central,
+                    ));
                 }
                 owners.push(central.id);
             }

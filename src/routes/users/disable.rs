@@ -45,11 +45,11 @@ pub async fn disable(
         &assignments.iter().map(|a| a.unit_id).collect::<Vec<_>>(),
     )
     .await?;
-    if !held
+    if let Some(unit) = held
         .iter()
-        .all(|u| admin.scope.allows(Right::Administer, u))
+        .find(|u| !admin.scope.allows(Right::Administer, u))
     {
-        return Err(ApiError::forbidden());
+        return Err(crate::auth::scope::lacking(Right::Administer, unit));
     }
     let unit_id = assignments.first().map(|a| a.unit_id);
     let admin = &admin;
