@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 use crate::error::Text;
 use crate::error::{ApiError, Code, FieldError};
 use crate::i18n::Lang;
-use crate::input_errors::{self, Place};
+use crate::input_errors::{self, Complaint, Expected, Place};
 use crate::unique_json::{self, Refusal};
 use crate::vocabulary;
 
@@ -131,6 +131,15 @@ fn field_name(path: &serde_path_to_error::Path) -> String {
 /// offered samples to learn what it takes — only on this error path.
 fn from_value<T: DeserializeOwned>(raw: &serde_json::Value) -> Result<T, ApiError> {
     let attempt = |raw: &serde_json::Value| serde_path_to_error::deserialize::<_, T>(raw);
+    // serde lets a struct be given as an array of its fields in order; a body that is an
+    // object is sent as one
+    if raw.is_array() && takes_an_object(attempt(&serde_json::json!({}))) {
+        return Err(input_errors::problem(
+            Place::Body,
+            "",
+            &Complaint::Expected(Expected::Object),
+        ));
+    }
     let error = match attempt(raw) {
         Ok(value) => return Ok(value),
         Err(e) => e,
@@ -151,6 +160,17 @@ fn from_value<T: DeserializeOwned>(raw: &serde_json::Value) -> Result<T, ApiErro
         &field_name(&path),
         &complaint,
     ))
+}
+
+/// Whether `T`, offered `{}`, took it or complained about something else than its shape.
+fn takes_an_object<T>(offered: Result<T, serde_path_to_error::Error<serde_json::Error>>) -> bool {
+    match offered {
+        Ok(_) => true,
+        Err(e) => !matches!(
+            input_errors::classify(&e.into_inner().to_string()),
+            Complaint::Expected(Expected::List) | Complaint::WrongLength
+        ),
+    }
 }
 
 fn pointer_mut<'v>(
@@ -393,6 +413,19 @@ mod tests {
         assert_eq!(field, "postings[1].amount");
         assert_eq!(message.en, "must be a string");
         assert_eq!(message.vi, "phải là một chuỗi ký tự");
+    }
+
+    #[test]
+    fn an_object_given_as_an_array_is_refused_as_a_whole() {
+        let e = from_value::<Donation>(
+            &serde_json::json!(["cash", {"kind": "individual"}, "2026-03-10"]),
+        )
+        .unwrap_err();
+        assert!(e.errors.is_empty());
+        assert_eq!(e.detail.unwrap().en, "The body must be a JSON object.");
+        // a list body is still judged item by item
+        let e = from_value::<Vec<Posting>>(&serde_json::json!([{"amount": 1}])).unwrap_err();
+        assert_eq!(e.errors[0].field, "[0].amount");
     }
 
     #[test]

@@ -134,8 +134,8 @@ impl Application {
                     drain_timeout_s = DRAIN_SECONDS,
                     "shutdown signal received; draining in-flight requests"
                 );
-                handle.stop(true).await;
-                let result = server.await;
+                // the server future does the stopping: drive it while waiting for the stop
+                let (result, ()) = tokio::join!(server, handle.stop(true));
                 tracing::info!(signal, "drained; the server has stopped");
                 result
             }

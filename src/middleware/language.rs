@@ -14,14 +14,21 @@ pub async fn middleware(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let lang = Lang::from_headers(req.headers());
-    let request = req.request().clone();
-    let mut res = match next.call(req).await {
-        Ok(res) => res.map_into_boxed_body(),
-        // an error no inner layer turned into a response: answer it here, labelled too
-        Err(e) => ServiceResponse::new(request, e.error_response()),
-    };
-    label(res.headers_mut(), lang);
-    Ok(res)
+    match next.call(req).await {
+        Ok(res) => {
+            let mut res = res.map_into_boxed_body();
+            label(res.headers_mut(), lang);
+            Ok(res)
+        }
+        // an error no inner layer turned into a response: labelled when actix renders it
+        Err(mut e) => {
+            e.add_response_mapper(move |mut res| {
+                label(res.headers_mut(), lang);
+                res
+            });
+            Err(e)
+        }
+    }
 }
 
 /// Sets `Content-Language` and adds `Accept-Language` to `Vary`, keeping what other layers

@@ -14,6 +14,7 @@ mod disbursements;
 mod donations;
 mod exports;
 mod fund_statement;
+mod hardening_http;
 mod house_contributions;
 mod households;
 mod houses;
