@@ -355,6 +355,38 @@ mod tests {
 
     use super::*;
 
+    /// actix's own `web::Json` and `web::Query` would let a key sent twice through (the last
+    /// wins) and name no field: handlers take `JsonBody` and `Query` instead.
+    #[test]
+    fn no_handler_reads_a_body_or_query_past_these_extractors() {
+        fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        sources(
+            std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/routes")),
+            &mut files,
+        );
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            for bypass in [
+                ": web::Json<",
+                "web::Query<",
+                "serde_json::from_slice",
+                "serde_json::from_str",
+            ] {
+                assert!(!text.contains(bypass), "{} uses {bypass}", f.display());
+            }
+        }
+    }
+
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
     #[allow(dead_code)]

@@ -299,6 +299,16 @@ pub fn problem(place: Place, field: &str, complaint: &Complaint) -> ApiError {
     }])
 }
 
+/// 422 on `field` (a query parameter read by hand, say) that is none of `values`, worded like
+/// the enums serde reads.
+pub fn not_one_of(field: &str, values: &[&str]) -> ApiError {
+    let values: Vec<String> = values.iter().map(|v| (*v).to_owned()).collect();
+    ApiError::validation(vec![FieldError {
+        field: field.to_owned(),
+        message: must_be(&Expected::OneOf(values)),
+    }])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

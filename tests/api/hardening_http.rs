@@ -397,6 +397,61 @@ async fn query_parameter_errors_name_the_parameter_never_query() {
 }
 
 #[tokio::test]
+async fn parameters_checked_by_hand_name_their_values_in_each_language() {
+    let app = spawn_app().await;
+    let root = app.root_token().await;
+    let cases = [
+        (
+            "/v1/donations?status=lost",
+            "đã ghi nhận (recorded), đã hủy (void)",
+        ),
+        ("/v1/houses?status=lost", "đã bàn giao (handed_over)"),
+        ("/v1/disbursements?status=lost", "đã phê duyệt (approved)"),
+    ];
+    for (path, words) in cases {
+        let res = get_in(&app, path, &root, "vi").await;
+        let problem = assert_problem(res, 422, "validation_failed").await;
+        assert_eq!(problem["errors"][0]["field"], "status", "{path}: {problem}");
+        let message = problem["errors"][0]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("phải là một trong: "),
+            "{path}: {problem}"
+        );
+        assert!(message.contains(words), "{path}: {problem}");
+        let res = get_in(&app, path, &root, "en").await;
+        let problem = assert_problem(res, 422, "validation_failed").await;
+        let message = problem["errors"][0]["message"].as_str().unwrap();
+        assert!(message.starts_with("must be one of: "), "{path}: {problem}");
+    }
+}
+
+#[tokio::test]
+async fn a_bad_unit_file_is_explained_in_vietnamese_without_the_csv_parsers_words() {
+    let app = spawn_app().await;
+    let root = app.root_token().await;
+    let header = "code,parent_code,tier,name,full_name,kind\n";
+    for (rows, words) in [
+        ("99,,village,X,Y,\n", "cấp `village` không hợp lệ"),
+        ("99,,province\n", "không có đủ số cột"),
+    ] {
+        let res = app
+            .client
+            .post(app.url("/v1/units/import"))
+            .bearer_auth(&root)
+            .header("Content-Type", "text/csv")
+            .header("Accept-Language", "vi")
+            .body(format!("{header}{rows}"))
+            .send()
+            .await
+            .unwrap();
+        let problem = assert_problem(res, 422, "invalid_csv").await;
+        let message = problem["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains(words), "{problem}");
+        assert!(!message.contains("CSV error"), "{problem}");
+    }
+}
+
+#[tokio::test]
 async fn a_body_of_the_wrong_shape_is_explained_without_a_field_called_body() {
     let app = spawn_app().await;
     for lang in ["en", "vi"] {
@@ -812,6 +867,7 @@ async fn shutdown_signals_and_the_drain_are_logged() {
         };
         let logs = reader.join().unwrap();
         let exit = exit.unwrap_or_else(|| panic!("SIG{signal}: still running after 40 s\n{logs}"));
+        assert!(exit.success(), "SIG{signal}: exit status {exit:?}\n{logs}");
         let lines: Vec<Value> = logs
             .lines()
             .filter_map(|l| serde_json::from_str(l).ok())

@@ -97,10 +97,9 @@ pub async fn import(
         .as_deref()
         .and_then(Format::parse)
         .ok_or_else(|| {
-            ApiError::field(
+            crate::input_errors::not_one_of(
                 "format",
-                "one of vietcombank, bidv, vietinbank, agribank, generic",
-                "một trong vietcombank, bidv, vietinbank, agribank, generic",
+                &["vietcombank", "bidv", "vietinbank", "agribank", "generic"],
             )
         })?;
 

@@ -88,8 +88,8 @@ fn csv_error(e: unit_file::UnitFileError) -> ApiError {
     ApiError {
         errors: vec![FieldError::new(
             format!("line {}", e.line),
-            e.message.clone(),
             e.message,
+            e.message_vi,
         )],
         ..ApiError::new(Code::InvalidCsv)
     }
