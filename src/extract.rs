@@ -7,7 +7,7 @@ use std::future::{ready, Future, Ready};
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::error::{JsonPayloadError, PathError, PayloadError, QueryPayloadError};
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{web, FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
@@ -336,7 +336,14 @@ async fn parse<T: DeserializeOwned>(
     if !is_json {
         return Err(json_error(JsonPayloadError::ContentType));
     }
-    let bytes = bytes.map_err(|_| too_large())?;
+    let bytes = bytes.map_err(|e| match e.as_error::<PayloadError>() {
+        Some(PayloadError::Overflow) | None => too_large(),
+        // the client stopped sending or sent a broken transfer encoding
+        Some(_) => ApiError::new(Code::MalformedJson).detail(
+            "The body could not be read to its end.",
+            "Không đọc được hết nội dung yêu cầu.",
+        ),
+    })?;
     if bytes.len() > JSON_LIMIT {
         return Err(too_large());
     }

@@ -236,7 +236,8 @@ async fn read_form(mut multipart: Multipart, store: &FileStore) -> ApiResult<For
                 ))
             }
             _ => {
-                let field_name = if name.is_empty() { "body" } else { &name };
+                // a part without a name stands where `file` should
+                let field_name = if name.is_empty() { "file" } else { &name };
                 return Err(ApiError::field(
                     field_name,
                     "unknown part; send `file` and `unit_id`",

@@ -121,10 +121,11 @@ impl CreateContribution {
                 None
             }
             Ok(v) if v > Decimal::from(money::MAX_VND) => {
+                let (max_en, max_vi) = crate::vocabulary::amounts(Decimal::from(money::MAX_VND));
                 errors.push(FieldError::new(
                     "value",
-                    "exceeds the maximum of 10^15 VND",
-                    "vượt quá mức tối đa 10^15 đồng",
+                    format!("exceeds the maximum of {max_en}"),
+                    format!("vượt quá mức tối đa {max_vi}"),
                 ));
                 None
             }

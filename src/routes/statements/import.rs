@@ -302,8 +302,9 @@ async fn file_part(mut form: Multipart) -> ApiResult<Vec<u8>> {
         if name != "file" || file.is_some() {
             let (field, message, vi) = match name.as_str() {
                 "file" => ("file", "sent more than once", "được gửi nhiều lần"),
+                // a part without a name stands where `file` should
                 "" => (
-                    "body",
+                    "file",
                     "unknown part; send `file`",
                     "phần không được hỗ trợ; hãy gửi `file`",
                 ),
