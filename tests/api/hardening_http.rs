@@ -176,7 +176,7 @@ async fn a_key_twice_deep_inside_the_body_is_refused_with_its_path() {
 #[tokio::test]
 async fn sign_in_and_unit_bodies_refuse_a_key_twice_too() {
     let app = spawn_app().await;
-    // before: the last password won and this signed root in
+    // bodies read straight into a struct: refused as a duplicate too, not as serde's 422
     let res = post_text(
         &app,
         "/v1/auth/token",
