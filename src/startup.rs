@@ -134,9 +134,19 @@ impl Application {
                     drain_timeout_s = DRAIN_SECONDS,
                     "shutdown signal received; draining in-flight requests"
                 );
+                let started = std::time::Instant::now();
                 // the server future does the stopping: drive it while waiting for the stop
                 let (result, ()) = tokio::join!(server, handle.stop(true));
-                tracing::info!(signal, "drained; the server has stopped");
+                let took_ms = started.elapsed().as_millis() as u64;
+                if took_ms >= DRAIN_SECONDS * 1000 {
+                    tracing::warn!(
+                        signal,
+                        took_ms,
+                        "drain timed out; requests still running were cut off"
+                    );
+                } else {
+                    tracing::info!(signal, took_ms, "drained; the server has stopped");
+                }
                 result
             }
         }
