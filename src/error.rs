@@ -16,12 +16,14 @@ use crate::i18n::Lang;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Code {
     MalformedJson,
+    DuplicateKey,
     Unauthenticated,
     InvalidCredentials,
     InvalidRefreshToken,
     Forbidden,
     NotFound,
     MethodNotAllowed,
+    CorsRefused,
     Conflict,
     DuplicateUnitCode,
     DuplicateUsername,
@@ -62,12 +64,14 @@ impl Code {
     pub fn as_str(self) -> &'static str {
         match self {
             Code::MalformedJson => "malformed_json",
+            Code::DuplicateKey => "duplicate_key",
             Code::Unauthenticated => "unauthenticated",
             Code::InvalidCredentials => "invalid_credentials",
             Code::InvalidRefreshToken => "invalid_refresh_token",
             Code::Forbidden => "forbidden",
             Code::NotFound => "not_found",
             Code::MethodNotAllowed => "method_not_allowed",
+            Code::CorsRefused => "cors_refused",
             Code::Conflict => "conflict",
             Code::DuplicateUnitCode => "duplicate_unit_code",
             Code::DuplicateUsername => "duplicate_username",
@@ -107,7 +111,7 @@ impl Code {
 
     pub fn status(self) -> StatusCode {
         match self {
-            Code::MalformedJson => StatusCode::BAD_REQUEST,
+            Code::MalformedJson | Code::DuplicateKey | Code::CorsRefused => StatusCode::BAD_REQUEST,
             Code::Unauthenticated | Code::InvalidCredentials | Code::InvalidRefreshToken => {
                 StatusCode::UNAUTHORIZED
             }
@@ -157,6 +161,10 @@ impl Code {
                 "Malformed request body",
                 "Nội dung yêu cầu không đúng định dạng",
             ),
+            Code::DuplicateKey => (
+                "A key appears twice in the JSON body",
+                "Một khóa xuất hiện hai lần trong nội dung JSON",
+            ),
             Code::Unauthenticated => ("Authentication required", "Cần đăng nhập"),
             Code::InvalidCredentials => (
                 "Invalid username or password",
@@ -166,6 +174,10 @@ impl Code {
             Code::Forbidden => ("Not allowed", "Không có quyền thực hiện"),
             Code::NotFound => ("Not found", "Không tìm thấy"),
             Code::MethodNotAllowed => ("Method not allowed", "Phương thức không được hỗ trợ"),
+            Code::CorsRefused => (
+                "Cross-origin request refused",
+                "Yêu cầu từ nguồn khác bị từ chối",
+            ),
             Code::Conflict => (
                 "Conflict with the current state",
                 "Xung đột với trạng thái hiện tại",
@@ -318,6 +330,8 @@ pub struct ApiError {
     pub errors: Vec<FieldError>,
     /// Extra members of the problem document (e.g. `existing_household_id`).
     pub extensions: serde_json::Map<String, serde_json::Value>,
+    /// `Retry-After` in seconds, when the service knows how long the client should wait.
+    pub retry_after: Option<u64>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -329,7 +343,14 @@ impl ApiError {
             detail: None,
             errors: Vec::new(),
             extensions: serde_json::Map::new(),
+            retry_after: None,
         }
+    }
+
+    /// Says how long to wait before retrying (429, 503), rounded up to whole seconds.
+    pub fn retry_after(mut self, wait: std::time::Duration) -> Self {
+        self.retry_after = Some(crate::auth::rate_limit::retry_after_seconds(wait));
+        self
     }
 
     pub fn detail(mut self, en: impl Into<String>, vi: impl Into<String>) -> Self {
@@ -400,8 +421,15 @@ impl ApiError {
         if self.code.status() == StatusCode::UNAUTHORIZED {
             builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
-        if self.code == Code::ServiceUnavailable || self.code == Code::RateLimited {
-            builder.insert_header((header::RETRY_AFTER, "1"));
+        match (self.retry_after, self.code) {
+            (Some(seconds), _) => {
+                builder.insert_header((header::RETRY_AFTER, seconds.to_string()));
+            }
+            // the database or its pool is briefly out of reach: a quick retry usually works
+            (None, Code::ServiceUnavailable) => {
+                builder.insert_header((header::RETRY_AFTER, "1"));
+            }
+            _ => {}
         }
         builder.json(self.render(lang))
     }
@@ -448,6 +476,7 @@ impl ResponseError for ApiError {
             detail: self.detail.clone(),
             errors: self.errors.clone(),
             extensions: self.extensions.clone(),
+            retry_after: self.retry_after,
         };
         response
             .extensions_mut()
@@ -460,6 +489,10 @@ impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
         if let Error::DatabaseError(kind, info) = &e {
+            // the refusal carries the figures: how much there was, how much was asked
+            if info.constraint_name() == Some("no_overdraft") {
+                return crate::ledger::shortfall::insufficient_funds(info.details());
+            }
             if let Some(code) = info.constraint_name().and_then(code_for_constraint) {
                 return ApiError::new(code);
             }

@@ -1,21 +1,30 @@
-//! Extractor configuration: JSON, query and path errors become problem responses with stable
-//! codes instead of actix's plain-text defaults.
+//! Extractors and their configuration: JSON bodies and query strings are parsed here, once, so
+//! that every endpoint refuses a key sent twice (400 `duplicate_key`) and every complaint names
+//! the field by its real path (`donor.kind`, `postings[1].amount`, `limit`) in words, not
+//! serde's. Path errors become 404s.
 
-use std::future::Future;
+use std::future::{ready, Future, Ready};
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::error::{JsonPayloadError, PathError, PayloadError, QueryPayloadError};
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{web, FromRequest, HttpRequest};
-use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
+use serde_path_to_error::Segment;
 use sha2::{Digest, Sha256};
 
+#[cfg(test)]
+use crate::error::Text;
+use crate::error::{ApiError, Code, FieldError};
+use crate::i18n::Lang;
+use crate::input_errors::{self, Complaint, Expected, Place};
+use crate::unique_json::{self, Refusal};
+use crate::vocabulary;
 use crate::domain::clock::Clock;
 use crate::domain::fund_date;
-use crate::error::{ApiError, Code, FieldError};
 use crate::startup::AppState;
+use chrono::NaiveDate;
 
 /// JSON bodies are at most 1 MiB (`security.md`).
 pub const JSON_LIMIT: usize = 1 << 20;
@@ -31,7 +40,9 @@ pub fn query_config() -> web::QueryConfig {
         let QueryPayloadError::Deserialize(e) = &err else {
             return ApiError::new(Code::ValidationFailed).into();
         };
-        serde_error("query", &e.to_string()).into()
+        // only `web::Query` comes here; `Query` names the parameter itself
+        let complaint = input_errors::classify(&e.to_string());
+        input_errors::problem(Place::Query, "", &complaint).into()
     })
 }
 
@@ -40,70 +51,205 @@ pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|_err: PathError, _req| ApiError::not_found().into())
 }
 
+fn too_large() -> ApiError {
+    ApiError::new(Code::PayloadTooLarge).detail(
+        format!(
+            "JSON bodies are limited to {} bytes.",
+            vocabulary::number(JSON_LIMIT as i128, Lang::En)
+        ),
+        format!(
+            "Nội dung JSON tối đa {} byte.",
+            vocabulary::number(JSON_LIMIT as i128, Lang::Vi)
+        ),
+    )
+}
+
 fn json_error(err: JsonPayloadError) -> ApiError {
     match err {
         JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
-            ApiError::new(Code::PayloadTooLarge).detail(
-                format!("JSON bodies are limited to {JSON_LIMIT} bytes."),
-                format!("Nội dung JSON tối đa {JSON_LIMIT} byte."),
-            )
+            too_large()
         }
         JsonPayloadError::ContentType => ApiError::new(Code::UnsupportedMediaType).detail(
             "Send the body as application/json.",
             "Hãy gửi nội dung dạng application/json.",
         ),
-        JsonPayloadError::Deserialize(e) if e.is_data() => serde_error("body", &e.to_string()),
-        JsonPayloadError::Deserialize(e) => ApiError::new(Code::MalformedJson).detail(
-            format!(
-                "The body is not valid JSON (line {}, column {}).",
-                e.line(),
-                e.column()
-            ),
-            format!(
-                "Nội dung không phải JSON hợp lệ (dòng {}, cột {}).",
-                e.line(),
-                e.column()
-            ),
-        ),
+        JsonPayloadError::Deserialize(e) if e.is_data() => {
+            input_errors::problem(Place::Body, "", &input_errors::classify(&e.to_string()))
+        }
+        JsonPayloadError::Deserialize(e) => malformed(&e),
         _ => ApiError::new(Code::MalformedJson),
     }
 }
 
-/// Turns serde's message into a field error; serde names the field for unknown, missing and
-/// mistyped fields, which is what a client developer needs.
-fn serde_error(default_field: &str, message: &str) -> ApiError {
-    let quoted = |prefix: &str| {
-        message
-            .split_once(prefix)
-            .and_then(|(_, rest)| rest.split('`').next())
-            .map(str::to_owned)
+fn malformed(e: &serde_json::Error) -> ApiError {
+    ApiError::new(Code::MalformedJson).detail(
+        format!(
+            "The body is not valid JSON (line {}, column {}).",
+            e.line(),
+            e.column()
+        ),
+        format!(
+            "Nội dung không phải JSON hợp lệ (dòng {}, cột {}).",
+            e.line(),
+            e.column()
+        ),
+    )
+}
+
+/// 400 `duplicate_key`: which of the two values counts is exactly what must not be guessed.
+fn duplicate_key(path: &str) -> ApiError {
+    ApiError {
+        errors: vec![FieldError::new(
+            path,
+            "appears more than once",
+            "xuất hiện nhiều lần",
+        )],
+        ..ApiError::new(Code::DuplicateKey).detail(
+            format!("The key \"{path}\" appears more than once; send each key once."),
+            format!("Khóa \"{path}\" xuất hiện nhiều lần; mỗi khóa chỉ được gửi một lần."),
+        )
+    }
+}
+
+/// `path` as a field name: `donor.kind`, `postings[1].amount`, `[0].household_id`; empty for
+/// the input as a whole.
+fn field_name(path: &serde_path_to_error::Path) -> String {
+    let mut name = String::new();
+    for segment in path {
+        match segment {
+            Segment::Seq { index } => name.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !name.is_empty() {
+                    name.push('.');
+                }
+                name.push_str(key);
+            }
+            Segment::Unknown => {}
+        }
+    }
+    name
+}
+
+/// Deserializes `raw` into `T`, turning serde's complaint into a field error on its path. When
+/// serde's words do not say enough (an enum given a number, a date or an instant), the field is
+/// offered samples to learn what it takes — only on this error path.
+fn from_value<T: DeserializeOwned>(
+    raw: &serde_json::Value,
+    today: NaiveDate,
+) -> Result<T, ApiError> {
+    // dates are held to the fund's range on the service's clock (`fund_date`)
+    let attempt = |raw: &serde_json::Value| {
+        fund_date::with_today(today, || serde_path_to_error::deserialize::<_, T>(raw))
     };
-    let prefix = |name: String| match default_field {
-        "body" | "query" => name,
-        parent => format!("{parent}.{name}"),
+    // serde lets a struct be given as an array of its fields in order; a body that is an
+    // object is sent as one
+    if raw.is_array() && takes_an_object(attempt(&serde_json::json!({}))) {
+        return Err(input_errors::problem(
+            Place::Body,
+            "",
+            &Complaint::Expected(Expected::Object),
+        ));
+    }
+    let error = match attempt(raw) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
     };
-    let field = match (quoted("unknown field `"), quoted("missing field `")) {
-        // serde_path_to_error's path already ends at the unknown key (`donor.nickname`)
-        (Some(name), _) if matches!(default_field, "body" | "query") => name,
-        (Some(_), _) => default_field.to_owned(),
-        // a missing field's path ends at the struct that lacks it
-        (None, Some(name)) => prefix(name),
-        (None, None) => default_field.to_owned(),
+    let path = error.path().clone();
+    let complaint = input_errors::classify(&error.into_inner().to_string());
+    let complaint = input_errors::resolve(complaint, |sample| {
+        let mut probe = raw.clone();
+        let slot = pointer_mut(&mut probe, &path)?;
+        *slot = serde_json::Value::String(sample.to_owned());
+        match attempt(&probe) {
+            Err(e) if field_name(e.path()) == field_name(&path) => Some(e.into_inner().to_string()),
+            _ => None,
+        }
+    });
+    Err(input_errors::problem(
+        Place::Body,
+        &field_name(&path),
+        &complaint,
+    ))
+}
+
+/// Whether `T`, offered `{}`, took it or complained about something else than its shape.
+fn takes_an_object<T>(offered: Result<T, serde_path_to_error::Error<serde_json::Error>>) -> bool {
+    match offered {
+        Ok(_) => true,
+        Err(e) => !matches!(
+            input_errors::classify(&e.into_inner().to_string()),
+            Complaint::Expected(Expected::List) | Complaint::WrongLength
+        ),
+    }
+}
+
+fn pointer_mut<'v>(
+    value: &'v mut serde_json::Value,
+    path: &serde_path_to_error::Path,
+) -> Option<&'v mut serde_json::Value> {
+    let mut at = value;
+    for segment in path {
+        at = match segment {
+            Segment::Seq { index } => at.get_mut(*index)?,
+            Segment::Map { key } => at.get_mut(key.as_str())?,
+            _ => return None,
+        };
+    }
+    Some(at)
+}
+
+/// A query string, parsed with the same care as a JSON body: every complaint names the
+/// parameter (`tier`, `limit`) and says in words what it takes. Derefs to `T`.
+pub struct Query<T>(pub T);
+
+impl<T> Query<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Query<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = Ready<Result<Query<T>, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(parse_query(req.query_string(), service_today(req)).map(Query))
+    }
+}
+
+pub fn parse_query<T: DeserializeOwned>(query: &str, today: NaiveDate) -> Result<T, ApiError> {
+    let attempt = |query: &str| {
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        fund_date::with_today(today, || serde_path_to_error::deserialize::<_, T>(de))
     };
-    // serde_json appends " at line N column M"; the position is noise for a field error
-    let clean = message
-        .split(" at line ")
-        .next()
-        .unwrap_or(message)
-        .to_owned();
-    let vi = if message.starts_with("unknown field") {
-        "Trường không được hỗ trợ.".to_owned()
-    } else if message.starts_with("missing field") {
-        "Thiếu trường bắt buộc.".to_owned()
-    } else {
-        format!("Giá trị không hợp lệ: {clean}")
+    let error = match attempt(query) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
     };
-    ApiError::validation(vec![FieldError::new(field, clean, vi)])
+    let field = field_name(error.path());
+    let complaint = input_errors::classify(&error.into_inner().to_string());
+    let complaint = input_errors::resolve(complaint, |sample| {
+        let pairs = form_urlencoded::parse(query.as_bytes()).map(|(k, v)| {
+            let v = if k == field { sample.into() } else { v };
+            (k, v)
+        });
+        let probe = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        match attempt(&probe) {
+            Err(e) if field_name(e.path()) == field => Some(e.into_inner().to_string()),
+            _ => None,
+        }
+    });
+    Err(input_errors::problem(Place::Query, &field, &complaint))
 }
 
 /// A JSON body parsed with exact field paths in errors (`donor.kind`, `postings[1].amount`),
@@ -112,6 +258,20 @@ fn serde_error(default_field: &str, message: &str) -> ApiError {
 pub struct JsonBody<T> {
     pub value: T,
     pub hash: Vec<u8>,
+}
+
+impl<T> JsonBody<T> {
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+}
+
+impl<T> std::ops::Deref for JsonBody<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.value
+    }
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
@@ -178,6 +338,12 @@ fn body_hash(route: &str, raw: &serde_json::Value) -> Vec<u8> {
     hasher.finalize().to_vec()
 }
 
+/// The service's date (its clock, `settings.clock`) for the range of dates a request may name.
+fn service_today(req: &HttpRequest) -> NaiveDate {
+    req.app_data::<web::Data<AppState>>()
+        .map_or_else(|| Clock::system().today(), |s| s.settings.clock.today())
+}
+
 async fn parse<T: DeserializeOwned>(
     is_json: bool,
     route: &str,
@@ -187,101 +353,210 @@ async fn parse<T: DeserializeOwned>(
     if !is_json {
         return Err(json_error(JsonPayloadError::ContentType));
     }
-    let bytes = bytes.map_err(|_| {
-        ApiError::new(Code::PayloadTooLarge).detail(
-            format!("JSON bodies are limited to {JSON_LIMIT} bytes."),
-            format!("Nội dung JSON tối đa {JSON_LIMIT} byte."),
-        )
+    let bytes = bytes.map_err(|e| match e.as_error::<PayloadError>() {
+        Some(PayloadError::Overflow) | None => too_large(),
+        // the client stopped sending or sent a broken transfer encoding
+        Some(_) => ApiError::new(Code::MalformedJson).detail(
+            "The body could not be read to its end.",
+            "Không đọc được hết nội dung yêu cầu.",
+        ),
     })?;
     if bytes.len() > JSON_LIMIT {
-        return Err(json_error(JsonPayloadError::Overflow { limit: JSON_LIMIT }));
+        return Err(too_large());
     }
-    let raw: serde_json::Value =
-        serde_json::from_slice(&bytes).map_err(|e| json_error(JsonPayloadError::Deserialize(e)))?;
+    let raw = unique_json::parse(&bytes).map_err(|refusal| match refusal {
+        Refusal::Syntax(e) => malformed(&e),
+        Refusal::DuplicateKey(path) => duplicate_key(&path),
+    })?;
     let hash = body_hash(route, &raw);
-    let value =
-        fund_date::with_today(today, || serde_path_to_error::deserialize(raw)).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner().to_string();
-            let field = if path == "." { "body".to_owned() } else { path };
-            serde_error(&field, &inner)
-        })?;
+    let value = from_value(&raw, today)?;
     Ok(JsonBody { value, hash })
-}
-
-/// The service's date (its clock, `settings.clock`) for the range of dates a request may name.
-fn service_today(req: &HttpRequest) -> NaiveDate {
-    req.app_data::<web::Data<AppState>>()
-        .map_or_else(|| Clock::system().today(), |s| s.settings.clock.today())
-}
-
-/// A query string parsed like a JSON body: the problem names the parameter that is wrong
-/// (`from`, `limit`), and dates are held to the fund's range (`fund_date`). Named `Query` like
-/// actix's, so the OpenAPI generator reads its parameters the same way.
-pub struct Query<T>(pub T);
-
-impl<T> Query<T> {
-    pub fn into_inner(self) -> T {
-        self.0
-    }
-}
-
-impl<T> std::ops::Deref for Query<T> {
-    type Target = T;
-
-    fn deref(&self) -> &T {
-        &self.0
-    }
-}
-
-impl<T: DeserializeOwned> FromRequest for Query<T> {
-    type Error = ApiError;
-    type Future = std::future::Ready<Result<Query<T>, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(parse_query(req.query_string(), service_today(req)).map(Query))
-    }
-}
-
-fn parse_query<T: DeserializeOwned>(query: &str, today: NaiveDate) -> Result<T, ApiError> {
-    let pairs = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-    fund_date::with_today(today, || serde_path_to_error::deserialize(pairs)).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner().to_string();
-        let field = if path == "." {
-            "query".to_owned()
-        } else {
-            path
-        };
-        serde_error(&field, &inner)
-    })
 }
 
 #[cfg(test)]
 mod tests {
+    use serde::Deserialize;
+
     use super::*;
 
+    /// actix's own `web::Json` and `web::Query` would let a key sent twice through (the last
+    /// wins) and name no field: handlers take `JsonBody` and `Query` instead.
     #[test]
-    fn names_unknown_and_missing_fields() {
-        let e = serde_error(
-            "body",
-            "unknown field `colour`, expected one of `a`, `b` at line 1 column 9",
+    fn no_handler_reads_a_body_or_query_past_these_extractors() {
+        fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        sources(
+            std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/routes")),
+            &mut files,
         );
-        assert_eq!(e.errors[0].field, "colour");
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            for bypass in [
+                ": web::Json<",
+                "web::Query<",
+                "serde_json::from_slice",
+                "serde_json::from_str",
+            ] {
+                assert!(!text.contains(bypass), "{} uses {bypass}", f.display());
+            }
+        }
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Donation {
+        channel: crate::domain::donation::Channel,
+        donor: Donor,
+        received_on: chrono::NaiveDate,
+        #[serde(default)]
+        postings: Vec<Posting>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Donor {
+        kind: crate::domain::donation::DonorKind,
+        name: Option<String>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Posting {
+        amount: String,
+        members: Option<u32>,
+    }
+
+    fn refusal(body: serde_json::Value) -> (String, Text) {
+        let e = from_value::<Donation>(&body, Clock::system().today()).unwrap_err();
         assert_eq!(e.code, Code::ValidationFailed);
-        let e = serde_error("body", "missing field `name` at line 1 column 2");
-        assert_eq!(e.errors[0].field, "name");
-        assert!(!e.errors[0].message.en.contains("line"));
+        let field = e.errors.into_iter().next().expect("a field error");
+        (field.field, field.message)
+    }
+
+    fn valid() -> serde_json::Value {
+        serde_json::json!({"channel": "cash", "donor": {"kind": "individual"},
+                           "received_on": "2026-03-10"})
     }
 
     #[test]
-    fn nested_paths_name_the_field_once() {
-        let e = serde_error(
-            "donor.nickname",
-            "unknown field `nickname`, expected one of `kind`, `name`",
+    fn names_unknown_and_missing_fields_on_their_paths() {
+        let mut body = valid();
+        body["colour"] = "red".into();
+        assert_eq!(refusal(body).0, "colour");
+        let mut body = valid();
+        body["donor"]["nickname"] = "A".into();
+        assert_eq!(refusal(body).0, "donor.nickname");
+        let mut body = valid();
+        body["donor"].as_object_mut().unwrap().remove("kind");
+        let (field, message) = refusal(body);
+        assert_eq!(field, "donor.kind");
+        assert_eq!(message.en, "is required");
+        let mut body = valid();
+        body["postings"] = serde_json::json!([{"amount": "1"}, {"amount": 5}]);
+        let (field, message) = refusal(body);
+        assert_eq!(field, "postings[1].amount");
+        assert_eq!(message.en, "must be a string");
+        assert_eq!(message.vi, "phải là một chuỗi ký tự");
+    }
+
+    #[test]
+    fn an_object_given_as_an_array_is_refused_as_a_whole() {
+        let e = from_value::<Donation>(
+            &serde_json::json!(["cash", {"kind": "individual"}, "2026-03-10"]),
+            Clock::system().today(),
+        )
+        .unwrap_err();
+        assert!(e.errors.is_empty());
+        assert_eq!(e.detail.unwrap().en, "The body must be a JSON object.");
+        // a list body is still judged item by item
+        let e = from_value::<Vec<Posting>>(&serde_json::json!([{"amount": 1}]), Clock::system().today()).unwrap_err();
+        assert_eq!(e.errors[0].field, "[0].amount");
+    }
+
+    #[test]
+    fn an_enum_given_a_number_still_lists_its_values() {
+        let mut body = valid();
+        body["channel"] = 5.into();
+        let (field, message) = refusal(body);
+        assert_eq!(field, "channel");
+        assert_eq!(
+            message.vi,
+            "phải là một trong: tiền mặt (cash), chuyển khoản (bank_transfer), hiện vật (in_kind)"
         );
-        assert_eq!(e.errors[0].field, "donor.nickname");
-        let e = serde_error("donor", "missing field `kind`");
-        assert_eq!(e.errors[0].field, "donor.kind");
+    }
+
+    #[test]
+    fn dates_and_numbers_are_described_in_words() {
+        let mut body = valid();
+        body["received_on"] = "2026-02-30".into();
+        let (field, message) = refusal(body);
+        assert_eq!(field, "received_on");
+        assert!(
+            message.en.starts_with("must be a date written YYYY-MM-DD"),
+            "{message:?}"
+        );
+        let mut body = valid();
+        body["postings"] = serde_json::json!([{"amount": "1", "members": -1}]);
+        let (field, message) = refusal(body);
+        assert_eq!(field, "postings[0].members");
+        assert_eq!(message.en, "must be a whole number from 0 to 4,294,967,295");
+        assert_eq!(message.vi, "phải là một số nguyên từ 0 đến 4.294.967.295");
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Search {
+        tier: Option<crate::domain::Tier>,
+        limit: Option<i64>,
+        from: Option<chrono::DateTime<chrono::Utc>>,
+        unit_id: Option<uuid::Uuid>,
+    }
+
+    fn query_refusal(query: &str) -> (String, Text) {
+        let e = parse_query::<Search>(query, Clock::system().today()).unwrap_err();
+        let field = e.errors.into_iter().next().expect("a field error");
+        (field.field, field.message)
+    }
+
+    #[test]
+    fn query_errors_name_the_parameter() {
+        let (field, message) = query_refusal("tier=village");
+        assert_eq!(field, "tier");
+        assert!(message.vi.contains("xã (commune)"), "{message:?}");
+        let (field, message) = query_refusal("limit=many");
+        assert_eq!(
+            (field.as_str(), message.en.as_str()),
+            ("limit", "must be a whole number")
+        );
+        let (field, message) = query_refusal("from=yesterday");
+        assert_eq!(field, "from");
+        assert!(
+            message.en.starts_with("must be an RFC 3339 instant"),
+            "{message:?}"
+        );
+        let (field, message) = query_refusal("unit_id=nope");
+        assert_eq!(field, "unit_id");
+        assert!(message.en.starts_with("must be a UUID"), "{message:?}");
+        let (field, _) = query_refusal("colour=red");
+        assert_eq!(field, "colour");
+        let (field, message) = query_refusal("limit=1&limit=2");
+        assert_eq!(
+            (field.as_str(), message.en.as_str()),
+            ("limit", "is given more than once")
+        );
+        assert!(parse_query::<Search>("tier=commune&limit=5", Clock::system().today()).is_ok());
     }
 }

@@ -1,12 +1,14 @@
 //! `Idempotency-Key` for every POST that creates or moves money (api.md): the same key from the
-//! same user with the same body returns the first response with `Idempotent-Replayed: true`;
-//! another body is 422 `idempotency_key_reused`; while the first is running, 409
-//! `idempotency_in_progress`. The response is stored in the work's own transaction, so after a
-//! crash a retry either replays a committed result or runs the work again — never both.
+//! same user with the same body returns the first response (status, body and `Location`) with
+//! `Idempotent-Replayed: true`; another body is 422 `idempotency_key_reused`; while the first
+//! is running, 409 `idempotency_in_progress`. The response is stored in the work's own
+//! transaction, so after a crash a retry either replays a committed result or runs the work
+//! again — never both.
 
 use std::future::{ready, Ready};
 
 use actix_web::dev::Payload;
+use actix_web::http::header::LOCATION;
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use diesel_async::scoped_futures::{ScopedBoxFuture, ScopedFutureExt};
@@ -69,9 +71,20 @@ impl Claim {
         status: StatusCode,
         body: &T,
     ) -> ApiResult<()> {
+        self.complete_at(conn, status, body, None).await
+    }
+
+    /// Stores the response with the `Location` it answers (a 201), so a replay carries it too.
+    pub async fn complete_at<T: Serialize>(
+        &self,
+        conn: &mut AsyncPgConnection,
+        status: StatusCode,
+        body: &T,
+        location: Option<&str>,
+    ) -> ApiResult<()> {
         if let Some((user, key)) = &self.owner {
             let json = serde_json::to_value(body).map_err(ApiError::internal)?;
-            keys::complete(conn, *user, key, status.as_u16(), &json).await?;
+            keys::complete(conn, *user, key, status.as_u16(), &json, location).await?;
         }
         Ok(())
     }
@@ -121,11 +134,12 @@ pub async fn begin(
     ) {
         ("done", Some(status), Some(body)) => {
             let status = StatusCode::from_u16(status as u16).map_err(ApiError::internal)?;
-            Ok(Begin::Replay(
-                HttpResponse::build(status)
-                    .insert_header((REPLAYED_HEADER, "true"))
-                    .json(body),
-            ))
+            let mut replay = HttpResponse::build(status);
+            replay.insert_header((REPLAYED_HEADER, "true"));
+            if let Some(location) = existing.response_location {
+                replay.insert_header((LOCATION, location));
+            }
+            Ok(Begin::Replay(replay.json(body)))
         }
         _ => Err(ApiError::new(Code::IdempotencyInProgress)),
     }
@@ -135,13 +149,13 @@ pub async fn begin(
 /// also stores the response, and answers `status` with the JSON (and a `Location` when
 /// `location` gives one). A replay answers the stored response; a failure frees the key so the
 /// client may retry. Spending state changes (approve, pay, send, ...) all go through here.
-pub async fn transact<'a, T, F>(
+pub async fn transact<'a, T, F, L>(
     conn: &mut AsyncPgConnection,
     user: Uuid,
     key: &IdempotencyKey,
     hash: &[u8],
     status: StatusCode,
-    location: impl FnOnce(&T) -> Option<String>,
+    location: L,
     work: F,
 ) -> ApiResult<HttpResponse>
 where
@@ -149,6 +163,7 @@ where
     F: for<'r> FnOnce(&'r mut AsyncPgConnection) -> ScopedBoxFuture<'a, 'r, ApiResult<T>>
         + Send
         + 'a,
+    L: FnOnce(&T) -> Option<String> + Send + 'a,
 {
     let claim = match begin(conn, user, key, hash).await? {
         Begin::Replay(response) => return Ok(response),
@@ -156,25 +171,28 @@ where
     };
     let claim_ref = &claim;
     let result = conn
-        .transaction::<T, ApiError, _>(|conn| {
+        .transaction::<(T, Option<String>), ApiError, _>(|conn| {
             async move {
                 let value = work(conn).await?;
-                claim_ref.complete(conn, status, &value).await?;
-                Ok(value)
+                let url = location(&value);
+                claim_ref
+                    .complete_at(conn, status, &value, url.as_deref())
+                    .await?;
+                Ok((value, url))
             }
             .scope_boxed()
         })
         .await;
-    let value = match result {
-        Ok(value) => value,
+    let (value, url) = match result {
+        Ok(done) => done,
         Err(e) => {
             claim.release(conn).await;
             return Err(e);
         }
     };
     let mut response = HttpResponse::build(status);
-    if let Some(url) = location(&value) {
-        response.insert_header(("Location", url));
+    if let Some(url) = url {
+        response.insert_header((LOCATION, url));
     }
     Ok(response.json(value))
 }

@@ -1,5 +1,6 @@
 //! Building and running the HTTP application: `Application::build` binds the listener and wires
-//! state, middleware and routes; `run_until_stopped` serves until SIGTERM/SIGINT, then drains.
+//! state, middleware and routes; `run_until_stopped` serves until SIGTERM/SIGINT, then drains,
+//! logging both.
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -94,16 +95,21 @@ impl Application {
                 .app_data(extract::query_config())
                 .app_data(extract::path_config())
                 .app_data(web::PayloadConfig::new(extract::JSON_LIMIT))
+                .wrap(from_fn(routes::operations::head_as_get))
                 .wrap(Compress::default())
                 .wrap(from_fn(middleware::problem::middleware))
                 .wrap(cors)
+                .wrap(from_fn(middleware::problem::cors_refusals))
                 .wrap(state.metrics.middleware())
+                .wrap(from_fn(middleware::language::middleware))
                 .wrap(from_fn(middleware::request_id::middleware))
                 .configure(routes::configure)
                 .default_service(web::to(routes::not_found))
         })
         .workers(workers)
-        .shutdown_timeout(30)
+        .shutdown_timeout(DRAIN_SECONDS)
+        // `run_until_stopped` listens for the signals itself, to log the shutdown
+        .disable_signals()
         .listen(listener)?
         .run();
         Ok(Application { port, server })
@@ -113,9 +119,59 @@ impl Application {
         self.port
     }
 
-    /// Serves until a shutdown signal; in-flight requests get up to 30 s to finish.
+    /// Serves until SIGTERM or SIGINT, then stops accepting connections and lets in-flight
+    /// requests finish (up to 30 s). Both moments are logged, so an operator can tell a drain
+    /// from a crash.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let handle = self.server.handle();
+        let mut server = self.server;
+        tokio::select! {
+            result = &mut server => result,
+            signal = shutdown_signal() => {
+                let signal = signal?;
+                tracing::info!(
+                    signal,
+                    drain_timeout_s = DRAIN_SECONDS,
+                    "shutdown signal received; draining in-flight requests"
+                );
+                let started = std::time::Instant::now();
+                // the server future does the stopping: drive it while waiting for the stop
+                let (result, ()) = tokio::join!(server, handle.stop(true));
+                let took_ms = started.elapsed().as_millis() as u64;
+                if took_ms >= DRAIN_SECONDS * 1000 {
+                    tracing::warn!(
+                        signal,
+                        took_ms,
+                        "drain timed out; requests still running were cut off"
+                    );
+                } else {
+                    tracing::info!(signal, took_ms, "drained; the server has stopped");
+                }
+                result
+            }
+        }
+    }
+}
+
+/// How long in-flight requests may take to finish once a shutdown signal came.
+const DRAIN_SECONDS: u64 = 30;
+
+/// The name of the first shutdown signal to arrive.
+async fn shutdown_signal() -> std::io::Result<&'static str> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate())?;
+        let mut int = signal(SignalKind::interrupt())?;
+        tokio::select! {
+            _ = term.recv() => Ok("SIGTERM"),
+            _ = int.recv() => Ok("SIGINT"),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await?;
+        Ok("SIGINT")
     }
 }
 

@@ -125,7 +125,7 @@ macro_rules! role_extractor {
                     if Self::ROLES.iter().any(|r| user.scope.holds(*r)) {
                         Ok($name(user))
                     } else {
-                        Err(ApiError::forbidden())
+                        Err(super::scope::needs_anywhere(Self::ROLES))
                     }
                 })
             }

@@ -7,6 +7,8 @@ use uuid::Uuid;
 use crate::db::units::UnitRow;
 use crate::domain::{Role, Tier};
 use crate::error::{ApiError, ApiResult};
+use crate::i18n::Lang;
+use crate::vocabulary;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assignment {
@@ -94,10 +96,81 @@ impl Scope {
             return Err(ApiError::not_found());
         }
         if !self.allows(right, unit) {
-            return Err(ApiError::forbidden());
+            return Err(lacking(right, unit));
         }
         Ok(())
     }
+}
+
+/// The roles that grant `right`, and whether holding them above the unit counts.
+fn grants(right: Right) -> (&'static [Role], bool) {
+    match right {
+        Right::Read => (&Role::ALL, true),
+        Right::Administer => (&[Role::Admin], true),
+        Right::Audit => (&[Role::Admin, Role::Auditor], true),
+        Right::ReadPersonal => (&[Role::Officer, Role::Accountant, Role::Auditor], true),
+        Right::ActAs(Role::Admin) => (&[Role::Admin], false),
+        Right::ActAs(Role::Officer) => (&[Role::Officer], false),
+        Right::ActAs(Role::Approver) => (&[Role::Approver], false),
+        Right::ActAs(Role::Accountant) => (&[Role::Accountant], false),
+        Right::ActAs(Role::Auditor) => (&[Role::Auditor], false),
+        Right::ActWithin(Role::Admin) => (&[Role::Admin], true),
+        Right::ActWithin(Role::Officer) => (&[Role::Officer], true),
+        Right::ActWithin(Role::Approver) => (&[Role::Approver], true),
+        Right::ActWithin(Role::Accountant) => (&[Role::Accountant], true),
+        Right::ActWithin(Role::Auditor) => (&[Role::Auditor], true),
+    }
+}
+
+/// 403 for a caller who sees `unit` but lacks `right` there, saying which role at which unit
+/// it takes ("cần vai trò kế toán (accountant) tại đơn vị 06001").
+pub fn lacking(right: Right, unit: &UnitRow) -> ApiError {
+    let (roles, or_above) = grants(right);
+    needs(roles, &unit.code, or_above)
+}
+
+/// 403: one of `roles` is needed at the unit `code` (or, with `or_above`, at a unit above it).
+pub fn needs(roles: &[Role], code: &str, or_above: bool) -> ApiError {
+    let (en_roles, vi_roles) = role_names(roles);
+    let (en_above, vi_above) = if or_above {
+        (" or a unit above it", " hoặc một đơn vị cấp trên")
+    } else {
+        ("", "")
+    };
+    ApiError::forbidden().detail(
+        format!("This needs the role {en_roles} at unit {code}{en_above}."),
+        format!("Thao tác này cần vai trò {vi_roles} tại đơn vị {code}{vi_above}."),
+    )
+}
+
+/// 403 for a caller who holds none of `roles` anywhere (a role extractor refused them before
+/// the unit concerned was known).
+pub fn needs_anywhere(roles: &[Role]) -> ApiError {
+    let (en_roles, vi_roles) = role_names(roles);
+    ApiError::forbidden().detail(
+        format!(
+            "This needs the role {en_roles} at the unit concerned; you hold it at no unit."
+        ),
+        format!(
+            "Thao tác này cần vai trò {vi_roles} tại đơn vị liên quan; bạn không có vai trò này ở đơn vị nào."
+        ),
+    )
+}
+
+/// "accountant" / "kế toán (accountant)"; several as "admin or auditor" / "… hoặc …".
+fn role_names(roles: &[Role]) -> (String, String) {
+    let join = |lang: Lang, or: &str| {
+        let names: Vec<String> = roles
+            .iter()
+            .map(|r| vocabulary::term(r.as_str(), lang))
+            .collect();
+        match names.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} {or} {last}", rest.join(", ")),
+            None => String::new(),
+        }
+    };
+    (join(Lang::En, "or"), join(Lang::Vi, "hoặc"))
 }
 
 #[cfg(test)]
@@ -164,7 +237,35 @@ mod tests {
             Right::ActAs(Role::Accountant),
             &unit(&[tw, province, commune]),
         );
-        assert_eq!(e.unwrap_err().code, crate::error::Code::Forbidden);
+        let e = e.unwrap_err();
+        assert_eq!(e.code, crate::error::Code::Forbidden);
+        // the 403 says which role it takes, and where
+        let detail = e.detail.unwrap();
+        assert_eq!(
+            detail.get(Lang::Vi),
+            "Thao tác này cần vai trò kế toán (accountant) tại đơn vị X."
+        );
+        assert_eq!(
+            detail.get(Lang::En),
+            "This needs the role accountant at unit X."
+        );
+    }
+
+    #[test]
+    fn a_403_names_every_role_that_would_do() {
+        let e = needs(
+            &[Role::Officer, Role::Approver, Role::Accountant],
+            "06001",
+            true,
+        );
+        assert_eq!(
+            e.detail.unwrap().get(Lang::En),
+            "This needs the role officer, approver or accountant at unit 06001 or a unit above it."
+        );
+        let e = needs_anywhere(&[Role::Admin, Role::Auditor]);
+        assert!(e.detail.unwrap().get(Lang::Vi).starts_with(
+            "Thao tác này cần vai trò quản trị viên (admin) hoặc kiểm soát viên (auditor)"
+        ));
     }
 
     #[test]

@@ -112,6 +112,8 @@ pub struct Completion<'a> {
     pub user_id: Uuid,
     pub key: &'a str,
     pub response: &'a serde_json::Value,
+    /// The `Location` of the 201, replayed with it.
+    pub location: &'a str,
 }
 
 /// Takes the next receipt number of the unit's year, inserts the donation and, when the request
@@ -130,6 +132,7 @@ pub async fn insert_with_receipt(
         user: completion.as_ref().map(|c| c.user_id),
         key: completion.as_ref().map(|c| c.key),
         response: completion.as_ref().map(|c| c.response),
+        location: completion.as_ref().map(|c| c.location),
     }
     .get_result(conn)
     .await
@@ -143,6 +146,7 @@ struct InsertWithReceipt<'a> {
     user: Option<Uuid>,
     key: Option<&'a str>,
     response: Option<&'a serde_json::Value>,
+    location: Option<&'a str>,
 }
 
 /// Columns in the order of `DonationRow`'s fields.
@@ -235,8 +239,10 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for InsertWithReceipt<
             " || '-' || c.year || '-' || lpad(c.last_seq::text, greatest(6, length(c.last_seq::text)), '0') \
              FROM c RETURNING *), \
              k AS (UPDATE idempotency_keys SET state = 'done', response_status = 201, \
-             response_body = jsonb_set(",
+             response_location = ",
         );
+        out.push_bind_param::<Nullable<Text>, _>(&self.location)?;
+        out.push_sql(", response_body = jsonb_set(");
         out.push_bind_param::<Nullable<Jsonb>, _>(&self.response)?;
         out.push_sql(", '{receipt_number}', to_jsonb(d.receipt_number)) FROM d WHERE user_id = ");
         out.push_bind_param::<Nullable<SqlUuid>, _>(&self.user)?;

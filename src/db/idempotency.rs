@@ -21,6 +21,8 @@ pub struct KeyRow {
     pub response_status: Option<i32>,
     pub response_body: Option<serde_json::Value>,
     pub locked_until: chrono::DateTime<chrono::Utc>,
+    /// The `Location` header of a stored 201.
+    pub response_location: Option<String>,
 }
 
 /// Claims the key: inserts it, or takes over one that expired (older than the retention) or
@@ -36,7 +38,7 @@ pub async fn claim(
          VALUES ($1, $2, $3, 'in_progress', now() + interval '{CLAIM_SECONDS} seconds') \
          ON CONFLICT (user_id, key) DO UPDATE \
             SET request_hash = excluded.request_hash, state = 'in_progress', response_status = NULL, \
-                response_body = NULL, created_at = now(), locked_until = excluded.locked_until \
+                response_body = NULL, response_location = NULL, created_at = now(), locked_until = excluded.locked_until \
           WHERE k.created_at < now() - interval '{RETENTION_HOURS} hours' \
              OR (k.state = 'in_progress' AND k.locked_until < now() AND k.request_hash = excluded.request_hash)"
     ))
@@ -67,12 +69,14 @@ pub async fn complete(
     key: &str,
     status: u16,
     body: &serde_json::Value,
+    location: Option<&str>,
 ) -> QueryResult<()> {
     diesel::update(idempotency_keys::table.find((user, key)))
         .set((
             idempotency_keys::state.eq("done"),
             idempotency_keys::response_status.eq(Some(status as i32)),
             idempotency_keys::response_body.eq(Some(body)),
+            idempotency_keys::response_location.eq(location),
         ))
         .execute(conn)
         .await?;

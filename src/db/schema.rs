@@ -119,6 +119,7 @@ diesel::table! {
         response_body -> Nullable<Jsonb>,
         created_at -> Timestamptz,
         locked_until -> Timestamptz,
+        response_location -> Nullable<Text>,
     }
 }
 

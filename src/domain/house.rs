@@ -208,10 +208,11 @@ impl FundingPlan {
             )]);
         }
         if plan.total() > Decimal::from(MAX_VND) {
+            let (max_en, max_vi) = crate::vocabulary::amounts(Decimal::from(MAX_VND));
             return Err(vec![FieldError::new(
                 "funding_plan",
-                "the total exceeds the maximum of 10^15 VND",
-                "tổng vượt quá mức tối đa 10^15 đồng",
+                format!("the total exceeds the maximum of {max_en}"),
+                format!("tổng vượt quá mức tối đa {max_vi}"),
             )]);
         }
         Ok(plan)

@@ -26,6 +26,8 @@ pub struct UnitFileError {
     /// 1-based line of the file (the header is line 1).
     pub line: u64,
     pub message: String,
+    /// The same in Vietnamese.
+    pub message_vi: String,
 }
 
 const COLUMNS: [&str; 6] = ["code", "parent_code", "tier", "name", "full_name", "kind"];
@@ -37,11 +39,21 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<UnitRecord>, UnitFileError> {
         .has_headers(true)
         .trim(csv::Trim::All)
         .from_reader(bytes);
-    let err = |line: u64, message: String| UnitFileError { line, message };
+    let err = |line: u64, message: String, message_vi: String| UnitFileError {
+        line,
+        message,
+        message_vi,
+    };
 
     let headers = reader
         .headers()
-        .map_err(|e| err(1, format!("unreadable header: {e}")))?
+        .map_err(|_| {
+            err(
+                1,
+                "the header row cannot be read (is the file UTF-8 CSV?)".into(),
+                "không đọc được dòng tiêu đề (tệp có phải CSV UTF-8 không?)".into(),
+            )
+        })?
         .clone();
     let index: Vec<usize> = COLUMNS
         .iter()
@@ -49,7 +61,13 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<UnitRecord>, UnitFileError> {
             headers
                 .iter()
                 .position(|h| h.eq_ignore_ascii_case(name))
-                .ok_or_else(|| err(1, format!("missing column `{name}`")))
+                .ok_or_else(|| {
+                    err(
+                        1,
+                        format!("missing column `{name}`"),
+                        format!("thiếu cột `{name}`"),
+                    )
+                })
         })
         .collect::<Result<_, _>>()?;
 
@@ -58,40 +76,84 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<UnitRecord>, UnitFileError> {
     for row in reader.records() {
         let row = row.map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
-            err(line, format!("unreadable row: {e}"))
+            // the csv crate's words stay out of the message: say what is wrong with the row
+            match e.kind() {
+                csv::ErrorKind::Utf8 { .. } => err(
+                    line,
+                    "the row is not UTF-8 text".into(),
+                    "dòng không phải văn bản UTF-8".into(),
+                ),
+                csv::ErrorKind::UnequalLengths { .. } => err(
+                    line,
+                    "the row does not have as many columns as the header".into(),
+                    "dòng không có đủ số cột như dòng tiêu đề".into(),
+                ),
+                _ => err(
+                    line,
+                    "the row cannot be read".into(),
+                    "không đọc được dòng".into(),
+                ),
+            }
         })?;
         let line = row.position().map(|p| p.line()).unwrap_or(0);
         if row.iter().all(str::is_empty) {
             continue;
         }
         let field = |i: usize| row.get(index[i]).unwrap_or("");
-        let code = UnitCode::parse(field(0))
-            .ok_or_else(|| err(line, format!("invalid code `{}`", field(0))))?;
+        let code = UnitCode::parse(field(0)).ok_or_else(|| {
+            err(
+                line,
+                format!("invalid code `{}`", field(0)),
+                format!("mã `{}` không hợp lệ", field(0)),
+            )
+        })?;
         if code.as_str() == CENTRAL_CODE {
             return Err(err(
                 line,
                 "the central unit TW is implied, not listed".into(),
+                "đơn vị trung ương TW là mặc định, không ghi trong tệp".into(),
             ));
         }
         let parent_code = if field(1).is_empty() {
             UnitCode::central()
         } else {
-            UnitCode::parse(field(1))
-                .ok_or_else(|| err(line, format!("invalid parent_code `{}`", field(1))))?
+            UnitCode::parse(field(1)).ok_or_else(|| {
+                err(
+                    line,
+                    format!("invalid parent_code `{}`", field(1)),
+                    format!("parent_code `{}` không hợp lệ", field(1)),
+                )
+            })?
         };
         let tier = Tier::parse(field(2))
             .filter(|t| *t != Tier::Central)
-            .ok_or_else(|| err(line, format!("invalid tier `{}`", field(2))))?;
-        let name = text::clean(field(3), 200).ok_or_else(|| err(line, "invalid name".into()))?;
-        let full_name =
-            text::clean(field(4), 300).ok_or_else(|| err(line, "invalid full_name".into()))?;
+            .ok_or_else(|| {
+                err(
+                    line,
+                    format!("invalid tier `{}`", field(2)),
+                    format!("cấp `{}` không hợp lệ", field(2)),
+                )
+            })?;
+        let invalid = |column: &str| {
+            err(
+                line,
+                format!("invalid {column}"),
+                format!("{column} không hợp lệ"),
+            )
+        };
+        let name = text::clean(field(3), 200).ok_or_else(|| invalid("name"))?;
+        let full_name = text::clean(field(4), 300).ok_or_else(|| invalid("full_name"))?;
         let kind = if field(5).is_empty() {
             None
         } else {
-            Some(text::clean(field(5), 100).ok_or_else(|| err(line, "invalid kind".into()))?)
+            Some(text::clean(field(5), 100).ok_or_else(|| invalid("kind"))?)
         };
         if !seen.insert(code.clone()) {
-            return Err(err(line, format!("code `{code}` appears twice")));
+            return Err(err(
+                line,
+                format!("code `{code}` appears twice"),
+                format!("mã `{code}` xuất hiện hai lần"),
+            ));
         }
         records.push((
             line,
@@ -121,6 +183,11 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<UnitRecord>, UnitFileError> {
                 return Err(err(
                     *line,
                     format!("a {} cannot be placed under a {}", r.tier, pt),
+                    format!(
+                        "không thể đặt một {} dưới một {}",
+                        crate::vocabulary::term(r.tier.as_str(), crate::i18n::Lang::Vi),
+                        crate::vocabulary::term(pt.as_str(), crate::i18n::Lang::Vi)
+                    ),
                 ));
             }
         }
@@ -164,12 +231,20 @@ pub fn plan(
                     return Err(UnitFileError {
                         line: r.line,
                         message: format!("parent `{parent}` is neither in the file nor known"),
+                        message_vi: format!(
+                            "đơn vị cấp trên `{parent}` không có trong tệp và chưa được biết"
+                        ),
                     })
                 }
                 Some(p) if !r.tier.fits_under(p.tier) => {
                     return Err(UnitFileError {
                         line: r.line,
                         message: format!("a {} cannot be placed under a {}", r.tier, p.tier),
+                        message_vi: format!(
+                            "không thể đặt một {} dưới một {}",
+                            crate::vocabulary::term(r.tier.as_str(), crate::i18n::Lang::Vi),
+                            crate::vocabulary::term(p.tier.as_str(), crate::i18n::Lang::Vi)
+                        ),
                     })
                 }
                 Some(_) => {}
@@ -184,6 +259,12 @@ pub fn plan(
                 return Err(UnitFileError {
                     line: r.line,
                     message: format!("unit `{}` exists as a {}, not a {}", r.code, e.tier, r.tier),
+                    message_vi: format!(
+                        "đơn vị `{}` đã có với cấp {}, không phải {}",
+                        r.code,
+                        crate::vocabulary::term(e.tier.as_str(), crate::i18n::Lang::Vi),
+                        crate::vocabulary::term(r.tier.as_str(), crate::i18n::Lang::Vi)
+                    ),
                 })
             }
             Some(e) => {

@@ -18,8 +18,8 @@ use crate::error::Code;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
-/// Every code of `error.rs`, in its order.
-pub const ALL: [Code; 41] = [
+/// Every code of `error.rs` (in its order, then the later additions).
+pub const ALL: [Code; 43] = [
     Code::MalformedJson,
     Code::Unauthenticated,
     Code::InvalidCredentials,
@@ -61,6 +61,8 @@ pub const ALL: [Code; 41] = [
     Code::RateLimited,
     Code::ServiceUnavailable,
     Code::Internal,
+    Code::DuplicateKey,
+    Code::CorsRefused,
 ];
 
 /// A code's place in `ALL`. The match has no wildcard: a new `Code` does not compile until it
@@ -108,6 +110,9 @@ const fn position(code: Code) -> usize {
         Code::RateLimited => 38,
         Code::ServiceUnavailable => 39,
         Code::Internal => 40,
+        Code::DuplicateKey => 41,
+        // a refused CORS preflight (OPTIONS), which no documented operation is
+        Code::CorsRefused => 42,
     }
 }
 
@@ -395,7 +400,7 @@ fn implied(op: &Operation) -> Vec<Code> {
     if let Some(body) = &op.request_body {
         codes.extend([UnsupportedMediaType, PayloadTooLarge, ValidationFailed]);
         if body.content.contains_key("application/json") {
-            codes.push(MalformedJson);
+            codes.extend([MalformedJson, DuplicateKey]);
         }
     }
     // whatever reads input or a token can meet the unexpected

@@ -17,6 +17,8 @@ use uuid::Uuid;
 use crate::domain::spending::{self, Action, Kind, Status};
 use crate::domain::text;
 use crate::error::{ApiError, ApiResult, Code};
+use crate::i18n::Lang;
+use crate::vocabulary;
 
 /// Body of approve, reject and cancel: an optional reason (recorded and audited).
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -45,7 +47,10 @@ pub fn transition(kind: Kind, status: &str, action: Action) -> ApiResult<Status>
         .ok_or_else(|| {
             ApiError::new(Code::InvalidState).detail(
                 format!("not allowed while {status}"),
-                format!("không thực hiện được khi đang ở trạng thái {status}"),
+                format!(
+                    "không thực hiện được khi đang ở trạng thái {}",
+                    vocabulary::term(status, Lang::Vi)
+                ),
             )
         })
 }
@@ -69,6 +74,9 @@ fn four_eyes(decider: Uuid, submitter: Uuid) -> ApiResult<()> {
     if spending::may_decide(decider, submitter) {
         Ok(())
     } else {
-        Err(ApiError::new(Code::SamePerson))
+        Err(ApiError::new(Code::SamePerson).detail(
+            "The submitter may not decide their own submission: another approver of the unit must.",
+            "Người đề xuất không được tự quyết định đề xuất của mình: cần một người phê duyệt (approver) khác của đơn vị.",
+        ))
     }
 }

@@ -518,7 +518,11 @@ async fn an_unbalanced_manual_entry_is_refused() {
     .await;
 
     let problem = assert_problem(res, 422, "unbalanced_entry").await;
-    assert!(problem["detail"].as_str().unwrap().contains("90000"));
+    // amounts in messages are written for people: 90,000 VND
+    assert!(
+        problem["detail"].as_str().unwrap().contains("90,000 VND"),
+        "{problem}"
+    );
     assert_eq!(journal_count(&app).await, before);
 }
 

@@ -219,10 +219,11 @@ pub fn parse_reader(
                         "the file is not UTF-8 text".into(),
                         "tệp không phải văn bản UTF-8".into(),
                     ),
+                    // the csv crate's own words are no message for a person
                     _ => err(
                         line,
-                        format!("unreadable row: {e}"),
-                        format!("không đọc được dòng: {e}"),
+                        "the row cannot be read".into(),
+                        "không đọc được dòng".into(),
                     ),
                 });
             }

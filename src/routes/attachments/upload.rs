@@ -145,7 +145,11 @@ fn authorize(user: &AuthUser, unit: &UnitRow) -> ApiResult<()> {
     if may {
         Ok(())
     } else {
-        Err(ApiError::forbidden())
+        Err(crate::auth::scope::needs(
+            &[Role::Officer, Role::Approver, Role::Accountant],
+            &unit.code,
+            true,
+        ))
     }
 }
 
@@ -233,7 +237,8 @@ async fn read_form(mut multipart: Multipart, store: &FileStore) -> ApiResult<For
                 ))
             }
             _ => {
-                let field_name = if name.is_empty() { "body" } else { &name };
+                // a part without a name stands where `file` should
+                let field_name = if name.is_empty() { "file" } else { &name };
                 return Err(ApiError::field(
                     field_name,
                     "unknown part; send `file` and `unit_id`",

@@ -42,7 +42,7 @@ enum Outcome {
 pub async fn refresh(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<RefreshRequest>,
+    body: crate::extract::JsonBody<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     let meta = req
         .extensions()

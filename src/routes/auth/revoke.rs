@@ -23,7 +23,7 @@ use crate::startup::AppState;
 pub async fn revoke(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<RefreshRequest>,
+    body: crate::extract::JsonBody<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     let meta = req
         .extensions()

@@ -38,7 +38,7 @@ pub struct SignIn {
 pub async fn token(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<SignIn>,
+    body: crate::extract::JsonBody<SignIn>,
 ) -> ApiResult<HttpResponse> {
     let meta = req
         .extensions()
@@ -48,11 +48,17 @@ pub async fn token(
     let body = body.into_inner();
     let username = Username::parse(&body.username);
     let limiter_key = username.as_ref().map_or("", |u| u.as_str());
-    if !state
+    if let Err(wait) = state
         .sign_in_limiter
-        .allow(limiter_key, meta.client_ip.as_deref().unwrap_or(""))
+        .check(limiter_key, meta.client_ip.as_deref().unwrap_or(""))
     {
-        return Err(ApiError::new(Code::RateLimited));
+        let seconds = crate::auth::rate_limit::retry_after_seconds(wait);
+        return Err(ApiError::new(Code::RateLimited)
+            .detail(
+                format!("Too many sign-in attempts; retry in {seconds} s."),
+                format!("Quá nhiều lần đăng nhập; thử lại sau {seconds} giây."),
+            )
+            .retry_after(wait));
     }
 
     let mut conn = state.pools.write.get().await?;

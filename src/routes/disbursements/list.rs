@@ -64,10 +64,9 @@ pub async fn list(
                     )
                 })
                 .ok_or_else(|| {
-                    ApiError::field(
+                    crate::input_errors::not_one_of(
                         "status",
-                        "submitted, approved, rejected, cancelled or paid",
-                        "submitted, approved, rejected, cancelled hoặc paid",
+                        &["submitted", "approved", "rejected", "cancelled", "paid"],
                     )
                 })?,
         ),

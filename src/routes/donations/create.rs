@@ -188,10 +188,12 @@ async fn record(
                 Some(_) => Some(serde_json::to_value(DonationView::new(new.as_recorded(), true)).map_err(ApiError::internal)?),
                 None => None,
             };
+            let location = format!("/v1/donations/{}", new.id);
             let completion = claim.owner().zip(response.as_ref()).map(|((user_id, key), response)| donations::Completion {
                 user_id,
                 key,
                 response,
+                location: &location,
             });
             // last: the receipt counter is the unit's one shared row, held until commit; the
             // idempotent response is stored by the same statement

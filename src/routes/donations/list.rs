@@ -66,10 +66,9 @@ pub async fn list(
         .as_deref()
         .is_some_and(|s| s != "recorded" && s != "void")
     {
-        return Err(ApiError::field(
+        return Err(crate::input_errors::not_one_of(
             "status",
-            "recorded or void",
-            "recorded hoặc void",
+            &["recorded", "void"],
         ));
     }
     let q = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {

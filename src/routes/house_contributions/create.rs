@@ -258,7 +258,7 @@ pub async fn create(
                         ),
                         format!(
                             "chỉ ghi nhận đóng góp khi công trình đã duyệt, đang thi công hoặc đã hoàn thành, không phải khi {}",
-                            house.status
+                            crate::vocabulary::term(&house.status, crate::i18n::Lang::Vi)
                         ),
                     ));
                 }

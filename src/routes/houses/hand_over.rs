@@ -18,7 +18,7 @@ use crate::db::houses;
 use crate::domain::house::{self, Step};
 use crate::domain::spending::{Action, Kind};
 use crate::domain::{money, Role};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::JsonBody;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ledger::reservations::{self, Holder};
@@ -66,7 +66,11 @@ pub async fn hand_over(
     if !(user.scope.allows(Right::ActAs(Role::Officer), &unit)
         || user.scope.allows(Right::ActAs(Role::Approver), &unit))
     {
-        return Err(ApiError::forbidden());
+        return Err(crate::auth::scope::needs(
+            &[Role::Officer, Role::Approver],
+            &unit.code,
+            false,
+        ));
     }
     check_evidence(&mut conn, &user, &unit, &evidence, "evidence_ids").await?;
     let user = &user;

@@ -51,10 +51,16 @@ pub async fn list(
     let status = match query.status.as_deref() {
         None => None,
         Some(s) => Some(house::parse_status(s).ok_or_else(|| {
-            ApiError::field(
+            crate::input_errors::not_one_of(
                 "status",
-                "proposed, approved, started, completed, handed_over or cancelled",
-                "proposed, approved, started, completed, handed_over hoặc cancelled",
+                &[
+                    "proposed",
+                    "approved",
+                    "started",
+                    "completed",
+                    "handed_over",
+                    "cancelled",
+                ],
             )
         })?),
     };

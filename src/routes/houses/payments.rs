@@ -125,22 +125,21 @@ pub async fn pay(
                 ) {
                     return Err(ApiError::new(Code::InvalidState).detail(
                         format!("no payment while {}", project.status),
-                        format!("không chi được khi đang ở trạng thái {}", project.status),
+                        format!(
+                            "không chi được khi đang ở trạng thái {}",
+                            crate::vocabulary::term(&project.status, crate::i18n::Lang::Vi)
+                        ),
                     ));
                 }
                 if input.stage == Stage::Final && status != Some(Status::Completed) {
                     return Err(ApiError::new(Code::NotCompleted));
                 }
                 if project.paid_amount + amount > project.support_amount {
+                    let (left_en, left_vi) =
+                        crate::vocabulary::amounts(project.remaining_support());
                     return Err(ApiError::new(Code::ExceedsSupport).detail(
-                        format!(
-                            "only {} of the support is left",
-                            money::format(project.remaining_support())
-                        ),
-                        format!(
-                            "chỉ còn {} đồng trong số tiền hỗ trợ",
-                            money::format(project.remaining_support())
-                        ),
+                        format!("only {left_en} of the support is left"),
+                        format!("chỉ còn {left_vi} trong số tiền hỗ trợ"),
                     ));
                 }
                 let kind = HouseKind::parse(&project.kind)

@@ -57,10 +57,10 @@ pub async fn put(
 ) -> ApiResult<HttpResponse> {
     let items = &body.value;
     if items.is_empty() || items.len() > MAX_ITEMS {
-        return Err(ApiError::field(
-            "body",
-            format!("1 to {MAX_ITEMS} norms"),
-            format!("từ 1 đến {MAX_ITEMS} định mức"),
+        // the list as a whole has no field to name
+        return Err(ApiError::new(crate::error::Code::ValidationFailed).detail(
+            format!("Send 1 to {MAX_ITEMS} norms."),
+            format!("Hãy gửi từ 1 đến {MAX_ITEMS} định mức."),
         ));
     }
     let mut errors = Vec::new();
@@ -93,7 +93,10 @@ pub async fn put(
                     .scope
                     .allows(Right::ActAs(Role::Approver), &central)
                 {
-                    return Err(ApiError::forbidden());
+                    return Err(crate::auth::scope::lacking(
+                        Right::ActAs(Role::Approver),
+                        &central,
+                    ));
                 }
                 owners.push(central.id);
             }

@@ -176,17 +176,11 @@ fn validate(
     };
     let (debits, credits) = (total(Side::Debit), total(Side::Credit));
     if debits != credits {
+        let (debits_en, debits_vi) = crate::vocabulary::amounts(debits);
+        let (credits_en, credits_vi) = crate::vocabulary::amounts(credits);
         return Err(ApiError::new(Code::UnbalancedEntry).detail(
-            format!(
-                "Debits total {} but credits total {}.",
-                money::format(debits),
-                money::format(credits)
-            ),
-            format!(
-                "Tổng Nợ là {} nhưng tổng Có là {}.",
-                money::format(debits),
-                money::format(credits)
-            ),
+            format!("Debits total {debits_en} but credits total {credits_en}."),
+            format!("Tổng Nợ là {debits_vi} nhưng tổng Có là {credits_vi}."),
         ));
     }
     Ok((description, reason, effective_date, amounts))
@@ -285,7 +279,10 @@ async fn post_in_tx(
             )
             .await?;
             let view = super::view(conn, entry.id).await?;
-            claim.complete(conn, StatusCode::CREATED, &view).await?;
+            let location = format!("/v1/journal/{}", view.id);
+            claim
+                .complete_at(conn, StatusCode::CREATED, &view, Some(&location))
+                .await?;
             Ok(view)
         }
         .scope_boxed()

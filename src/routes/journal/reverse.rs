@@ -171,7 +171,10 @@ async fn reverse_in_tx(
             )
             .await?;
             let view = super::view(conn, id).await?;
-            claim.complete(conn, StatusCode::CREATED, &view).await?;
+            let location = format!("/v1/journal/{}", view.id);
+            claim
+                .complete_at(conn, StatusCode::CREATED, &view, Some(&location))
+                .await?;
             Ok(view)
         }
         .scope_boxed()

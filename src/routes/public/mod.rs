@@ -11,7 +11,6 @@ pub mod unit_summary;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderValue, RETRY_AFTER};
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, HttpMessage};
 use rust_decimal::Decimal;
@@ -57,17 +56,14 @@ async fn rate_limit(
         .and_then(|m| m.client_ip.clone())
         .unwrap_or_default();
     if let Err(wait) = state.public_limiter.check(&ip) {
-        // whole seconds, rounded up, so a client that waits this long gets through
-        let seconds = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
-        // rendered here in the caller's language, so the problem middleware keeps our header
-        let mut res = ApiError::new(Code::RateLimited)
+        let seconds = crate::auth::rate_limit::retry_after_seconds(wait);
+        let res = ApiError::new(Code::RateLimited)
             .detail(
                 format!("Too many requests from this address; retry in {seconds} s."),
                 format!("Quá nhiều yêu cầu từ địa chỉ này; thử lại sau {seconds} giây."),
             )
+            .retry_after(wait)
             .to_response(Lang::from_headers(req.headers()));
-        res.headers_mut()
-            .insert(RETRY_AFTER, HeaderValue::from(seconds));
         return Ok(req.into_response(res));
     }
     Ok(next.call(req).await?.map_into_boxed_body())

@@ -100,10 +100,9 @@ pub async fn import(
         .as_deref()
         .and_then(Format::parse)
         .ok_or_else(|| {
-            ApiError::field(
+            crate::input_errors::not_one_of(
                 "format",
-                "one of vietcombank, bidv, vietinbank, agribank, generic",
-                "một trong vietcombank, bidv, vietinbank, agribank, generic",
+                &["vietcombank", "bidv", "vietinbank", "agribank", "generic"],
             )
         })?;
 
@@ -313,8 +312,9 @@ async fn file_part(mut form: Multipart) -> ApiResult<Vec<u8>> {
         if name != "file" || file.is_some() {
             let (field, message, vi) = match name.as_str() {
                 "file" => ("file", "sent more than once", "được gửi nhiều lần"),
+                // a part without a name stands where `file` should
                 "" => (
-                    "body",
+                    "file",
                     "unknown part; send `file`",
                     "phần không được hỗ trợ; hãy gửi `file`",
                 ),

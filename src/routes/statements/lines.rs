@@ -63,10 +63,9 @@ pub async fn list(
         .as_deref()
         .is_some_and(|s| !matches!(s, "unmatched" | "matched" | "ignored"))
     {
-        return Err(ApiError::field(
+        return Err(crate::input_errors::not_one_of(
             "status",
-            "unmatched, matched or ignored",
-            "unmatched, matched hoặc ignored",
+            &["unmatched", "matched", "ignored"],
         ));
     }
     let q = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {

@@ -278,7 +278,10 @@ async fn authorize(
 fn invalid_state(status: &str) -> ApiError {
     ApiError::new(Code::InvalidState).detail(
         format!("The line is {status}."),
-        format!("Dòng sao kê đang ở trạng thái {status}."),
+        format!(
+            "Dòng sao kê đang ở trạng thái {}.",
+            crate::vocabulary::term(status, crate::i18n::Lang::Vi)
+        ),
     )
 }
 

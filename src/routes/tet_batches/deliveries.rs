@@ -65,15 +65,19 @@ struct Parsed {
     witness_name: Option<String>,
 }
 
-fn parse(list: Vec<DeliveryInput>, today: NaiveDate) -> Result<Vec<Parsed>, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    if list.is_empty() || list.len() > MAX_HOUSEHOLDS {
-        errors.push(FieldError::new(
-            "body",
-            format!("1 to {MAX_HOUSEHOLDS} deliveries"),
-            format!("từ 1 đến {MAX_HOUSEHOLDS} lượt phát quà"),
+/// 1 to `MAX_HOUSEHOLDS` deliveries a request; the list as a whole has no field to name.
+fn check_count(n: usize) -> ApiResult<()> {
+    if n == 0 || n > MAX_HOUSEHOLDS {
+        return Err(ApiError::new(Code::ValidationFailed).detail(
+            format!("Send 1 to {MAX_HOUSEHOLDS} deliveries."),
+            format!("Hãy gửi từ 1 đến {MAX_HOUSEHOLDS} lượt phát quà."),
         ));
     }
+    Ok(())
+}
+
+fn parse(list: Vec<DeliveryInput>, today: NaiveDate) -> Result<Vec<Parsed>, Vec<FieldError>> {
+    let mut errors = Vec::new();
     let mut seen = HashSet::with_capacity(list.len());
     let mut parsed = Vec::with_capacity(list.len());
     for (i, d) in list.into_iter().enumerate() {
@@ -166,6 +170,7 @@ pub async fn deliveries(
     body: JsonBody<Vec<DeliveryInput>>,
 ) -> ApiResult<HttpResponse> {
     let JsonBody { value, hash } = body;
+    check_count(value.len())?;
     let list = parse(value, state.settings.clock.today()).map_err(ApiError::validation)?;
     let id = *id;
     let mut conn = state.pools.write.get().await?;
@@ -330,6 +335,9 @@ mod tests {
             .collect();
         assert!(fields.contains(&"[0].delivered_on".to_owned()));
         assert!(fields.contains(&"[1].household_id".to_owned()));
-        assert_eq!(parse(vec![], today()).unwrap_err()[0].field, "body");
+        let empty = check_count(0).unwrap_err();
+        assert!(empty.errors.is_empty() && empty.detail.is_some());
+        assert!(check_count(MAX_HOUSEHOLDS + 1).is_err());
+        assert!(check_count(1).is_ok());
     }
 }

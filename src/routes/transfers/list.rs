@@ -61,13 +61,13 @@ pub async fn list(
     let status = match query.status.as_deref() {
         None => None,
         Some("in_transit") => Some(Status::Sent.as_str()),
-        Some(s) => Some(STATUSES.iter().copied().find(|x| *x == s).ok_or_else(|| {
-            ApiError::field(
-                "status",
-                format!("one of {}", STATUSES.join(", ")),
-                format!("một trong {}", STATUSES.join(", ")),
-            )
-        })?),
+        Some(s) => Some(
+            STATUSES
+                .iter()
+                .copied()
+                .find(|x| *x == s)
+                .ok_or_else(|| crate::input_errors::not_one_of("status", &STATUSES))?,
+        ),
     };
     let mut conn = state.pools.read.get().await?;
     if let Some(id) = query.unit_id {

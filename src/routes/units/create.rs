@@ -48,7 +48,7 @@ pub struct CreateUnit {
 pub async fn create(
     admin: Admin,
     state: web::Data<AppState>,
-    body: web::Json<CreateUnit>,
+    body: crate::extract::JsonBody<CreateUnit>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let mut errors = Vec::new();

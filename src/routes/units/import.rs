@@ -54,7 +54,7 @@ pub async fn import(
     // Only an admin of the central unit imports the national list. The endpoint and TW are no
     // secret, so an admin elsewhere gets 403 rather than the 404 of an out-of-scope unit.
     if !admin.scope.allows(Right::Administer, &central) {
-        return Err(ApiError::forbidden());
+        return Err(crate::auth::scope::lacking(Right::Administer, &central));
     }
     let records = unit_file::parse(&body).map_err(csv_error)?;
     let admin = &admin;
@@ -89,8 +89,8 @@ fn csv_error(e: unit_file::UnitFileError) -> ApiError {
     ApiError {
         errors: vec![FieldError::new(
             format!("line {}", e.line),
-            e.message.clone(),
             e.message,
+            e.message_vi,
         )],
         ..ApiError::new(Code::InvalidCsv)
     }

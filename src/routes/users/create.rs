@@ -45,7 +45,7 @@ pub struct CreateUser {
 pub async fn create(
     admin: Admin,
     state: web::Data<AppState>,
-    body: web::Json<CreateUser>,
+    body: crate::extract::JsonBody<CreateUser>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let mut errors = Vec::new();

@@ -54,11 +54,11 @@ pub async fn disable(
     )
     .await?;
     held.extend(home.clone());
-    if !held
+    if let Some(unit) = held
         .iter()
-        .all(|u| admin.scope.allows(Right::Administer, u))
+        .find(|u| !admin.scope.allows(Right::Administer, u))
     {
-        return Err(ApiError::forbidden());
+        return Err(crate::auth::scope::lacking(Right::Administer, unit));
     }
     let unit_id = assignments
         .first()

@@ -36,7 +36,7 @@ pub async fn set_roles(
     admin: Admin,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    body: web::Json<SetRoles>,
+    body: crate::extract::JsonBody<SetRoles>,
 ) -> ApiResult<web::Json<UserView>> {
     let mut conn = state.pools.write.get().await?;
     let target = users::find(&mut conn, *id)
