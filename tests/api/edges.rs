@@ -1,6 +1,6 @@
 //! The edges of the input (issue 11, "Hardening"): an amount is read by one rule that never
 //! rounds or guesses (`"100.000"` is not a hundred đồng), every date is within the fund's range
-//! (2000-01-01 to a year after the service's today), a streamed export answers 422 before its
+//! (2000-01-01 to a year after the service's today; plans ten years), a streamed export answers 422 before its
 //! first byte, and every error the database raises has a stable code, never a 500.
 
 use chrono::{Datelike, Days, Months, NaiveDate};
@@ -17,6 +17,11 @@ use crate::helpers::{
 /// The last date the fund takes on the test apps' clock.
 fn latest() -> NaiveDate {
     today().checked_add_months(Months::new(12)).unwrap()
+}
+
+/// The last date a plan (a campaign's dates, a housing norm) may name: ten years ahead.
+fn plan_latest() -> NaiveDate {
+    today().checked_add_months(Months::new(120)).unwrap()
 }
 
 /// Dates no body or query may carry: before 2000, signed or five-digit years, and the day after
@@ -166,12 +171,13 @@ async fn every_date_of_every_body_is_held_to_the_funds_range() {
     let unit = app.unit_id(COMMUNE).await;
     // the dates are read at the edge, before the row (here, none) is looked up
     let any = Uuid::now_v7();
-    let body_with = |date: &str| -> Vec<(Method, String, Value, &'static str)> {
+    // plans (a campaign, a housing norm) reach further ahead than transactions
+    let body_with = |date: &str, plan: &str| -> Vec<(Method, String, Value, &'static str)> {
         vec![
             (
                 Method::POST,
                 "/v1/campaigns".into(),
-                json!({"unit_id": unit, "kind": "general", "name": "Đợt", "starts_on": date,
+                json!({"unit_id": unit, "kind": "general", "name": "Đợt", "starts_on": plan,
                        "ends_on": "2026-12-31"}),
                 "starts_on",
             ),
@@ -179,7 +185,7 @@ async fn every_date_of_every_body_is_held_to_the_funds_range() {
                 Method::POST,
                 "/v1/campaigns".into(),
                 json!({"unit_id": unit, "kind": "general", "name": "Đợt", "starts_on": "2026-01-01",
-                       "ends_on": date}),
+                       "ends_on": plan}),
                 "ends_on",
             ),
             (
@@ -271,16 +277,19 @@ async fn every_date_of_every_body_is_held_to_the_funds_range() {
             (
                 Method::PUT,
                 "/v1/housing-norms".into(),
-                json!([{"effective_from": date, "kind": "new", "amount": "60000000"}]),
+                json!([{"effective_from": plan, "kind": "new", "amount": "60000000"}]),
                 "[0].effective_from",
             ),
         ]
     };
-    for date in [
-        "0001-01-01".to_owned(),
-        (latest() + Days::new(1)).to_string(),
+    for (date, plan) in [
+        ("0001-01-01".to_owned(), "0001-01-01".to_owned()),
+        (
+            (latest() + Days::new(1)).to_string(),
+            (plan_latest() + Days::new(1)).to_string(),
+        ),
     ] {
-        for (method, path, body, field) in body_with(&date) {
+        for (method, path, body, field) in body_with(&date, &plan) {
             let res = app
                 .request(method.clone(), &path, Some(&user.token), Some(&body))
                 .await;
@@ -309,8 +318,6 @@ async fn every_date_and_year_of_a_query_is_held_to_the_funds_range() {
             &format!("/v1/units/{unit}/reports/fund-statement?to=2026-12-31&from="),
             "from",
         ),
-        ("/v1/campaigns?active_on=", "active_on"),
-        ("/v1/housing-norms?on=", "on"),
         (
             &format!("/v1/bank-accounts/{any}/reconciliation?as_of="),
             "as_of",
@@ -326,6 +333,18 @@ async fn every_date_and_year_of_a_query_is_held_to_the_funds_range() {
             let path = format!("{prefix}{date}");
             assert_field(app.get(&path, &user.token).await, field, &path).await;
         }
+    }
+    // plans' filters reach as far as plans do
+    for (prefix, field) in [
+        ("/v1/campaigns?active_on=", "active_on"),
+        ("/v1/housing-norms?on=", "on"),
+    ] {
+        for date in ["1999-12-31".to_owned(), (plan_latest() + Days::new(1)).to_string()] {
+            let path = format!("{prefix}{date}");
+            assert_field(app.get(&path, &user.token).await, field, &path).await;
+        }
+        let path = format!("{prefix}{}", plan_latest());
+        assert_eq!(app.get(&path, &user.token).await.status(), 200, "{path}");
     }
     // a date that does not exist is no date either
     let res = app.get("/v1/donations?from=2026-02-30", &user.token).await;
