@@ -14,16 +14,16 @@ use serde::de::DeserializeOwned;
 use serde_path_to_error::Segment;
 use sha2::{Digest, Sha256};
 
+use crate::domain::clock::Clock;
+use crate::domain::fund_date;
 #[cfg(test)]
 use crate::error::Text;
 use crate::error::{ApiError, Code, FieldError};
 use crate::i18n::Lang;
 use crate::input_errors::{self, Complaint, Expected, Place};
+use crate::startup::AppState;
 use crate::unique_json::{self, Refusal};
 use crate::vocabulary;
-use crate::domain::clock::Clock;
-use crate::domain::fund_date;
-use crate::startup::AppState;
 use chrono::NaiveDate;
 
 /// JSON bodies are at most 1 MiB (`security.md`).
@@ -481,7 +481,11 @@ mod tests {
         assert!(e.errors.is_empty());
         assert_eq!(e.detail.unwrap().en, "The body must be a JSON object.");
         // a list body is still judged item by item
-        let e = from_value::<Vec<Posting>>(&serde_json::json!([{"amount": 1}]), Clock::system().today()).unwrap_err();
+        let e = from_value::<Vec<Posting>>(
+            &serde_json::json!([{"amount": 1}]),
+            Clock::system().today(),
+        )
+        .unwrap_err();
         assert_eq!(e.errors[0].field, "[0].amount");
     }
 

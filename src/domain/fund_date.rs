@@ -310,7 +310,9 @@ mod tests {
             })
         };
         assert_eq!(
-            read(serde_json::json!({"ends_on": "2036-03-15"})).unwrap().ends_on,
+            read(serde_json::json!({"ends_on": "2036-03-15"}))
+                .unwrap()
+                .ends_on,
             day("2036-03-15")
         );
         assert!(read(serde_json::json!({"ends_on": "2036-03-16"}))

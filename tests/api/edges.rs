@@ -339,7 +339,10 @@ async fn every_date_and_year_of_a_query_is_held_to_the_funds_range() {
         ("/v1/campaigns?active_on=", "active_on"),
         ("/v1/housing-norms?on=", "on"),
     ] {
-        for date in ["1999-12-31".to_owned(), (plan_latest() + Days::new(1)).to_string()] {
+        for date in [
+            "1999-12-31".to_owned(),
+            (plan_latest() + Days::new(1)).to_string(),
+        ] {
             let path = format!("{prefix}{date}");
             assert_field(app.get(&path, &user.token).await, field, &path).await;
         }

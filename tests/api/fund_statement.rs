@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::helpers::{
-    assert_problem, cash_donation, spawn_app, today, TestApp, TestUser, COMMUNE, PROVINCE, RECEIVED_ON,
-    SIBLING_COMMUNE,
+    assert_problem, cash_donation, spawn_app, today, TestApp, TestUser, COMMUNE, PROVINCE,
+    RECEIVED_ON, SIBLING_COMMUNE,
 };
 
 /// From March 2026 to today: voids are posted on the day they are made, so the period must
@@ -440,7 +440,10 @@ async fn a_sibling_communes_user_does_not_see_the_fund() {
 
     let res = app
         .get(
-            &format!("/v1/units/{unit}/reports/fund-statement?from={FROM}&to={}", to()),
+            &format!(
+                "/v1/units/{unit}/reports/fund-statement?from={FROM}&to={}",
+                to()
+            ),
             &sibling.token,
         )
         .await;

@@ -4,7 +4,9 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, spawn_app, today, TestApp, COMMUNE, PROVINCE, SIBLING_COMMUNE};
+use crate::helpers::{
+    assert_problem, spawn_app, today, TestApp, COMMUNE, PROVINCE, SIBLING_COMMUNE,
+};
 use crate::house_contributions::{
     cash, contribute, created, fund, id, labour, pay, propose, step, Fund,
 };

@@ -3,7 +3,9 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, spawn_app, today, TestApp, TestUser, COMMUNE, SIBLING_COMMUNE};
+use crate::helpers::{
+    assert_problem, spawn_app, today, TestApp, TestUser, COMMUNE, SIBLING_COMMUNE,
+};
 use crate::matching::{import, transfer};
 
 struct Setup {
