@@ -49,8 +49,18 @@ pub enum Complaint {
     EnumOfWrongType,
     /// A date or an instant that does not parse (chrono does not say which it wanted).
     DateOrInstant,
+    /// A date, instant or year outside the fund's range (`domain::fund_date`), with its bounds.
+    OutOfRange(Span, String, String),
     /// Nothing this module knows how to say more precisely.
     Invalid,
+}
+
+/// What `Complaint::OutOfRange` bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    Date,
+    Instant,
+    Year,
 }
 
 /// Reads serde's message (any " at line N column M" suffix included).
@@ -92,6 +102,22 @@ pub fn classify(message: &str) -> Complaint {
         // the unexpected part may quote the client's text: the expectation is after the last
         let expected = message.rsplit_once(", expected ").map_or("", |(_, e)| e);
         return expectation(expected);
+    }
+    // the fund's range of dates (`domain::fund_date`), said in its own words
+    if message == "must be a date written YYYY-MM-DD" {
+        return Complaint::Expected(Expected::Date);
+    }
+    for (prefix, span) in [
+        ("must be a date from ", Span::Date),
+        ("must be an instant from ", Span::Instant),
+        ("must be a year from ", Span::Year),
+    ] {
+        if let Some((first, last)) = message
+            .strip_prefix(prefix)
+            .and_then(|r| r.split_once(" to "))
+        {
+            return Complaint::OutOfRange(span, first.to_owned(), last.to_owned());
+        }
     }
     if message.starts_with("UUID parsing failed") {
         return Complaint::Expected(Expected::Uuid);
@@ -272,6 +298,17 @@ pub fn message(place: Place, complaint: &Complaint) -> Text {
             "must be a date written YYYY-MM-DD",
             "phải là một ngày dạng YYYY-MM-DD",
         ),
+        Complaint::OutOfRange(span, first, last) => {
+            let (en, vi) = match span {
+                Span::Date => ("a date", "ngày"),
+                Span::Instant => ("an instant", "thời điểm"),
+                Span::Year => ("a year", "năm"),
+            };
+            Text::new(
+                format!("must be {en} from {first} to {last}"),
+                format!("phải là {vi} từ {first} đến {last}"),
+            )
+        }
         Complaint::Invalid => Text::new("is not valid", "không hợp lệ"),
     }
 }
@@ -307,6 +344,29 @@ pub fn not_one_of(field: &str, values: &[&str]) -> ApiError {
         field: field.to_owned(),
         message: must_be(&Expected::OneOf(values)),
     }])
+}
+
+#[cfg(test)]
+mod fund_range_tests {
+    use super::*;
+
+    #[test]
+    fn the_funds_range_is_said_in_both_languages() {
+        assert_eq!(
+            classify("must be a date written YYYY-MM-DD"),
+            Complaint::Expected(Expected::Date)
+        );
+        let c = classify("must be a date from 2000-01-01 to 2027-12-02");
+        assert_eq!(
+            c,
+            Complaint::OutOfRange(Span::Date, "2000-01-01".into(), "2027-12-02".into())
+        );
+        let c = classify("must be a year from 2000 to 2027");
+        assert_eq!(
+            c,
+            Complaint::OutOfRange(Span::Year, "2000".into(), "2027".into())
+        );
+    }
 }
 
 #[cfg(test)]
