@@ -485,6 +485,13 @@ impl ResponseError for ApiError {
     }
 }
 
+/// A domain rule's refusal of one field (`?` in a handler) is a 422 naming it.
+impl From<FieldError> for ApiError {
+    fn from(e: FieldError) -> Self {
+        ApiError::validation(vec![e])
+    }
+}
+
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};

@@ -14,7 +14,7 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer};
 
 use crate::domain::clock::{local_date, Clock};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::FieldError;
 
 /// The first date the fund's books take.
 pub const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
@@ -88,9 +88,9 @@ pub fn parse_text(s: &str) -> Option<NaiveDate> {
 
 /// `from`..=`to` of a query, both optional and inclusive: `to` may not come before `from`. The
 /// one check of date ranges, so every endpoint names the same field for the same mistake.
-pub fn ordered<T: PartialOrd>(from: Option<T>, to: Option<T>) -> ApiResult<()> {
+pub fn ordered<T: PartialOrd>(from: Option<T>, to: Option<T>) -> Result<(), FieldError> {
     match (from, to) {
-        (Some(f), Some(t)) if t < f => Err(ApiError::field(
+        (Some(f), Some(t)) if t < f => Err(FieldError::new(
             "to",
             "must not be before `from`",
             "không được trước `from`",
@@ -324,7 +324,7 @@ mod tests {
     #[test]
     fn a_range_whose_end_comes_first_names_to() {
         let e = ordered(Some(day("2026-03-02")), Some(day("2026-03-01"))).unwrap_err();
-        assert_eq!(e.errors[0].field, "to");
+        assert_eq!(e.field, "to");
         assert!(ordered(Some(day("2026-03-01")), Some(day("2026-03-01"))).is_ok());
         assert!(ordered(None, Some(day("2026-03-01"))).is_ok());
     }
