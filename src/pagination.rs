@@ -75,6 +75,27 @@ pub fn page<R, T>(
     }
 }
 
+/// The key of a keyset cursor on `(effective_date, id)`: `YYYY-MM-DD|id` (`pagination::page`
+/// encodes it).
+pub fn cursor_key(date: chrono::NaiveDate, id: impl std::fmt::Display) -> String {
+    format!("{date}|{id}")
+}
+
+pub fn decode_cursor<T: std::str::FromStr>(
+    cursor: Option<&str>,
+) -> ApiResult<Option<(chrono::NaiveDate, T)>> {
+    let invalid = || ApiError::field("cursor", "invalid cursor", "cursor không hợp lệ");
+    decode(cursor)?
+        .map(|s| {
+            let (date, id) = s.split_once('|').ok_or_else(invalid)?;
+            let date =
+                chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| invalid())?;
+            let id = id.parse::<T>().map_err(|_| invalid())?;
+            Ok((date, id))
+        })
+        .transpose()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

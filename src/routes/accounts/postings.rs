@@ -13,7 +13,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::ledger::{entries, Side};
 use crate::pagination::{self, Page};
-use crate::routes::journal::{cursor_key, decode_cursor};
+use crate::pagination::{cursor_key, decode_cursor};
 use crate::startup::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -4,7 +4,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::{cursor_key, decode_cursor, EntryView};
+use super::EntryView;
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::units;
@@ -14,6 +14,7 @@ use crate::extract::Query;
 use crate::ledger::entries::{self, JournalFilter};
 use crate::ledger::SourceType;
 use crate::pagination::{self, Page};
+use crate::pagination::{cursor_key, decode_cursor};
 use crate::startup::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]

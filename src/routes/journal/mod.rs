@@ -125,26 +125,6 @@ pub async fn view(conn: &mut AsyncPgConnection, id: Uuid) -> ApiResult<EntryView
         .ok_or_else(ApiError::not_found)
 }
 
-/// The key of a keyset cursor on `(effective_date, id)`: `YYYY-MM-DD|id` (`pagination::page`
-/// encodes it).
-pub fn cursor_key(date: NaiveDate, id: impl std::fmt::Display) -> String {
-    format!("{date}|{id}")
-}
-
-pub fn decode_cursor<T: std::str::FromStr>(
-    cursor: Option<&str>,
-) -> ApiResult<Option<(NaiveDate, T)>> {
-    let invalid = || ApiError::field("cursor", "invalid cursor", "cursor không hợp lệ");
-    crate::pagination::decode(cursor)?
-        .map(|s| {
-            let (date, id) = s.split_once('|').ok_or_else(invalid)?;
-            let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| invalid())?;
-            let id = id.parse::<T>().map_err(|_| invalid())?;
-            Ok((date, id))
-        })
-        .transpose()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,9 +132,15 @@ mod tests {
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
         let d = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
-        let c = crate::pagination::encode(&cursor_key(d, 42i64));
-        assert_eq!(decode_cursor::<i64>(Some(&c)).unwrap(), Some((d, 42)));
-        assert!(decode_cursor::<Uuid>(Some(&c)).is_err());
-        assert!(decode_cursor::<i64>(Some(&crate::pagination::encode("2026-03-01"))).is_err());
+        let c = crate::pagination::encode(&crate::pagination::cursor_key(d, 42i64));
+        assert_eq!(
+            crate::pagination::decode_cursor::<i64>(Some(&c)).unwrap(),
+            Some((d, 42))
+        );
+        assert!(crate::pagination::decode_cursor::<Uuid>(Some(&c)).is_err());
+        assert!(
+            crate::pagination::decode_cursor::<i64>(Some(&crate::pagination::encode("2026-03-01")))
+                .is_err()
+        );
     }
 }
