@@ -5,6 +5,8 @@
 //! domain expects become 4xx with a domain code, an unreachable database becomes 503, and
 //! anything else becomes an opaque 500 whose cause is logged (never sent).
 
+mod shortfall;
+
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
@@ -498,7 +500,7 @@ impl From<diesel::result::Error> for ApiError {
         if let Error::DatabaseError(kind, info) = &e {
             // the refusal carries the figures: how much there was, how much was asked
             if info.constraint_name() == Some("no_overdraft") {
-                return crate::ledger::shortfall::insufficient_funds(info.details());
+                return shortfall::insufficient_funds(info.details());
             }
             if let Some(code) = info.constraint_name().and_then(code_for_constraint) {
                 return ApiError::new(code);

@@ -11,7 +11,6 @@ pub mod periods;
 pub mod reservations;
 pub mod rules;
 pub mod sealing;
-pub mod shortfall;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};

@@ -5,8 +5,8 @@
 
 use rust_decimal::Decimal;
 
+use super::{ApiError, Code};
 use crate::domain::money;
-use crate::error::{ApiError, Code};
 use crate::vocabulary;
 
 /// The problem for a `no_overdraft` refusal with PostgreSQL's DETAIL, if it came with one.
