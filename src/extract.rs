@@ -21,7 +21,7 @@ use crate::error::Text;
 use crate::error::{ApiError, Code, FieldError};
 use crate::i18n::Lang;
 use crate::input_errors::{self, Complaint, Expected, Place};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::unique_json::{self, Refusal};
 use crate::vocabulary;
 use chrono::NaiveDate;

@@ -3,6 +3,7 @@
 //!
 //! Data flows one way: `routes` (HTTP) → `domain` (parse and decide) → `db` (persist) → view.
 
+pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod banner;
@@ -16,13 +17,16 @@ pub mod i18n;
 pub mod idempotency;
 pub mod input_errors;
 pub mod ledger;
+pub mod messages;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod pagination;
 pub mod routes;
 pub mod startup;
+pub mod state;
 pub mod storage;
 pub mod telemetry;
 pub mod unique_json;
+pub mod views;
 pub mod vocabulary;

@@ -14,7 +14,7 @@ use super::scope::{Assignment, Scope};
 use crate::domain::{Role, Tier, UserId};
 use crate::error::{ApiError, ApiResult};
 use crate::middleware::request_id::RequestMeta;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A signed-in, enabled user with their current role assignments (read fresh from the
 /// database on every request, so disabling or re-granting takes effect at once).
@@ -125,7 +125,7 @@ macro_rules! role_extractor {
                     if Self::ROLES.iter().any(|r| user.scope.holds(*r)) {
                         Ok($name(user))
                     } else {
-                        Err(super::scope::needs_anywhere(Self::ROLES))
+                        Err(super::scope::needs_anywhere(Self::ROLES).into())
                     }
                 })
             }

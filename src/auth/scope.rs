@@ -4,9 +4,10 @@
 
 use uuid::Uuid;
 
+use crate::app::{AppError, AppResult};
 use crate::db::units::UnitRow;
+use crate::domain::field::Text;
 use crate::domain::{Role, Tier};
-use crate::error::{ApiError, ApiResult};
 use crate::i18n::Lang;
 use crate::vocabulary;
 
@@ -91,9 +92,9 @@ impl Scope {
     }
 
     /// 404 outside the read scope, 403 inside it without the right.
-    pub fn authorize(&self, right: Right, unit: &UnitRow) -> ApiResult<()> {
+    pub fn authorize(&self, right: Right, unit: &UnitRow) -> AppResult<()> {
         if !self.can_see(unit) {
-            return Err(ApiError::not_found());
+            return Err(AppError::NotFound);
         }
         if !self.allows(right, unit) {
             return Err(lacking(right, unit));
@@ -124,37 +125,37 @@ fn grants(right: Right) -> (&'static [Role], bool) {
 
 /// 403 for a caller who sees `unit` but lacks `right` there, saying which role at which unit
 /// it takes ("cần vai trò kế toán (accountant) tại đơn vị 06001").
-pub fn lacking(right: Right, unit: &UnitRow) -> ApiError {
+pub fn lacking(right: Right, unit: &UnitRow) -> AppError {
     let (roles, or_above) = grants(right);
     needs(roles, &unit.code, or_above)
 }
 
 /// 403: one of `roles` is needed at the unit `code` (or, with `or_above`, at a unit above it).
-pub fn needs(roles: &[Role], code: &str, or_above: bool) -> ApiError {
+pub fn needs(roles: &[Role], code: &str, or_above: bool) -> AppError {
     let (en_roles, vi_roles) = role_names(roles);
     let (en_above, vi_above) = if or_above {
         (" or a unit above it", " hoặc một đơn vị cấp trên")
     } else {
         ("", "")
     };
-    ApiError::forbidden().detail(
+    AppError::Forbidden(Text::new(
         format!("This needs the role {en_roles} at unit {code}{en_above}."),
         format!("Thao tác này cần vai trò {vi_roles} tại đơn vị {code}{vi_above}."),
-    )
+    ))
 }
 
 /// 403 for a caller who holds none of `roles` anywhere (a role extractor refused them before
 /// the unit concerned was known).
-pub fn needs_anywhere(roles: &[Role]) -> ApiError {
+pub fn needs_anywhere(roles: &[Role]) -> AppError {
     let (en_roles, vi_roles) = role_names(roles);
-    ApiError::forbidden().detail(
+    AppError::Forbidden(Text::new(
         format!(
             "This needs the role {en_roles} at the unit concerned; you hold it at no unit."
         ),
         format!(
             "Thao tác này cần vai trò {vi_roles} tại đơn vị liên quan; bạn không có vai trò này ở đơn vị nào."
         ),
-    )
+    ))
 }
 
 /// "accountant" / "kế toán (accountant)"; several as "admin or auditor" / "… hoặc …".
@@ -176,6 +177,11 @@ fn role_names(roles: &[Role]) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The problem a refusal becomes, as a client sees it.
+    fn http(e: AppError) -> crate::error::ApiError {
+        e.into()
+    }
 
     fn unit(ancestry: &[Uuid]) -> UnitRow {
         UnitRow {
@@ -216,9 +222,11 @@ mod tests {
         assert!(!s.can_see(&unit(&[tw, province, sibling])));
         assert!(!s.can_see(&unit(&[tw, province])));
         assert!(
-            s.authorize(Right::Read, &unit(&[tw, province]))
-                .unwrap_err()
-                .code
+            http(
+                s.authorize(Right::Read, &unit(&[tw, province]))
+                    .unwrap_err()
+            )
+            .code
                 == crate::error::Code::NotFound
         );
     }
@@ -237,7 +245,7 @@ mod tests {
             Right::ActAs(Role::Accountant),
             &unit(&[tw, province, commune]),
         );
-        let e = e.unwrap_err();
+        let e = http(e.unwrap_err());
         assert_eq!(e.code, crate::error::Code::Forbidden);
         // the 403 says which role it takes, and where
         let detail = e.detail.unwrap();
@@ -253,16 +261,16 @@ mod tests {
 
     #[test]
     fn a_403_names_every_role_that_would_do() {
-        let e = needs(
+        let e = http(needs(
             &[Role::Officer, Role::Approver, Role::Accountant],
             "06001",
             true,
-        );
+        ));
         assert_eq!(
             e.detail.unwrap().get(Lang::En),
             "This needs the role officer, approver or accountant at unit 06001 or a unit above it."
         );
-        let e = needs_anywhere(&[Role::Admin, Role::Auditor]);
+        let e = http(needs_anywhere(&[Role::Admin, Role::Auditor]));
         assert!(e.detail.unwrap().get(Lang::Vi).starts_with(
             "Thao tác này cần vai trò quản trị viên (admin) hoặc kiểm soát viên (auditor)"
         ));

@@ -11,7 +11,7 @@ use super::claims::{Claims, RoleClaim, AUDIENCE};
 use crate::db::refresh_tokens;
 use crate::db::users::AssignmentRow;
 use crate::error::{ApiError, ApiResult};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenPair {

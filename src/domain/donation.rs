@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::money::{self, Currency, MoneyError};
 use super::text;
-use crate::error::FieldError;
+use crate::domain::field::FieldError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -14,7 +14,7 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer};
 
 use crate::domain::clock::{local_date, Clock};
-use crate::error::FieldError;
+use crate::domain::field::FieldError;
 
 /// The first date the fund's books take.
 pub const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {

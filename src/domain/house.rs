@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::money::{self, MAX_VND};
 use super::spending::{Method, Status};
 use super::text;
-use crate::error::FieldError;
+use crate::domain::field::FieldError;
 
 /// What the project does to the house; decides the norm and the expense account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{fund_date, text};
-use crate::error::FieldError;
+use crate::domain::field::FieldError;
 
 /// Why a household is supported: the poverty list it is on, or a family of merit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

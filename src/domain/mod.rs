@@ -4,6 +4,7 @@
 pub mod attachment;
 pub mod clock;
 pub mod donation;
+pub mod field;
 pub mod fund_date;
 pub mod house;
 pub mod household;

@@ -4,6 +4,7 @@
 
 pub mod balances;
 pub mod bulk;
+pub mod chart;
 pub mod entries;
 pub mod export;
 pub mod payouts;

@@ -47,7 +47,7 @@ pub async fn middleware(
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     let trust_proxy = req
-        .app_data::<actix_web::web::Data<crate::startup::AppState>>()
+        .app_data::<actix_web::web::Data<crate::state::AppState>>()
         .is_some_and(|s| s.settings.trust_proxy);
     let meta = RequestMeta {
         request_id: id.clone(),

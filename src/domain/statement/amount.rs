@@ -6,8 +6,8 @@
 
 use chrono::NaiveDate;
 
+use crate::domain::field::Text;
 use crate::domain::money::{self, MoneyError};
-use crate::error::Text;
 
 /// How a format groups thousands; the other mark is its decimal separator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -29,8 +29,8 @@ use uuid::Uuid;
 
 use self::amount::{parse_amount, parse_date, shorten, DateStyle, Grouping};
 use self::header::{Columns, Positions, Summary};
+use crate::domain::field::Text;
 use crate::domain::fund_date;
-use crate::error::Text;
 
 /// The bank export formats one can import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -11,7 +11,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::ledger::balances as ledger;
 use crate::ledger::reservations::{self, Pool};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The money a restricted campaign's donations left in this fund.
 #[derive(Debug, Serialize, ToSchema)]

@@ -8,7 +8,7 @@ use crate::db::{accounts, units};
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::balances;
 use crate::ledger::reservations::{self, Pool};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// One account with its current balance, if its fund is in the caller's scope.
 #[utoipa::path(

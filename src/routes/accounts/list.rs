@@ -9,7 +9,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ledger::balances;
 use crate::ledger::reservations::{self, Pool};
 use crate::pagination::Page;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The fund's whole chart of accounts with current balances, by code (one page: a chart is
 /// small).

@@ -14,7 +14,7 @@ use crate::extract::Query;
 use crate::ledger::{entries, Side};
 use crate::pagination::{self, Page};
 use crate::pagination::{cursor_key, decode_cursor};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -12,7 +12,7 @@ use crate::auth::AuthUser;
 use crate::db::{attachments, units};
 use crate::domain::attachment::FileType;
 use crate::error::{ApiError, ApiResult};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::storage::FileStore;
 
 const CHUNK: usize = 64 * 1024;

@@ -15,7 +15,7 @@ use crate::domain::attachment::{clean_filename, FileType, MAX_SIZE};
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::routes::file_body;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::storage::{FileStore, Upload};
 
 /// The whole request body: the file plus room for the boundaries, part headers and `unit_id`.
@@ -149,7 +149,8 @@ fn authorize(user: &AuthUser, unit: &UnitRow) -> ApiResult<()> {
             &[Role::Officer, Role::Approver, Role::Accountant],
             &unit.code,
             true,
-        ))
+        )
+        .into())
     }
 }
 

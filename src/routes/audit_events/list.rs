@@ -12,7 +12,7 @@ use crate::domain::{text, Role};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::pagination::{self, Page};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -1,7 +1,7 @@
 use actix_web::{get, web, HttpResponse};
 
 use crate::auth::keys::Jwks;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The public keys that verify access tokens (EdDSA / Ed25519), for other services.
 #[utoipa::path(

@@ -6,7 +6,7 @@ use crate::auth::AuthUser;
 use crate::db::users;
 use crate::domain::{Role, Tier, UnitId, UserId};
 use crate::error::{ApiError, ApiResult};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RoleView {

@@ -10,7 +10,7 @@ use crate::auth::{refresh as refresh_token, session};
 use crate::db::{refresh_tokens, users};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::middleware::request_id::RequestMeta;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

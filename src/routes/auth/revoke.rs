@@ -8,7 +8,7 @@ use crate::auth::refresh as refresh_token;
 use crate::db::refresh_tokens;
 use crate::error::{ApiError, ApiResult};
 use crate::middleware::request_id::RequestMeta;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Revokes a refresh token and every token rotated from the same sign-in. Answers 204 whether
 /// or not the token was known, so the endpoint cannot be used to test tokens.

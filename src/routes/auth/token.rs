@@ -11,7 +11,7 @@ use crate::db::users;
 use crate::domain::Username;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::middleware::request_id::RequestMeta;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

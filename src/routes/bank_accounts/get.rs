@@ -6,7 +6,7 @@ use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::{accounts, bank_accounts, units};
 use crate::error::{ApiError, ApiResult};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// One bank account, if its fund is in the caller's scope.
 #[utoipa::path(

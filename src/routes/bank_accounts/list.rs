@@ -6,7 +6,7 @@ use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::{bank_accounts, units};
 use crate::error::{ApiError, ApiResult};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The fund's bank accounts.
 #[utoipa::path(

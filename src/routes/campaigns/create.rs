@@ -15,7 +15,7 @@ use crate::db::units;
 use crate::domain::{text, Role};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::extract::JsonBody;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

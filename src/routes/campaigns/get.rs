@@ -5,7 +5,7 @@ use super::CampaignView;
 use crate::auth::AuthUser;
 use crate::db::campaigns;
 use crate::error::{ApiError, ApiResult};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// One campaign, if the caller can use or see it (its unit is in the caller's scope or above it).
 #[utoipa::path(

@@ -14,7 +14,7 @@ use crate::db::{campaign_spending, campaigns, donations, fund_statement, units};
 use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::public::{summarise, ByChannel};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// An amount of one unit.
 #[derive(Debug, Serialize, ToSchema)]

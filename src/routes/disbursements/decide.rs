@@ -20,7 +20,7 @@ use crate::idempotency::{self, IdempotencyKey};
 use crate::ledger::payouts;
 use crate::ledger::reservations::{self, Holder};
 use crate::routes::spending::{decision, Decision};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Approves a submitted grant and reserves its amount.
 #[utoipa::path(

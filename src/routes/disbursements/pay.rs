@@ -19,7 +19,7 @@ use crate::idempotency::{self, IdempotencyKey};
 use crate::ledger::reservations::{self, Holder};
 use crate::ledger::{entries, payouts, rules, NewEntry, SourceType};
 use crate::routes::spending::transition;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -18,7 +18,7 @@ use crate::extract::JsonBody;
 use crate::idempotency::{self, Begin, Claim, IdempotencyKey};
 use crate::ledger::rules::{self, DonationAccounts, Receipt};
 use crate::ledger::{entries, NewEntry, SourceType};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Records a donation: its balanced journal entry and its gapless receipt number commit
 /// together. Send an `Idempotency-Key` so a retry after a timeout cannot record it twice.

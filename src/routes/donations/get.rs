@@ -6,7 +6,7 @@ use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::{donations, units};
 use crate::error::{ApiError, ApiResult};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// One donation, if its fund is in the caller's scope.
 #[utoipa::path(

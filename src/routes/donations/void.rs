@@ -16,7 +16,7 @@ use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::JsonBody;
 use crate::idempotency::{self, Begin, Claim, IdempotencyKey};
 use crate::ledger::{entries, SourceType};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

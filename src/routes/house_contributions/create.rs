@@ -17,7 +17,7 @@ use crate::domain::{money, text, Role};
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::JsonBody;
 use crate::idempotency::{self, IdempotencyKey};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Who gave it: anyone but the fund (the fund's share is paid as tranches).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -15,7 +15,7 @@ use crate::domain::{text, Role, Tier};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::JsonBody;
 use crate::idempotency::{self, IdempotencyKey};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub const POSSIBLE_DUPLICATE: &str = "possible_duplicate";
 

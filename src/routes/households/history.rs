@@ -6,7 +6,7 @@ use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::{households, units};
 use crate::error::{ApiError, ApiResult};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// All the support a household received, newest first: Tết gifts (not those withdrawn with
 /// their batch), grants (not rejected or cancelled), and house projects in any state — from

@@ -13,7 +13,7 @@ use crate::domain::household::{HouseholdChanges, UpdateHousehold};
 use crate::domain::{text, Role};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Corrects a household (an officer of its commune or above). Only the fields sent change;
 /// `null` clears `poverty_cert_no`, `ethnicity` or `phone`. The national ID and the commune

@@ -23,7 +23,7 @@ use crate::idempotency::{self, IdempotencyKey};
 use crate::ledger::reservations::{self, Holder, Pool};
 use crate::routes::attachments::check_evidence;
 use crate::routes::spending::decision;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

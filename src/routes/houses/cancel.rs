@@ -21,7 +21,7 @@ use crate::extract::JsonBody;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ledger::reservations::{self, Holder};
 use crate::routes::spending::decision;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

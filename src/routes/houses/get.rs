@@ -4,7 +4,7 @@ use uuid::Uuid;
 use super::HouseView;
 use crate::auth::AuthUser;
 use crate::error::ApiResult;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// One house project with its tranches (404 outside the caller's scope).
 #[utoipa::path(

@@ -24,7 +24,7 @@ use crate::idempotency::{self, IdempotencyKey};
 use crate::ledger::reservations::{self, Holder};
 use crate::routes::attachments::check_evidence;
 use crate::routes::spending::transition;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -66,11 +66,9 @@ pub async fn hand_over(
     if !(user.scope.allows(Right::ActAs(Role::Officer), &unit)
         || user.scope.allows(Right::ActAs(Role::Approver), &unit))
     {
-        return Err(crate::auth::scope::needs(
-            &[Role::Officer, Role::Approver],
-            &unit.code,
-            false,
-        ));
+        return Err(
+            crate::auth::scope::needs(&[Role::Officer, Role::Approver], &unit.code, false).into(),
+        );
     }
     check_evidence(&mut conn, &user, &unit, &evidence, "evidence_ids").await?;
     let user = &user;

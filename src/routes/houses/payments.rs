@@ -26,7 +26,7 @@ use crate::extract::JsonBody;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ledger::reservations::{self, Holder, Pool};
 use crate::ledger::{entries, payouts, rules, NewEntry, SourceType};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -22,7 +22,7 @@ use crate::extract::JsonBody;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::routes::attachments::check_evidence;
 use crate::routes::spending::transition;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

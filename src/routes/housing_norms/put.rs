@@ -17,7 +17,7 @@ use crate::domain::{money, Role};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::extract::JsonBody;
 use crate::idempotency::{self, IdempotencyKey};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The most norms one request may set.
 const MAX_ITEMS: usize = 50;
@@ -96,7 +96,8 @@ pub async fn put(
                     return Err(crate::auth::scope::lacking(
                         Right::ActAs(Role::Approver),
                         &central,
-                    ));
+                    )
+                    .into());
                 }
                 owners.push(central.id);
             }

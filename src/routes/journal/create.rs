@@ -21,7 +21,7 @@ use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::JsonBody;
 use crate::idempotency::{self, Begin, Claim, IdempotencyKey};
 use crate::ledger::{entries, NewEntry, NewPosting, Side, SourceType};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -15,7 +15,7 @@ use crate::ledger::entries::{self, JournalFilter};
 use crate::ledger::SourceType;
 use crate::pagination::{self, Page};
 use crate::pagination::{cursor_key, decode_cursor};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

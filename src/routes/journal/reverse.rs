@@ -18,7 +18,7 @@ use crate::extract::JsonBody;
 use crate::idempotency::{self, Begin, Claim, IdempotencyKey};
 use crate::ledger::entries::{self, EntryRow};
 use crate::ledger::SourceType;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

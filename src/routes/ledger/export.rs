@@ -14,7 +14,7 @@ use crate::domain::Role;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::ledger::export::{self as exporter, Format, Request};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

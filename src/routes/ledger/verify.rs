@@ -8,7 +8,7 @@ use crate::db::units;
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::sealing::{self, Verification};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Recomputes the fund's seal chain over the canonical bytes of every sealed entry and names
 /// the first entry that does not match (changed, removed, or slipped in behind the chain).

@@ -1,6 +1,6 @@
 use actix_web::{get, web, HttpResponse};
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Prometheus text: request counts and latency histograms per route, database pool state.
 #[utoipa::path(

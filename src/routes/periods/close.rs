@@ -13,7 +13,7 @@ use crate::domain::clock::month_start;
 use crate::domain::{money, Role};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::ledger::{balances, natural_balance, periods};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Closes a month that has ended (finance officer of the unit). Every child unit must have
 /// closed it first. Records the closing trial balance; postings into the month are refused

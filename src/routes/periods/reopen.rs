@@ -14,7 +14,7 @@ use crate::domain::{text, Role};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::JsonBody;
 use crate::ledger::periods;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

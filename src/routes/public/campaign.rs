@@ -12,7 +12,7 @@ use crate::db::{campaign_spending, campaigns, donations, units};
 use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::campaigns::CampaignKind;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// What a campaign received, in every unit's fund.
 #[derive(Debug, Serialize, ToSchema)]

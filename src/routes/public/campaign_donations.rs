@@ -15,7 +15,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::pagination::{self, Page};
 use crate::routes::donations::list::decode_cursor;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

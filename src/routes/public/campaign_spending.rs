@@ -7,7 +7,7 @@ use super::PublicUnit;
 use crate::db::{campaign_spending, campaigns};
 use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// What one unit spent of the campaign's money on one category.
 #[derive(Debug, Serialize, ToSchema)]

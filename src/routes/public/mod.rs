@@ -24,7 +24,7 @@ use crate::domain::money;
 use crate::error::{ApiError, Code};
 use crate::i18n::Lang;
 use crate::middleware::request_id::RequestMeta;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(

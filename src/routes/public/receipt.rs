@@ -8,7 +8,7 @@ use super::donor_display;
 use crate::db::{campaigns, donations, units};
 use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReceiptUnit {

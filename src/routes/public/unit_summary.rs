@@ -9,7 +9,7 @@ use crate::db::{donations, units};
 use crate::domain::{money, Tier};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -17,7 +17,7 @@ use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::routes::public::ByChannel;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

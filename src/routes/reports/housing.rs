@@ -11,7 +11,7 @@ use crate::db::units;
 use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

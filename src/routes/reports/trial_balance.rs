@@ -13,7 +13,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::ledger::balances;
 use crate::ledger::natural_balance;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -20,7 +20,7 @@ use crate::extract::JsonBody;
 use crate::idempotency::{self, Begin, Claim, IdempotencyKey};
 use crate::ledger::bulk::{self, LineDonation, LineSide, OpenLine, Target};
 use crate::ledger::SourceType;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Most line ids one request may name.
 pub const MAX_LINE_IDS: usize = 200_000;

@@ -18,7 +18,7 @@ use crate::extract::JsonBody;
 use crate::idempotency::IdempotencyKey;
 use crate::ledger::bulk::{self, LineSide, Target};
 use crate::ledger::SourceType;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Ids of what was created are listed up to this many.
 const MAX_LISTED: usize = 1_000;

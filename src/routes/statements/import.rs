@@ -23,7 +23,7 @@ use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::Query;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::routes::file_body;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Statement files are at most 64 MiB (`security.md`); 200,000 lines take about 30 MB.
 pub const STATEMENT_LIMIT: u64 = 64 << 20;

@@ -23,7 +23,7 @@ use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::{JsonBody, OptionalJsonBody};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::routes::spending::Decision;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

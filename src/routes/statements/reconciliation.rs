@@ -12,7 +12,7 @@ use crate::db::{bank_accounts, units};
 use crate::domain::{money, Role};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

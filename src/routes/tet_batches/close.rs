@@ -20,7 +20,7 @@ use crate::extract::OptionalJsonBody;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ledger::{entries, rules, NewEntry, SourceType};
 use crate::routes::spending::transition;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -17,7 +17,7 @@ use crate::extract::OptionalJsonBody;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ledger::reservations::{self, Pool};
 use crate::routes::spending::{decision, Decision};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Approves a submitted batch (approver of the paying unit, not the submitter): reserves the
 /// cash part (households × cash_amount) from cash and bank money and the goods part from

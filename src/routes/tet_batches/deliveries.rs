@@ -18,7 +18,7 @@ use crate::domain::{text, Role};
 use crate::error::{ApiError, ApiResult, Code, FieldError};
 use crate::extract::JsonBody;
 use crate::idempotency::{self, IdempotencyKey};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -6,7 +6,7 @@ use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::tet_batches;
 use crate::error::ApiResult;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// One batch with its totals and every recipient's status, in list order. Heads of household
 /// are named only for callers who may read personal data in the paying unit's area.

@@ -11,7 +11,7 @@ use crate::db::tet_batches::{self, RecipientRow, TetBatchRow};
 use crate::db::units::UnitRow;
 use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub const TITLE: &str = "DANH SÁCH CHI TIỀN CHO NGƯỜI NGHÈO – TẾT";
 pub const HEADER: [&str; 9] = [

@@ -20,7 +20,7 @@ use crate::domain::{money, Role};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
 use crate::idempotency::{self, IdempotencyKey};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// At most this many shares in one allocation.
 pub const MAX_SHARES: usize = 1000;

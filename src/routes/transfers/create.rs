@@ -19,7 +19,7 @@ use crate::domain::{money, text, Role};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::JsonBody;
 use crate::idempotency::{self, IdempotencyKey};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -16,7 +16,7 @@ use crate::idempotency;
 use crate::idempotency::IdempotencyKey;
 use crate::ledger::reservations::{self, Holder, Pool};
 use crate::routes::spending::{decision, Decision};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Approves a submitted transfer (an approver of the sending unit, not the submitter): its
 /// amount is reserved from the sender's money with the transfer's earmark.

@@ -5,7 +5,7 @@ use super::TransferView;
 use crate::auth::AuthUser;
 use crate::db::{transfers, units};
 use crate::error::{ApiError, ApiResult};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// One transfer, if the caller can see its sender or its receiver.
 #[utoipa::path(

@@ -12,7 +12,7 @@ use crate::domain::spending::Status;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::pagination::{self, Page};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The statuses a transfer can have, and `in_transit` (sent, not yet received).
 const STATUSES: [&str; 7] = [

@@ -142,7 +142,7 @@ fn authorize(user: &AuthUser, right: Right, acting: &UnitRow, other: &UnitRow) -
         return Err(ApiError::not_found());
     }
     if !user.scope.allows(right, acting) {
-        return Err(crate::auth::scope::lacking(right, acting));
+        return Err(crate::auth::scope::lacking(right, acting).into());
     }
     Ok(())
 }

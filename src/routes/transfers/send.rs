@@ -20,7 +20,7 @@ use crate::ledger::payouts::account_id;
 use crate::ledger::reservations::{self, Holder, Pool};
 use crate::ledger::{entries, rules, NewEntry, SourceType};
 use crate::routes::spending::transition;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

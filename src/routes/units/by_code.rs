@@ -6,7 +6,7 @@ use crate::auth::AuthUser;
 use crate::db::units;
 use crate::domain::unit_code::UnitCode;
 use crate::error::{ApiError, ApiResult};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// One unit by its code (`TW`, `20`, `06001`…), if it is in the caller's scope.
 #[utoipa::path(

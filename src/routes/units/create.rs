@@ -12,7 +12,7 @@ use crate::auth::Admin;
 use crate::db::units::{self, NewUnit};
 use crate::domain::{text, Tier, UnitCode};
 use crate::error::{ApiError, ApiResult, Code, FieldError};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

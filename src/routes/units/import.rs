@@ -9,7 +9,7 @@ use crate::auth::Admin;
 use crate::db::units::{self, ImportCounts, ImportError};
 use crate::domain::unit_file;
 use crate::error::{ApiError, ApiResult, Code, FieldError};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The 2025-03 list is about 0.6 MB; leave room for richer files.
 pub const UNIT_FILE_LIMIT: usize = 16 << 20;
@@ -54,7 +54,7 @@ pub async fn import(
     // Only an admin of the central unit imports the national list. The endpoint and TW are no
     // secret, so an admin elsewhere gets 403 rather than the 404 of an out-of-scope unit.
     if !admin.scope.allows(Right::Administer, &central) {
-        return Err(crate::auth::scope::lacking(Right::Administer, &central));
+        return Err(crate::auth::scope::lacking(Right::Administer, &central).into());
     }
     let records = unit_file::parse(&body).map_err(csv_error)?;
     let admin = &admin;

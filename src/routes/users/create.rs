@@ -12,7 +12,7 @@ use crate::db::users::{self, NewUser};
 use crate::domain::username::password_is_acceptable;
 use crate::domain::{text, Username};
 use crate::error::{ApiError, ApiResult, Code, FieldError};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -9,7 +9,7 @@ use crate::auth::scope::Right;
 use crate::auth::Admin;
 use crate::db::{refresh_tokens, units, users};
 use crate::error::{ApiError, ApiResult, Code};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Disables a user: their tokens stop working at once and they cannot sign in. The caller must
 /// administer every unit where the user holds a role (a user holding none: their home unit).
@@ -58,7 +58,7 @@ pub async fn disable(
         .iter()
         .find(|u| !admin.scope.allows(Right::Administer, u))
     {
-        return Err(crate::auth::scope::lacking(Right::Administer, unit));
+        return Err(crate::auth::scope::lacking(Right::Administer, unit).into());
     }
     let unit_id = assignments
         .first()

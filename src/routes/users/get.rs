@@ -5,7 +5,7 @@ use super::{home_unit, visible, UserView};
 use crate::auth::AuthUser;
 use crate::db::users;
 use crate::error::{ApiError, ApiResult};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// One user, if they hold a role inside the caller's scope (or, holding none, their home unit
 /// is inside it).

@@ -103,7 +103,7 @@ pub async fn check_grants(
         match found.get(&g.unit_id) {
             Some(u) if admin.can_see(u) => {
                 if !admin.allows(Right::Administer, u) {
-                    return Err(crate::auth::scope::lacking(Right::Administer, u));
+                    return Err(crate::auth::scope::lacking(Right::Administer, u).into());
                 }
             }
             _ => errors.push(FieldError::new(

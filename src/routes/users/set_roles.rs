@@ -11,7 +11,7 @@ use crate::auth::scope::Right;
 use crate::auth::Admin;
 use crate::db::{refresh_tokens, units, users};
 use crate::error::{ApiError, ApiResult, Code};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

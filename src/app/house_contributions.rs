@@ -1,0 +1,1 @@
+//! The house contributions workflow.

@@ -1,0 +1,53 @@
+//! The lookups every command starts with, written once: the unit a caller acts on (404 outside
+//! their scope, 403 without the right), a campaign a unit may use, a bank account of a fund.
+
+use diesel_async::AsyncPgConnection;
+use uuid::Uuid;
+
+use super::{AppError, AppResult};
+use crate::auth::scope::{Right, Scope};
+use crate::db::bank_accounts::{self, BankAccountRow};
+use crate::db::campaigns::{self, CampaignRow};
+use crate::db::units::{self, UnitRow};
+use crate::messages::common;
+
+/// The unit `id`, when the caller has `right` there: 404 when it does not exist or lies outside
+/// the caller's scope, 403 naming the role it takes when the caller sees it without the right.
+pub async fn unit_authorized(
+    conn: &mut AsyncPgConnection,
+    scope: &Scope,
+    right: Right,
+    id: Uuid,
+) -> AppResult<UnitRow> {
+    let unit = units::find(conn, id).await?.ok_or(AppError::NotFound)?;
+    scope.authorize(right, &unit)?;
+    Ok(unit)
+}
+
+/// The campaign `id`, when `unit` may use it: a campaign is usable by its own unit and every
+/// unit below it. Anything else is a 422 naming `field`.
+pub async fn campaign_usable_by(
+    conn: &mut AsyncPgConnection,
+    unit: &UnitRow,
+    id: Uuid,
+    field: &str,
+) -> AppResult<CampaignRow> {
+    campaigns::find(conn, id)
+        .await?
+        .filter(|c| unit.ancestry.contains(&c.unit_id))
+        .ok_or_else(|| common::no_such_campaign(field).into())
+}
+
+/// The bank account `id`, when it is one of the fund of `unit`; anything else is a 422 naming
+/// `field`.
+pub async fn bank_account_of(
+    conn: &mut AsyncPgConnection,
+    unit: &UnitRow,
+    id: Uuid,
+    field: &str,
+) -> AppResult<BankAccountRow> {
+    bank_accounts::find(conn, id)
+        .await?
+        .filter(|b| b.unit_id == unit.id)
+        .ok_or_else(|| common::not_a_bank_account_of_the_fund(field).into())
+}

@@ -1,0 +1,1 @@
+//! The tet batches workflow.

@@ -1,0 +1,1 @@
+//! Refusals of bank accounts, in both languages.

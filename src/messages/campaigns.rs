@@ -1,0 +1,1 @@
+//! Refusals of campaigns, in both languages.

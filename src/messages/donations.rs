@@ -1,0 +1,1 @@
+//! Refusals of donations, in both languages.

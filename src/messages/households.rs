@@ -1,0 +1,1 @@
+//! Refusals of households, in both languages.

@@ -1,0 +1,1 @@
+//! Refusals of houses, in both languages.

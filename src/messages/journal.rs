@@ -1,0 +1,1 @@
+//! Refusals of journal, in both languages.

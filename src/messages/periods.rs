@@ -1,0 +1,1 @@
+//! Refusals of periods, in both languages.

@@ -1,0 +1,1 @@
+//! Refusals of spending, in both languages.

@@ -1,0 +1,1 @@
+//! Refusals of statements, in both languages.

@@ -1,0 +1,1 @@
+//! Refusals of tet batches, in both languages.

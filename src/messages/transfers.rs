@@ -1,0 +1,1 @@
+//! Refusals of transfers, in both languages.

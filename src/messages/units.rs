@@ -1,0 +1,1 @@
+//! Refusals of units, in both languages.

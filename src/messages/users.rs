@@ -1,0 +1,1 @@
+//! Refusals of users, in both languages.
