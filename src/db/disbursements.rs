@@ -1,5 +1,6 @@
 //! Grants (`disbursements`): one row per grant, its status moved only along the lifecycle the
-//! database allows (`spending_guard`), four-eyes held by a CHECK.
+//! database allows (`spending_guard`), four-eyes held by a CHECK. The row reads its category,
+//! method and status as enums; decisions are recorded through `db::spending`.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -8,21 +9,25 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::schema::{disbursements, units};
+use crate::domain::spending::{Category, Method, Status};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = disbursements)]
 pub struct DisbursementRow {
     pub id: Uuid,
     pub unit_id: Uuid,
-    pub category: String,
+    #[diesel(deserialize_as = String)]
+    pub category: Category,
     pub household_id: Option<Uuid>,
     pub campaign_id: Option<Uuid>,
     pub earmark_id: Option<Uuid>,
     pub amount: Decimal,
-    pub method: String,
+    #[diesel(deserialize_as = String)]
+    pub method: Method,
     pub bank_account_id: Option<Uuid>,
     pub description: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: Status,
     pub submitted_by: Uuid,
     pub submitted_at: DateTime<Utc>,
     pub decided_by: Option<Uuid>,
@@ -61,44 +66,7 @@ pub async fn insert(
         .await
 }
 
-pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<DisbursementRow>> {
-    disbursements::table
-        .find(id)
-        .select(DisbursementRow::as_select())
-        .first(conn)
-        .await
-        .optional()
-}
-
-/// The row locked for a state change: concurrent decisions on one grant queue here.
-pub async fn lock(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<DisbursementRow> {
-    disbursements::table
-        .find(id)
-        .select(DisbursementRow::as_select())
-        .for_update()
-        .first(conn)
-        .await
-}
-
-/// Approve, reject or cancel.
-pub async fn decide(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    status: &str,
-    decided_by: Uuid,
-    reason: Option<&str>,
-) -> QueryResult<DisbursementRow> {
-    diesel::update(disbursements::table.find(id))
-        .set((
-            disbursements::status.eq(status),
-            disbursements::decided_by.eq(decided_by),
-            disbursements::decided_at.eq(diesel::dsl::now),
-            disbursements::decision_reason.eq(reason),
-        ))
-        .returning(DisbursementRow::as_returning())
-        .get_result(conn)
-        .await
-}
+super::spending::keyed_row!(disbursements, DisbursementRow);
 
 pub async fn mark_paid(
     conn: &mut AsyncPgConnection,
@@ -109,7 +77,7 @@ pub async fn mark_paid(
 ) -> QueryResult<DisbursementRow> {
     diesel::update(disbursements::table.find(id))
         .set((
-            disbursements::status.eq("paid"),
+            disbursements::status.eq(Status::Paid.as_str()),
             disbursements::paid_by.eq(paid_by),
             disbursements::paid_at.eq(diesel::dsl::now),
             disbursements::paid_on.eq(paid_on),

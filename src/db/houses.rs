@@ -90,24 +90,7 @@ pub async fn insert(conn: &mut AsyncPgConnection, new: &NewHouse<'_>) -> QueryRe
         .await
 }
 
-pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<HouseRow>> {
-    houses::table
-        .find(id)
-        .select(HouseRow::as_select())
-        .first(conn)
-        .await
-        .optional()
-}
-
-/// The row locked for a change: concurrent steps and payments on one project queue here.
-pub async fn lock(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<HouseRow> {
-    houses::table
-        .find(id)
-        .select(HouseRow::as_select())
-        .for_update()
-        .first(conn)
-        .await
-}
+super::spending::keyed_row!(houses, HouseRow);
 
 /// Every project of a household, oldest first.
 pub async fn of_household(

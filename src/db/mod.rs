@@ -26,6 +26,7 @@ pub mod pool;
 pub mod reconciliation;
 pub mod refresh_tokens;
 pub mod schema;
+pub mod spending;
 pub mod statements;
 pub mod tet_batches;
 pub mod transfers;

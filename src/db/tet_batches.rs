@@ -143,45 +143,7 @@ pub async fn already_received(
     Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
-pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<TetBatchRow>> {
-    tet_batches::table
-        .find(id)
-        .select(TetBatchRow::as_select())
-        .first(conn)
-        .await
-        .optional()
-}
-
-/// The row locked for a state change or a delivery sync: concurrent changes of one batch
-/// queue here.
-pub async fn lock(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<TetBatchRow> {
-    tet_batches::table
-        .find(id)
-        .select(TetBatchRow::as_select())
-        .for_update()
-        .first(conn)
-        .await
-}
-
-/// Approve, reject or cancel.
-pub async fn decide(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    status: &str,
-    decided_by: Uuid,
-    reason: Option<&str>,
-) -> QueryResult<TetBatchRow> {
-    diesel::update(tet_batches::table.find(id))
-        .set((
-            tet_batches::status.eq(status),
-            tet_batches::decided_by.eq(decided_by),
-            tet_batches::decided_at.eq(diesel::dsl::now),
-            tet_batches::decision_reason.eq(reason),
-        ))
-        .returning(TetBatchRow::as_returning())
-        .get_result(conn)
-        .await
-}
+super::spending::keyed_row!(tet_batches, TetBatchRow);
 
 /// A rejected or cancelled batch gives nobody a gift: its pending recipients are withdrawn,
 /// which frees them for another batch of the campaign.

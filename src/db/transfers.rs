@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::schema::{transfers, units};
+use crate::domain::spending::{Direction, Status};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = transfers)]
@@ -18,13 +19,15 @@ pub struct TransferRow {
     pub id: Uuid,
     pub from_unit_id: Uuid,
     pub to_unit_id: Uuid,
-    pub direction: String,
+    #[diesel(deserialize_as = String)]
+    pub direction: Direction,
     pub amount: Decimal,
     pub campaign_id: Option<Uuid>,
     pub purpose: String,
     pub decision_no: Option<String>,
     pub allocation_id: Option<Uuid>,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: Status,
     pub submitted_by: Uuid,
     pub submitted_at: DateTime<Utc>,
     pub decided_by: Option<Uuid>,
@@ -69,45 +72,7 @@ pub async fn insert(
         .await
 }
 
-pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<TransferRow>> {
-    transfers::table
-        .find(id)
-        .select(TransferRow::as_select())
-        .first(conn)
-        .await
-        .optional()
-}
-
-/// The transfer, locked until the caller's transaction ends: state changes queue here, so the
-/// second of two concurrent requests sees the first one's state.
-pub async fn lock(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<TransferRow> {
-    transfers::table
-        .find(id)
-        .select(TransferRow::as_select())
-        .for_update()
-        .first(conn)
-        .await
-}
-
-/// Approve, reject or cancel: the new status and who decided, when and why.
-pub async fn decide(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    status: &str,
-    decided_by: Uuid,
-    reason: Option<&str>,
-) -> QueryResult<TransferRow> {
-    diesel::update(transfers::table.find(id))
-        .set((
-            transfers::status.eq(status),
-            transfers::decided_by.eq(decided_by),
-            transfers::decided_at.eq(diesel::dsl::now),
-            transfers::decision_reason.eq(reason),
-        ))
-        .returning(TransferRow::as_returning())
-        .get_result(conn)
-        .await
-}
+super::spending::keyed_row!(transfers, TransferRow);
 
 /// The money left the sender's bank account with entry `entry`.
 pub async fn mark_sent(
@@ -120,7 +85,7 @@ pub async fn mark_sent(
 ) -> QueryResult<TransferRow> {
     diesel::update(transfers::table.find(id))
         .set((
-            transfers::status.eq("sent"),
+            transfers::status.eq(Status::Sent.as_str()),
             transfers::sent_by.eq(by),
             transfers::sent_at.eq(diesel::dsl::now),
             transfers::sent_on.eq(sent_on),
@@ -143,7 +108,7 @@ pub async fn mark_received(
 ) -> QueryResult<TransferRow> {
     diesel::update(transfers::table.find(id))
         .set((
-            transfers::status.eq("received"),
+            transfers::status.eq(Status::Received.as_str()),
             transfers::received_by.eq(by),
             transfers::received_at.eq(diesel::dsl::now),
             transfers::received_on.eq(received_on),
@@ -209,7 +174,7 @@ pub async fn in_transit(
     subtree: bool,
 ) -> QueryResult<Decimal> {
     let mut q = transfers::table
-        .filter(transfers::status.eq("sent"))
+        .filter(transfers::status.eq(Status::Sent.as_str()))
         .select(sql::<Numeric>("coalesce(sum(amount), 0)"))
         .into_boxed();
     q = if subtree {

@@ -64,14 +64,50 @@ impl Status {
     }
 }
 
+/// The enums of this module as stored: a row holds them as text, and a value the code does not
+/// know is broken data, refused where the row is read (never read as some default).
+macro_rules! stored_as_text {
+    ($($name:ident),*) => {$(
+        impl TryFrom<String> for $name {
+            type Error = String;
+
+            fn try_from(stored: String) -> Result<Self, String> {
+                $name::parse(&stored)
+                    .ok_or_else(|| format!("unknown stored {} '{stored}'", stringify!($name)))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    )*};
+}
+
+stored_as_text!(Status, Category, Method, Direction);
+
 /// The kinds of spending, each with its own lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    Disbursement,
+    /// `/v1/disbursements`
+    Grant,
     TetBatch,
     Transfer,
     /// Great Unity house projects
     House,
+}
+
+impl Kind {
+    /// The name records use for it: the audit trail's target type and a reservation's holder.
+    pub fn record_name(self) -> &'static str {
+        match self {
+            Kind::Grant => "disbursement",
+            Kind::TetBatch => "tet_batch",
+            Kind::Transfer => "transfer",
+            Kind::House => "house",
+        }
+    }
 }
 
 /// What a user asks to do to a piece of spending.
@@ -161,18 +197,6 @@ impl Category {
     pub fn parse(s: &str) -> Option<Category> {
         Category::ALL.into_iter().find(|c| c.as_str() == s)
     }
-
-    /// The expense account a paid grant debits (ledger.md chart).
-    pub fn expense_code(self) -> &'static str {
-        match self {
-            Category::Medical => "6131",
-            Category::Education => "6141",
-            Category::Livelihood => "6151",
-            Category::EmergencyRelief => "6161",
-            Category::CommunityWorks => "6171",
-            Category::Other => "6191",
-        }
-    }
 }
 
 /// How spending leaves the fund.
@@ -200,6 +224,46 @@ impl Method {
         [Method::Cash, Method::Bank, Method::InKind]
             .into_iter()
             .find(|m| m.as_str() == s)
+    }
+}
+
+/// Which way the money goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Down, to a descendant's fund.
+    Allocation,
+    /// Up, to an ancestor's fund.
+    Remittance,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Allocation => "allocation",
+            Direction::Remittance => "remittance",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Direction> {
+        [Direction::Allocation, Direction::Remittance]
+            .into_iter()
+            .find(|d| d.as_str() == s)
+    }
+
+    /// From the unit `from` to the unit `to`, given the ancestry of each (itself included):
+    /// allocation when `to` is below `from`, remittance when above; None for unrelated units
+    /// (siblings, cousins) and for the same unit.
+    pub fn between(from: (Uuid, &[Uuid]), to: (Uuid, &[Uuid])) -> Option<Direction> {
+        if from.0 == to.0 {
+            None
+        } else if to.1.contains(&from.0) {
+            Some(Direction::Allocation)
+        } else if from.1.contains(&to.0) {
+            Some(Direction::Remittance)
+        } else {
+            None
+        }
     }
 }
 
@@ -242,18 +306,18 @@ mod tests {
         use Action as A;
         use Status as S;
         assert_eq!(
-            next(Kind::Disbursement, S::Submitted, A::Approve),
+            next(Kind::Grant, S::Submitted, A::Approve),
             Some(S::Approved)
         );
-        assert_eq!(next(Kind::Disbursement, S::Approved, A::Pay), Some(S::Paid));
-        assert_eq!(next(Kind::Disbursement, S::Paid, A::Cancel), None);
-        assert_eq!(next(Kind::Disbursement, S::Submitted, A::Pay), None);
-        assert_eq!(next(Kind::Disbursement, S::Approved, A::Approve), None);
+        assert_eq!(next(Kind::Grant, S::Approved, A::Pay), Some(S::Paid));
+        assert_eq!(next(Kind::Grant, S::Paid, A::Cancel), None);
+        assert_eq!(next(Kind::Grant, S::Submitted, A::Pay), None);
+        assert_eq!(next(Kind::Grant, S::Approved, A::Approve), None);
         assert_eq!(next(Kind::Transfer, S::Approved, A::Pay), None);
         assert_eq!(next(Kind::Transfer, S::Approved, A::Send), Some(S::Sent));
         assert_eq!(next(Kind::Transfer, S::Sent, A::Receive), Some(S::Received));
         assert_eq!(next(Kind::TetBatch, S::Paid, A::Close), Some(S::Closed));
-        assert_eq!(next(Kind::Disbursement, S::Paid, A::Close), None);
+        assert_eq!(next(Kind::Grant, S::Paid, A::Close), None);
         assert_eq!(next(Kind::TetBatch, S::Rejected, A::Approve), None);
     }
 
@@ -277,8 +341,8 @@ mod tests {
         assert_eq!(next(Kind::House, S::Approved, A::Pay), None);
         assert_eq!(next(Kind::House, S::Submitted, A::Approve), None);
         assert_eq!(next(Kind::House, S::Proposed, A::Start), None);
-        assert_eq!(next(Kind::Disbursement, S::Approved, A::Start), None);
-        assert_eq!(next(Kind::Disbursement, S::Proposed, A::Approve), None);
+        assert_eq!(next(Kind::Grant, S::Approved, A::Start), None);
+        assert_eq!(next(Kind::Grant, S::Proposed, A::Approve), None);
     }
 
     #[test]
@@ -300,11 +364,16 @@ mod tests {
     }
 
     #[test]
-    fn categories_map_to_their_expense_accounts() {
+    fn a_stored_value_reads_back_or_is_refused() {
         for c in Category::ALL {
             assert_eq!(Category::parse(c.as_str()), Some(c));
-            assert!(c.expense_code().starts_with('6'));
         }
-        assert_eq!(Category::EmergencyRelief.expense_code(), "6161");
+        assert_eq!(Status::try_from("paid".to_owned()), Ok(Status::Paid));
+        assert_eq!(Method::try_from("in_kind".to_owned()), Ok(Method::InKind));
+        assert!(Method::try_from("cheque".to_owned()).is_err());
+        assert_eq!(
+            Direction::try_from("remittance".to_owned()),
+            Ok(Direction::Remittance)
+        );
     }
 }

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use super::balances::UNRESTRICTED;
 use crate::db::schema::reservations;
+use crate::domain::spending::Kind;
 
 /// Which money a reservation holds: cash and bank together, or donated goods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,20 +37,32 @@ impl Pool {
 /// The spending a reservation belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Holder {
-    Disbursement(Uuid),
+    Grant(Uuid),
     TetBatch(Uuid),
     Transfer(Uuid),
     House(Uuid),
 }
 
 impl Holder {
-    fn parts(self) -> (&'static str, Uuid) {
-        match self {
-            Holder::Disbursement(id) => ("disbursement", id),
-            Holder::TetBatch(id) => ("tet_batch", id),
-            Holder::Transfer(id) => ("transfer", id),
-            Holder::House(id) => ("house", id),
+    /// The reservation of the spending `id` of `kind`.
+    pub fn of(kind: Kind, id: Uuid) -> Holder {
+        match kind {
+            Kind::Grant => Holder::Grant(id),
+            Kind::TetBatch => Holder::TetBatch(id),
+            Kind::Transfer => Holder::Transfer(id),
+            Kind::House => Holder::House(id),
         }
+    }
+
+    /// As stored: the kind's record name (`disbursement`, `tet_batch`, ...) and the id.
+    fn parts(self) -> (&'static str, Uuid) {
+        let (kind, id) = match self {
+            Holder::Grant(id) => (Kind::Grant, id),
+            Holder::TetBatch(id) => (Kind::TetBatch, id),
+            Holder::Transfer(id) => (Kind::Transfer, id),
+            Holder::House(id) => (Kind::House, id),
+        };
+        (kind.record_name(), id)
     }
 }
 

@@ -1,25 +1,18 @@
 //! Approve, reject or cancel a grant: an approver of the paying unit who is not the submitter.
 //! Approval reserves the amount (409 `insufficient_funds` when the fund cannot cover it, even
 //! with many approvals racing); rejection and cancellation release what was reserved.
-
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use uuid::Uuid;
 
 use super::DisbursementView;
-use crate::audit::{self, Change};
-use crate::auth::scope::Right;
+use crate::app::spending::{self, Decision, Verdict};
 use crate::auth::Approver;
-use crate::db::{disbursements, units};
-use crate::domain::spending::{Action, Kind, Method, Status};
-use crate::domain::Role;
-use crate::error::{ApiError, ApiResult};
+use crate::domain::spending::{Action, Kind};
+use crate::error::ApiResult;
 use crate::extract::OptionalJsonBody;
 use crate::idempotency::{self, IdempotencyKey};
-use crate::ledger::payouts;
-use crate::ledger::reservations::{self, Holder};
-use crate::routes::spending::{decision, Decision};
 use crate::state::AppState;
 
 /// Approves a submitted grant and reserves its amount.
@@ -111,16 +104,8 @@ async fn decide(
     let body = body.0;
     let reason = body.value.reason()?;
     let mut conn = state.pools.write.get().await?;
-    let grant = disbursements::find(&mut conn, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let unit = units::find(&mut conn, grant.unit_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    approver
-        .scope
-        .authorize(Right::ActAs(Role::Approver), &unit)?;
-    let approver = &approver;
+    spending::authorize(&mut conn, &approver, Kind::Grant, id).await?;
+    let (approver, verdict) = (&approver, Verdict::new(action, reason.as_deref()));
     idempotency::transact(
         &mut conn,
         approver.id.0,
@@ -128,60 +113,10 @@ async fn decide(
         &body.hash,
         StatusCode::OK,
         |_| None,
-        move |conn| {
+        move |tx| {
             async move {
-                let grant = disbursements::lock(conn, id).await?;
-                let next = decision(
-                    Kind::Disbursement,
-                    action,
-                    approver.id.0,
-                    grant.submitted_by,
-                    &grant.status,
-                )?;
-                let holder = Holder::Disbursement(grant.id);
-                if next == Status::Approved {
-                    let method = Method::parse(&grant.method).ok_or_else(|| {
-                        ApiError::internal(format!("stored method {}", grant.method))
-                    })?;
-                    reservations::reserve(
-                        conn,
-                        grant.unit_id,
-                        grant.earmark_id,
-                        payouts::pool(method),
-                        holder,
-                        grant.amount,
-                    )
-                    .await?;
-                } else {
-                    reservations::release(conn, holder).await?;
-                }
-                let row = disbursements::decide(
-                    conn,
-                    grant.id,
-                    next.as_str(),
-                    approver.id.0,
-                    reason.as_deref(),
-                )
-                .await?;
-                audit::record(
-                    conn,
-                    approver,
-                    Change {
-                        action: match action {
-                            Action::Approve => "disbursement.approve",
-                            Action::Reject => "disbursement.reject",
-                            _ => "disbursement.cancel",
-                        },
-                        target_type: "disbursement",
-                        target_id: Some(row.id),
-                        unit_id: Some(row.unit_id),
-                        changes: serde_json::json!({
-                            "from": grant.status, "to": row.status, "reason": reason,
-                        }),
-                    },
-                )
-                .await?;
-                Ok(DisbursementView::from(row))
+                let decided = spending::decide(tx, approver, Kind::Grant, id, verdict).await?;
+                Ok(decided.grant()?)
             }
             .scope_boxed()
         },

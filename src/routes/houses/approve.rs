@@ -9,20 +9,14 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::HouseView;
-use crate::audit::{self, Change};
-use crate::auth::scope::Right;
+use super::{HouseView, PaymentView};
+use crate::app::spending::{self, Verdict};
 use crate::auth::Approver;
-use crate::db::houses;
-use crate::domain::house::{self, Step};
 use crate::domain::spending::{Action, Kind};
-use crate::domain::{money, text, Role};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::OptionalJsonBody;
 use crate::idempotency::{self, IdempotencyKey};
-use crate::ledger::reservations::{self, Holder, Pool};
 use crate::routes::attachments::check_evidence;
-use crate::routes::spending::decision;
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -59,21 +53,22 @@ pub async fn approve(
     body: OptionalJsonBody<ApproveHouse>,
 ) -> ApiResult<HttpResponse> {
     let body = body.0;
-    let reason = match body.value.reason.as_deref() {
-        None => None,
-        Some(r) => Some(text::clean(r, 1000).ok_or_else(|| {
-            ApiError::field("reason", "1 to 1000 characters", "từ 1 đến 1000 ký tự")
-        })?),
-    };
+    let reason = body
+        .value
+        .reason
+        .as_deref()
+        .map(spending::reason)
+        .transpose()?;
     let evidence = body.value.evidence_ids.clone().unwrap_or_default();
     let mut conn = state.pools.write.get().await?;
-    let (project, unit) = super::find_visible(&mut conn, &approver, *id).await?;
-    approver
-        .scope
-        .authorize(Right::ActAs(Role::Approver), &unit)?;
+    let unit = spending::authorize(&mut conn, &approver, Kind::House, *id).await?;
     check_evidence(&mut conn, &approver, &unit, &evidence, "evidence_ids").await?;
-    let approver = &approver;
-    let id = project.id;
+    let verdict = Verdict {
+        action: Action::Approve,
+        reason: reason.as_deref(),
+        evidence: &evidence,
+    };
+    let (approver, id) = (&approver, *id);
     idempotency::transact(
         &mut conn,
         approver.id.0,
@@ -81,44 +76,13 @@ pub async fn approve(
         &body.hash,
         StatusCode::OK,
         |_| None,
-        move |conn| {
+        move |tx| {
             async move {
-                let project = houses::lock(conn, id).await?;
-                decision(
-                    Kind::House,
-                    Action::Approve,
-                    approver.id.0,
-                    project.submitted_by,
-                    &project.status,
-                )?;
-                reservations::reserve(
-                    conn,
-                    project.funding_unit_id,
-                    project.earmark_id,
-                    Pool::Money,
-                    Holder::House(project.id),
-                    project.remaining_support(),
-                )
-                .await?;
-                let evidence = house::with_evidence(&project.evidence, Step::Approve, &evidence);
-                let row = houses::approve(conn, project.id, approver.id.0, &evidence).await?;
-                audit::record(
-                    conn,
-                    approver,
-                    Change {
-                        action: "house.approve",
-                        target_type: "house",
-                        target_id: Some(row.id),
-                        unit_id: Some(row.funding_unit_id),
-                        changes: serde_json::json!({
-                            "from": project.status, "to": row.status, "reason": reason,
-                            "reserved": money::format(project.remaining_support()),
-                            "evidence_ids": evidence.get(Step::Approve.as_str()),
-                        }),
-                    },
-                )
-                .await?;
-                super::detail(conn, row).await
+                let decided = spending::decide(tx, approver, Kind::House, id, verdict).await?;
+                let (row, payments) = decided.house()?;
+                let mut view = HouseView::from(row);
+                view.payments = Some(payments.into_iter().map(PaymentView::from).collect());
+                Ok(view)
             }
             .scope_boxed()
         },

@@ -9,18 +9,13 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::HouseView;
-use crate::audit::{self, Change};
-use crate::auth::scope::Right;
+use super::{HouseView, PaymentView};
+use crate::app::spending::{self, Verdict};
 use crate::auth::Approver;
-use crate::db::houses;
 use crate::domain::spending::{Action, Kind};
-use crate::domain::{money, text, Role};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::JsonBody;
 use crate::idempotency::{self, IdempotencyKey};
-use crate::ledger::reservations::{self, Holder};
-use crate::routes::spending::decision;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -53,15 +48,11 @@ pub async fn cancel(
     key: IdempotencyKey,
     body: JsonBody<CancelHouse>,
 ) -> ApiResult<HttpResponse> {
-    let reason = text::clean(&body.value.reason, 1000)
-        .ok_or_else(|| ApiError::field("reason", "1 to 1000 characters", "từ 1 đến 1000 ký tự"))?;
+    let reason = spending::reason(&body.value.reason)?;
     let mut conn = state.pools.write.get().await?;
-    let (project, unit) = super::find_visible(&mut conn, &approver, *id).await?;
-    approver
-        .scope
-        .authorize(Right::ActAs(Role::Approver), &unit)?;
-    let approver = &approver;
-    let id = project.id;
+    spending::authorize(&mut conn, &approver, Kind::House, *id).await?;
+    let verdict = Verdict::new(Action::Cancel, Some(&reason));
+    let (approver, id) = (&approver, *id);
     idempotency::transact(
         &mut conn,
         approver.id.0,
@@ -69,34 +60,13 @@ pub async fn cancel(
         &body.hash,
         StatusCode::OK,
         |_| None,
-        move |conn| {
+        move |tx| {
             async move {
-                let project = houses::lock(conn, id).await?;
-                decision(
-                    Kind::House,
-                    Action::Cancel,
-                    approver.id.0,
-                    project.submitted_by,
-                    &project.status,
-                )?;
-                reservations::release(conn, Holder::House(project.id)).await?;
-                let row = houses::cancel(conn, project.id, approver.id.0, &reason).await?;
-                audit::record(
-                    conn,
-                    approver,
-                    Change {
-                        action: "house.cancel",
-                        target_type: "house",
-                        target_id: Some(row.id),
-                        unit_id: Some(row.funding_unit_id),
-                        changes: serde_json::json!({
-                            "from": project.status, "to": row.status, "reason": reason,
-                            "paid_amount": money::format(row.paid_amount),
-                        }),
-                    },
-                )
-                .await?;
-                super::detail(conn, row).await
+                let decided = spending::decide(tx, approver, Kind::House, id, verdict).await?;
+                let (row, payments) = decided.house()?;
+                let mut view = HouseView::from(row);
+                view.payments = Some(payments.into_iter().map(PaymentView::from).collect());
+                Ok(view)
             }
             .scope_boxed()
         },

@@ -1,22 +1,15 @@
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
-use diesel_async::AsyncPgConnection;
-use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::{holder, load, view, TetBatchView};
-use crate::audit::{self, Change};
-use crate::auth::scope::Right;
+use super::TetBatchView;
+use crate::app::spending::{self, Decision, Verdict};
 use crate::auth::Approver;
-use crate::db::tet_batches;
 use crate::domain::spending::{Action, Kind};
-use crate::domain::Role;
 use crate::error::ApiResult;
 use crate::extract::OptionalJsonBody;
 use crate::idempotency::{self, IdempotencyKey};
-use crate::ledger::reservations::{self, Pool};
-use crate::routes::spending::{decision, Decision};
 use crate::state::AppState;
 
 /// Approves a submitted batch (approver of the paying unit, not the submitter): reserves the
@@ -112,8 +105,8 @@ async fn decide(
     let body = body.0;
     let reason = body.value.reason()?;
     let mut conn = state.pools.write.get().await?;
-    load(&mut conn, id, &approver, Right::ActAs(Role::Approver)).await?;
-    let (approver, reason) = (&approver, &reason);
+    spending::authorize(&mut conn, &approver, Kind::TetBatch, id).await?;
+    let (approver, verdict) = (&approver, Verdict::new(action, reason.as_deref()));
     idempotency::transact(
         &mut conn,
         approver.id.0,
@@ -121,75 +114,14 @@ async fn decide(
         &body.hash,
         StatusCode::OK,
         |_| None,
-        |conn| {
-            async move { decide_in_tx(conn, approver, id, action, reason.as_deref()).await }
-                .scope_boxed()
+        move |tx| {
+            async move {
+                let decided = spending::decide(tx, approver, Kind::TetBatch, id, verdict).await?;
+                let (batch, counts) = decided.tet_batch()?;
+                Ok(TetBatchView::new(batch, counts, None))
+            }
+            .scope_boxed()
         },
     )
     .await
-}
-
-#[tracing::instrument(name = "tet_batches.decide", skip_all, fields(tet_batch.id = %id, action = ?action))]
-async fn decide_in_tx(
-    conn: &mut AsyncPgConnection,
-    approver: &Approver,
-    id: Uuid,
-    action: Action,
-    reason: Option<&str>,
-) -> ApiResult<TetBatchView> {
-    let batch = tet_batches::lock(conn, id).await?;
-    let next = decision(
-        Kind::TetBatch,
-        action,
-        approver.id.0,
-        batch.submitted_by,
-        &batch.status,
-    )?;
-    let n = Decimal::from(batch.household_count);
-    if action == Action::Approve {
-        // the database refuses what the fund cannot cover (409 insufficient_funds)
-        for (pool, per_household) in [
-            (Pool::Money, batch.cash_amount),
-            (Pool::Goods, batch.in_kind_value),
-        ] {
-            if !per_household.is_zero() {
-                reservations::reserve(
-                    conn,
-                    batch.unit_id,
-                    batch.earmark_id,
-                    pool,
-                    holder(&batch),
-                    n * per_household,
-                )
-                .await?;
-            }
-        }
-    } else {
-        reservations::release(conn, holder(&batch)).await?;
-        tet_batches::withdraw_recipients(conn, batch.id).await?;
-    }
-    let row = tet_batches::decide(conn, batch.id, next.as_str(), approver.id.0, reason).await?;
-    let action_name = match action {
-        Action::Approve => "tet_batch.approve",
-        Action::Reject => "tet_batch.reject",
-        _ => "tet_batch.cancel",
-    };
-    audit::record(
-        conn,
-        approver,
-        Change {
-            action: action_name,
-            target_type: "tet_batch",
-            target_id: Some(row.id),
-            unit_id: Some(row.unit_id),
-            changes: serde_json::json!({
-                "from": batch.status,
-                "to": row.status,
-                "amount": crate::domain::money::format(row.amount),
-                "reason": reason,
-            }),
-        },
-    )
-    .await?;
-    view(conn, row).await
 }

@@ -3,19 +3,13 @@ use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use uuid::Uuid;
 
-use super::{authorize, earmark, TransferView};
-use crate::audit::{self, Change};
-use crate::auth::scope::Right;
+use super::TransferView;
+use crate::app::spending::{self, Decision, Verdict};
 use crate::auth::Approver;
-use crate::db::{transfers, units};
 use crate::domain::spending::{Action, Kind};
-use crate::domain::Role;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::OptionalJsonBody;
-use crate::idempotency;
-use crate::idempotency::IdempotencyKey;
-use crate::ledger::reservations::{self, Holder, Pool};
-use crate::routes::spending::{decision, Decision};
+use crate::idempotency::{self, IdempotencyKey};
 use crate::state::AppState;
 
 /// Approves a submitted transfer (an approver of the sending unit, not the submitter): its
@@ -109,78 +103,22 @@ async fn decide(
     let body = body.0;
     let reason = body.value.reason()?;
     let mut conn = state.pools.write.get().await?;
-    let t = transfers::find(&mut conn, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let from = units::find(&mut conn, t.from_unit_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let to = units::find(&mut conn, t.to_unit_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    authorize(&approver, Right::ActAs(Role::Approver), &from, &to)?;
-    let (name, approver) = (audit_action(action), &approver);
-    let reason = reason.as_deref();
+    spending::authorize(&mut conn, &approver, Kind::Transfer, id).await?;
+    let (approver, verdict) = (&approver, Verdict::new(action, reason.as_deref()));
     idempotency::transact(
         &mut conn,
         approver.id.0,
         &key,
         &body.hash,
         StatusCode::OK,
-        |_: &TransferView| None,
-        |conn| {
+        |_| None,
+        move |tx| {
             async move {
-                // the state is read under the row lock: a concurrent decision waits, then sees ours
-                let t = transfers::lock(conn, id).await?;
-                let next = decision(
-                    Kind::Transfer,
-                    action,
-                    approver.id.0,
-                    t.submitted_by,
-                    &t.status,
-                )?;
-                let holder = Holder::Transfer(t.id);
-                match action {
-                    Action::Approve => {
-                        let earmark = earmark(conn, &t).await?;
-                        reservations::reserve(
-                            conn,
-                            t.from_unit_id,
-                            earmark,
-                            Pool::Money,
-                            holder,
-                            t.amount,
-                        )
-                        .await?;
-                    }
-                    _ => reservations::release(conn, holder).await?,
-                }
-                let row =
-                    transfers::decide(conn, t.id, next.as_str(), approver.id.0, reason).await?;
-                audit::record(
-                    conn,
-                    approver,
-                    Change {
-                        action: name,
-                        target_type: "transfer",
-                        target_id: Some(row.id),
-                        unit_id: Some(row.from_unit_id),
-                        changes: serde_json::json!({"from": t.status, "to": row.status, "reason": reason}),
-                    },
-                )
-                .await?;
-                Ok(TransferView::from(row))
+                let decided = spending::decide(tx, approver, Kind::Transfer, id, verdict).await?;
+                Ok(decided.transfer()?)
             }
             .scope_boxed()
         },
     )
     .await
-}
-
-fn audit_action(action: Action) -> &'static str {
-    match action {
-        Action::Approve => "transfer.approve",
-        Action::Reject => "transfer.reject",
-        _ => "transfer.cancel",
-    }
 }
