@@ -199,7 +199,7 @@ pub async fn pay(
         effective_date: paid_on,
         source_type: SourceType::Disbursement,
         source_id: Some(grant.id),
-        description: format!("Chi hỗ trợ ({})", grant.category.as_str()),
+        description: say::grant_entry(grant.category),
         reason: None,
         reverses_id: None,
         created_by: Some(user.id.0),

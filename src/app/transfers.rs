@@ -34,7 +34,7 @@ use crate::ledger::chart::{self, AccountCode};
 use crate::ledger::reservations::{Holder, Pool};
 use crate::ledger::{entries, rules, NewEntry, SourceType};
 use crate::messages::spending as say;
-use crate::messages::transfers as refuse;
+use crate::messages::transfers as words;
 use crate::views::transfers::{AllocationView, TransferView};
 
 /// At most this many shares in one allocation.
@@ -140,15 +140,15 @@ impl AllocateTransfers {
     pub fn parse(&self) -> AppResult<(Terms, Vec<i64>)> {
         let terms = Terms::parse(&self.amount, &self.purpose, self.decision_no.as_deref())?;
         if self.shares.is_empty() || self.shares.len() > MAX_SHARES {
-            return Err(refuse::share_count(MAX_SHARES).into());
+            return Err(words::share_count(MAX_SHARES).into());
         }
         let mut seen = HashSet::new();
         for (i, s) in self.shares.iter().enumerate() {
             if s.weight == 0 {
-                return Err(refuse::weight_not_positive(i).into());
+                return Err(words::weight_not_positive(i).into());
             }
             if !seen.insert(s.to_unit_id) {
-                return Err(refuse::share_repeated(i).into());
+                return Err(words::share_repeated(i).into());
             }
         }
         let total = terms
@@ -159,7 +159,7 @@ impl AllocateTransfers {
         let parts = money::split_largest_remainder(total, &weights)
             .ok_or_else(|| AppError::internal("no positive weight"))?;
         if let Some(i) = parts.iter().position(|p| *p == 0) {
-            return Err(refuse::part_would_be_zero(i).into());
+            return Err(words::part_would_be_zero(i).into());
         }
         Ok((terms, parts))
     }
@@ -191,8 +191,8 @@ pub async fn check(
     let from = sender(conn, user, asked.from_unit_id).await?;
     let to = units::find(conn, asked.to_unit_id)
         .await?
-        .ok_or_else(refuse::not_related)?;
-    let direction = direction(&from, &to).ok_or_else(refuse::not_related)?;
+        .ok_or_else(words::not_related)?;
+    let direction = direction(&from, &to).ok_or_else(words::not_related)?;
     check_campaign(conn, asked.campaign_id, &[&from, &to]).await?;
     Ok(Submission {
         from: from.id,
@@ -223,7 +223,7 @@ pub async fn check_allocation(
         let to = found
             .get(id)
             .filter(|to| direction(&from, to) == Some(Direction::Allocation))
-            .ok_or_else(|| refuse::share_not_below(i))?;
+            .ok_or_else(|| words::share_not_below(i))?;
         receivers.push(to);
     }
     let mut all = receivers.clone();
@@ -261,7 +261,7 @@ async fn check_campaign(
     let c = campaigns::find(conn, id)
         .await?
         .filter(|c| units.iter().all(|u| u.ancestry.contains(&c.unit_id)))
-        .ok_or_else(refuse::no_campaign_for_both)?;
+        .ok_or_else(words::no_campaign_for_both)?;
     if c.restricted && !campaign_allows(&c.kind, Purpose::Transfer) {
         return Err(AppError::refused(Code::CampaignPurposeMismatch));
     }
@@ -400,11 +400,6 @@ pub async fn authorize_receive(
     lookups::bank_account_of(conn, &to, bank_account, "bank_account_id").await
 }
 
-/// A journal description from the transfer's purpose, within the journal's 500 characters.
-fn entry_description(prefix: &str, purpose: &str) -> String {
-    format!("{prefix}: {purpose}").chars().take(500).collect()
-}
-
 /// Sends an approved transfer: posts 6211 / 1121.N in the sender's fund with the transfer's
 /// earmark and uses up its reservation. Until the receiver records it, the money is in transit.
 pub async fn send(
@@ -424,7 +419,7 @@ pub async fn send(
         effective_date: sent_on,
         source_type: SourceType::TransferSend,
         source_id: Some(t.id),
-        description: entry_description("Chuyển điều tiết", &t.purpose),
+        description: words::sent_entry(&t.purpose),
         reason: None,
         reverses_id: None,
         created_by: Some(user.id.0),
@@ -458,7 +453,7 @@ pub async fn receive(
     let t = transfers::lock(conn, id).await?;
     spending::transition(Kind::Transfer, t.status, Action::Receive)?;
     if t.sent_on.is_some_and(|sent_on| received_on < sent_on) {
-        return Err(refuse::received_before_sent().into());
+        return Err(words::received_before_sent().into());
     }
     let earmark = earmark(conn, &t).await?;
     let income = chart::account_id(conn, t.to_unit_id, AccountCode::TransfersIn).await?;
@@ -468,7 +463,7 @@ pub async fn receive(
         effective_date: received_on,
         source_type: SourceType::TransferReceive,
         source_id: Some(t.id),
-        description: entry_description("Nhận điều tiết", &t.purpose),
+        description: words::received_entry(&t.purpose),
         reason: None,
         reverses_id: None,
         created_by: Some(user.id.0),

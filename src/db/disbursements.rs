@@ -93,8 +93,8 @@ pub struct DisbursementFilter<'a> {
     pub scope_roots: &'a [Uuid],
     /// Grants of exactly this unit.
     pub unit_id: Option<Uuid>,
-    pub status: Option<&'a str>,
-    pub category: Option<&'a str>,
+    pub status: Option<Status>,
+    pub category: Option<Category>,
     pub household_id: Option<Uuid>,
     pub campaign_id: Option<Uuid>,
     pub after: Option<Uuid>,
@@ -119,10 +119,10 @@ pub async fn list(
         q = q.filter(disbursements::unit_id.eq(unit));
     }
     if let Some(status) = f.status {
-        q = q.filter(disbursements::status.eq(status));
+        q = q.filter(disbursements::status.eq(status.as_str()));
     }
     if let Some(category) = f.category {
-        q = q.filter(disbursements::category.eq(category));
+        q = q.filter(disbursements::category.eq(category.as_str()));
     }
     if let Some(h) = f.household_id {
         q = q.filter(disbursements::household_id.eq(h));

@@ -67,24 +67,6 @@ pub enum SpendingRow {
 }
 
 impl SpendingRow {
-    pub fn kind(&self) -> Kind {
-        match self {
-            SpendingRow::Grant(_) => Kind::Grant,
-            SpendingRow::TetBatch(_) => Kind::TetBatch,
-            SpendingRow::Transfer(_) => Kind::Transfer,
-            SpendingRow::House(_) => Kind::House,
-        }
-    }
-
-    pub fn id(&self) -> Uuid {
-        match self {
-            SpendingRow::Grant(g) => g.id,
-            SpendingRow::TetBatch(b) => b.id,
-            SpendingRow::Transfer(t) => t.id,
-            SpendingRow::House(h) => h.id,
-        }
-    }
-
     /// The unit whose fund pays and whose approvers decide: a transfer's sender, a house's
     /// funding unit.
     pub fn unit_id(&self) -> Uuid {

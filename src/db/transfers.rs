@@ -125,7 +125,7 @@ pub struct TransferFilter<'a> {
     pub roots: &'a [Uuid],
     /// Only transfers this unit sends or receives.
     pub unit: Option<Uuid>,
-    pub status: Option<&'a str>,
+    pub status: Option<Status>,
     /// Keyset: ids strictly after (ids are UUIDv7, so oldest first).
     pub after: Option<Uuid>,
     pub limit: i64,
@@ -158,7 +158,7 @@ pub async fn list(
         );
     }
     if let Some(status) = f.status {
-        q = q.filter(transfers::status.eq(status));
+        q = q.filter(transfers::status.eq(status.as_str()));
     }
     if let Some(after) = f.after {
         q = q.filter(transfers::id.gt(after));

@@ -1,4 +1,5 @@
-//! Refusals of spending (grants, and what every four-eyes decision answers), in both languages.
+//! Refusals of spending (grants, and what every four-eyes decision answers), in both languages,
+//! and the journal wording of a paid grant.
 
 use crate::app::{AppError, Code};
 use crate::domain::field::FieldError;
@@ -83,4 +84,9 @@ pub fn grant_purpose_mismatch(campaign_kind: &str, category: Category) -> AppErr
             category.as_str()
         ),
     )
+}
+
+/// The journal's description of a paid grant (Vietnamese, as the books are kept).
+pub fn grant_entry(category: Category) -> String {
+    format!("Chi hỗ trợ ({})", category.as_str())
 }

@@ -1,4 +1,4 @@
-//! Refusals of transfers, in both languages.
+//! Refusals of transfers, in both languages, and the journal wording of a transfer.
 
 use crate::domain::field::FieldError;
 
@@ -72,4 +72,19 @@ pub fn received_before_sent() -> FieldError {
         "cannot be before the day the transfer was sent",
         "không được trước ngày chuyển",
     )
+}
+
+/// The journal's description of a transfer sent (Vietnamese, as the books are kept), within the
+/// journal's 500 characters.
+pub fn sent_entry(purpose: &str) -> String {
+    entry("Chuyển điều tiết", purpose)
+}
+
+/// The journal's description of a transfer received.
+pub fn received_entry(purpose: &str) -> String {
+    entry("Nhận điều tiết", purpose)
+}
+
+fn entry(prefix: &str, purpose: &str) -> String {
+    format!("{prefix}: {purpose}").chars().take(500).collect()
 }

@@ -1,6 +1,7 @@
 //! Approve, reject or cancel a grant: an approver of the paying unit who is not the submitter.
 //! Approval reserves the amount (409 `insufficient_funds` when the fund cannot cover it, even
 //! with many approvals racing); rejection and cancellation release what was reserved.
+
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;

@@ -2,9 +2,10 @@ use actix_web::{get, web};
 use uuid::Uuid;
 
 use super::DisbursementView;
+use crate::app::lookups;
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
-use crate::db::{disbursements, units};
+use crate::db::disbursements;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -27,9 +28,6 @@ pub async fn get(
     let grant = disbursements::find(&mut conn, *id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let unit = units::find(&mut conn, grant.unit_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    user.scope.authorize(Right::Read, &unit)?;
+    lookups::unit_authorized(&mut conn, &user.scope, Right::Read, grant.unit_id).await?;
     Ok(web::Json(grant.into()))
 }

@@ -4,15 +4,18 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::DisbursementView;
+use crate::app::lookups;
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::disbursements::{self, DisbursementFilter};
-use crate::db::units;
 use crate::domain::spending::{Category, Status};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::Query;
 use crate::pagination::{self, Page};
 use crate::state::AppState;
+
+/// The statuses a grant can have.
+const STATUSES: [&str; 5] = ["submitted", "approved", "rejected", "cancelled", "paid"];
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -53,30 +56,13 @@ pub async fn list(
         None => None,
         Some(s) => Some(
             Status::parse(s)
-                .filter(|s| {
-                    matches!(
-                        s,
-                        Status::Submitted
-                            | Status::Approved
-                            | Status::Rejected
-                            | Status::Cancelled
-                            | Status::Paid
-                    )
-                })
-                .ok_or_else(|| {
-                    crate::input_errors::not_one_of(
-                        "status",
-                        &["submitted", "approved", "rejected", "cancelled", "paid"],
-                    )
-                })?,
+                .filter(|_| STATUSES.contains(&s))
+                .ok_or_else(|| crate::input_errors::not_one_of("status", &STATUSES))?,
         ),
     };
     let mut conn = state.pools.read.get().await?;
     if let Some(id) = query.unit_id {
-        let unit = units::find(&mut conn, id)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
-        user.scope.authorize(Right::Read, &unit)?;
+        lookups::unit_authorized(&mut conn, &user.scope, Right::Read, id).await?;
     }
     let roots = user.scope.roots();
     let rows = disbursements::list(
@@ -84,8 +70,8 @@ pub async fn list(
         DisbursementFilter {
             scope_roots: &roots,
             unit_id: query.unit_id,
-            status: status.map(Status::as_str),
-            category: query.category.map(Category::as_str),
+            status,
+            category: query.category,
             household_id: query.household_id,
             campaign_id: query.campaign_id,
             after,

@@ -1,3 +1,6 @@
+//! Approve, reject or cancel a transfer: an approver of the sending unit who is not the
+//! submitter, through the one spending decision (`app::spending::decide`).
+
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;

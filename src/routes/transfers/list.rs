@@ -4,12 +4,12 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::TransferView;
+use crate::app::lookups;
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::transfers::{self, TransferFilter};
-use crate::db::units;
 use crate::domain::spending::Status;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::Query;
 use crate::pagination::{self, Page};
 use crate::state::AppState;
@@ -60,21 +60,16 @@ pub async fn list(
     let after = pagination::decode_uuid(query.cursor.as_deref())?;
     let status = match query.status.as_deref() {
         None => None,
-        Some("in_transit") => Some(Status::Sent.as_str()),
+        Some("in_transit") => Some(Status::Sent),
         Some(s) => Some(
-            STATUSES
-                .iter()
-                .copied()
-                .find(|x| *x == s)
+            Status::parse(s)
+                .filter(|_| STATUSES.contains(&s))
                 .ok_or_else(|| crate::input_errors::not_one_of("status", &STATUSES))?,
         ),
     };
     let mut conn = state.pools.read.get().await?;
     if let Some(id) = query.unit_id {
-        let unit = units::find(&mut conn, id)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
-        user.scope.authorize(Right::Read, &unit)?;
+        lookups::unit_authorized(&mut conn, &user.scope, Right::Read, id).await?;
     }
     let roots = user.scope.roots();
     if roots.is_empty() {
