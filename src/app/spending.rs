@@ -343,3 +343,55 @@ fn audit_changes(
     }
     changes
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::Code;
+
+    fn code(e: AppError) -> Option<Code> {
+        match e {
+            AppError::Refused { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_decision_the_lifecycle_does_not_allow_is_invalid_state() {
+        let approve = transition_from(Kind::Grant, "submitted", Action::Approve);
+        assert_eq!(approve.ok(), Some(Status::Approved));
+        let late = transition_from(Kind::Grant, "paid", Action::Cancel);
+        assert_eq!(late.err().and_then(code), Some(Code::InvalidState));
+        let unknown = transition_from(Kind::House, "demolished", Action::Cancel);
+        assert_eq!(unknown.err().and_then(code), Some(Code::InvalidState));
+        let house = transition(Kind::House, Status::Started, Action::Cancel);
+        assert_eq!(house.ok(), Some(Status::Cancelled));
+    }
+
+    #[test]
+    fn a_decision_reason_is_cleaned_or_refused() {
+        let body = Decision {
+            reason: Some("  đủ điều kiện  ".into()),
+        };
+        assert_eq!(body.reason().unwrap().as_deref(), Some("đủ điều kiện"));
+        assert_eq!(Decision::default().reason().unwrap(), None);
+        assert!(matches!(reason("   "), Err(AppError::Invalid(_))));
+        assert!(matches!(
+            reason(&"x".repeat(1001)),
+            Err(AppError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn a_spending_step_is_dated_today_or_earlier() {
+        let today = NaiveDate::from_ymd_opt(2026, 2, 10).unwrap();
+        let yesterday = today.pred_opt().unwrap();
+        assert_eq!(date_or_today("paid_on", None, today).unwrap(), today);
+        assert_eq!(
+            date_or_today("paid_on", Some(yesterday), today).unwrap(),
+            yesterday
+        );
+        let tomorrow = today.succ_opt();
+        assert!(date_or_today("paid_on", tomorrow, today).is_err());
+    }
+}

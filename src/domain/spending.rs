@@ -364,6 +364,30 @@ mod tests {
     }
 
     #[test]
+    fn a_transfer_goes_down_to_a_descendant_or_up_to_an_ancestor() {
+        let (root, mid, leaf, other) = (
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+        );
+        let root_unit = (root, &[root][..]);
+        let mid_unit = (mid, &[root, mid][..]);
+        let leaf_unit = (leaf, &[root, mid, leaf][..]);
+        let cousin = (other, &[root, other][..]);
+        assert_eq!(
+            Direction::between(root_unit, leaf_unit),
+            Some(Direction::Allocation)
+        );
+        assert_eq!(
+            Direction::between(leaf_unit, mid_unit),
+            Some(Direction::Remittance)
+        );
+        assert_eq!(Direction::between(mid_unit, cousin), None);
+        assert_eq!(Direction::between(mid_unit, mid_unit), None);
+    }
+
+    #[test]
     fn a_stored_value_reads_back_or_is_refused() {
         for c in Category::ALL {
             assert_eq!(Category::parse(c.as_str()), Some(c));

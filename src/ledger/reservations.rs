@@ -184,3 +184,21 @@ pub async fn outstanding(conn: &mut AsyncPgConnection, unit: Uuid) -> QueryResul
             .collect(),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spending_holders_are_stored_under_their_record_names() {
+        let id = Uuid::now_v7();
+        for (kind, stored) in [
+            (Kind::Grant, "disbursement"),
+            (Kind::TetBatch, "tet_batch"),
+            (Kind::Transfer, "transfer"),
+            (Kind::House, "house"),
+        ] {
+            assert_eq!(Holder::of(kind, id).parts(), (stored, id));
+        }
+    }
+}
