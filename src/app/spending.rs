@@ -11,8 +11,9 @@
 //!
 //! [`decide`] is the one decision: lock → four eyes → transition → reserve (approval) or
 //! release (rejection, cancellation) → record → audit. What differs per kind is data, in the
-//! arms of [`SpendingRow`]: which table, which unit pays, what an approval reserves (see
-//! [`reservation`]), what the audit trail adds.
+//! arms of [`SpendingRow`]: which table, which unit pays, what an approval reserves, what the
+//! audit trail adds. Paying out of a reservation (a grant paid, a transfer sent) is
+//! [`pay_out`].
 
 use chrono::NaiveDate;
 use diesel_async::AsyncPgConnection;
