@@ -69,6 +69,7 @@ pub async fn approve(
         evidence: &evidence,
     };
     let (approver, id) = (&approver, *id);
+    // `app::spending::decide` writes the audit event (`audit::record`) in this transaction
     idempotency::transact(
         &mut conn,
         approver.id.0,

@@ -46,6 +46,7 @@ pub async fn send(
     let bank =
         transfers::authorize_send(&mut conn, &accountant, id, body.value.bank_account_id).await?;
     let (accountant, bank) = (&accountant, &bank);
+    // `app::transfers::send` writes the audit event (`audit::record`) in this transaction
     idempotency::transact(
         &mut conn,
         accountant.id.0,
