@@ -11,19 +11,13 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::HouseView;
-use crate::audit::{self, Change};
-use crate::auth::scope::Right;
+use crate::app::houses;
 use crate::auth::AuthUser;
-use crate::db::houses;
-use crate::domain::house::{self, Step};
-use crate::domain::spending::{Action, Kind};
-use crate::domain::{money, Role};
+use crate::domain::house::Step;
 use crate::error::ApiResult;
 use crate::extract::JsonBody;
 use crate::idempotency::{self, IdempotencyKey};
-use crate::ledger::reservations::{self, Holder};
 use crate::routes::attachments::check_evidence;
-use crate::routes::spending::transition;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -58,61 +52,23 @@ pub async fn hand_over(
     key: IdempotencyKey,
     body: JsonBody<HandOverHouse>,
 ) -> ApiResult<HttpResponse> {
-    let input = &body.value;
-    let evidence = input.evidence_ids.clone().unwrap_or_default();
-    let today = state.settings.clock.today();
+    let evidence = body.value.evidence_ids.clone().unwrap_or_default();
+    let (today, on) = (state.settings.clock.today(), body.value.handed_over_on);
     let mut conn = state.pools.write.get().await?;
-    let (project, unit) = super::find_visible(&mut conn, &user, *id).await?;
-    if !(user.scope.allows(Right::ActAs(Role::Officer), &unit)
-        || user.scope.allows(Right::ActAs(Role::Approver), &unit))
-    {
-        return Err(
-            crate::auth::scope::needs(&[Role::Officer, Role::Approver], &unit.code, false).into(),
-        );
-    }
+    let (project, unit) = houses::authorize_step(&mut conn, &user, *id, Step::HandOver).await?;
     check_evidence(&mut conn, &user, &unit, &evidence, "evidence_ids").await?;
-    let user = &user;
-    let id = project.id;
-    let handed_over_on = input.handed_over_on;
+    let (user, evidence, id) = (&user, &evidence, project.id);
     idempotency::transact(
         &mut conn,
         user.id.0,
         &key,
         &body.hash,
         StatusCode::OK,
-        |_| None,
-        move |conn| {
+        |_: &HouseView| None,
+        move |tx| {
             async move {
-                let project = houses::lock(conn, id).await?;
-                transition(Kind::House, &project.status, Action::HandOver)?;
-                super::check_stage_date(
-                    "handed_over_on",
-                    handed_over_on,
-                    today,
-                    project.completed_on,
-                )?;
-                reservations::release(conn, Holder::House(project.id)).await?;
-                let evidence = house::with_evidence(&project.evidence, Step::HandOver, &evidence);
-                let row = houses::hand_over(conn, project.id, user.id.0, handed_over_on, &evidence)
-                    .await?;
-                audit::record(
-                    conn,
-                    user,
-                    Change {
-                        action: "house.hand_over",
-                        target_type: "house",
-                        target_id: Some(row.id),
-                        unit_id: Some(row.funding_unit_id),
-                        changes: serde_json::json!({
-                            "from": project.status, "to": row.status,
-                            "handed_over_on": handed_over_on,
-                            "released": money::format(row.remaining_support()),
-                            "evidence_ids": evidence.get(Step::HandOver.as_str()),
-                        }),
-                    },
-                )
-                .await?;
-                super::detail(conn, row).await
+                let step = Step::HandOver;
+                Ok(houses::record_step(tx, user, id, step, on, today, evidence).await?)
             }
             .scope_boxed()
         },

@@ -10,18 +10,13 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::HouseView;
-use crate::audit::{self, Change};
-use crate::auth::scope::Right;
+use crate::app::houses;
 use crate::auth::Officer;
-use crate::db::houses;
-use crate::domain::house::{self, Step};
-use crate::domain::spending::{Action, Kind};
-use crate::domain::Role;
+use crate::domain::house::Step;
 use crate::error::ApiResult;
 use crate::extract::JsonBody;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::routes::attachments::check_evidence;
-use crate::routes::spending::transition;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -56,54 +51,23 @@ pub async fn start(
     key: IdempotencyKey,
     body: JsonBody<StartHouse>,
 ) -> ApiResult<HttpResponse> {
-    let input = &body.value;
-    let evidence = input.evidence_ids.clone().unwrap_or_default();
-    let today = state.settings.clock.today();
+    let evidence = body.value.evidence_ids.clone().unwrap_or_default();
+    let (today, on) = (state.settings.clock.today(), body.value.started_on);
     let mut conn = state.pools.write.get().await?;
-    let (project, unit) = super::find_visible(&mut conn, &officer, *id).await?;
-    officer
-        .scope
-        .authorize(Right::ActAs(Role::Officer), &unit)?;
+    let (project, unit) = houses::authorize_step(&mut conn, &officer, *id, Step::Start).await?;
     check_evidence(&mut conn, &officer, &unit, &evidence, "evidence_ids").await?;
-    let officer = &officer;
-    let id = project.id;
-    let started_on = input.started_on;
+    let (officer, evidence, id) = (&officer, &evidence, project.id);
     idempotency::transact(
         &mut conn,
         officer.id.0,
         &key,
         &body.hash,
         StatusCode::OK,
-        |_| None,
-        move |conn| {
+        |_: &HouseView| None,
+        move |tx| {
             async move {
-                let project = houses::lock(conn, id).await?;
-                transition(Kind::House, &project.status, Action::Start)?;
-                super::check_stage_date(
-                    "started_on",
-                    started_on,
-                    today,
-                    Some(project.proposed_on),
-                )?;
-                let evidence = house::with_evidence(&project.evidence, Step::Start, &evidence);
-                let row =
-                    houses::start(conn, project.id, officer.id.0, started_on, &evidence).await?;
-                audit::record(
-                    conn,
-                    officer,
-                    Change {
-                        action: "house.start",
-                        target_type: "house",
-                        target_id: Some(row.id),
-                        unit_id: Some(row.funding_unit_id),
-                        changes: serde_json::json!({
-                            "from": project.status, "to": row.status, "started_on": started_on,
-                            "evidence_ids": evidence.get(Step::Start.as_str()),
-                        }),
-                    },
-                )
-                .await?;
-                super::detail(conn, row).await
+                let step = Step::Start;
+                Ok(houses::record_step(tx, officer, id, step, on, today, evidence).await?)
             }
             .scope_boxed()
         },
