@@ -129,3 +129,12 @@ pub fn exceeds_support(left: rust_decimal::Decimal) -> AppError {
         format!("chỉ còn {left_vi} trong số tiền hỗ trợ"),
     )
 }
+
+/// 1 to `max` norms a request; the list as a whole has no field to name.
+pub fn norm_count(max: usize) -> AppError {
+    AppError::refused_because(
+        Code::ValidationFailed,
+        format!("Send 1 to {max} norms."),
+        format!("Hãy gửi từ 1 đến {max} định mức."),
+    )
+}
