@@ -5,7 +5,7 @@
 
 use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{json, Value};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -488,6 +488,184 @@ pub fn check_stage_date(
         return Err(says::before_previous_stage(field, earliest));
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------- contributions
+
+/// Who gave it: anyone but the fund (the fund's share is paid as tranches).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ContributionSource {
+    StateBudget,
+    Sponsor,
+    Community,
+    Household,
+}
+
+impl ContributionSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContributionSource::StateBudget => "state_budget",
+            ContributionSource::Sponsor => "sponsor",
+            ContributionSource::Community => "community",
+            ContributionSource::Household => "household",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ContributionKind {
+    Cash,
+    Materials,
+    Labour,
+}
+
+impl ContributionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContributionKind::Cash => "cash",
+            ContributionKind::Materials => "materials",
+            ContributionKind::Labour => "labour",
+        }
+    }
+}
+
+/// Body of `POST /v1/houses/{id}/contributions`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateContribution {
+    pub source: ContributionSource,
+    pub kind: ContributionKind,
+    /// Whole đồng, a string: the cash, or the value of the materials or labour. Positive, but
+    /// `"0"` is allowed for labour.
+    #[schema(example = "5000000")]
+    pub value: String,
+    /// Required for labour, and only then: the days worked (at most one decimal place), as a
+    /// string or a number.
+    #[serde(default, deserialize_with = "decimal_text")]
+    #[schema(value_type = Option<String>, example = "20")]
+    pub labour_days: Option<String>,
+    /// Who gave it (a sponsor, an organisation).
+    #[schema(max_length = 200)]
+    pub name: Option<String>,
+    #[schema(max_length = 1000)]
+    pub description: Option<String>,
+    /// Not after today.
+    #[serde(deserialize_with = "crate::domain::fund_date::deserialize")]
+    pub contributed_on: NaiveDate,
+}
+
+/// Accepts `"12.5"` or `12.5`, keeping the text as written.
+fn decimal_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Text {
+        S(String),
+        N(serde_json::Number),
+    }
+    Ok(Option::<Text>::deserialize(d)?.map(|t| match t {
+        Text::S(s) => s,
+        Text::N(n) => n.to_string(),
+    }))
+}
+
+/// The contribution, checked.
+pub struct Contribution {
+    pub source: ContributionSource,
+    pub kind: ContributionKind,
+    pub value: Decimal,
+    pub labour_days: Option<Decimal>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub contributed_on: NaiveDate,
+}
+
+impl CreateContribution {
+    pub fn parse(&self, today: NaiveDate) -> Result<Contribution, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let labour = self.kind == ContributionKind::Labour;
+        let value = match money::parse_vnd_or_zero(&self.value) {
+            Ok(v) if v.is_zero() && !labour => {
+                errors.push(FieldError::new(
+                    "value",
+                    "must be greater than zero (only labour may be 0)",
+                    "phải lớn hơn 0 (chỉ ngày công được bằng 0)",
+                ));
+                None
+            }
+            Ok(v) => Some(v),
+            Err(e) => {
+                errors.push(FieldError::new("value", e.to_string(), e.vi()));
+                None
+            }
+        };
+        let labour_days = match (labour, self.labour_days.as_deref()) {
+            (true, None) => {
+                errors.push(FieldError::new(
+                    "labour_days",
+                    "required for labour",
+                    "bắt buộc với đóng góp ngày công",
+                ));
+                None
+            }
+            (false, Some(_)) => {
+                errors.push(FieldError::new(
+                    "labour_days",
+                    "only for labour",
+                    "chỉ dùng cho đóng góp ngày công",
+                ));
+                None
+            }
+            (false, None) => None,
+            (true, Some(days)) => match money::parse_decimal(days, 1) {
+                Ok(d) if !d.is_zero() && d < Decimal::from(10_000_000) => Some(d),
+                _ => {
+                    errors.push(FieldError::new(
+                        "labour_days",
+                        "a positive number of days below 10000000, at most one decimal place",
+                        "số ngày dương, nhỏ hơn 10000000, tối đa một chữ số thập phân",
+                    ));
+                    None
+                }
+            },
+        };
+        let optional =
+            |raw: &Option<String>, field: &str, max: usize, errors: &mut Vec<FieldError>| {
+                raw.as_deref().and_then(|r| {
+                    let cleaned = text::clean(r, max);
+                    if cleaned.is_none() {
+                        errors.push(FieldError::new(
+                            field,
+                            format!("1 to {max} characters"),
+                            format!("từ 1 đến {max} ký tự"),
+                        ));
+                    }
+                    cleaned
+                })
+            };
+        let name = optional(&self.name, "name", 200, &mut errors);
+        let description = optional(&self.description, "description", 1000, &mut errors);
+        if self.contributed_on > today {
+            errors.push(FieldError::new(
+                "contributed_on",
+                "not after today",
+                "không được sau ngày hôm nay",
+            ));
+        }
+        match value {
+            Some(value) if errors.is_empty() => Ok(Contribution {
+                source: self.source,
+                kind: self.kind,
+                value,
+                labour_days,
+                name,
+                description,
+                contributed_on: self.contributed_on,
+            }),
+            _ => Err(errors),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -138,3 +138,17 @@ pub fn norm_count(max: usize) -> AppError {
         format!("Hãy gửi từ 1 đến {max} định mức."),
     )
 }
+
+/// 409 `invalid_state`: contributions only while the works go on.
+pub fn no_contribution_while(status: &str) -> AppError {
+    AppError::refused_because(
+        Code::InvalidState,
+        format!(
+            "contributions are recorded while a project is approved, started or completed, not while {status}"
+        ),
+        format!(
+            "chỉ ghi nhận đóng góp khi công trình đã duyệt, đang thi công hoặc đã hoàn thành, không phải khi {}",
+            crate::vocabulary::term(status, crate::i18n::Lang::Vi)
+        ),
+    )
+}
