@@ -2,23 +2,19 @@
 //! and the house has a hard roof, floor and walls ("3 cứng"); a house without them is not
 //! accepted (422).
 
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use chrono::NaiveDate;
-use diesel_async::scoped_futures::ScopedFutureExt;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::HouseView;
-use crate::app::houses;
 use crate::auth::Officer;
 use crate::domain::house::Step;
 use crate::error::ApiResult;
 use crate::extract::JsonBody;
-use crate::idempotency::{self, IdempotencyKey};
+use crate::idempotency::IdempotencyKey;
 use crate::messages::houses as says;
-use crate::routes::attachments::check_evidence;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -59,26 +55,7 @@ pub async fn complete(
     if !body.value.meets_3_cung {
         return Err(says::not_3_cung().into());
     }
-    let evidence = body.value.evidence_ids.clone().unwrap_or_default();
-    let (today, on) = (state.settings.clock.today(), body.value.completed_on);
-    let mut conn = state.pools.write.get().await?;
-    let (project, unit) = houses::authorize_step(&mut conn, &officer, *id, Step::Complete).await?;
-    check_evidence(&mut conn, &officer, &unit, &evidence, "evidence_ids").await?;
-    let (officer, evidence, id) = (&officer, &evidence, project.id);
-    idempotency::transact(
-        &mut conn,
-        officer.id.0,
-        &key,
-        &body.hash,
-        StatusCode::OK,
-        |_: &HouseView| None,
-        move |tx| {
-            async move {
-                let step = Step::Complete;
-                Ok(houses::record_step(tx, officer, id, step, on, today, evidence).await?)
-            }
-            .scope_boxed()
-        },
-    )
-    .await
+    let v = &body.value;
+    let what = (body.hash.as_slice(), Step::Complete, v.completed_on);
+    super::step(&officer, &state, *id, &key, what, &v.evidence_ids).await
 }

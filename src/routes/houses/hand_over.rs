@@ -2,22 +2,18 @@
 //! handed to the household. What the reservation still holds beyond the tranches paid goes
 //! back to the fund.
 
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use chrono::NaiveDate;
-use diesel_async::scoped_futures::ScopedFutureExt;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::HouseView;
-use crate::app::houses;
 use crate::auth::AuthUser;
 use crate::domain::house::Step;
 use crate::error::ApiResult;
 use crate::extract::JsonBody;
-use crate::idempotency::{self, IdempotencyKey};
-use crate::routes::attachments::check_evidence;
+use crate::idempotency::IdempotencyKey;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -52,26 +48,7 @@ pub async fn hand_over(
     key: IdempotencyKey,
     body: JsonBody<HandOverHouse>,
 ) -> ApiResult<HttpResponse> {
-    let evidence = body.value.evidence_ids.clone().unwrap_or_default();
-    let (today, on) = (state.settings.clock.today(), body.value.handed_over_on);
-    let mut conn = state.pools.write.get().await?;
-    let (project, unit) = houses::authorize_step(&mut conn, &user, *id, Step::HandOver).await?;
-    check_evidence(&mut conn, &user, &unit, &evidence, "evidence_ids").await?;
-    let (user, evidence, id) = (&user, &evidence, project.id);
-    idempotency::transact(
-        &mut conn,
-        user.id.0,
-        &key,
-        &body.hash,
-        StatusCode::OK,
-        |_: &HouseView| None,
-        move |tx| {
-            async move {
-                let step = Step::HandOver;
-                Ok(houses::record_step(tx, user, id, step, on, today, evidence).await?)
-            }
-            .scope_boxed()
-        },
-    )
-    .await
+    let v = &body.value;
+    let what = (body.hash.as_slice(), Step::HandOver, v.handed_over_on);
+    super::step(&user, &state, *id, &key, what, &v.evidence_ids).await
 }

@@ -14,12 +14,22 @@ pub mod list;
 pub mod payments;
 pub mod start;
 
-use actix_web::web;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use chrono::NaiveDate;
+use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::AsyncPgConnection;
+use uuid::Uuid;
 
+use crate::auth::AuthUser;
 use crate::db::houses::HouseRow;
+use crate::domain::house::Step;
 use crate::error::ApiResult;
+use crate::idempotency::{self, IdempotencyKey};
+use crate::routes::attachments::check_evidence;
+use crate::state::AppState;
 
+use crate::app::houses as app;
 pub use crate::app::houses::find_visible;
 pub use crate::views::houses::{HouseView, PaymentView};
 
@@ -43,4 +53,35 @@ pub fn location(view: &HouseView) -> Option<String> {
 /// into `app::spending`).
 pub async fn detail(conn: &mut AsyncPgConnection, row: HouseRow) -> ApiResult<HouseView> {
     Ok(crate::app::houses::detail(conn, row).await?)
+}
+
+/// What every step of the works (start, accept, hand over) does at the edge: the caller's
+/// right and the evidence before the idempotent transaction, then the step.
+pub async fn step(
+    user: &AuthUser,
+    state: &AppState,
+    id: Uuid,
+    key: &IdempotencyKey,
+    (hash, step, on): (&[u8], Step, NaiveDate),
+    evidence_ids: &Option<Vec<Uuid>>,
+) -> ApiResult<HttpResponse> {
+    let evidence = evidence_ids.clone().unwrap_or_default();
+    let today = state.settings.clock.today();
+    let mut conn = state.pools.write.get().await?;
+    let (project, unit) = app::authorize_step(&mut conn, user, id, step).await?;
+    check_evidence(&mut conn, user, &unit, &evidence, "evidence_ids").await?;
+    let (evidence, id) = (&evidence, project.id);
+    idempotency::transact(
+        &mut conn,
+        user.id.0,
+        key,
+        hash,
+        StatusCode::OK,
+        |_: &HouseView| None,
+        move |tx| {
+            async move { Ok(app::record_step(tx, user, id, step, on, today, evidence).await?) }
+                .scope_boxed()
+        },
+    )
+    .await
 }
