@@ -801,9 +801,14 @@ async fn pay(
     days_ago: u64,
 ) -> anyhow::Result<()> {
     let paid_on = ctx.ago(days_ago);
-    let kind = HouseKind::parse(&h.kind).ok_or_else(|| anyhow::anyhow!("house kind"))?;
+    let kind = h.kind;
     let source = payouts::source_account(conn, h.funding_unit_id, Method::Cash, None).await?;
-    let expense = payouts::account_id(conn, h.funding_unit_id, kind.expense_code()).await?;
+    let expense = crate::ledger::chart::account_id(
+        conn,
+        h.funding_unit_id,
+        crate::app::houses::expense_account(kind),
+    )
+    .await?;
     let entry = NewEntry {
         id: Uuid::now_v7(),
         unit_id: h.funding_unit_id,

@@ -10,6 +10,12 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::schema::{households, units};
+use super::word::{words, Stored};
+use crate::domain::household::HouseholdStatus;
+
+words! {
+    HouseholdStatus => "household status", HouseholdStatus::parse;
+}
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = households)]
@@ -21,7 +27,8 @@ pub struct HouseholdRow {
     pub national_id_last4: String,
     pub address: String,
     pub members: i32,
-    pub status: String,
+    #[diesel(deserialize_as = Stored<HouseholdStatus>)]
+    pub status: HouseholdStatus,
     pub status_year: i32,
     pub poverty_cert_no: Option<String>,
     pub ethnicity: Option<String>,

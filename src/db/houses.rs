@@ -11,6 +11,14 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::schema::{house_payments, houses, units};
+use super::word::{words, Stored};
+use crate::domain::house::{HouseKind, Stage, TrancheMethod};
+
+words! {
+    HouseKind => "house kind", HouseKind::parse;
+    Stage => "tranche stage", Stage::parse;
+    TrancheMethod => "tranche method", TrancheMethod::parse;
+}
 
 /// Statuses in which a project is still going (not `handed_over`, not `cancelled`).
 pub const ACTIVE: [&str; 4] = ["proposed", "approved", "started", "completed"];
@@ -21,8 +29,8 @@ pub struct HouseRow {
     pub id: Uuid,
     pub household_id: Uuid,
     pub funding_unit_id: Uuid,
-    /// `new|repair`
-    pub kind: String,
+    #[diesel(deserialize_as = Stored<HouseKind>)]
+    pub kind: HouseKind,
     pub campaign_id: Option<Uuid>,
     pub earmark_id: Option<Uuid>,
     pub proposed_on: NaiveDate,
@@ -126,7 +134,7 @@ pub async fn last_new_house_handed_over(
 ) -> QueryResult<Option<NaiveDate>> {
     houses::table
         .filter(houses::household_id.eq(household_id))
-        .filter(houses::kind.eq("new"))
+        .filter(houses::kind.eq(HouseKind::New.as_str()))
         .filter(houses::status.eq("handed_over"))
         .select(diesel::dsl::max(houses::handed_over_on))
         .first::<Option<NaiveDate>>(conn)
@@ -295,11 +303,11 @@ pub async fn list(conn: &mut AsyncPgConnection, f: HouseFilter<'_>) -> QueryResu
 pub struct PaymentRow {
     pub id: Uuid,
     pub house_id: Uuid,
-    /// `advance|progress|final`
-    pub stage: String,
+    #[diesel(deserialize_as = Stored<Stage>)]
+    pub stage: Stage,
     pub amount: Decimal,
-    /// `cash|bank`
-    pub method: String,
+    #[diesel(deserialize_as = Stored<TrancheMethod>)]
+    pub method: TrancheMethod,
     pub bank_account_id: Option<Uuid>,
     pub paid_on: NaiveDate,
     pub journal_entry_id: Uuid,

@@ -32,5 +32,6 @@ pub mod tet_batches;
 pub mod transfers;
 pub mod units;
 pub mod users;
+pub mod word;
 
 pub use pool::{Conn, Pool, PoolError, Pools};

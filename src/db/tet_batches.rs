@@ -12,6 +12,15 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::schema::{households, tet_batch_recipients, tet_batches, units};
+use super::word::{words, Stored, StoredOption};
+use crate::domain::spending::Method;
+use crate::domain::tet::{AckMethod, RecipientStatus};
+
+words! {
+    Method => "payment method", Method::parse;
+    RecipientStatus => "Tết recipient status", RecipientStatus::parse;
+    AckMethod => "acknowledgement method", AckMethod::parse;
+}
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = tet_batches)]
@@ -23,7 +32,8 @@ pub struct TetBatchRow {
     pub cash_amount: Decimal,
     pub in_kind_description: Option<String>,
     pub in_kind_value: Decimal,
-    pub method: String,
+    #[diesel(deserialize_as = Stored<Method>)]
+    pub method: Method,
     pub bank_account_id: Option<Uuid>,
     pub household_count: i32,
     pub amount: Decimal,
@@ -281,8 +291,8 @@ pub struct Counts {
 struct CountRow {
     #[diesel(sql_type = SqlUuid)]
     batch_id: Uuid,
-    #[diesel(sql_type = Text)]
-    status: String,
+    #[diesel(sql_type = Text, deserialize_as = Stored<RecipientStatus>)]
+    status: RecipientStatus,
     #[diesel(sql_type = BigInt)]
     n: i64,
 }
@@ -302,11 +312,11 @@ pub async fn counts(
     let mut out = std::collections::HashMap::new();
     for r in rows {
         let c: &mut Counts = out.entry(r.batch_id).or_default();
-        match r.status.as_str() {
-            "pending" => c.pending = r.n,
-            "delivered" => c.delivered = r.n,
-            "returned" => c.returned = r.n,
-            _ => c.withdrawn = r.n,
+        match r.status {
+            RecipientStatus::Pending => c.pending = r.n,
+            RecipientStatus::Delivered => c.delivered = r.n,
+            RecipientStatus::Returned => c.returned = r.n,
+            RecipientStatus::Withdrawn => c.withdrawn = r.n,
         }
     }
     Ok(out)
@@ -325,9 +335,11 @@ pub async fn counts_of(conn: &mut AsyncPgConnection, batch: Uuid) -> QueryResult
 pub struct RecipientRow {
     pub household_id: Uuid,
     pub position: i32,
-    pub status: String,
+    #[diesel(deserialize_as = Stored<RecipientStatus>)]
+    pub status: RecipientStatus,
     pub delivered_on: Option<NaiveDate>,
-    pub ack_method: Option<String>,
+    #[diesel(deserialize_as = StoredOption<AckMethod>)]
+    pub ack_method: Option<AckMethod>,
     pub head_name: String,
     pub village: String,
     pub national_id_last4: String,

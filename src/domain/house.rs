@@ -5,7 +5,7 @@
 
 use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{json, Value};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -14,6 +14,7 @@ use super::money::{self, MAX_VND};
 use super::spending::{Method, Status};
 use super::text;
 use crate::domain::field::FieldError;
+use crate::messages::houses as says;
 
 /// What the project does to the house; decides the norm and the expense account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -35,14 +36,6 @@ impl HouseKind {
 
     pub fn parse(s: &str) -> Option<HouseKind> {
         HouseKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    /// The expense account a tranche debits (ledger.md chart).
-    pub fn expense_code(self) -> &'static str {
-        match self {
-            HouseKind::New => "6111",
-            HouseKind::Repair => "6112",
-        }
     }
 }
 
@@ -291,6 +284,12 @@ pub enum Stage {
 }
 
 impl Stage {
+    pub const ALL: [Stage; 3] = [Stage::Advance, Stage::Progress, Stage::Final];
+
+    pub fn parse(s: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Stage::Advance => "advance",
@@ -309,6 +308,12 @@ pub enum TrancheMethod {
 }
 
 impl TrancheMethod {
+    pub fn parse(s: &str) -> Option<TrancheMethod> {
+        [TrancheMethod::Cash, TrancheMethod::Bank]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         self.method().as_str()
     }
@@ -325,6 +330,342 @@ impl TrancheMethod {
 pub fn parse_area(s: &str) -> Option<Decimal> {
     let d = money::parse_decimal(s, 2).ok()?;
     (d > Decimal::ZERO && d <= Decimal::from(10_000)).then_some(d)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateHouse {
+    /// A household registered in the funding unit's subtree.
+    pub household_id: Uuid,
+    /// Whose fund pays.
+    pub funding_unit_id: Uuid,
+    pub kind: HouseKind,
+    /// Whole đồng, a string; default: the norm in force for the funding unit on `proposed_on`.
+    #[schema(example = "60000000")]
+    pub support_amount: Option<String>,
+    /// Required when the support differs from the norm (or there is no norm).
+    #[schema(max_length = 1000)]
+    pub norm_override_reason: Option<String>,
+    /// The whole cost of the works, all sources together; at least the support.
+    #[schema(example = "90000000")]
+    pub estimated_cost: String,
+    /// Floor area in m², a string with at most two decimals.
+    #[schema(example = "45.5")]
+    pub area_m2: Option<String>,
+    /// At most 10 lines; a `fund` line, if any, equals the support.
+    pub funding_plan: Vec<FundingLineInput>,
+    /// A campaign usable by the funding unit. When it is restricted the project spends its
+    /// money (which must be for houses); otherwise it only labels the project.
+    pub campaign_id: Option<Uuid>,
+    /// Default today; not in the future.
+    #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
+    pub proposed_on: Option<NaiveDate>,
+}
+
+/// A proposal that passed every rule that needs no database.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    pub household_id: Uuid,
+    pub funding_unit_id: Uuid,
+    pub kind: HouseKind,
+    pub requested: Option<Decimal>,
+    pub reason: Option<String>,
+    pub estimated_cost: Decimal,
+    pub area: Option<Decimal>,
+    pub plan: FundingPlan,
+    pub campaign_id: Option<Uuid>,
+    pub proposed_on: NaiveDate,
+}
+
+impl CreateHouse {
+    /// Parses the proposal in the order its errors are answered (the first one wins).
+    pub fn parse(&self, today: NaiveDate) -> Result<Proposal, Vec<FieldError>> {
+        let proposed_on = self.proposed_on.unwrap_or(today);
+        if proposed_on > today {
+            return Err(vec![says::in_the_future("proposed_on")]);
+        }
+        let requested = self
+            .support_amount
+            .as_deref()
+            .map(money::parse_vnd)
+            .transpose()
+            .map_err(|e| vec![says::money("support_amount", e)])?;
+        let estimated_cost = money::parse_vnd(&self.estimated_cost)
+            .map_err(|e| vec![says::money("estimated_cost", e)])?;
+        let area = match self.area_m2.as_deref() {
+            None => None,
+            Some(a) => Some(parse_area(a).ok_or_else(|| vec![says::area()])?),
+        };
+        let reason = match self.norm_override_reason.as_deref() {
+            None => None,
+            Some(r) => {
+                Some(text::clean(r, 1000).ok_or_else(|| vec![says::override_reason_length()])?)
+            }
+        };
+        let plan = FundingPlan::parse(&self.funding_plan)?;
+        Ok(Proposal {
+            household_id: self.household_id,
+            funding_unit_id: self.funding_unit_id,
+            kind: self.kind,
+            requested,
+            reason,
+            estimated_cost,
+            area,
+            plan,
+            campaign_id: self.campaign_id,
+            proposed_on,
+        })
+    }
+}
+
+/// The support decided for a proposal, checked against its cost and its plan's fund line.
+pub fn checked_support(p: &Proposal, norm: Option<Decimal>) -> Result<Decimal, FieldError> {
+    let support = decide_support(norm, p.requested, p.reason.as_deref())?;
+    if support > p.estimated_cost {
+        return Err(says::cost_below_support());
+    }
+    if p.plan.fund().is_some_and(|f| f != support) {
+        return Err(says::fund_line_not_support(support));
+    }
+    Ok(support)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PayTranche {
+    /// Whole đồng, a string; the tranches together never exceed the support.
+    #[schema(example = "20000000")]
+    pub amount: String,
+    pub stage: Stage,
+    pub method: TrancheMethod,
+    /// Required when `method` is `bank`: a bank account of the funding unit.
+    pub bank_account_id: Option<Uuid>,
+    /// Local date the money was paid (the entry's effective date); not in the future.
+    #[serde(deserialize_with = "crate::domain::fund_date::deserialize")]
+    pub paid_on: NaiveDate,
+}
+
+/// A tranche that passed every rule that needs no database.
+#[derive(Debug, Clone)]
+pub struct Tranche {
+    pub amount: Decimal,
+    pub stage: Stage,
+    pub method: TrancheMethod,
+    pub bank_account_id: Option<Uuid>,
+    pub paid_on: NaiveDate,
+}
+
+impl PayTranche {
+    pub fn parse(&self, today: NaiveDate) -> Result<Tranche, FieldError> {
+        let amount = money::parse_vnd(&self.amount).map_err(|e| says::money("amount", e))?;
+        if (self.method == TrancheMethod::Bank) != self.bank_account_id.is_some() {
+            return Err(says::bank_account_for_bank_only());
+        }
+        if self.paid_on > today {
+            return Err(says::in_the_future("paid_on"));
+        }
+        Ok(Tranche {
+            amount,
+            stage: self.stage,
+            method: self.method,
+            bank_account_id: self.bank_account_id,
+            paid_on: self.paid_on,
+        })
+    }
+}
+
+/// 422 on `field` when `date` is after today or before `not_before` (the previous stage).
+pub fn check_stage_date(
+    field: &str,
+    date: NaiveDate,
+    today: NaiveDate,
+    not_before: Option<NaiveDate>,
+) -> Result<(), FieldError> {
+    if date > today {
+        return Err(says::in_the_future(field));
+    }
+    if let Some(earliest) = not_before.filter(|d| date < *d) {
+        return Err(says::before_previous_stage(field, earliest));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- contributions
+
+/// Who gave it: anyone but the fund (the fund's share is paid as tranches).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ContributionSource {
+    StateBudget,
+    Sponsor,
+    Community,
+    Household,
+}
+
+impl ContributionSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContributionSource::StateBudget => "state_budget",
+            ContributionSource::Sponsor => "sponsor",
+            ContributionSource::Community => "community",
+            ContributionSource::Household => "household",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ContributionKind {
+    Cash,
+    Materials,
+    Labour,
+}
+
+impl ContributionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContributionKind::Cash => "cash",
+            ContributionKind::Materials => "materials",
+            ContributionKind::Labour => "labour",
+        }
+    }
+}
+
+/// Body of `POST /v1/houses/{id}/contributions`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateContribution {
+    pub source: ContributionSource,
+    pub kind: ContributionKind,
+    /// Whole đồng, a string: the cash, or the value of the materials or labour. Positive, but
+    /// `"0"` is allowed for labour.
+    #[schema(example = "5000000")]
+    pub value: String,
+    /// Required for labour, and only then: the days worked (at most one decimal place), as a
+    /// string or a number.
+    #[serde(default, deserialize_with = "decimal_text")]
+    #[schema(value_type = Option<String>, example = "20")]
+    pub labour_days: Option<String>,
+    /// Who gave it (a sponsor, an organisation).
+    #[schema(max_length = 200)]
+    pub name: Option<String>,
+    #[schema(max_length = 1000)]
+    pub description: Option<String>,
+    /// Not after today.
+    #[serde(deserialize_with = "crate::domain::fund_date::deserialize")]
+    pub contributed_on: NaiveDate,
+}
+
+/// Accepts `"12.5"` or `12.5`, keeping the text as written.
+fn decimal_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Text {
+        S(String),
+        N(serde_json::Number),
+    }
+    Ok(Option::<Text>::deserialize(d)?.map(|t| match t {
+        Text::S(s) => s,
+        Text::N(n) => n.to_string(),
+    }))
+}
+
+/// The contribution, checked.
+pub struct Contribution {
+    pub source: ContributionSource,
+    pub kind: ContributionKind,
+    pub value: Decimal,
+    pub labour_days: Option<Decimal>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub contributed_on: NaiveDate,
+}
+
+impl CreateContribution {
+    pub fn parse(&self, today: NaiveDate) -> Result<Contribution, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let labour = self.kind == ContributionKind::Labour;
+        let value = match money::parse_vnd_or_zero(&self.value) {
+            Ok(v) if v.is_zero() && !labour => {
+                errors.push(FieldError::new(
+                    "value",
+                    "must be greater than zero (only labour may be 0)",
+                    "phải lớn hơn 0 (chỉ ngày công được bằng 0)",
+                ));
+                None
+            }
+            Ok(v) => Some(v),
+            Err(e) => {
+                errors.push(FieldError::new("value", e.to_string(), e.vi()));
+                None
+            }
+        };
+        let labour_days = match (labour, self.labour_days.as_deref()) {
+            (true, None) => {
+                errors.push(FieldError::new(
+                    "labour_days",
+                    "required for labour",
+                    "bắt buộc với đóng góp ngày công",
+                ));
+                None
+            }
+            (false, Some(_)) => {
+                errors.push(FieldError::new(
+                    "labour_days",
+                    "only for labour",
+                    "chỉ dùng cho đóng góp ngày công",
+                ));
+                None
+            }
+            (false, None) => None,
+            (true, Some(days)) => match money::parse_decimal(days, 1) {
+                Ok(d) if !d.is_zero() && d < Decimal::from(10_000_000) => Some(d),
+                _ => {
+                    errors.push(FieldError::new(
+                        "labour_days",
+                        "a positive number of days below 10000000, at most one decimal place",
+                        "số ngày dương, nhỏ hơn 10000000, tối đa một chữ số thập phân",
+                    ));
+                    None
+                }
+            },
+        };
+        let optional =
+            |raw: &Option<String>, field: &str, max: usize, errors: &mut Vec<FieldError>| {
+                raw.as_deref().and_then(|r| {
+                    let cleaned = text::clean(r, max);
+                    if cleaned.is_none() {
+                        errors.push(FieldError::new(
+                            field,
+                            format!("1 to {max} characters"),
+                            format!("từ 1 đến {max} ký tự"),
+                        ));
+                    }
+                    cleaned
+                })
+            };
+        let name = optional(&self.name, "name", 200, &mut errors);
+        let description = optional(&self.description, "description", 1000, &mut errors);
+        if self.contributed_on > today {
+            errors.push(FieldError::new(
+                "contributed_on",
+                "not after today",
+                "không được sau ngày hôm nay",
+            ));
+        }
+        match value {
+            Some(value) if errors.is_empty() => Ok(Contribution {
+                source: self.source,
+                kind: self.kind,
+                value,
+                labour_days,
+                name,
+                description,
+                contributed_on: self.contributed_on,
+            }),
+            _ => Err(errors),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -441,8 +782,9 @@ mod tests {
 
     #[test]
     fn kinds_stages_and_areas() {
-        assert_eq!(HouseKind::New.expense_code(), "6111");
-        assert_eq!(HouseKind::Repair.expense_code(), "6112");
+        assert_eq!(Stage::parse("final"), Some(Stage::Final));
+        assert_eq!(TrancheMethod::parse("bank"), Some(TrancheMethod::Bank));
+        assert_eq!(TrancheMethod::parse("in_kind"), None);
         assert_eq!(HouseKind::parse("repair"), Some(HouseKind::Repair));
         assert_eq!(parse_status("handed_over"), Some(Status::HandedOver));
         assert_eq!(parse_status("paid"), None);

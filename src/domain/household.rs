@@ -23,6 +23,17 @@ pub enum HouseholdStatus {
 }
 
 impl HouseholdStatus {
+    pub const ALL: [HouseholdStatus; 4] = [
+        HouseholdStatus::Poor,
+        HouseholdStatus::NearPoor,
+        HouseholdStatus::Hardship,
+        HouseholdStatus::Merit,
+    ];
+
+    pub fn parse(s: &str) -> Option<HouseholdStatus> {
+        HouseholdStatus::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             HouseholdStatus::Poor => "poor",

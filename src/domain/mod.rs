@@ -13,6 +13,7 @@ pub mod money;
 pub mod role;
 pub mod spending;
 pub mod statement;
+pub mod tet;
 pub mod text;
 pub mod tier;
 pub mod unit_code;

@@ -4,10 +4,9 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::ContributionView;
-use crate::auth::scope::Right;
+use crate::app::house_contributions;
 use crate::auth::AuthUser;
-use crate::db::{house_contributions, houses, units};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::Query;
 use crate::pagination::{self, Page};
 use crate::state::AppState;
@@ -41,18 +40,11 @@ pub async fn list(
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_uuid(query.cursor.as_deref())?;
     let mut conn = state.pools.read.get().await?;
-    let house = houses::find(&mut conn, *id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let unit = units::find(&mut conn, house.funding_unit_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    user.scope.authorize(Right::Read, &unit)?;
-    let rows = house_contributions::list_for_house(&mut conn, house.id, after, limit + 1).await?;
+    let views = house_contributions::list(&mut conn, &user, *id, after, limit + 1).await?;
     Ok(web::Json(pagination::page(
-        rows,
+        views,
         limit,
-        |c| c.id.to_string(),
-        ContributionView::from,
+        |v| v.id.to_string(),
+        |v| v,
     )))
 }

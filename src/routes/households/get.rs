@@ -2,10 +2,9 @@ use actix_web::{get, web};
 use uuid::Uuid;
 
 use super::HouseholdView;
-use crate::auth::scope::Right;
+use crate::app::households;
 use crate::auth::AuthUser;
-use crate::db::{households, units};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::state::AppState;
 
 /// One household, if its commune is in the caller's scope.
@@ -24,13 +23,5 @@ pub async fn get(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<HouseholdView>> {
     let mut conn = state.pools.read.get().await?;
-    let household = households::find(&mut conn, *id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let unit = units::find(&mut conn, household.unit_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    user.scope.authorize(Right::Read, &unit)?;
-    let personal = user.scope.allows(Right::ReadPersonal, &unit);
-    Ok(web::Json(HouseholdView::new(household, personal)))
+    Ok(web::Json(households::get(&mut conn, &user, *id).await?))
 }

@@ -1,11 +1,10 @@
 use actix_web::{get, web};
 use uuid::Uuid;
 
-use super::{HistoryView, SupportView};
-use crate::auth::scope::Right;
+use super::HistoryView;
+use crate::app::households;
 use crate::auth::AuthUser;
-use crate::db::{households, units};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::state::AppState;
 
 /// All the support a household received, newest first: Tết gifts (not those withdrawn with
@@ -26,16 +25,5 @@ pub async fn history(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<HistoryView>> {
     let mut conn = state.pools.read.get().await?;
-    let household = households::find(&mut conn, *id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let unit = units::find(&mut conn, household.unit_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    user.scope.authorize(Right::Read, &unit)?;
-    let items = households::history(&mut conn, household.id).await?;
-    Ok(web::Json(HistoryView {
-        household_id: household.id,
-        items: items.into_iter().map(SupportView::from).collect(),
-    }))
+    Ok(web::Json(households::history(&mut conn, &user, *id).await?))
 }

@@ -1,18 +1,13 @@
-use std::collections::HashSet;
-
 use actix_web::{get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::HouseholdView;
-use crate::auth::scope::Right;
+use crate::app::households::{self, ListQuery};
 use crate::auth::AuthUser;
-use crate::db::households::{self, HouseholdFilter};
-use crate::db::units;
 use crate::domain::household::HouseholdStatus;
-use crate::domain::text;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::Query;
 use crate::pagination::{self, Page};
 use crate::state::AppState;
@@ -50,57 +45,19 @@ pub async fn list(
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_uuid(query.cursor.as_deref())?;
-    let q = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        Some(q) => Some(text::fold(&text::clean(q, 100).ok_or_else(|| {
-            ApiError::field("q", "at most 100 characters", "tối đa 100 ký tự")
-        })?)),
-        None => None,
-    };
     let mut conn = state.pools.read.get().await?;
-    let roots = match query.unit_id {
-        Some(id) => {
-            let unit = units::find(&mut conn, id)
-                .await?
-                .ok_or_else(ApiError::not_found)?;
-            user.scope.authorize(Right::Read, &unit)?;
-            vec![unit.id]
-        }
-        None => user.scope.roots(),
+    let q = ListQuery {
+        unit_id: query.unit_id,
+        status: query.status,
+        q: query.q.as_deref(),
+        after,
+        limit: limit + 1,
     };
-    if roots.is_empty() {
-        return Ok(web::Json(Page {
-            items: vec![],
-            next_cursor: None,
-        }));
-    }
-    let rows = households::list(
-        &mut conn,
-        HouseholdFilter {
-            roots: &roots,
-            status: query.status.map(HouseholdStatus::as_str),
-            q,
-            after,
-            limit: limit + 1,
-        },
-    )
-    .await?;
-    // personal data per unit: the communes on this page decide who sees the phone
-    let mut unit_ids: Vec<Uuid> = rows.iter().map(|h| h.unit_id).collect();
-    unit_ids.sort();
-    unit_ids.dedup();
-    let personal: HashSet<Uuid> = units::find_many(&mut conn, &unit_ids)
-        .await?
-        .into_iter()
-        .filter(|u| user.scope.allows(Right::ReadPersonal, u))
-        .map(|u| u.id)
-        .collect();
+    let views = households::list(&mut conn, &user, q).await?;
     Ok(web::Json(pagination::page(
-        rows,
+        views,
         limit,
-        |h| h.id.to_string(),
-        |h| {
-            let contact = personal.contains(&h.unit_id);
-            HouseholdView::new(h, contact)
-        },
+        |v| v.id.to_string(),
+        |v| v,
     )))
 }

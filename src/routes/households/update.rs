@@ -4,13 +4,11 @@ use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
 use super::HouseholdView;
-use crate::audit::{self, Change};
+use crate::app::households;
 use crate::auth::scope::Right;
 use crate::auth::Officer;
-use crate::db::households::{self, HouseholdChangeset, HouseholdRow};
-use crate::db::units;
-use crate::domain::household::{HouseholdChanges, UpdateHousehold};
-use crate::domain::{text, Role};
+use crate::domain::household::UpdateHousehold;
+use crate::domain::Role;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
 use crate::state::AppState;
@@ -43,111 +41,14 @@ pub async fn update(
         .parse(state.settings.clock.today())
         .map_err(ApiError::validation)?;
     let mut conn = state.pools.write.get().await?;
-    let household = households::find(&mut conn, *id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let unit = units::find(&mut conn, household.unit_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    officer
-        .scope
-        .authorize(Right::ActWithin(Role::Officer), &unit)?;
+    let right = Right::ActWithin(Role::Officer);
+    let (household, unit) = households::find(&mut conn, &officer, *id, right).await?;
     let personal = officer.scope.allows(Right::ReadPersonal, &unit);
-    let (changes, actor) = (&changes, &officer);
+    let (changes, officer, id) = (&changes, &officer, household.id);
     let row = conn
-        .transaction::<_, ApiError, _>(|conn| {
-            async move {
-                let current = households::find_for_update(conn, household.id)
-                    .await?
-                    .ok_or_else(ApiError::not_found)?;
-                let (set, fields) = changeset(&current, changes);
-                if fields.is_empty() {
-                    return Ok(current);
-                }
-                let row = households::update(conn, current.id, &set).await?;
-                audit::record(
-                    conn,
-                    actor,
-                    Change {
-                        action: "household.update",
-                        target_type: "household",
-                        target_id: Some(row.id),
-                        unit_id: Some(row.unit_id),
-                        // field names only: the values are personal data
-                        changes: serde_json::json!({ "fields": fields }),
-                    },
-                )
-                .await?;
-                Ok(row)
-            }
-            .scope_boxed()
+        .transaction::<_, ApiError, _>(|tx| {
+            async move { Ok(households::update(tx, officer, id, changes).await?) }.scope_boxed()
         })
         .await?;
     Ok(web::Json(HouseholdView::new(row, personal)))
-}
-
-/// The columns to set, only for the fields whose value differs from `current`, and the names of
-/// those fields.
-fn changeset<'a>(
-    current: &HouseholdRow,
-    c: &'a HouseholdChanges,
-) -> (HouseholdChangeset<'a>, Vec<&'static str>) {
-    let mut fields = Vec::new();
-    let mut changed = |name: &'static str, differs: bool| {
-        if differs {
-            fields.push(name);
-        }
-        differs
-    };
-    let head_name = c
-        .head_name
-        .as_deref()
-        .filter(|v| changed("head_name", *v != current.head_name));
-    let village = c
-        .village
-        .as_deref()
-        .filter(|v| changed("village", *v != current.village));
-    let address = c
-        .address
-        .as_deref()
-        .filter(|v| changed("address", *v != current.address));
-    let members = c
-        .members
-        .filter(|v| changed("members", *v != current.members));
-    let status = c
-        .status
-        .map(|s| s.as_str())
-        .filter(|v| changed("status", *v != current.status));
-    let status_year = c
-        .status_year
-        .filter(|v| changed("status_year", *v != current.status_year));
-    let poverty_cert_no = c
-        .poverty_cert_no
-        .as_ref()
-        .map(Option::as_deref)
-        .filter(|v| changed("poverty_cert_no", *v != current.poverty_cert_no.as_deref()));
-    let ethnicity = c
-        .ethnicity
-        .as_ref()
-        .map(Option::as_deref)
-        .filter(|v| changed("ethnicity", *v != current.ethnicity.as_deref()));
-    let phone = c
-        .phone
-        .as_ref()
-        .map(Option::as_deref)
-        .filter(|v| changed("phone", *v != current.phone.as_deref()));
-    let set = HouseholdChangeset {
-        head_name,
-        name_key: head_name.map(text::fold),
-        village,
-        village_key: village.map(text::fold),
-        address,
-        members,
-        status,
-        status_year,
-        poverty_cert_no,
-        ethnicity,
-        phone,
-    };
-    (set, fields)
 }

@@ -2,27 +2,19 @@
 //! and the house has a hard roof, floor and walls ("3 cứng"); a house without them is not
 //! accepted (422).
 
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use chrono::NaiveDate;
-use diesel_async::scoped_futures::ScopedFutureExt;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::HouseView;
-use crate::audit::{self, Change};
-use crate::auth::scope::Right;
 use crate::auth::Officer;
-use crate::db::houses;
-use crate::domain::house::{self, Step};
-use crate::domain::spending::{Action, Kind};
-use crate::domain::Role;
-use crate::error::{ApiError, ApiResult};
+use crate::domain::house::Step;
+use crate::error::ApiResult;
 use crate::extract::JsonBody;
-use crate::idempotency::{self, IdempotencyKey};
-use crate::routes::attachments::check_evidence;
-use crate::routes::spending::transition;
+use crate::idempotency::IdempotencyKey;
+use crate::messages::houses as says;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -60,67 +52,10 @@ pub async fn complete(
     key: IdempotencyKey,
     body: JsonBody<CompleteHouse>,
 ) -> ApiResult<HttpResponse> {
-    let input = &body.value;
-    if !input.meets_3_cung {
-        return Err(ApiError::field(
-            "meets_3_cung",
-            "the house must have a hard roof, floor and walls to be accepted",
-            "nhà phải đạt \"3 cứng\" (nền cứng, khung-tường cứng, mái cứng) mới được nghiệm thu",
-        ));
+    if !body.value.meets_3_cung {
+        return Err(says::not_3_cung().into());
     }
-    let evidence = input.evidence_ids.clone().unwrap_or_default();
-    let today = state.settings.clock.today();
-    let mut conn = state.pools.write.get().await?;
-    let (project, unit) = super::find_visible(&mut conn, &officer, *id).await?;
-    officer
-        .scope
-        .authorize(Right::ActAs(Role::Officer), &unit)?;
-    check_evidence(&mut conn, &officer, &unit, &evidence, "evidence_ids").await?;
-    let officer = &officer;
-    let id = project.id;
-    let completed_on = input.completed_on;
-    idempotency::transact(
-        &mut conn,
-        officer.id.0,
-        &key,
-        &body.hash,
-        StatusCode::OK,
-        |_| None,
-        move |conn| {
-            async move {
-                let project = houses::lock(conn, id).await?;
-                transition(Kind::House, &project.status, Action::Complete)?;
-                super::check_stage_date("completed_on", completed_on, today, project.started_on)?;
-                let evidence = house::with_evidence(&project.evidence, Step::Complete, &evidence);
-                let row = houses::complete(
-                    conn,
-                    project.id,
-                    officer.id.0,
-                    completed_on,
-                    true,
-                    &evidence,
-                )
-                .await?;
-                audit::record(
-                    conn,
-                    officer,
-                    Change {
-                        action: "house.complete",
-                        target_type: "house",
-                        target_id: Some(row.id),
-                        unit_id: Some(row.funding_unit_id),
-                        changes: serde_json::json!({
-                            "from": project.status, "to": row.status,
-                            "completed_on": completed_on, "meets_3_cung": true,
-                            "evidence_ids": evidence.get(Step::Complete.as_str()),
-                        }),
-                    },
-                )
-                .await?;
-                super::detail(conn, row).await
-            }
-            .scope_boxed()
-        },
-    )
-    .await
+    let v = &body.value;
+    let what = (body.hash.as_slice(), Step::Complete, v.completed_on);
+    super::step(&officer, &state, *id, &key, what, &v.evidence_ids).await
 }

@@ -2,6 +2,7 @@ use actix_web::{get, web};
 use uuid::Uuid;
 
 use super::HouseView;
+use crate::app::houses;
 use crate::auth::AuthUser;
 use crate::error::ApiResult;
 use crate::state::AppState;
@@ -22,6 +23,5 @@ pub async fn get(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<HouseView>> {
     let mut conn = state.pools.read.get().await?;
-    let (project, _) = super::find_visible(&mut conn, &user, *id).await?;
-    Ok(web::Json(super::detail(&mut conn, project).await?))
+    Ok(web::Json(houses::get(&mut conn, &user, *id).await?))
 }

@@ -4,12 +4,10 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::HouseView;
-use crate::auth::scope::Right;
+use crate::app::houses::{self, ListQuery};
 use crate::auth::AuthUser;
-use crate::db::houses::{self, HouseFilter};
-use crate::db::units;
 use crate::domain::house::{self, HouseKind};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::Query;
 use crate::pagination::{self, Page};
 use crate::state::AppState;
@@ -65,30 +63,19 @@ pub async fn list(
         })?),
     };
     let mut conn = state.pools.read.get().await?;
-    if let Some(id) = query.unit_id {
-        let unit = units::find(&mut conn, id)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
-        user.scope.authorize(Right::Read, &unit)?;
-    }
-    let roots = user.scope.roots();
-    let rows = houses::list(
-        &mut conn,
-        HouseFilter {
-            scope_roots: &roots,
-            unit_id: query.unit_id,
-            status: status.map(|s| s.as_str()),
-            kind: query.kind.map(HouseKind::as_str),
-            household_id: query.household_id,
-            after,
-            limit: limit + 1,
-        },
-    )
-    .await?;
+    let q = ListQuery {
+        unit_id: query.unit_id,
+        status,
+        kind: query.kind,
+        household_id: query.household_id,
+        after,
+        limit: limit + 1,
+    };
+    let views = houses::list(&mut conn, &user, q).await?;
     Ok(web::Json(pagination::page(
-        rows,
+        views,
         limit,
-        |h| h.id.to_string(),
-        HouseView::from,
+        |v| v.id.to_string(),
+        |v| v,
     )))
 }

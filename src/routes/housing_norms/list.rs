@@ -4,13 +4,10 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::{InForce, NormView, NormsView};
-use crate::auth::scope::Right;
+use super::NormsView;
+use crate::app::housing_norms;
 use crate::auth::AuthUser;
-use crate::db::{housing_norms, units};
-use crate::domain::house::HouseKind;
-use crate::domain::money;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::Query;
 use crate::state::AppState;
 
@@ -42,27 +39,8 @@ pub async fn list(
     query: Query<NormQuery>,
 ) -> ApiResult<web::Json<NormsView>> {
     let mut conn = state.pools.read.get().await?;
-    let Some(unit_id) = query.unit_id else {
-        let rows = housing_norms::in_scope(&mut conn, &user.scope.roots()).await?;
-        return Ok(web::Json(NormsView {
-            items: rows.into_iter().map(NormView::from).collect(),
-            in_force: None,
-        }));
-    };
-    let unit = units::find(&mut conn, unit_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    user.scope.authorize(Right::Read, &unit)?;
     let on = query.on.unwrap_or_else(|| state.settings.clock.today());
-    let rows = housing_norms::on_branch(&mut conn, &unit.ancestry).await?;
-    let new = housing_norms::in_force(&mut conn, unit.id, HouseKind::New.as_str(), on).await?;
-    let repair =
-        housing_norms::in_force(&mut conn, unit.id, HouseKind::Repair.as_str(), on).await?;
-    Ok(web::Json(NormsView {
-        items: rows.into_iter().map(NormView::from).collect(),
-        in_force: Some(InForce {
-            new: new.map(money::format),
-            repair: repair.map(money::format),
-        }),
-    }))
+    Ok(web::Json(
+        housing_norms::list(&mut conn, &user, query.unit_id, on).await?,
+    ))
 }

@@ -2,24 +2,19 @@ use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use chrono::NaiveDate;
 use diesel_async::scoped_futures::ScopedFutureExt;
-use diesel_async::AsyncPgConnection;
-use rust_decimal::Decimal;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{date_or_today, gift_accounts, load, view, TetBatchView};
-use crate::audit::{self, Change};
+use super::TetBatchView;
+use crate::app::tet_batches;
 use crate::auth::scope::Right;
 use crate::auth::Accountant;
-use crate::db::tet_batches;
-use crate::domain::spending::{Action, Kind};
-use crate::domain::{money, Role};
-use crate::error::{ApiError, ApiResult};
+use crate::domain::tet::date_or_today;
+use crate::domain::Role;
+use crate::error::ApiResult;
 use crate::extract::OptionalJsonBody;
 use crate::idempotency::{self, IdempotencyKey};
-use crate::ledger::{entries, rules, NewEntry, SourceType};
-use crate::routes::spending::transition;
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -57,14 +52,11 @@ pub async fn close(
     body: OptionalJsonBody<CloseTetBatch>,
 ) -> ApiResult<HttpResponse> {
     let body = body.0;
-    let on = date_or_today(
-        "closed_on",
-        body.value.closed_on,
-        state.settings.clock.today(),
-    )?;
+    let today = state.settings.clock.today();
+    let on = date_or_today("closed_on", body.value.closed_on, today)?;
     let id = *id;
     let mut conn = state.pools.write.get().await?;
-    load(&mut conn, id, &accountant, Right::ActAs(Role::Accountant)).await?;
+    tet_batches::load(&mut conn, id, &accountant, Right::ActAs(Role::Accountant)).await?;
     let accountant = &accountant;
     idempotency::transact(
         &mut conn,
@@ -72,65 +64,8 @@ pub async fn close(
         &key,
         &body.hash,
         StatusCode::OK,
-        |_| None,
-        |conn| async move { close_in_tx(conn, accountant, id, on).await }.scope_boxed(),
+        |_: &TetBatchView| None,
+        |tx| async move { Ok(tet_batches::close(tx, accountant, id, on).await?) }.scope_boxed(),
     )
     .await
-}
-
-#[tracing::instrument(name = "tet_batches.close", skip_all, fields(tet_batch.id = %id))]
-async fn close_in_tx(
-    conn: &mut AsyncPgConnection,
-    accountant: &Accountant,
-    id: Uuid,
-    on: NaiveDate,
-) -> ApiResult<TetBatchView> {
-    // the lock keeps delivery syncs out while the undelivered gifts are counted and returned
-    let batch = tet_batches::lock(conn, id).await?;
-    transition(Kind::TetBatch, &batch.status, Action::Close)?;
-    if batch.disbursed_on.is_some_and(|d| on < d) {
-        return Err(ApiError::field(
-            "closed_on",
-            "cannot be before the disbursement",
-            "không được trước ngày chi",
-        ));
-    }
-    let k = tet_batches::return_pending(conn, batch.id).await?;
-    let settlement = if k == 0 {
-        None
-    } else {
-        let (expense, sources) = gift_accounts(conn, &batch, Decimal::from(k)).await?;
-        let entry = NewEntry {
-            id: Uuid::now_v7(),
-            unit_id: batch.unit_id,
-            effective_date: on,
-            source_type: SourceType::TetSettlement,
-            source_id: Some(batch.id),
-            description: format!("Thu hồi quà Tết chưa phát cho {k} hộ"),
-            reason: None,
-            reverses_id: None,
-            created_by: Some(accountant.id.0),
-            postings: rules::give_back(expense, &sources, batch.earmark_id),
-        };
-        Some(entries::post(conn, &entry).await?)
-    };
-    let row = tet_batches::mark_closed(conn, batch.id, accountant.id.0, on, settlement).await?;
-    audit::record(
-        conn,
-        accountant,
-        Change {
-            action: "tet_batch.close",
-            target_type: "tet_batch",
-            target_id: Some(row.id),
-            unit_id: Some(row.unit_id),
-            changes: serde_json::json!({
-                "returned_count": k,
-                "returned_amount": money::format(row.gift_value() * Decimal::from(k)),
-                "closed_on": on,
-                "settlement_entry_id": settlement,
-            }),
-        },
-    )
-    .await?;
-    view(conn, row).await
 }

@@ -1,10 +1,9 @@
 use actix_web::{get, web};
 use uuid::Uuid;
 
-use super::{load, RecipientView, TetBatchView};
-use crate::auth::scope::Right;
+use super::TetBatchView;
+use crate::app::tet_batches;
 use crate::auth::AuthUser;
-use crate::db::tet_batches;
 use crate::error::ApiResult;
 use crate::state::AppState;
 
@@ -25,17 +24,5 @@ pub async fn get(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<TetBatchView>> {
     let mut conn = state.pools.read.get().await?;
-    let (batch, unit) = load(&mut conn, *id, &user, Right::Read).await?;
-    let personal = user.scope.allows(Right::ReadPersonal, &unit);
-    let counts = tet_batches::counts_of(&mut conn, batch.id).await?;
-    let recipients = tet_batches::recipients(&mut conn, batch.id)
-        .await?
-        .into_iter()
-        .map(|r| RecipientView::new(r, personal))
-        .collect();
-    Ok(web::Json(TetBatchView::new(
-        batch,
-        counts,
-        Some(recipients),
-    )))
+    Ok(web::Json(tet_batches::get(&mut conn, &user, *id).await?))
 }

@@ -4,12 +4,10 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::TetBatchView;
-use crate::auth::scope::Right;
+use crate::app::tet_batches::{self, ListQuery};
 use crate::auth::AuthUser;
-use crate::db::tet_batches::{self, TetBatchFilter};
-use crate::db::units;
 use crate::domain::spending::Status;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::Query;
 use crate::pagination::{self, Page};
 use crate::state::AppState;
@@ -46,41 +44,19 @@ pub async fn list(
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_uuid(query.cursor.as_deref())?;
-    let roots = user.scope.roots();
-    if roots.is_empty() {
-        return Ok(web::Json(Page {
-            items: vec![],
-            next_cursor: None,
-        }));
-    }
     let mut conn = state.pools.read.get().await?;
-    if let Some(id) = query.unit_id {
-        let unit = units::find(&mut conn, id)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
-        user.scope.authorize(Right::Read, &unit)?;
-    }
-    let rows = tet_batches::list(
-        &mut conn,
-        TetBatchFilter {
-            scope_roots: &roots,
-            unit_id: query.unit_id,
-            campaign_id: query.campaign_id,
-            status: query.status.map(Status::as_str),
-            after,
-            limit: limit + 1,
-        },
-    )
-    .await?;
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let counts = tet_batches::counts(&mut conn, &ids).await?;
+    let q = ListQuery {
+        unit_id: query.unit_id,
+        campaign_id: query.campaign_id,
+        status: query.status,
+        after,
+        limit: limit + 1,
+    };
+    let views = tet_batches::list(&mut conn, &user, q).await?;
     Ok(web::Json(pagination::page(
-        rows,
+        views,
         limit,
-        |b| b.id.to_string(),
-        |b| {
-            let c = counts.get(&b.id).copied().unwrap_or_default();
-            TetBatchView::new(b, c, None)
-        },
+        |v| v.id.to_string(),
+        |v| v,
     )))
 }
