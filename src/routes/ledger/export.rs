@@ -13,7 +13,7 @@ use crate::domain::fund_date;
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
-use crate::ledger::export::{self as exporter, Format, Request};
+use crate::export::{self as exporter, Format, Request};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
