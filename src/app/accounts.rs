@@ -16,7 +16,7 @@ use crate::auth::AuthUser;
 use crate::db::balances::{self, MoneyBucket, UNRESTRICTED};
 use crate::db::units::UnitRow;
 use crate::db::{accounts, transfers};
-use crate::domain::money;
+use crate::domain::{money, Role};
 use crate::ledger::chart::AccountCode;
 use crate::ledger::reservations::{self, Pool};
 use crate::ledger::{entries, Side};
@@ -186,3 +186,21 @@ impl FundBalances {
     }
 }
 
+
+/// The unit `unit_id` when the caller may audit its books (verify the seal chain, export the
+/// ledger): an auditor or administrator in scope, or the fund's own finance officer — but the
+/// funds below it (`with_descendants`) are for auditors only.
+pub async fn auditable(
+    conn: &mut AsyncPgConnection,
+    actor: &AuthUser,
+    unit_id: Uuid,
+    with_descendants: bool,
+) -> AppResult<UnitRow> {
+    let unit = crate::db::units::find(conn, unit_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if with_descendants || !actor.scope.allows(Right::ActAs(Role::Accountant), &unit) {
+        actor.scope.authorize(Right::Audit, &unit)?;
+    }
+    Ok(unit)
+}

@@ -19,7 +19,7 @@ use crate::db::bank_accounts::{self, BankAccountRow};
 use crate::db::reconciliation as recon;
 use crate::db::statements::{self, LineFilter, NewLine, NewStatement, StatementLineRow};
 use crate::db::units::UnitRow;
-use crate::db::{matching, units};
+use crate::db::matching;
 use crate::domain::statement::{self, donor, Format, LineStatus, ParsedStatement, StatementError};
 use crate::domain::{money, Role};
 use crate::ledger::bulk::{self, LineSide, Target};
@@ -227,19 +227,70 @@ pub async fn bank_account_of_line(
     Ok(bank)
 }
 
-/// Matches the unmatched line `id` of `bank` to `entry`, an entry of the fund posting the
-/// line's amount to the account's 1121.N on the matching side (a debit for a credit line).
-pub async fn match_line(
+/// What a finance officer does to a line by hand.
+pub enum LineChange<'a> {
+    /// Match the unmatched line to an entry of the fund posting the line's amount to the
+    /// account's 1121.N on the matching side (a debit for a credit line).
+    Match { entry: Uuid },
+    /// Put a matched (or ignored) line back to unmatched, with an optional reason.
+    Unmatch { reason: Option<&'a str> },
+    /// Mark an unmatched line as not for the ledger, with the (cleaned) reason.
+    Ignore { reason: &'a str },
+}
+
+/// Changes line `id` of `bank` by hand: locks it, checks its status allows the change (409
+/// `invalid_state`), makes it, and records the audit event.
+pub async fn change_line(
     conn: &mut AsyncPgConnection,
     actor: &AuthUser,
     bank: &BankAccountRow,
     id: Uuid,
-    entry: Uuid,
+    change: LineChange<'_>,
 ) -> AppResult<StatementLineView> {
     let line = matching::lock_line(conn, id).await?;
-    if line.status != LineStatus::Unmatched {
+    let allowed = match change {
+        LineChange::Unmatch { .. } => line.status != LineStatus::Unmatched,
+        LineChange::Match { .. } | LineChange::Ignore { .. } => {
+            line.status == LineStatus::Unmatched
+        }
+    };
+    if !allowed {
         return Err(refusals::line_state(line.status));
     }
+    let (action, row, changes) = match change {
+        LineChange::Match { entry } => {
+            let row = set_matched(conn, actor, bank, &line, entry).await?;
+            let changes = serde_json::json!({"status": {"from": "unmatched", "to": "matched"},
+                                             "journal_entry_id": entry});
+            ("statement_line.match", row, changes)
+        }
+        LineChange::Unmatch { reason } => {
+            let row = matching::set_unmatched(conn, line.id).await?;
+            let changes = serde_json::json!({"status": {"from": line.status.as_str(), "to": "unmatched"},
+                                             "journal_entry_id": line.matched_entry_id,
+                                             "reason": reason});
+            ("statement_line.unmatch", row, changes)
+        }
+        LineChange::Ignore { reason } => {
+            let row = matching::set_ignored(conn, line.id, reason).await?;
+            let changes = serde_json::json!({"status": {"from": "unmatched", "to": "ignored"},
+                                             "reason": reason});
+            ("statement_line.ignore", row, changes)
+        }
+    };
+    record(conn, actor, action, &row, bank, changes).await?;
+    Ok(row.into())
+}
+
+/// Matches `line` to `entry` once the entry is the fund's, posts the line's amount on the
+/// matching side, and is matched to no other line.
+async fn set_matched(
+    conn: &mut AsyncPgConnection,
+    actor: &AuthUser,
+    bank: &BankAccountRow,
+    line: &StatementLineRow,
+    entry: Uuid,
+) -> AppResult<StatementLineRow> {
     let (side, amount) = if line.credit > Decimal::ZERO {
         (Side::Debit, line.credit)
     } else {
@@ -254,7 +305,7 @@ pub async fn match_line(
     if matching::line_of_entry(conn, entry).await?.is_some() {
         return Err(refusals::entry_taken());
     }
-    let row = matching::set_matched(conn, line.id, entry, actor.id.0)
+    matching::set_matched(conn, line.id, entry, actor.id.0)
         .await
         .map_err(|e| match e {
             // a concurrent match of the same entry to another line won
@@ -265,50 +316,7 @@ pub async fn match_line(
                 refusals::entry_taken()
             }
             e => e.into(),
-        })?;
-    let changes = serde_json::json!({"status": {"from": "unmatched", "to": "matched"},
-                                     "journal_entry_id": entry});
-    record(conn, actor, "statement_line.match", &row, bank, changes).await?;
-    Ok(row.into())
-}
-
-/// Puts the matched (or ignored) line `id` of `bank` back to unmatched.
-pub async fn unmatch(
-    conn: &mut AsyncPgConnection,
-    actor: &AuthUser,
-    bank: &BankAccountRow,
-    id: Uuid,
-    reason: Option<&str>,
-) -> AppResult<StatementLineView> {
-    let line = matching::lock_line(conn, id).await?;
-    if line.status == LineStatus::Unmatched {
-        return Err(refusals::line_state(line.status));
-    }
-    let row = matching::set_unmatched(conn, line.id).await?;
-    let changes = serde_json::json!({"status": {"from": line.status.as_str(), "to": "unmatched"},
-                                     "journal_entry_id": line.matched_entry_id,
-                                     "reason": reason});
-    record(conn, actor, "statement_line.unmatch", &row, bank, changes).await?;
-    Ok(row.into())
-}
-
-/// Marks the unmatched line `id` of `bank` as not for the ledger, with the (cleaned) reason.
-pub async fn ignore(
-    conn: &mut AsyncPgConnection,
-    actor: &AuthUser,
-    bank: &BankAccountRow,
-    id: Uuid,
-    reason: &str,
-) -> AppResult<StatementLineView> {
-    let line = matching::lock_line(conn, id).await?;
-    if line.status != LineStatus::Unmatched {
-        return Err(refusals::line_state(line.status));
-    }
-    let row = matching::set_ignored(conn, line.id, reason).await?;
-    let changes = serde_json::json!({"status": {"from": "unmatched", "to": "ignored"},
-                                     "reason": reason});
-    record(conn, actor, "statement_line.ignore", &row, bank, changes).await?;
-    Ok(row.into())
+        })
 }
 
 /// The audit event of a change to a line; amounts and ids only (descriptions carry donors'
@@ -439,10 +447,7 @@ pub async fn reconcilable(
     id: Uuid,
 ) -> AppResult<BankAccountRow> {
     let bank = bank_accounts::find(conn, id).await?.ok_or(AppError::NotFound)?;
-    let unit = units::find(conn, bank.unit_id).await?.ok_or(AppError::NotFound)?;
-    if !actor.scope.allows(KEEPER, &unit) {
-        actor.scope.authorize(Right::Audit, &unit)?;
-    }
+    super::accounts::auditable(conn, actor, bank.unit_id, false).await?;
     Ok(bank)
 }
 

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::StatementLineView;
-use crate::app;
+use crate::app::{self, statements::LineChange};
 use crate::auth::Accountant;
 use crate::domain::text;
 use crate::error::ApiResult;
@@ -58,24 +58,10 @@ pub async fn match_line(
     key: IdempotencyKey,
     body: JsonBody<MatchLine>,
 ) -> ApiResult<HttpResponse> {
-    let entry = body.value.journal_entry_id;
-    let mut conn = state.pools.write.get().await?;
-    let actor = &*accountant;
-    let bank = &app::statements::bank_account_of_line(&mut conn, actor, *id).await?;
-    let id = id.into_inner();
-    idempotency::transact(
-        &mut conn,
-        actor.id.0,
-        &key,
-        &body.hash,
-        StatusCode::OK,
-        |_: &StatementLineView| None,
-        move |tx| {
-            async move { Ok(app::statements::match_line(tx, actor, bank, id, entry).await?) }
-                .scope_boxed()
-        },
-    )
-    .await
+    let change = LineChange::Match {
+        entry: body.value.journal_entry_id,
+    };
+    change_line(&accountant, &state, *id, &key, &body.hash, change).await
 }
 
 /// Puts a matched (or ignored) line back to unmatched.
@@ -102,23 +88,10 @@ pub async fn unmatch(
 ) -> ApiResult<HttpResponse> {
     let body = body.0;
     let reason = body.value.reason()?;
-    let mut conn = state.pools.write.get().await?;
-    let actor = &*accountant;
-    let bank = &app::statements::bank_account_of_line(&mut conn, actor, *id).await?;
-    let (id, reason) = (id.into_inner(), reason.as_deref());
-    idempotency::transact(
-        &mut conn,
-        actor.id.0,
-        &key,
-        &body.hash,
-        StatusCode::OK,
-        |_: &StatementLineView| None,
-        move |tx| {
-            async move { Ok(app::statements::unmatch(tx, actor, bank, id, reason).await?) }
-                .scope_boxed()
-        },
-    )
-    .await
+    let change = LineChange::Unmatch {
+        reason: reason.as_deref(),
+    };
+    change_line(&accountant, &state, *id, &key, &body.hash, change).await
 }
 
 /// Marks an unmatched line as not for the ledger (a transfer between the fund's own accounts
@@ -146,19 +119,32 @@ pub async fn ignore(
 ) -> ApiResult<HttpResponse> {
     let reason =
         text::clean(&body.value.reason, 1000).ok_or_else(|| text_length("reason", 1000))?;
+    let change = LineChange::Ignore { reason: &reason };
+    change_line(&accountant, &state, *id, &key, &body.hash, change).await
+}
+
+/// The line's bank account for its finance officer, then the change in the idempotent
+/// transaction.
+async fn change_line(
+    accountant: &Accountant,
+    state: &AppState,
+    id: Uuid,
+    key: &IdempotencyKey,
+    hash: &[u8],
+    change: LineChange<'_>,
+) -> ApiResult<HttpResponse> {
     let mut conn = state.pools.write.get().await?;
-    let actor = &*accountant;
-    let bank = &app::statements::bank_account_of_line(&mut conn, actor, *id).await?;
-    let (id, reason) = (id.into_inner(), reason.as_str());
+    let actor = &**accountant;
+    let bank = &app::statements::bank_account_of_line(&mut conn, actor, id).await?;
     idempotency::transact(
         &mut conn,
         actor.id.0,
-        &key,
-        &body.hash,
+        key,
+        hash,
         StatusCode::OK,
         |_: &StatementLineView| None,
         move |tx| {
-            async move { Ok(app::statements::ignore(tx, actor, bank, id, reason).await?) }
+            async move { Ok(app::statements::change_line(tx, actor, bank, id, change).await?) }
                 .scope_boxed()
         },
     )
