@@ -178,14 +178,11 @@ impl FundBalances {
                     available: money::format(balance - reserved_for(campaign_id)),
                 })
                 .collect(),
-            available_unrestricted: money::format(
-                self.unrestricted_liquid - reserved_unrestricted,
-            ),
+            available_unrestricted: money::format(self.unrestricted_liquid - reserved_unrestricted),
             in_transit: money::format(in_transit),
         }
     }
 }
-
 
 /// The unit `unit_id` when the caller may audit its books (verify the seal chain, export the
 /// ledger): an auditor or administrator in scope, or the fund's own finance officer — but the

@@ -309,7 +309,10 @@ pub async fn views(conn: &mut AsyncPgConnection, rows: Vec<EntryRow>) -> AppResu
 /// One entry's view, or not found.
 pub async fn view(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<EntryView> {
     let row = entries::find(conn, id).await?.ok_or(AppError::NotFound)?;
-    views(conn, vec![row]).await?.pop().ok_or(AppError::NotFound)
+    views(conn, vec![row])
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)
 }
 
 /// Checks that need no database: texts, date, amounts, and that the entry balances.

@@ -16,10 +16,10 @@ use crate::audit::{self, Change};
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::bank_accounts::{self, BankAccountRow};
+use crate::db::matching;
 use crate::db::reconciliation as recon;
 use crate::db::statements::{self, LineFilter, NewLine, NewStatement, StatementLineRow};
 use crate::db::units::UnitRow;
-use crate::db::matching;
 use crate::domain::statement::{self, donor, Format, LineStatus, ParsedStatement, StatementError};
 use crate::domain::{money, Role};
 use crate::ledger::bulk::{self, LineSide, Target};
@@ -40,7 +40,9 @@ pub async fn bank_account_for(
     id: Uuid,
     right: Right,
 ) -> AppResult<(BankAccountRow, UnitRow)> {
-    let bank = bank_accounts::find(conn, id).await?.ok_or(AppError::NotFound)?;
+    let bank = bank_accounts::find(conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let unit = unit_authorized(conn, &actor.scope, right, bank.unit_id).await?;
     Ok((bank, unit))
 }
@@ -222,7 +224,9 @@ pub async fn bank_account_of_line(
     actor: &AuthUser,
     id: Uuid,
 ) -> AppResult<BankAccountRow> {
-    let line = matching::find_line(conn, id).await?.ok_or(AppError::NotFound)?;
+    let line = matching::find_line(conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let (bank, _) = bank_account_for(conn, actor, line.bank_account_id, KEEPER).await?;
     Ok(bank)
 }
@@ -446,7 +450,9 @@ pub async fn reconcilable(
     actor: &AuthUser,
     id: Uuid,
 ) -> AppResult<BankAccountRow> {
-    let bank = bank_accounts::find(conn, id).await?.ok_or(AppError::NotFound)?;
+    let bank = bank_accounts::find(conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     super::accounts::auditable(conn, actor, bank.unit_id, false).await?;
     Ok(bank)
 }

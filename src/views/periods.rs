@@ -6,8 +6,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::db::periods::PeriodRow;
-pub use crate::domain::period::PeriodState;
 use crate::domain::period::month_label;
+pub use crate::domain::period::PeriodState;
 
 /// One month of a fund.
 #[derive(Debug, Serialize, ToSchema)]

@@ -23,5 +23,7 @@ pub async fn get(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<AccountView>> {
     let mut conn = state.pools.read.get().await?;
-    Ok(web::Json(app::accounts::account(&mut conn, &user, *id).await?))
+    Ok(web::Json(
+        app::accounts::account(&mut conn, &user, *id).await?,
+    ))
 }

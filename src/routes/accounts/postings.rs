@@ -52,8 +52,7 @@ pub async fn postings(
     let (from, to) = (query.from, query.to);
     fund_date::ordered(from, to)?;
     let mut conn = state.pools.read.get().await?;
-    let rows =
-        app::accounts::postings(&mut conn, &user, *id, (from, to), after, limit + 1).await?;
+    let rows = app::accounts::postings(&mut conn, &user, *id, (from, to), after, limit + 1).await?;
     Ok(web::Json(pagination::page(
         rows,
         limit,

@@ -45,7 +45,9 @@ pub async fn create(
         &body.hash,
         StatusCode::CREATED,
         |view: &EntryView| Some(format!("/v1/journal/{}", view.id)),
-        move |tx| async move { Ok(app::journal::post_manual(tx, actor, plan).await?) }.scope_boxed(),
+        move |tx| {
+            async move { Ok(app::journal::post_manual(tx, actor, plan).await?) }.scope_boxed()
+        },
     )
     .await
 }

@@ -76,5 +76,7 @@ pub async fn list(
         after,
         limit,
     };
-    Ok(web::Json(app::journal::list(&mut conn, &user, listing).await?))
+    Ok(web::Json(
+        app::journal::list(&mut conn, &user, listing).await?,
+    ))
 }

@@ -10,8 +10,8 @@ use crate::app;
 use crate::auth::AuthUser;
 use crate::domain::fund_date;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::Query;
 use crate::export::{self as exporter, Format, Request};
+use crate::extract::Query;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]

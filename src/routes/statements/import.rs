@@ -112,11 +112,12 @@ pub async fn import(
     // parsing and hashing a large file is CPU work: keep it off the async workers
     let account = bank.id;
     let today = state.settings.clock.today();
-    let prepared =
-        tokio::task::spawn_blocking(move || app::statements::prepare(format, account, today, &body))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(invalid_statement)?;
+    let prepared = tokio::task::spawn_blocking(move || {
+        app::statements::prepare(format, account, today, &body)
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(invalid_statement)?;
 
     // the body's hash for Idempotency-Key, bound to the method, path and query
     let mut hasher = Sha256::new();
