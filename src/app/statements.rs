@@ -183,38 +183,15 @@ pub async fn import(
     })
 }
 
-/// What a listing of lines asks for (parsed at the edge).
-pub struct LineListing {
-    pub status: Option<LineStatus>,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-    /// Already folded (`text::fold`).
-    pub q: Option<String>,
-    pub after: Option<(NaiveDate, Uuid)>,
-    pub limit: i64,
-}
-
 /// The bank account's lines, oldest first (anyone who may read the fund).
 pub async fn lines(
     conn: &mut AsyncPgConnection,
     actor: &AuthUser,
     bank_id: Uuid,
-    q: LineListing,
+    filter: LineFilter,
 ) -> AppResult<Vec<StatementLineRow>> {
     let (bank, _) = bank_account_for(conn, actor, bank_id, Right::Read).await?;
-    Ok(statements::list_lines(
-        conn,
-        LineFilter {
-            bank_account_id: bank.id,
-            status: q.status,
-            from: q.from,
-            to: q.to,
-            q: q.q,
-            after: q.after,
-            limit: q.limit,
-        },
-    )
-    .await?)
+    Ok(statements::list_lines(conn, bank.id, filter).await?)
 }
 
 /// The bank account of line `id`, when the caller is the account's finance officer: 404

@@ -136,8 +136,8 @@ pub struct StatementLineRow {
     pub created_at: DateTime<Utc>,
 }
 
+/// Which lines of a bank account a listing asks for.
 pub struct LineFilter {
-    pub bank_account_id: Uuid,
     pub status: Option<LineStatus>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
@@ -151,10 +151,11 @@ pub struct LineFilter {
 /// Lines of one bank account by (date, id).
 pub async fn list_lines(
     conn: &mut AsyncPgConnection,
+    bank_account: Uuid,
     f: LineFilter,
 ) -> QueryResult<Vec<StatementLineRow>> {
     let mut query = statement_lines::table
-        .filter(statement_lines::bank_account_id.eq(f.bank_account_id))
+        .filter(statement_lines::bank_account_id.eq(bank_account))
         .select(StatementLineRow::as_select())
         .order((statement_lines::line_date.asc(), statement_lines::id.asc()))
         .limit(f.limit)

@@ -5,8 +5,9 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::StatementLineView;
-use crate::app::{self, statements::LineListing};
+use crate::app;
 use crate::auth::AuthUser;
+use crate::db::statements::LineFilter;
 use crate::domain::fund_date;
 use crate::domain::statement::LineStatus;
 use crate::domain::text;
@@ -70,7 +71,7 @@ pub async fn list(
         None => None,
     };
     let mut conn = state.pools.read.get().await?;
-    let listing = LineListing {
+    let filter = LineFilter {
         status,
         from: query.from,
         to: query.to,
@@ -78,7 +79,7 @@ pub async fn list(
         after,
         limit: limit + 1,
     };
-    let rows = app::statements::lines(&mut conn, &user, *id, listing).await?;
+    let rows = app::statements::lines(&mut conn, &user, *id, filter).await?;
     Ok(web::Json(pagination::page(
         rows,
         limit,
