@@ -16,7 +16,7 @@ use doanket::db::locate::{self, Database, Purpose};
 use doanket::db::{bootstrap, migrations, units, users, Pools};
 use doanket::domain::username::password_is_acceptable;
 use doanket::domain::{text, unit_file, Role, Username};
-use doanket::ledger::export::check;
+use doanket::export::check;
 use doanket::ledger::sealing;
 use doanket::middleware::request_id::RequestMeta;
 use doanket::startup::Application;

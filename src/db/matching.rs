@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::schema::statement_lines;
 use super::statements::StatementLineRow;
+use crate::domain::statement::LineStatus;
 
 type SqlUuid = diesel::sql_types::Uuid;
 
@@ -225,7 +226,7 @@ pub async fn set_matched(
 ) -> QueryResult<StatementLineRow> {
     diesel::update(statement_lines::table.find(line))
         .set((
-            statement_lines::status.eq("matched"),
+            statement_lines::status.eq(LineStatus::Matched.as_str()),
             statement_lines::matched_entry_id.eq(Some(entry)),
             statement_lines::matched_by.eq(Some(by)),
             statement_lines::matched_at.eq(Some(chrono::Utc::now())),
@@ -243,7 +244,7 @@ pub async fn set_unmatched(
 ) -> QueryResult<StatementLineRow> {
     diesel::update(statement_lines::table.find(line))
         .set((
-            statement_lines::status.eq("unmatched"),
+            statement_lines::status.eq(LineStatus::Unmatched.as_str()),
             statement_lines::matched_entry_id.eq(None::<Uuid>),
             statement_lines::matched_by.eq(None::<Uuid>),
             statement_lines::matched_at.eq(None::<chrono::DateTime<chrono::Utc>>),
@@ -261,7 +262,7 @@ pub async fn set_ignored(
 ) -> QueryResult<StatementLineRow> {
     diesel::update(statement_lines::table.find(line))
         .set((
-            statement_lines::status.eq("ignored"),
+            statement_lines::status.eq(LineStatus::Ignored.as_str()),
             statement_lines::ignore_reason.eq(Some(reason)),
         ))
         .returning(StatementLineRow::as_returning())

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod attachments;
 pub mod audit;
+pub mod balances;
 pub mod bank_accounts;
 pub mod bootstrap;
 pub mod campaign_spending;
@@ -22,6 +23,7 @@ pub mod idempotency;
 pub mod locate;
 pub mod matching;
 pub mod migrations;
+pub mod periods;
 pub mod pool;
 pub mod reconciliation;
 pub mod refresh_tokens;

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::schema::{bank_statements, statement_lines};
+use crate::domain::statement::LineStatus;
 
 /// One line to insert; `identity` is unique over all accounts.
 pub struct NewLine<'a> {
@@ -128,15 +129,16 @@ pub struct StatementLineRow {
     pub balance: Option<Decimal>,
     pub description: String,
     pub occurrence: i32,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: LineStatus,
     pub matched_entry_id: Option<Uuid>,
     pub ignore_reason: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
-pub struct LineFilter<'a> {
-    pub bank_account_id: Uuid,
-    pub status: Option<&'a str>,
+/// Which lines of a bank account a listing asks for.
+pub struct LineFilter {
+    pub status: Option<LineStatus>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     /// Already folded (`text::fold`); matched as a substring of the folded description.
@@ -149,16 +151,17 @@ pub struct LineFilter<'a> {
 /// Lines of one bank account by (date, id).
 pub async fn list_lines(
     conn: &mut AsyncPgConnection,
-    f: LineFilter<'_>,
+    bank_account: Uuid,
+    f: LineFilter,
 ) -> QueryResult<Vec<StatementLineRow>> {
     let mut query = statement_lines::table
-        .filter(statement_lines::bank_account_id.eq(f.bank_account_id))
+        .filter(statement_lines::bank_account_id.eq(bank_account))
         .select(StatementLineRow::as_select())
         .order((statement_lines::line_date.asc(), statement_lines::id.asc()))
         .limit(f.limit)
         .into_boxed();
     if let Some(status) = f.status {
-        query = query.filter(statement_lines::status.eq(status.to_owned()));
+        query = query.filter(statement_lines::status.eq(status.as_str()));
     }
     if let Some(from) = f.from {
         query = query.filter(statement_lines::line_date.ge(from));

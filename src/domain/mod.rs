@@ -10,6 +10,7 @@ pub mod house;
 pub mod household;
 pub mod ids;
 pub mod money;
+pub mod period;
 pub mod role;
 pub mod spending;
 pub mod statement;

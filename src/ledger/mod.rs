@@ -1,14 +1,12 @@
 //! The posting engine. Every capability that moves money builds a `NewEntry` and posts it here;
 //! PostgreSQL itself holds the journal's invariants (balanced at commit, append-only, closed
-//! months, no overdraft), this module only speaks to them and reads the results.
+//! months, no overdraft), this module only speaks to them. What reads the books (balances,
+//! periods) lives in `crate::db`, the exports auditors take away in `crate::export`.
 
-pub mod balances;
 pub mod bulk;
 pub mod chart;
 pub mod entries;
-pub mod export;
 pub mod payouts;
-pub mod periods;
 pub mod reservations;
 pub mod rules;
 pub mod sealing;

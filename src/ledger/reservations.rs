@@ -12,7 +12,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::balances::UNRESTRICTED;
+use crate::db::balances::UNRESTRICTED;
 use crate::db::schema::reservations;
 use crate::domain::spending::Kind;
 

@@ -1,1 +1,110 @@
-//! What the API shows of statements.
+//! Bank statements as the API shows them: an import's outcome, the lines, a reconciliation.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::db::reconciliation::Tally;
+use crate::db::statements::StatementLineRow;
+use crate::domain::money;
+
+/// The outcome of an import. Amounts are whole đồng as strings.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportView {
+    pub statement_id: Uuid,
+    /// Transaction lines in the file (balance and totals rows are not lines).
+    pub lines_total: i64,
+    /// Lines not seen before on this account.
+    pub lines_new: i64,
+    /// Lines an earlier import already brought.
+    pub lines_duplicate: i64,
+    /// Of every line in the file.
+    pub credits_total: String,
+    pub debits_total: String,
+    /// As printed, or worked out from the running balances; absent when unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opening_balance: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closing_balance: Option<String>,
+    /// New lines matched to ledger entries automatically.
+    pub auto_matched: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatementLineView {
+    pub id: Uuid,
+    pub line_date: NaiveDate,
+    pub doc_no: Option<String>,
+    /// Whole đồng; exactly one of `debit` and `credit` is positive, the other `"0"`.
+    pub debit: String,
+    pub credit: String,
+    /// The running balance after the line, when the bank printed one.
+    pub balance: Option<String>,
+    pub description: String,
+    /// `unmatched`, `matched` or `ignored`.
+    pub status: String,
+    pub matched_entry_id: Option<Uuid>,
+    pub ignore_reason: Option<String>,
+    /// The import that first brought the line.
+    pub statement_id: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<StatementLineRow> for StatementLineView {
+    fn from(l: StatementLineRow) -> Self {
+        StatementLineView {
+            id: l.id,
+            line_date: l.line_date,
+            doc_no: l.doc_no,
+            debit: money::format(l.debit),
+            credit: money::format(l.credit),
+            balance: l.balance.map(money::format),
+            description: l.description,
+            status: l.status.as_str().to_owned(),
+            matched_entry_id: l.matched_entry_id,
+            ignore_reason: l.ignore_reason,
+            statement_id: l.statement_id,
+            created_at: l.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnmatchedView {
+    pub count: i64,
+    /// Signed whole đồng: money in positive, money out negative.
+    pub amount: String,
+}
+
+impl From<Tally> for UnmatchedView {
+    fn from(t: Tally) -> Self {
+        UnmatchedView {
+            count: t.count,
+            amount: money::format(t.amount),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReconciliationView {
+    pub bank_account_id: Uuid,
+    pub as_of: NaiveDate,
+    /// Σ (debit − credit) of the postings to the account's 1121.N dated on or before `as_of`.
+    pub book_balance: String,
+    /// The bank's balance at the end of `as_of`, from the imported statements (see
+    /// `bank_balance_source`).
+    pub bank_balance: String,
+    /// `line_balance`: the running balance printed on the last line on or before `as_of` that
+    /// has one; `statement_closing`: the closing balance of the latest statement ending on or
+    /// before `as_of`; `computed`: the earliest statement's opening balance (or 0). In each case
+    /// plus the credits less the debits of the lines after it up to `as_of`.
+    pub bank_balance_source: String,
+    /// `book_balance − bank_balance`.
+    pub difference: String,
+    /// Lines dated on or before `as_of` still unmatched; amount Σ (credit − debit).
+    pub unmatched_bank_lines: UnmatchedView,
+    /// Entries posting to the account dated on or before `as_of` that no line dated on or
+    /// before `as_of` is matched to; amount Σ (debit − credit) of those postings.
+    pub unmatched_book_entries: UnmatchedView,
+}

@@ -288,7 +288,7 @@ async fn the_hledger_journal_passes_hledger_check_and_matches_the_balances() {
 #[tokio::test]
 async fn the_json_lines_and_hledger_exports_check_out_offline_until_a_superuser_changes_a_posting()
 {
-    use doanket::ledger::export::check;
+    use doanket::export::check;
 
     let app = spawn_app().await;
     let (unit, token) = busy_commune(&app).await;
@@ -390,7 +390,7 @@ async fn a_province_export_with_descendants_covers_the_communes_below() {
 
     // the same subtree as JSON lines checks out offline, and so does a date range of it (whose
     // links are checked from where the range starts)
-    use doanket::ledger::export::check;
+    use doanket::export::check;
     for query in [
         "format=jsonl&include_descendants=true",
         "format=jsonl&include_descendants=true&from=2026-03-12",

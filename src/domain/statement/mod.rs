@@ -15,8 +15,11 @@ mod bidv;
 pub mod donor;
 mod generic;
 pub mod header;
+mod status;
 mod vietcombank;
 mod vietinbank;
+
+pub use status::LineStatus;
 
 use std::collections::HashMap;
 

@@ -1,51 +1,14 @@
 use actix_web::{get, web};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::auth::scope::Right;
+use crate::app;
 use crate::auth::AuthUser;
-use crate::db::{transfers, units};
-use crate::domain::money;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::Query;
-use crate::ledger::balances as ledger;
-use crate::ledger::reservations::{self, Pool};
 use crate::state::AppState;
-
-/// The money a restricted campaign's donations left in this fund.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RestrictedBalanceView {
-    pub campaign_id: Uuid,
-    /// Cash, bank and goods carrying the campaign's earmark.
-    #[schema(example = "1500000")]
-    pub balance: String,
-    /// The balance less what approved spending has reserved.
-    #[schema(example = "1500000")]
-    pub available: String,
-}
-
-/// The fund's money by kind and earmark.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct FundBalancesView {
-    /// 1111
-    #[schema(example = "1500000")]
-    pub cash: String,
-    /// Σ 1121.N
-    #[schema(example = "0")]
-    pub bank: String,
-    /// 1551
-    #[schema(example = "0")]
-    pub in_kind: String,
-    pub restricted: Vec<RestrictedBalanceView>,
-    /// Cash and bank money without an earmark that approved spending has not reserved.
-    #[schema(example = "1500000")]
-    pub available_unrestricted: String,
-    /// Transfers sent and not yet received: by this unit, or (consolidated) by any unit of
-    /// its subtree. Money that left a fund and has not reached the other.
-    #[schema(example = "0")]
-    pub in_transit: String,
-}
+use crate::views::accounts::FundBalancesView;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -75,65 +38,7 @@ pub async fn balances(
     query: Query<BalancesQuery>,
 ) -> ApiResult<web::Json<FundBalancesView>> {
     let mut conn = state.pools.read.get().await?;
-    let unit = units::find(&mut conn, *id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    user.scope.authorize(Right::Read, &unit)?;
-    if query.consolidated == Some(true) {
-        return consolidated(&mut conn, unit.id).await.map(web::Json);
-    }
-    let f = ledger::fund(&mut conn, unit.id).await?;
-    let held = reservations::outstanding(&mut conn, unit.id).await?;
-    Ok(web::Json(FundBalancesView {
-        cash: money::format(f.cash),
-        bank: money::format(f.bank),
-        in_kind: money::format(f.in_kind),
-        restricted: f
-            .restricted
-            .into_iter()
-            .map(|(campaign_id, balance)| RestrictedBalanceView {
-                campaign_id,
-                balance: money::format(balance),
-                available: money::format(balance - held.of_earmark(campaign_id)),
-            })
-            .collect(),
-        available_unrestricted: money::format(
-            f.unrestricted_liquid - held.get(Pool::Money, ledger::UNRESTRICTED),
-        ),
-        in_transit: money::format(transfers::in_transit(&mut conn, unit.id, false).await?),
-    }))
-}
-
-/// The subtree's funds added up; `available` is the sum of each fund's (balance less its own
-/// reservations), and `in_transit` what any fund of the subtree sent that has not arrived.
-async fn consolidated(
-    conn: &mut diesel_async::AsyncPgConnection,
-    root: Uuid,
-) -> ApiResult<FundBalancesView> {
-    let f = ledger::subtree(conn, root).await?;
-    let held = ledger::subtree_reserved(conn, root).await?;
-    let in_transit = transfers::in_transit(conn, root, true).await?;
-    Ok(FundBalancesView {
-        cash: money::format(f.cash),
-        bank: money::format(f.bank),
-        in_kind: money::format(f.in_kind),
-        restricted: f
-            .restricted
-            .into_iter()
-            .map(|(campaign_id, balance)| RestrictedBalanceView {
-                campaign_id,
-                balance: money::format(balance),
-                available: money::format(
-                    balance
-                        - held
-                            .by_earmark
-                            .get(&campaign_id)
-                            .copied()
-                            .unwrap_or_default(),
-                ),
-            })
-            .collect(),
-        available_unrestricted: money::format(f.unrestricted_liquid - held.unrestricted_money),
-        in_transit: money::format(in_transit),
-    })
+    let consolidated = query.consolidated == Some(true);
+    let view = app::accounts::balances(&mut conn, &user, *id, consolidated).await?;
+    Ok(web::Json(view))
 }

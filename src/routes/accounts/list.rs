@@ -1,15 +1,12 @@
 use actix_web::{get, web};
 use uuid::Uuid;
 
-use super::AccountView;
-use crate::auth::scope::Right;
+use crate::app;
 use crate::auth::AuthUser;
-use crate::db::units;
-use crate::error::{ApiError, ApiResult};
-use crate::ledger::balances;
-use crate::ledger::reservations::{self, Pool};
+use crate::error::ApiResult;
 use crate::pagination::Page;
 use crate::state::AppState;
+use crate::views::accounts::AccountView;
 
 /// The fund's whole chart of accounts with current balances, by code (one page: a chart is
 /// small).
@@ -28,13 +25,7 @@ pub async fn list(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<Page<AccountView>>> {
     let mut conn = state.pools.read.get().await?;
-    let unit = units::find(&mut conn, *id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    user.scope.authorize(Right::Read, &unit)?;
-    let totals = balances::current(&mut conn, unit.id).await?;
-    let held = reservations::outstanding(&mut conn, unit.id).await?;
-    let items = super::views(totals, held.of_pool(Pool::Money));
+    let items = app::accounts::chart(&mut conn, &user, *id).await?;
     Ok(web::Json(Page {
         items,
         next_cursor: None,

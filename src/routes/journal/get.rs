@@ -1,12 +1,11 @@
 use actix_web::{get, web};
 use uuid::Uuid;
 
-use super::EntryView;
-use crate::auth::scope::Right;
+use crate::app;
 use crate::auth::AuthUser;
-use crate::db::units;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::state::AppState;
+use crate::views::journal::EntryView;
 
 /// One journal entry with its postings, if its fund is in the caller's scope.
 #[utoipa::path(
@@ -24,10 +23,5 @@ pub async fn get(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<EntryView>> {
     let mut conn = state.pools.read.get().await?;
-    let entry = super::view(&mut conn, *id).await?;
-    let unit = units::find(&mut conn, entry.unit_id.0)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    user.scope.authorize(Right::Read, &unit)?;
-    Ok(web::Json(entry))
+    Ok(web::Json(app::journal::get(&mut conn, &user, *id).await?))
 }

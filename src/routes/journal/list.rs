@@ -4,18 +4,15 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::EntryView;
-use crate::auth::scope::Right;
+use crate::app;
 use crate::auth::AuthUser;
-use crate::db::units;
 use crate::domain::fund_date;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
-use crate::ledger::entries::{self, JournalFilter};
 use crate::ledger::SourceType;
-use crate::pagination::{self, Page};
-use crate::pagination::{cursor_key, decode_cursor};
+use crate::pagination::{self, decode_cursor, Page};
 use crate::state::AppState;
+use crate::views::journal::EntryView;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -71,30 +68,15 @@ pub async fn list(
         })
         .transpose()?;
     let mut conn = state.pools.read.get().await?;
-    if let Some(unit_id) = query.unit_id {
-        let unit = units::find(&mut conn, unit_id)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
-        user.scope.authorize(Right::Read, &unit)?;
-    }
-    let scope = user.scope.roots();
-    let rows = entries::list(
-        &mut conn,
-        JournalFilter {
-            units: &scope,
-            unit: query.unit_id,
-            from,
-            to,
-            source_type,
-            after,
-            limit: limit + 1,
-        },
-    )
-    .await?;
-    let page = pagination::page(rows, limit, |e| cursor_key(e.effective_date, e.id), |e| e);
-    let items = super::views(&mut conn, page.items).await?;
-    Ok(web::Json(Page {
-        items,
-        next_cursor: page.next_cursor,
-    }))
+    let listing = app::journal::Listing {
+        unit_id: query.unit_id,
+        from,
+        to,
+        source_type,
+        after,
+        limit,
+    };
+    Ok(web::Json(
+        app::journal::list(&mut conn, &user, listing).await?,
+    ))
 }

@@ -6,14 +6,12 @@ use tokio::sync::mpsc;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::auth::scope::Right;
+use crate::app;
 use crate::auth::AuthUser;
-use crate::db::units;
 use crate::domain::fund_date;
-use crate::domain::Role;
 use crate::error::{ApiError, ApiResult};
+use crate::export::{self as exporter, Format, Request};
 use crate::extract::Query;
-use crate::ledger::export::{self as exporter, Format, Request};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -61,17 +59,12 @@ pub async fn export(
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     fund_date::ordered(query.from, query.to)?;
-    let unit = {
-        let mut conn = state.pools.read.get().await?;
-        units::find(&mut conn, *id)
-            .await?
-            .ok_or_else(ApiError::not_found)?
-    };
     // a finance officer exports their own unit's fund; the funds below it are for auditors
     let include_descendants = query.include_descendants.unwrap_or(false);
-    if include_descendants || !user.scope.allows(Right::ActAs(Role::Accountant), &unit) {
-        user.scope.authorize(Right::Audit, &unit)?;
-    }
+    let unit = {
+        let mut conn = state.pools.read.get().await?;
+        app::accounts::auditable(&mut conn, &user, *id, include_descendants).await?
+    };
     let request = Request {
         unit_id: unit.id,
         include_descendants,

@@ -2,11 +2,9 @@ use actix_web::{get, web};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use uuid::Uuid;
 
-use crate::auth::scope::Right;
+use crate::app;
 use crate::auth::AuthUser;
-use crate::db::units;
-use crate::domain::Role;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::ledger::sealing::{self, Verification};
 use crate::state::AppState;
 
@@ -29,12 +27,7 @@ pub async fn verify(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<Verification>> {
     let mut conn = state.pools.read.get().await?;
-    let unit = units::find(&mut conn, *id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    if !user.scope.allows(Right::ActAs(Role::Accountant), &unit) {
-        user.scope.authorize(Right::Audit, &unit)?;
-    }
+    let unit = app::accounts::auditable(&mut conn, &user, *id, false).await?;
     let unit_id = unit.id;
     // one snapshot: the chain, the entries and the queue as of one instant
     let v = conn

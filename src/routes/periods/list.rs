@@ -1,21 +1,17 @@
-use std::collections::BTreeMap;
-
 use actix_web::{get, web};
-use chrono::{Months, NaiveDate};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::{month_label, parse_month, PeriodView};
-use crate::auth::scope::Right;
+use crate::app;
 use crate::auth::AuthUser;
-use crate::db::units;
-use crate::domain::clock::month_start;
-use crate::error::{ApiError, ApiResult};
+use crate::domain::field::FieldError;
+use crate::domain::period::parse_month;
+use crate::error::ApiResult;
 use crate::extract::Query;
-use crate::ledger::periods::{self, PeriodRow};
 use crate::pagination::{self, Page};
 use crate::state::AppState;
+use crate::views::periods::PeriodView;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -47,39 +43,17 @@ pub async fn list(
     let before = pagination::decode(query.cursor.as_deref())?
         .map(|c| {
             parse_month(&c)
-                .ok_or_else(|| ApiError::field("cursor", "invalid cursor", "cursor không hợp lệ"))
+                .ok_or_else(|| FieldError::new("cursor", "invalid cursor", "cursor không hợp lệ"))
         })
         .transpose()?;
+    let today = state.settings.clock.today();
     let mut conn = state.pools.read.get().await?;
-    let unit = units::find(&mut conn, *id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    user.scope.authorize(Right::Read, &unit)?;
-
-    let current = month_start(state.settings.clock.today());
-    let first = periods::first_posting_month(&mut conn, unit.id)
-        .await?
-        .map(month_start)
-        .unwrap_or(current);
-    let mut months: BTreeMap<NaiveDate, Option<PeriodRow>> = BTreeMap::new();
-    let mut m = first.min(current);
-    while m <= current {
-        months.insert(m, None);
-        m = m + Months::new(1);
-    }
-    for row in periods::list(&mut conn, unit.id).await? {
-        months.insert(row.month, Some(row));
-    }
-    let rows: Vec<(NaiveDate, Option<PeriodRow>)> = months
-        .into_iter()
-        .rev()
-        .filter(|(month, _)| !matches!(before, Some(b) if *month >= b))
-        .take(limit as usize + 1)
-        .collect();
+    let views =
+        app::periods::list(&mut conn, &user, *id, today, before, limit as usize + 1).await?;
     Ok(web::Json(pagination::page(
-        rows,
+        views,
         limit,
-        |(month, _)| month_label(*month),
-        |(month, row)| PeriodView::new(month, row),
+        |v| v.month.clone(),
+        |v| v,
     )))
 }

@@ -7,11 +7,11 @@ use uuid::Uuid;
 
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
+use crate::db::balances;
 use crate::db::units;
 use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
-use crate::ledger::balances;
 use crate::ledger::natural_balance;
 use crate::state::AppState;
 

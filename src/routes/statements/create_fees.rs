@@ -7,17 +7,13 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::create_donations::{account_for, claim, finish, selection, CreatedFromLines, Selection};
-use crate::audit::{self, Change};
+use crate::app::{self, AppError};
 use crate::auth::{Accountant, AuthUser};
-use crate::db::accounts;
-use crate::db::bank_accounts::BankAccountRow;
 use crate::domain::money;
-use crate::domain::statement::donor;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::JsonBody;
 use crate::idempotency::IdempotencyKey;
-use crate::ledger::bulk::{self, LineSide, Target};
-use crate::ledger::SourceType;
+use crate::ledger::bulk::Target;
 use crate::state::AppState;
 
 /// Ids of what was created are listed up to this many.
@@ -69,10 +65,7 @@ pub async fn create_fees(
     )?;
     let mut conn = state.pools.write.get().await?;
     let (bank, unit) = account_for(&mut conn, &accountant, *id, &selection).await?;
-    let ids = accounts::ids_by_code(&mut conn, unit.id, &["6411"]).await?;
-    let fees = *ids
-        .get("6411")
-        .ok_or_else(|| ApiError::internal("fund lacks account 6411"))?;
+    let fees = app::statements::fees_account(&mut conn, unit.id).await?;
     let target = Target {
         unit_id: unit.id,
         unit_code: &unit.code,
@@ -86,15 +79,14 @@ pub async fn create_fees(
         Ok(claim) => claim,
         Err(replay) => return Ok(replay),
     };
-    let result = run(&mut conn, &accountant, &bank, &target, &selection).await;
+    let result = run(&mut conn, &accountant, &target, &selection).await;
     finish(&mut conn, claim, result).await
 }
 
-/// The chunks, one transaction each.
+/// The chunks, one transaction each (`app::statements::post_fee_chunk`).
 async fn run(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
-    bank: &BankAccountRow,
     target: &Target<'_>,
     selection: &Selection,
 ) -> ApiResult<CreatedFromLines> {
@@ -113,75 +105,23 @@ async fn run(
     };
     let mut total = Decimal::ZERO;
     let mut after = None;
-    loop {
-        let chunk = conn
-            .transaction::<_, ApiError, _>(|conn| {
-                async move {
-                    let lines =
-                        bulk::open_lines(conn, bank.id, LineSide::Debit, only, after, bulk::CHUNK)
-                            .await?;
-                    let Some(last) = lines.last() else {
-                        return Ok(None);
-                    };
-                    let last = (last.line_date, last.id);
-                    let seen = lines.len();
-                    // named lines are taken as fees whatever they say; otherwise only fees
-                    let lines: Vec<_> = match only {
-                        Some(_) => lines,
-                        None => lines
-                            .into_iter()
-                            .filter(|l| donor::looks_like_fee(&l.description))
-                            .collect(),
-                    };
-                    let passed = seen - lines.len();
-                    if lines.is_empty() {
-                        return Ok(Some((Vec::new(), Decimal::ZERO, passed, last)));
-                    }
-                    let sources: Vec<Uuid> = lines.iter().map(|l| l.id).collect();
-                    let entries = bulk::post_lines(
-                        conn,
-                        target,
-                        SourceType::BankFee,
-                        "Phí ngân hàng (sao kê)",
-                        &lines,
-                        &sources,
-                    )
-                    .await?;
-                    let amount: Decimal = lines.iter().map(|l| l.amount).sum();
-                    audit::record(
-                        conn,
-                        user,
-                        Change {
-                            action: "statement_line.create_fees",
-                            target_type: "bank_account",
-                            target_id: Some(bank.id),
-                            unit_id: Some(bank.unit_id),
-                            changes: serde_json::json!({
-                                "count": lines.len(),
-                                "amount_vnd": amount.to_string(),
-                            }),
-                        },
-                    )
-                    .await?;
-                    Ok(Some((entries, amount, passed, last)))
-                }
-                .scope_boxed()
-            })
-            .await?;
-        let Some((entries, amount, passed, last)) = chunk else {
-            break;
-        };
-        view.created += entries.len() as i64;
-        view.skipped += passed as i64;
-        total += amount;
+    while let Some(chunk) = conn
+        .transaction::<_, AppError, _>(|tx| {
+            app::statements::post_fee_chunk(tx, user, target, only, after).scope_boxed()
+        })
+        .await?
+    {
+        view.created += chunk.entries.len() as i64;
+        view.skipped += chunk.passed as i64;
+        total += chunk.amount;
         if let Some(listed) = view.entry_ids.as_mut() {
-            if listed.len() + entries.len() > MAX_LISTED {
+            if listed.len() + chunk.entries.len() > MAX_LISTED {
                 view.entry_ids = None;
             } else {
-                listed.extend(entries);
+                listed.extend(chunk.entries);
             }
         }
-        after = Some(last);
+        after = Some(chunk.last);
     }
     if let Selection::Ids(ids) = selection {
         view.skipped = ids.len() as i64 - view.created;

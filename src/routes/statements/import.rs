@@ -2,35 +2,26 @@ use actix_multipart::Multipart;
 use actix_web::error::PayloadError;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::NaiveDate;
 use diesel_async::scoped_futures::ScopedFutureExt;
 use futures_util::{Stream, StreamExt};
-use rust_decimal::Decimal;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::ImportView;
-use crate::audit::{self, Change};
-use crate::auth::scope::Right;
+use crate::app::{self, statements::KEEPER};
 use crate::auth::Accountant;
-use crate::db::statements::{self, NewLine, NewStatement};
-use crate::db::{bank_accounts, matching, units};
-use crate::domain::statement::{self, Format, ParsedStatement, StatementError};
-use crate::domain::{money, Role};
-use crate::error::{ApiError, ApiResult, Code, FieldError};
+use crate::domain::statement::{Format, StatementError};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::Query;
 use crate::idempotency::{self, IdempotencyKey};
+use crate::messages::statements as refusals;
 use crate::routes::file_body;
 use crate::state::AppState;
 
 /// Statement files are at most 64 MiB (`security.md`); 200,000 lines take about 30 MB.
 pub const STATEMENT_LIMIT: u64 = 64 << 20;
-
-/// Lines per `INSERT`: large enough that round trips do not count, small enough to keep each
-/// statement's parameters modest.
-const BATCH: usize = 20_000;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -81,10 +72,7 @@ pub async fn import(
     let form = match file_body::media_type(&req).as_deref() {
         Some("text/csv" | "application/octet-stream") => false,
         Some("multipart/form-data") => true,
-        _ => return Err(ApiError::new(Code::UnsupportedMediaType).detail(
-            "Send the statement file as text/csv, application/octet-stream or multipart/form-data.",
-            "Hãy gửi tệp sao kê dạng text/csv, application/octet-stream hoặc multipart/form-data.",
-        )),
+        _ => return Err(refusals::unsupported_media_type().into()),
     };
     // a form's boundaries and part headers need a little room beyond the file
     let body_limit = if form {
@@ -106,19 +94,12 @@ pub async fn import(
             )
         })?;
 
-    let (bank, unit) = {
+    let bank = {
         let mut conn = state.pools.write.get().await?;
-        let bank = bank_accounts::find(&mut conn, *id)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
-        let unit = units::find(&mut conn, bank.unit_id)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
-        (bank, unit)
+        let (bank, _) =
+            app::statements::bank_account_for(&mut conn, &accountant, *id, KEEPER).await?;
+        bank
     };
-    accountant
-        .scope
-        .authorize(Right::ActAs(Role::Accountant), &unit)?;
 
     // read only once the caller may import here
     let body = file_body::bounded(payload, body_limit);
@@ -131,10 +112,12 @@ pub async fn import(
     // parsing and hashing a large file is CPU work: keep it off the async workers
     let account = bank.id;
     let today = state.settings.clock.today();
-    let prepared = tokio::task::spawn_blocking(move || prepare(format, account, today, &body))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(invalid_statement)?;
+    let prepared = tokio::task::spawn_blocking(move || {
+        app::statements::prepare(format, account, today, &body)
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(invalid_statement)?;
 
     // the body's hash for Idempotency-Key, bound to the method, path and query
     let mut hasher = Sha256::new();
@@ -146,141 +129,20 @@ pub async fn import(
     let request_hash = hasher.finalize().to_vec();
 
     let mut conn = state.pools.write.get().await?;
-    let accountant = &accountant;
-    let prepared = &prepared;
+    let (actor, bank, prepared) = (&*accountant, &bank, &prepared);
     idempotency::transact(
         &mut conn,
-        accountant.id.0,
+        actor.id.0,
         &key,
         &request_hash,
         StatusCode::CREATED,
-        |_| None,
-        move |conn| {
-            async move {
-                let statement_id = Uuid::now_v7();
-                let parsed = &prepared.statement;
-                let mut lines_new = 0i64;
-                for (start, chunk) in (0..).step_by(BATCH).zip(parsed.lines.chunks(BATCH)) {
-                    let batch: Vec<NewLine<'_>> = chunk
-                        .iter()
-                        .enumerate()
-                        .map(|(i, l)| NewLine {
-                            id: Uuid::now_v7(),
-                            line_date: l.date,
-                            doc_no: l.doc_no.as_deref(),
-                            debit: l.debit,
-                            credit: l.credit,
-                            balance: l.balance,
-                            description: &l.description,
-                            description_search: &prepared.searches[start + i],
-                            occurrence: prepared.occurrences[start + i],
-                            identity: &prepared.identities[start + i],
-                        })
-                        .collect();
-                    lines_new +=
-                        statements::insert_lines(conn, account, statement_id, &batch).await?;
-                }
-                let lines_total = parsed.lines.len() as i64;
-                let lines_duplicate = lines_total - lines_new;
-                let (first_date, last_date) = parsed.date_range();
-                let (credits, debits) = (parsed.credits_total(), parsed.debits_total());
-                statements::insert_statement(
-                    conn,
-                    &NewStatement {
-                        id: statement_id,
-                        bank_account_id: account,
-                        format: format.as_str(),
-                        imported_by: accountant.id.0,
-                        lines_total: lines_total as i32,
-                        lines_new: lines_new as i32,
-                        lines_duplicate: lines_duplicate as i32,
-                        credits_total: Decimal::from(credits),
-                        debits_total: Decimal::from(debits),
-                        opening_balance: parsed.opening_balance.map(Decimal::from),
-                        closing_balance: parsed.closing_balance.map(Decimal::from),
-                        first_date,
-                        last_date,
-                        sha256: &prepared.sha256,
-                    },
-                )
-                .await?;
-                // the new credit lines, to the entries of recorded bank-transfer donations
-                let auto_matched =
-                    matching::auto_match(conn, account, statement_id, accountant.id.0).await?;
-                audit::record(
-                    conn,
-                    accountant,
-                    Change {
-                        action: "statement.import",
-                        target_type: "bank_statement",
-                        target_id: Some(statement_id),
-                        unit_id: Some(unit.id),
-                        // counts only: descriptions carry donors' names
-                        changes: serde_json::json!({
-                            "bank_account_id": account,
-                            "format": format.as_str(),
-                            "lines_total": lines_total,
-                            "lines_new": lines_new,
-                            "lines_duplicate": lines_duplicate,
-                            "credits_total": credits.to_string(),
-                            "debits_total": debits.to_string(),
-                            "first_date": first_date,
-                            "last_date": last_date,
-                            "sha256": hex::encode(prepared.sha256),
-                            "auto_matched": auto_matched,
-                        }),
-                    },
-                )
-                .await?;
-                Ok(ImportView {
-                    statement_id,
-                    lines_total,
-                    lines_new,
-                    lines_duplicate,
-                    credits_total: money::format(Decimal::from(credits)),
-                    debits_total: money::format(Decimal::from(debits)),
-                    opening_balance: parsed.opening_balance.map(|b| b.to_string()),
-                    closing_balance: parsed.closing_balance.map(|b| b.to_string()),
-                    auto_matched,
-                })
-            }
-            .scope_boxed()
+        |_: &ImportView| None,
+        move |tx| {
+            async move { Ok(app::statements::import(tx, actor, bank, prepared).await?) }
+                .scope_boxed()
         },
     )
     .await
-}
-
-/// The parsed file with what its insert needs, worked out off the async workers.
-struct Prepared {
-    statement: ParsedStatement,
-    occurrences: Vec<i32>,
-    identities: Vec<[u8; 32]>,
-    searches: Vec<String>,
-    sha256: [u8; 32],
-}
-
-fn prepare(
-    format: Format,
-    account: Uuid,
-    today: NaiveDate,
-    body: &[u8],
-) -> Result<Prepared, StatementError> {
-    let parsed = statement::parse(format, body)?;
-    parsed.check_dates(today)?;
-    let occurrences = statement::occurrences(&parsed.lines);
-    let identities = statement::identities(account, &parsed.lines, &occurrences);
-    let searches = parsed
-        .lines
-        .iter()
-        .map(|l| statement::search_key(&l.description))
-        .collect();
-    Ok(Prepared {
-        statement: parsed,
-        occurrences,
-        identities,
-        searches,
-        sha256: Sha256::digest(body).into(),
-    })
 }
 
 /// The form of a multipart import (documentation only; the body is read as a stream).
@@ -310,21 +172,7 @@ async fn file_part(mut form: Multipart) -> ApiResult<Vec<u8>> {
         let mut field = field.map_err(multipart_error)?;
         let name = field.name().unwrap_or_default().to_owned();
         if name != "file" || file.is_some() {
-            let (field, message, vi) = match name.as_str() {
-                "file" => ("file", "sent more than once", "được gửi nhiều lần"),
-                // a part without a name stands where `file` should
-                "" => (
-                    "file",
-                    "unknown part; send `file`",
-                    "phần không được hỗ trợ; hãy gửi `file`",
-                ),
-                other => (
-                    other,
-                    "unknown part; send `file`",
-                    "phần không được hỗ trợ; hãy gửi `file`",
-                ),
-            };
-            return Err(ApiError::field(field, message, vi));
+            return Err(refusals::unexpected_part(&name).into());
         }
         let mut bytes = Vec::new();
         while let Some(chunk) = field.next().await {
@@ -335,7 +183,7 @@ async fn file_part(mut form: Multipart) -> ApiResult<Vec<u8>> {
         }
         file = Some(bytes);
     }
-    file.ok_or_else(|| ApiError::field("file", "the statement file is missing", "thiếu tệp sao kê"))
+    file.ok_or_else(|| refusals::missing_file().into())
 }
 
 fn payload_error(e: PayloadError) -> ApiError {
@@ -343,10 +191,7 @@ fn payload_error(e: PayloadError) -> ApiError {
         PayloadError::Overflow => too_large(),
         other => {
             tracing::info!(reason = %other, "statement body cut short");
-            ApiError::new(Code::MalformedJson).detail(
-                "The request body could not be read to its end.",
-                "Không đọc được hết nội dung yêu cầu.",
-            )
+            refusals::cut_short().into()
         }
     }
 }
@@ -356,23 +201,17 @@ fn multipart_error(e: actix_multipart::MultipartError) -> ApiError {
 }
 
 fn too_large() -> ApiError {
-    ApiError::new(Code::PayloadTooLarge).detail(
-        "Statement files are limited to 64 MiB.",
-        "Tệp sao kê tối đa 64 MiB.",
-    )
+    refusals::too_large().into()
 }
 
+/// 422 `invalid_statement` naming the line (field `line 17`, member `line`).
 fn invalid_statement(e: StatementError) -> ApiError {
+    let line = e.line;
+    let (field, detail) = refusals::unreadable(e);
     ApiError {
-        errors: vec![FieldError {
-            field: format!("line {}", e.line),
-            message: e.message,
-        }],
+        errors: vec![field],
+        detail: Some(detail),
         ..ApiError::new(Code::InvalidStatement)
     }
-    .detail(
-        format!("Nothing was imported: line {} cannot be read.", e.line),
-        format!("Chưa nhập gì: không đọc được dòng {}.", e.line),
-    )
-    .with_extension("line", serde_json::json!(e.line))
+    .with_extension("line", serde_json::json!(line))
 }

@@ -5,16 +5,16 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::StatementLineView;
-use crate::auth::scope::Right;
+use crate::app;
 use crate::auth::AuthUser;
-use crate::db::statements::{self, LineFilter};
-use crate::db::{bank_accounts, units};
+use crate::db::statements::LineFilter;
 use crate::domain::fund_date;
+use crate::domain::statement::LineStatus;
 use crate::domain::text;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::Query;
-use crate::pagination::{self, Page};
-use crate::routes::donations::list::decode_cursor;
+use crate::messages::statements::search_too_long;
+use crate::pagination::{self, decode_cursor, Page};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -56,49 +56,34 @@ pub async fn list(
 ) -> ApiResult<web::Json<Page<StatementLineView>>> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
-    let after = decode_cursor(query.cursor.as_deref())?;
+    let after = decode_cursor::<Uuid>(query.cursor.as_deref())?;
     fund_date::ordered(query.from, query.to)?;
-    if query
-        .status
-        .as_deref()
-        .is_some_and(|s| !matches!(s, "unmatched" | "matched" | "ignored"))
-    {
-        return Err(crate::input_errors::not_one_of(
-            "status",
-            &["unmatched", "matched", "ignored"],
-        ));
-    }
+    let status = match query.status.as_deref() {
+        None => None,
+        Some(s) => Some(LineStatus::parse(s).ok_or_else(|| {
+            crate::input_errors::not_one_of("status", &["unmatched", "matched", "ignored"])
+        })?),
+    };
     let q = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        Some(q) => Some(text::fold(&text::clean(q, 100).ok_or_else(|| {
-            ApiError::field("q", "at most 100 characters", "tối đa 100 ký tự")
-        })?)),
+        Some(q) => Some(text::fold(
+            &text::clean(q, 100).ok_or_else(search_too_long)?,
+        )),
         None => None,
     };
     let mut conn = state.pools.read.get().await?;
-    let bank = bank_accounts::find(&mut conn, *id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let unit = units::find(&mut conn, bank.unit_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    user.scope.authorize(Right::Read, &unit)?;
-    let rows = statements::list_lines(
-        &mut conn,
-        LineFilter {
-            bank_account_id: bank.id,
-            status: query.status.as_deref(),
-            from: query.from,
-            to: query.to,
-            q,
-            after,
-            limit: limit + 1,
-        },
-    )
-    .await?;
+    let filter = LineFilter {
+        status,
+        from: query.from,
+        to: query.to,
+        q,
+        after,
+        limit: limit + 1,
+    };
+    let rows = app::statements::lines(&mut conn, &user, *id, filter).await?;
     Ok(web::Json(pagination::page(
         rows,
         limit,
-        |l| format!("{}|{}", l.line_date, l.id),
+        |l| pagination::cursor_key(l.line_date, l.id),
         StatementLineView::from,
     )))
 }

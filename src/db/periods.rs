@@ -1,6 +1,7 @@
-//! Monthly periods per fund. A month is open until closed; closing records the closing trial
-//! balance and needs every child unit closed first; re-opening needs a reason. The database
-//! enforces the order and blocks postings into closed months.
+//! The queries of monthly periods per fund. A month is open until closed; closing records the
+//! closing trial balance and needs every child unit closed first; re-opening needs a reason.
+//! The database enforces the order and blocks postings into closed months; the decisions are
+//! `app::periods`'.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -8,13 +9,15 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::db::schema::{periods, units};
+use crate::domain::period::PeriodState;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = periods)]
 pub struct PeriodRow {
     pub unit_id: Uuid,
     pub month: NaiveDate,
-    pub state: String,
+    #[diesel(deserialize_as = String)]
+    pub state: PeriodState,
     pub closed_at: Option<DateTime<Utc>>,
     pub closed_by: Option<Uuid>,
     pub reopened_at: Option<DateTime<Utc>>,
@@ -52,7 +55,7 @@ pub async fn open_children(
 ) -> QueryResult<Vec<String>> {
     let closed = periods::table
         .filter(periods::month.eq(month))
-        .filter(periods::state.eq("closed"))
+        .filter(periods::state.eq(PeriodState::Closed.as_str()))
         .select(periods::unit_id);
     units::table
         .filter(units::parent_id.eq(unit))
@@ -101,7 +104,7 @@ pub async fn close(
         .values((
             periods::unit_id.eq(unit),
             periods::month.eq(month),
-            periods::state.eq("closed"),
+            periods::state.eq(PeriodState::Closed.as_str()),
             periods::closed_at.eq(now),
             periods::closed_by.eq(by),
             periods::closing_trial_balance.eq(&trial_balance),
@@ -109,7 +112,7 @@ pub async fn close(
         .on_conflict((periods::unit_id, periods::month))
         .do_update()
         .set((
-            periods::state.eq("closed"),
+            periods::state.eq(PeriodState::Closed.as_str()),
             periods::closed_at.eq(now),
             periods::closed_by.eq(by),
             periods::closing_trial_balance.eq(&trial_balance),
@@ -128,7 +131,7 @@ pub async fn reopen(
 ) -> QueryResult<PeriodRow> {
     diesel::update(periods::table.find((unit, month)))
         .set((
-            periods::state.eq("open"),
+            periods::state.eq(PeriodState::Open.as_str()),
             periods::reopened_at.eq(Some(Utc::now())),
             periods::reopened_by.eq(by),
             periods::reopen_reason.eq(reason),

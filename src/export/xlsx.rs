@@ -181,8 +181,8 @@ mod tests {
     use calamine::{Data, DataType, Reader, Xlsx};
 
     use super::*;
-    use crate::ledger::export::tests::{line, request};
-    use crate::ledger::export::Format;
+    use crate::export::tests::{line, request};
+    use crate::export::Format;
 
     fn read(file: File) -> Xlsx<std::io::BufReader<File>> {
         Xlsx::new(std::io::BufReader::new(file)).expect("a workbook calamine can open")

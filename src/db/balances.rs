@@ -1,8 +1,10 @@
-//! Reading balances. Current balances come from the sharded running totals (a few rows per
-//! account, whatever the number of postings); balances as of a date come from the postings.
+//! Reading balances (a read model of the books, beside the engine that writes them). Current
+//! balances come from the sharded running totals (a few rows per account, whatever the number
+//! of postings); balances as of a date come from the postings. Chart codes come from the
+//! caller (`ledger::chart::AccountCode`), never spelled here.
 
 use chrono::NaiveDate;
-use diesel::sql_types::{Date, Nullable, Numeric, Text, Uuid as SqlUuid};
+use diesel::sql_types::{Array, Date, Nullable, Numeric, Text, Uuid as SqlUuid};
 use diesel::QueryResult;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use rust_decimal::Decimal;
@@ -66,79 +68,55 @@ pub async fn as_of(
     .await
 }
 
+/// The money of one chart code and one earmark (`UNRESTRICTED` for none), from the running totals.
 #[derive(Debug, Clone, diesel::QueryableByName)]
-struct LiquidRow {
+pub struct MoneyBucket {
+    /// The chart code (`1121` for every bank account of the fund).
     #[diesel(sql_type = Text)]
-    chart_code: String,
+    pub chart_code: String,
     #[diesel(sql_type = SqlUuid)]
-    campaign_id: Uuid,
+    pub campaign_id: Uuid,
+    /// Σ (debit − credit).
     #[diesel(sql_type = Numeric)]
-    balance: Decimal,
+    pub balance: Decimal,
 }
 
-/// The fund's money by kind and earmark.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FundBalances {
-    pub cash: Decimal,
-    pub bank: Decimal,
-    pub in_kind: Decimal,
-    /// (campaign, restricted balance across cash, bank and goods)
-    pub restricted: Vec<(Uuid, Decimal)>,
-    /// Cash and bank money that carries no earmark.
-    pub unrestricted_liquid: Decimal,
-}
-
-impl FundBalances {
-    /// Adds up rows of (chart code, earmark, balance) of one or several funds.
-    fn from_rows(rows: Vec<LiquidRow>) -> FundBalances {
-        let mut f = FundBalances::default();
-        let mut restricted: std::collections::BTreeMap<Uuid, Decimal> = Default::default();
-        for r in rows {
-            match r.chart_code.as_str() {
-                "1111" => f.cash += r.balance,
-                "1121" => f.bank += r.balance,
-                _ => f.in_kind += r.balance,
-            }
-            if r.campaign_id == UNRESTRICTED {
-                if r.chart_code != "1551" {
-                    f.unrestricted_liquid += r.balance;
-                }
-            } else {
-                *restricted.entry(r.campaign_id).or_default() += r.balance;
-            }
-        }
-        f.restricted = restricted.into_iter().collect();
-        f
-    }
-}
-
-pub async fn fund(conn: &mut AsyncPgConnection, unit: Uuid) -> QueryResult<FundBalances> {
-    let rows: Vec<LiquidRow> = diesel::sql_query(
+/// The fund's money on the chart codes `codes`, by code and earmark.
+pub async fn fund(
+    conn: &mut AsyncPgConnection,
+    unit: Uuid,
+    codes: &[&str],
+) -> QueryResult<Vec<MoneyBucket>> {
+    diesel::sql_query(
         "SELECT chart_code, campaign_id, sum(debit - credit) AS balance \
            FROM balance_buckets \
-          WHERE unit_id = $1 AND chart_code IN ('1111', '1121', '1551') \
+          WHERE unit_id = $1 AND chart_code = ANY($2) \
           GROUP BY chart_code, campaign_id",
     )
     .bind::<SqlUuid, _>(unit)
+    .bind::<Array<Text>, _>(codes)
     .load(conn)
-    .await?;
-    Ok(FundBalances::from_rows(rows))
+    .await
 }
 
-/// The money of every fund in `root`'s subtree (`root` included), added up: the consolidated
-/// view of a tier. Each unit's earmarks add up per campaign.
-pub async fn subtree(conn: &mut AsyncPgConnection, root: Uuid) -> QueryResult<FundBalances> {
-    let rows: Vec<LiquidRow> = diesel::sql_query(
+/// The money on the chart codes `codes` of every fund in `root`'s subtree (`root` included),
+/// added up by code and earmark: the consolidated view of a tier.
+pub async fn subtree(
+    conn: &mut AsyncPgConnection,
+    root: Uuid,
+    codes: &[&str],
+) -> QueryResult<Vec<MoneyBucket>> {
+    diesel::sql_query(
         "SELECT b.chart_code, b.campaign_id, sum(b.debit - b.credit) AS balance \
            FROM balance_buckets b \
            JOIN units u ON u.id = b.unit_id \
-          WHERE u.ancestry @> ARRAY[$1]::uuid[] AND b.chart_code IN ('1111', '1121', '1551') \
+          WHERE u.ancestry @> ARRAY[$1]::uuid[] AND b.chart_code = ANY($2) \
           GROUP BY b.chart_code, b.campaign_id",
     )
     .bind::<SqlUuid, _>(root)
+    .bind::<Array<Text>, _>(codes)
     .load(conn)
-    .await?;
-    Ok(FundBalances::from_rows(rows))
+    .await
 }
 
 #[derive(Debug, Clone, diesel::QueryableByName)]
@@ -160,9 +138,11 @@ pub struct SubtreeReserved {
     pub by_earmark: std::collections::HashMap<Uuid, Decimal>,
 }
 
+/// `money_pool` names the pool of cash and bank money (`Pool::Money` of the reservations).
 pub async fn subtree_reserved(
     conn: &mut AsyncPgConnection,
     root: Uuid,
+    money_pool: &str,
 ) -> QueryResult<SubtreeReserved> {
     let rows: Vec<ReservedRow> = diesel::sql_query(
         "SELECT r.pool, r.campaign_id, sum(r.amount - r.used) AS outstanding \
@@ -177,7 +157,7 @@ pub async fn subtree_reserved(
     let mut held = SubtreeReserved::default();
     for r in rows {
         if r.campaign_id == UNRESTRICTED {
-            if r.pool == "money" {
+            if r.pool == money_pool {
                 held.unrestricted_money += r.outstanding;
             }
         } else {

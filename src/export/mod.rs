@@ -2,6 +2,8 @@
 //! subtree of funds) in a date range, from one REPEATABLE READ snapshot, streamed row by row so
 //! memory stays flat whatever the size, as CSV, JSON lines, XLSX (`xlsx.rs`) or an hledger
 //! journal, each naming the seal heads it covers. `check.rs` checks a JSON lines export offline.
+//! It lives beside the ledger, not in it: it reads the books from its own snapshot and streams
+//! bytes for the HTTP route (`routes::ledger::export`) and the CLI (`doanket ledger check-export`).
 
 pub mod check;
 pub mod xlsx;

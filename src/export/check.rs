@@ -646,14 +646,14 @@ pub fn render(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::export::tests::{line, request};
-    use crate::ledger::export::{Format, SealHead, TextFormat, Writer};
+    use crate::export::tests::{line, request};
+    use crate::export::{Format, SealHead, TextFormat, Writer};
 
     const FORMATS: [TextFormat; 2] = [TextFormat::Jsonl, TextFormat::Hledger];
 
     #[test]
     fn csv_and_xlsx_exports_are_told_apart_from_the_checkable_ones() {
-        let csv = format!("{}\n", crate::ledger::export::COLUMNS.join(","));
+        let csv = format!("{}\n", crate::export::COLUMNS.join(","));
         assert_eq!(unsupported_format(csv.as_bytes()), Some("a CSV export"));
         assert_eq!(
             unsupported_format(b"PK\x03\x04\x14\x00\x08\x00"),
