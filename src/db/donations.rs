@@ -132,6 +132,17 @@ pub struct DonationWrite<'a> {
     pub completion: Option<Completion<'a>>,
 }
 
+/// Pushes `value`s as bind parameters of their SQL types, separated by commas.
+macro_rules! bind_list {
+    ($out:ident; $first_ty:ty => $first:expr, $($ty:ty => $value:expr),* $(,)?) => {
+        $out.push_bind_param::<$first_ty, _>($first)?;
+        $(
+            $out.push_sql(", ");
+            $out.push_bind_param::<$ty, _>($value)?;
+        )*
+    };
+}
+
 /// Records a donation in one statement (the database function `record_donation`, migration
 /// 000103): claims the key when one is given, posts the entry and its two postings (checking
 /// balance and overdraft at once), writes the audit event, then takes the next receipt number of
@@ -195,87 +206,49 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for RecordDonation<'_>
         out.push_sql("SELECT ");
         out.push_sql(ROW_COLUMNS);
         out.push_sql(" FROM record_donation(");
-        out.push_bind_param::<SqlUuid, _>(&d.created_by)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(&self.key)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Bytea>, _>(&self.hash)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Int4, _>(&super::idempotency::CLAIM_SECONDS)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Int4, _>(&super::idempotency::RETENTION_HOURS)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Jsonb>, _>(&self.response)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(&self.location)?;
-        out.push_sql(", ");
-        out.push_bind_param::<SqlUuid, _>(&d.journal_entry_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&w.description)?;
-        out.push_sql(", ");
-        out.push_bind_param::<SqlUuid, _>(&w.debit)?;
-        out.push_sql(", ");
-        out.push_bind_param::<SqlUuid, _>(&w.credit)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<SqlUuid>, _>(&w.earmark)?;
-        out.push_sql(", ");
-        out.push_bind_param::<SqlUuid, _>(&w.audit_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Jsonb, _>(w.actor_roles)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(&w.request_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(&w.client_ip)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Jsonb, _>(w.changes)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<SqlUuid>, _>(&w.ancestry)?;
-        out.push_sql(", ");
-        out.push_bind_param::<SqlUuid, _>(&d.id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<SqlUuid, _>(&d.unit_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&d.unit_code)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<SqlUuid>, _>(&d.campaign_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&d.channel)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Numeric, _>(&d.amount)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&d.currency)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Numeric>, _>(&d.fx_rate)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Numeric, _>(&d.amount_vnd)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Date, _>(&d.received_on)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&d.donor_kind)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(&d.donor_name)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&d.donor_search)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(&d.donor_phone)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(&d.donor_email)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(&d.donor_address)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(&d.donor_tax_code)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&d.public_display)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<SqlUuid>, _>(&d.bank_account_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(&d.bank_reference)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Jsonb>, _>(&d.in_kind_items)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(&d.note)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Timestamptz, _>(&d.created_at)?;
+        bind_list!(out;
+            SqlUuid => &d.created_by,
+            Nullable<Text> => &self.key,
+            Nullable<Bytea> => &self.hash,
+            Int4 => &super::idempotency::CLAIM_SECONDS,
+            Int4 => &super::idempotency::RETENTION_HOURS,
+            Nullable<Jsonb> => &self.response,
+            Nullable<Text> => &self.location,
+            SqlUuid => &d.journal_entry_id,
+            Text => &w.description,
+            SqlUuid => &w.debit,
+            SqlUuid => &w.credit,
+            Nullable<SqlUuid> => &w.earmark,
+            SqlUuid => &w.audit_id,
+            Jsonb => w.actor_roles,
+            Nullable<Text> => &w.request_id,
+            Nullable<Text> => &w.client_ip,
+            Jsonb => w.changes,
+            Array<SqlUuid> => &w.ancestry,
+            SqlUuid => &d.id,
+            SqlUuid => &d.unit_id,
+            Text => &d.unit_code,
+            Nullable<SqlUuid> => &d.campaign_id,
+            Text => &d.channel,
+            Numeric => &d.amount,
+            Text => &d.currency,
+            Nullable<Numeric> => &d.fx_rate,
+            Numeric => &d.amount_vnd,
+            Date => &d.received_on,
+            Text => &d.donor_kind,
+            Nullable<Text> => &d.donor_name,
+            Text => &d.donor_search,
+            Nullable<Text> => &d.donor_phone,
+            Nullable<Text> => &d.donor_email,
+            Nullable<Text> => &d.donor_address,
+            Nullable<Text> => &d.donor_tax_code,
+            Text => &d.public_display,
+            Nullable<SqlUuid> => &d.bank_account_id,
+            Nullable<Text> => &d.bank_reference,
+            Nullable<Jsonb> => &d.in_kind_items,
+            Nullable<Text> => &d.note,
+            Timestamptz => &d.created_at,
+        );
         out.push_sql(")");
         Ok(())
     }
