@@ -12,23 +12,23 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+use crate::app;
 use crate::audit::{self, Change};
+use crate::auth::scope::Scope;
+use crate::auth::AuthUser;
 use crate::config::Settings;
 use crate::db::house_contributions::{self, NewContribution};
 use crate::db::houses::{self, HouseRow, NewHouse, NewPayment};
 use crate::db::units::UnitRow;
 use crate::db::{campaigns, households, housing_norms, units, users, Pool};
+use crate::domain::donation::{Channel, Donation, DonorKind, PublicDisplay};
 use crate::domain::house::{FundingLine, FundingPlan, FundingSource, HouseKind, Stage};
 use crate::domain::household::NationalId;
 use crate::domain::spending::Method;
+use crate::domain::UserId;
 use crate::domain::{money, text, unit_file, Role};
 use crate::ledger::reservations::{self, Holder, Pool as ReservationPool};
 use crate::ledger::rules::{self, Receipt};
-use crate::app;
-use crate::auth::scope::Scope;
-use crate::auth::AuthUser;
-use crate::domain::donation::{Channel, Donation, DonorKind, PublicDisplay};
-use crate::domain::UserId;
 use crate::ledger::{entries, payouts, NewEntry, SourceType};
 use crate::middleware::request_id::RequestMeta;
 
@@ -567,9 +567,18 @@ async fn donate(
         in_kind_items: None,
         note: None,
     };
-    app::donations::write(conn, &actor, &at.unit, &chart, Receipt::Cash, campaign, gift, None)
-        .await
-        .map_err(|e| anyhow::anyhow!("demo donation: {e}"))?;
+    app::donations::write(
+        conn,
+        &actor,
+        &at.unit,
+        &chart,
+        Receipt::Cash,
+        campaign,
+        gift,
+        None,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("demo donation: {e}"))?;
     Ok(())
 }
 

@@ -62,7 +62,7 @@ pub struct ToRecord {
 /// What recording answered.
 pub enum Recorded {
     /// Recorded now: the 201 with its `Location`.
-    Created(DonationView),
+    Created(Box<DonationView>),
     /// The key was already used: its stored response, or why not.
     Taken(Taken),
 }
@@ -110,7 +110,9 @@ pub async fn record(
     let officer = Officer::admit(user)?;
     let d = input.donation?;
     let unit = ctx.unit().ok_or(AppError::NotFound)?;
-    officer.scope.authorize(Right::ActAs(Role::Officer), &unit)?;
+    officer
+        .scope
+        .authorize(Right::ActAs(Role::Officer), &unit)?;
     if let (Some(k), Some(row)) = (key, ctx.key_taken()) {
         return Ok(Recorded::Taken(row.taken(k.hash)));
     }
@@ -137,7 +139,7 @@ pub async fn record(
     let chart = donation_accounts(&unit, ctx.account_codes.iter().zip(&ctx.account_ids))?;
     let written = write(conn, &officer, &unit, &chart, receipt, earmark, d, key).await?;
     Ok(match written {
-        Some(row) => Recorded::Created(DonationView::new(row, true)),
+        Some(row) => Recorded::Created(Box::new(DonationView::new(row, true))),
         None => Recorded::Taken(taken_now(conn, officer.id.0, key).await?),
     })
 }
@@ -149,7 +151,9 @@ async fn taken_now(
     key: Option<Key<'_>>,
 ) -> AppResult<Taken> {
     let Some(k) = key else {
-        return Err(AppError::internal("a donation without a key was not recorded"));
+        return Err(AppError::internal(
+            "a donation without a key was not recorded",
+        ));
     };
     Ok(match keys::find(conn, user, k.key).await? {
         Some(row) => row.taken(k.hash),
@@ -394,7 +398,12 @@ pub async fn record_from_lines(
             .then_some(id),
     };
     let chart = chart(conn, unit).await?;
-    let postings = rules::donation(Receipt::Bank(bank.account_id), &chart, Decimal::ONE, earmark);
+    let postings = rules::donation(
+        Receipt::Bank(bank.account_id),
+        &chart,
+        Decimal::ONE,
+        earmark,
+    );
     let target = Target {
         unit_id: unit.id,
         unit_code: &unit.code,

@@ -409,7 +409,8 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for ContextQuery<'_> {
             ") OR (k.state = 'in_progress' AND k.locked_until < now() AND k.request_hash = ",
         );
         out.push_bind_param::<Nullable<diesel::sql_types::Bytea>, _>(&of.hash)?;
-        out.push_sql(")) AS key_claimable FROM users u \
+        out.push_sql(
+            ")) AS key_claimable FROM users u \
              CROSS JOIN LATERAL (SELECT coalesce(array_agg(ra.role), '{}') AS roles, \
                     coalesce(array_agg(ru.id), '{}') AS role_units, \
                     coalesce(array_agg(ru.code), '{}') AS role_unit_codes, \
@@ -418,7 +419,8 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for ContextQuery<'_> {
               WHERE ra.user_id = u.id) r \
              CROSS JOIN LATERAL (SELECT coalesce(array_agg(ac.code), '{}') AS account_codes, \
                     coalesce(array_agg(ac.id), '{}') AS account_ids \
-               FROM accounts ac WHERE ac.unit_id = ");
+               FROM accounts ac WHERE ac.unit_id = ",
+        );
         out.push_bind_param::<SqlUuid, _>(&of.unit)?;
         out.push_sql(" AND ac.code = ANY (");
         out.push_bind_param::<Array<Text>, _>(&of.codes)?;

@@ -40,14 +40,15 @@ pub async fn claim(
         #[diesel(sql_type = diesel::sql_types::Bool)]
         claimed: bool,
     }
-    let row: Claimed = diesel::sql_query("SELECT claim_idempotency_key($1, $2, $3, $4, $5) AS claimed")
-        .bind::<SqlUuid, _>(user)
-        .bind::<Text, _>(key)
-        .bind::<Bytea, _>(hash)
-        .bind::<diesel::sql_types::Int4, _>(CLAIM_SECONDS)
-        .bind::<diesel::sql_types::Int4, _>(RETENTION_HOURS)
-        .get_result(conn)
-        .await?;
+    let row: Claimed =
+        diesel::sql_query("SELECT claim_idempotency_key($1, $2, $3, $4, $5) AS claimed")
+            .bind::<SqlUuid, _>(user)
+            .bind::<Text, _>(key)
+            .bind::<Bytea, _>(hash)
+            .bind::<diesel::sql_types::Int4, _>(CLAIM_SECONDS)
+            .bind::<diesel::sql_types::Int4, _>(RETENTION_HOURS)
+            .get_result(conn)
+            .await?;
     Ok(row.claimed)
 }
 
@@ -72,7 +73,11 @@ impl KeyRow {
         if self.request_hash != hash {
             return Taken::Reused;
         }
-        match (self.state.as_str(), self.response_status, self.response_body) {
+        match (
+            self.state.as_str(),
+            self.response_status,
+            self.response_body,
+        ) {
             ("done", Some(status), Some(body)) => Taken::Replay {
                 status: status as u16,
                 body,

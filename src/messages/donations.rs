@@ -9,7 +9,11 @@ pub fn void_reason(field: &str) -> FieldError {
 
 /// Line ids: none, or more than one request may name.
 pub fn line_ids_count() -> FieldError {
-    FieldError::new("line_ids", "1 to 200,000 line ids", "từ 1 đến 200.000 mã dòng")
+    FieldError::new(
+        "line_ids",
+        "1 to 200,000 line ids",
+        "từ 1 đến 200.000 mã dòng",
+    )
 }
 
 /// Both a list of lines and "all" given.
@@ -37,4 +41,14 @@ pub fn lines_of_another_account() -> FieldError {
         "not all are lines of this bank account",
         "có mã dòng không thuộc tài khoản ngân hàng này",
     )
+}
+
+/// A donor-name search text that is too long.
+pub fn search_text(field: &str) -> FieldError {
+    FieldError::new(field, "at most 100 characters", "tối đa 100 ký tự")
+}
+
+/// A page cursor this listing did not give out.
+pub fn invalid_cursor() -> FieldError {
+    FieldError::new("cursor", "invalid cursor", "cursor không hợp lệ")
 }

@@ -207,21 +207,27 @@ pub async fn create_donations(
         Selection::Ids(ids) => Lines::Ids(ids),
         Selection::All => Lines::All,
     };
-    let made =
-        donations::record_from_lines(&mut conn, &accountant, &bank, &unit, value.campaign_id, lines)
-            .await
-            .map_err(ApiError::from)
-            .map(|made| CreatedFromLines {
-                created: made.created,
-                skipped: match &selection {
-                    Selection::Ids(ids) => ids.len() as i64 - made.created,
-                    Selection::All => 0,
-                },
-                amount_vnd: money::format(made.amount_vnd),
-                donation_ids: (made.donation_ids.len() <= MAX_LISTED).then_some(made.donation_ids),
-                entry_ids: None,
-                first_receipt_number: made.first_receipt_number,
-                last_receipt_number: made.last_receipt_number,
-            });
+    let made = donations::record_from_lines(
+        &mut conn,
+        &accountant,
+        &bank,
+        &unit,
+        value.campaign_id,
+        lines,
+    )
+    .await
+    .map_err(ApiError::from)
+    .map(|made| CreatedFromLines {
+        created: made.created,
+        skipped: match &selection {
+            Selection::Ids(ids) => ids.len() as i64 - made.created,
+            Selection::All => 0,
+        },
+        amount_vnd: money::format(made.amount_vnd),
+        donation_ids: (made.donation_ids.len() <= MAX_LISTED).then_some(made.donation_ids),
+        entry_ids: None,
+        first_receipt_number: made.first_receipt_number,
+        last_receipt_number: made.last_receipt_number,
+    });
     finish(&mut conn, claim, made).await
 }
