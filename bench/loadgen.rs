@@ -109,6 +109,10 @@ enum Command {
         /// The P5 report (ledger exports of 1,000,000 postings; `bench/run.sh` writes it).
         #[arg(long)]
         p5: Option<PathBuf>,
+        /// The same P2 reads measured alone, no writers (`donations --clients 0`), for the
+        /// issue-12 bar: P2 p99 at most twice the reads' p99 alone.
+        #[arg(long)]
+        p2_alone: Option<PathBuf>,
         /// Free-form facts about the run (JSON object) to store with the results.
         #[arg(long)]
         meta: Option<PathBuf>,
@@ -176,6 +180,7 @@ fn main() -> anyhow::Result<()> {
             p3,
             p4,
             p5,
+            p2_alone,
             meta,
             out,
         } => {
@@ -187,6 +192,7 @@ fn main() -> anyhow::Result<()> {
                     p3: p3.as_deref(),
                     p4: p4.as_deref(),
                     p5: p5.as_deref(),
+                    p2_alone: p2_alone.as_deref(),
                     checks: &checks,
                 },
                 ceiling_spread,
@@ -842,6 +848,7 @@ struct Reports<'a> {
     p3: Option<&'a std::path::Path>,
     p4: Option<&'a std::path::Path>,
     p5: Option<&'a std::path::Path>,
+    p2_alone: Option<&'a std::path::Path>,
     checks: &'a std::path::Path,
 }
 
@@ -853,6 +860,7 @@ fn summary(
         p3,
         p4,
         p5,
+        p2_alone,
         checks,
     }: Reports<'_>,
     ceiling_spread: f64,
@@ -905,6 +913,13 @@ fn summary(
         a_ratio >= 0.70,
         false,
     );
+    push(
+        "P1a / one-shared-row (issue 12)",
+        format!("{:.0}%", a_ratio * 100.0),
+        ">= 90%",
+        a_ratio >= 0.90,
+        false,
+    );
     let a_p99 = f(&a["latency_ms"]["p99"]);
     push(
         "P1a p99",
@@ -936,6 +951,13 @@ fn summary(
         format!("{:.0}%", b_ratio * 100.0),
         ">= 50%",
         b_ratio >= 0.50,
+        false,
+    );
+    push(
+        "P1b / no-shared-row (issue 12)",
+        format!("{:.0}%", b_ratio * 100.0),
+        ">= 70%",
+        b_ratio >= 0.70,
         false,
     );
     let b_p99 = f(&b["latency_ms"]["p99"]);
@@ -970,6 +992,20 @@ fn summary(
             p2_p99 <= 20.0,
             false,
         );
+        if let Some(path) = p2_alone {
+            let alone: Value = serde_json::from_str(&std::fs::read_to_string(path)?)?;
+            let alone_p99 = f(&alone["p2"]["latency_ms"]["p99"]);
+            push(
+                "P2 p99 / reads alone p99 (issue 12)",
+                format!(
+                    "{:.1}x ({p2_p99:.1} / {alone_p99:.1} ms)",
+                    p2_p99 / alone_p99
+                ),
+                "<= 2x",
+                p2_p99 <= 2.0 * alone_p99,
+                false,
+            );
+        }
         let p2_err = p2["errors_total"].as_u64().unwrap_or(u64::MAX);
         push(
             "P2 errors",

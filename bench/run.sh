@@ -27,6 +27,9 @@ P5_POSTINGS=${BENCH_P5_POSTINGS:-1000000}
 PG_HOST=127.0.0.1
 PG_PORT=5432
 PG_USER=postgres
+# BENCH_ONLY=p1 stops after P1a + P2, P1b and the reads alone (then checks and summary)
+ONLY=${BENCH_ONLY:-all}
+P2_ALONE_SECS=${BENCH_P2_ALONE_SECS:-15}
 
 TS=$(date -u +%Y%m%d_%H%M%S)
 DB=doanket_bench_$TS
@@ -220,6 +223,17 @@ $LOADGEN donations --base "$BASE" --name P1b --targets "$WORK/p1b.targets" --cli
     --ids-out "$WORK/p1b.ids" --report "$WORK/p1b.json"
 log_problems "$from" P1b
 
+step "P2 alone: the same $READERS readers of unit $P1A_CODE's balances, no writers"
+$LOADGEN donations --base "$BASE" --name P2-alone --targets "$WORK/p1a.targets" --clients 0 \
+    --warmup-secs "$WARMUP" --duration-secs "$P2_ALONE_SECS" --readers "$READERS" \
+    --ids-out "$WORK/p2alone.ids" --report "$WORK/p2alone.json"
+
+if [ "$ONLY" = p1 ]; then
+    # BENCH_ONLY=p1: P1a + P2, P1b and P2 alone, then the checks and the summary; no Tết batch,
+    # P3, P4 or P5 (about 3 minutes plus the build, for iterating on the donation path)
+    stop_server
+    P3_BANK=00000000-0000-0000-0000-000000000000
+else
 step "Tết batch: $TET_HOUSEHOLDS households in commune $TET_CODE: create, approve, disburse, deliver, close"
 from=$(log_line)
 target/release/examples/tet_batch --base "$BASE" --password-file "$WORK/password" \
@@ -417,6 +431,8 @@ print(f"P5 baseline: PostgreSQL sends the same {count} rows (COPY to nowhere) in
 PY
 stop_server
 
+fi # BENCH_ONLY
+
 step "checks: the database against every 201"
 {
     awk '{ print $1 "\tP1a" }' "$WORK/p1a.ids"
@@ -498,9 +514,14 @@ cat >"$WORK/meta.json" <<JSON
  "p1b_units": $P1B_UNITS, "p1a_unit": "$P1A_UNIT", "work_dir": "$WORK", "elapsed_s": $((SECONDS - started))}
 JSON
 set +e
+if [ "$ONLY" = p1 ]; then
+    later=()
+else
+    later=(--tet "$WORK/tet.json" --p3 "$WORK/p3.json" --p4 "$WORK/p4.json" --p5 "$WORK/p5.json")
+fi
 $LOADGEN summary --p1a "$WORK/p1a.json" --p1b "$WORK/p1b.json" \
-    --ceiling-spread "$CEIL_SPREAD" --ceiling-shared "$CEIL_SHARED" \
-    --checks "$WORK/checks.tsv" --tet "$WORK/tet.json" --p3 "$WORK/p3.json" --p4 "$WORK/p4.json" --p5 "$WORK/p5.json" --meta "$WORK/meta.json" --out "$RESULTS"
+    --ceiling-spread "$CEIL_SPREAD" --ceiling-shared "$CEIL_SHARED" --p2-alone "$WORK/p2alone.json" \
+    --checks "$WORK/checks.tsv" "${later[@]}" --meta "$WORK/meta.json" --out "$RESULTS"
 rc=$?
 set -e
 echo "bench: done in $((SECONDS - started)) s; logs in $WORK"

@@ -6,24 +6,29 @@
 //! balance and every step is audited). Idempotent: running it again adds nothing. The
 //! passwords are for demonstration only.
 
-use chrono::{Datelike, Days, NaiveDate, SubsecRound, Utc};
+use chrono::{Datelike, Days, NaiveDate};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+use crate::app;
 use crate::audit::{self, Change};
+use crate::auth::scope::Scope;
+use crate::auth::AuthUser;
 use crate::config::Settings;
 use crate::db::house_contributions::{self, NewContribution};
 use crate::db::houses::{self, HouseRow, NewHouse, NewPayment};
 use crate::db::units::UnitRow;
-use crate::db::{accounts, campaigns, donations, households, housing_norms, units, users, Pool};
+use crate::db::{campaigns, households, housing_norms, units, users, Pool};
+use crate::domain::donation::{Channel, Donation, DonorKind, PublicDisplay};
 use crate::domain::house::{FundingLine, FundingPlan, FundingSource, HouseKind, Stage};
 use crate::domain::household::NationalId;
 use crate::domain::spending::Method;
+use crate::domain::UserId;
 use crate::domain::{money, text, unit_file, Role};
 use crate::ledger::reservations::{self, Holder, Pool as ReservationPool};
-use crate::ledger::rules::{self, DonationAccounts, Receipt};
+use crate::ledger::rules::{self, Receipt};
 use crate::ledger::{entries, payouts, NewEntry, SourceType};
 use crate::middleware::request_id::RequestMeta;
 
@@ -534,78 +539,46 @@ async fn donate(
     amount: Decimal,
     donor: &str,
 ) -> anyhow::Result<()> {
-    let ids = accounts::ids_by_code(conn, at.unit.id, &["1111", "1551", "5111", "5112"]).await?;
-    let account = |code: &str| {
-        ids.get(code)
-            .copied()
-            .ok_or_else(|| anyhow::anyhow!("fund {} lacks account {code}", at.unit.code))
+    let actor = AuthUser {
+        id: UserId(at.officer),
+        username: String::new(),
+        scope: Scope::default(),
+        meta: ctx.meta.clone(),
     };
-    let chart = DonationAccounts {
-        cash: account("1111")?,
-        in_kind: account("1551")?,
-        cash_income: account("5111")?,
-        in_kind_income: account("5112")?,
-    };
-    let received_on = ctx.ago(180);
-    let donation_id = Uuid::now_v7();
-    let entry = NewEntry {
-        id: Uuid::now_v7(),
+    let chart = app::donations::chart(conn, &at.unit).await?;
+    let gift = Donation {
         unit_id: at.unit.id,
-        effective_date: received_on,
-        source_type: SourceType::Donation,
-        source_id: Some(donation_id),
-        description: "Ủng hộ (cash)".to_owned(),
-        reason: None,
-        reverses_id: None,
-        created_by: Some(at.officer),
-        postings: rules::donation(Receipt::Cash, &chart, amount, campaign),
+        campaign_id: campaign,
+        channel: Channel::Cash,
+        amount,
+        currency: money::VND,
+        fx_rate: None,
+        amount_vnd: amount,
+        received_on: ctx.ago(180),
+        donor_kind: DonorKind::Organization,
+        donor_name: Some(donor.to_owned()),
+        donor_phone: None,
+        donor_email: None,
+        donor_address: None,
+        donor_tax_code: None,
+        public_display: PublicDisplay::Name,
+        bank_account_id: None,
+        bank_reference: None,
+        in_kind_items: None,
+        note: None,
     };
-    entries::post(conn, &entry).await?;
-    ctx.audit(
+    app::donations::write(
         conn,
-        at.officer,
-        Change {
-            action: "donation.create",
-            target_type: "donation",
-            target_id: Some(donation_id),
-            unit_id: Some(at.unit.id),
-            changes: serde_json::json!({"channel": "cash", "amount_vnd": amount.to_string(),
-                                        "journal_entry_id": entry.id, "demo": true}),
-        },
-    )
-    .await?;
-    donations::insert_with_receipt(
-        conn,
-        &donations::NewDonation {
-            id: donation_id,
-            unit_id: at.unit.id,
-            unit_code: &at.unit.code,
-            campaign_id: campaign,
-            channel: "cash",
-            amount,
-            currency: "VND",
-            fx_rate: None,
-            amount_vnd: amount,
-            received_on,
-            donor_kind: "organization",
-            donor_name: Some(donor),
-            donor_search: text::fold(donor),
-            donor_phone: None,
-            donor_email: None,
-            donor_address: None,
-            donor_tax_code: None,
-            public_display: "name",
-            bank_account_id: None,
-            bank_reference: None,
-            in_kind_items: None,
-            note: None,
-            journal_entry_id: entry.id,
-            created_by: at.officer,
-            created_at: Utc::now().trunc_subsecs(6),
-        },
+        &actor,
+        &at.unit,
+        &chart,
+        Receipt::Cash,
+        campaign,
+        gift,
         None,
     )
-    .await?;
+    .await
+    .map_err(|e| anyhow::anyhow!("demo donation: {e}"))?;
     Ok(())
 }
 

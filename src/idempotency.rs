@@ -16,7 +16,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::db::idempotency as keys;
+use crate::db::idempotency::{self as keys, Taken};
 use crate::error::{ApiError, ApiResult, Code};
 
 pub const HEADER: &str = "idempotency-key";
@@ -124,24 +124,28 @@ pub async fn begin(
         // released between our claim and this read: the client may simply retry
         ApiError::new(Code::IdempotencyInProgress)
     })?;
-    if existing.request_hash != hash {
-        return Err(ApiError::new(Code::IdempotencyKeyReused));
-    }
-    match (
-        existing.state.as_str(),
-        existing.response_status,
-        existing.response_body,
-    ) {
-        ("done", Some(status), Some(body)) => {
-            let status = StatusCode::from_u16(status as u16).map_err(ApiError::internal)?;
+    answer(existing.taken(hash)).map(Begin::Replay)
+}
+
+/// The answer to a request whose key is taken: the stored response again (with
+/// `Idempotent-Replayed: true` and its `Location`), or the refusal.
+pub fn answer(taken: Taken) -> ApiResult<HttpResponse> {
+    match taken {
+        Taken::Replay {
+            status,
+            body,
+            location,
+        } => {
+            let status = StatusCode::from_u16(status).map_err(ApiError::internal)?;
             let mut replay = HttpResponse::build(status);
             replay.insert_header((REPLAYED_HEADER, "true"));
-            if let Some(location) = existing.response_location {
+            if let Some(location) = location {
                 replay.insert_header((LOCATION, location));
             }
-            Ok(Begin::Replay(replay.json(body)))
+            Ok(replay.json(body))
         }
-        _ => Err(ApiError::new(Code::IdempotencyInProgress)),
+        Taken::Reused => Err(ApiError::new(Code::IdempotencyKeyReused)),
+        Taken::InProgress => Err(ApiError::new(Code::IdempotencyInProgress)),
     }
 }
 

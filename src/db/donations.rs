@@ -106,45 +106,73 @@ impl NewDonation<'_> {
     }
 }
 
-/// The idempotency key a donation completes, with the response to store for replays (its
-/// `receipt_number` is filled in by the statement itself).
+/// The Idempotency-Key a donation claims and completes, with the response to store for replays
+/// (its `receipt_number` is filled in by the statement itself).
 pub struct Completion<'a> {
-    pub user_id: Uuid,
     pub key: &'a str,
+    pub hash: &'a [u8],
     pub response: &'a serde_json::Value,
     /// The `Location` of the 201, replayed with it.
     pub location: &'a str,
 }
 
-/// Takes the next receipt number of the unit's year, inserts the donation and, when the request
-/// carried an Idempotency-Key, stores its response — all in one statement. The counter row is
-/// the one lock every donation of a unit shares, so it is taken last in the transaction and held
-/// only for this statement and the commit; a rollback gives the number back (gapless).
-pub async fn insert_with_receipt(
+/// The journal entry and the audit event written with a donation.
+pub struct DonationWrite<'a> {
+    pub donation: &'a NewDonation<'a>,
+    pub description: &'a str,
+    pub debit: Uuid,
+    pub credit: Uuid,
+    pub earmark: Option<Uuid>,
+    pub audit_id: Uuid,
+    pub actor_roles: &'a serde_json::Value,
+    pub request_id: Option<&'a str>,
+    pub client_ip: Option<&'a str>,
+    pub changes: &'a serde_json::Value,
+    pub ancestry: &'a [Uuid],
+    pub completion: Option<Completion<'a>>,
+}
+
+/// Pushes `value`s as bind parameters of their SQL types, separated by commas.
+macro_rules! bind_list {
+    ($out:ident; $first_ty:ty => $first:expr, $($ty:ty => $value:expr),* $(,)?) => {
+        $out.push_bind_param::<$first_ty, _>($first)?;
+        $(
+            $out.push_sql(", ");
+            $out.push_bind_param::<$ty, _>($value)?;
+        )*
+    };
+}
+
+/// Records a donation in one statement (the database function `record_donation`, migration
+/// 000103): claims the key when one is given, posts the entry and its two postings (checking
+/// balance and overdraft at once), writes the audit event, then takes the next receipt number of
+/// the unit's year, inserts the donation and stores the response. Sent outside a transaction it
+/// commits on its own: one round trip. `None` when the key is taken (nothing was written); the
+/// caller reads the key to answer. The counter row is the one lock every donation of a unit
+/// shares, taken last and held only to the end of the statement; a failure gives the number back.
+pub async fn record(
     conn: &mut AsyncPgConnection,
-    d: &NewDonation<'_>,
-    completion: Option<Completion<'_>>,
-) -> QueryResult<DonationRow> {
-    use chrono::Datelike;
-    InsertWithReceipt {
-        d,
-        year: d.received_on.year(),
-        user: completion.as_ref().map(|c| c.user_id),
-        key: completion.as_ref().map(|c| c.key),
-        response: completion.as_ref().map(|c| c.response),
-        location: completion.as_ref().map(|c| c.location),
+    w: &DonationWrite<'_>,
+) -> QueryResult<Option<DonationRow>> {
+    let c = w.completion.as_ref();
+    RecordDonation {
+        w,
+        key: c.map(|c| c.key),
+        hash: c.map(|c| c.hash),
+        response: c.map(|c| c.response),
+        location: c.map(|c| c.location),
     }
     .get_result(conn)
     .await
+    .optional()
 }
 
-/// The statement of `insert_with_receipt`, as a query fragment with a static id so diesel keeps
-/// it prepared on each connection (a raw `sql_query` would be parsed and planned every time).
-struct InsertWithReceipt<'a> {
-    d: &'a NewDonation<'a>,
-    year: i32,
-    user: Option<Uuid>,
+/// The statement of `record`, as a query fragment with a static id so diesel keeps it prepared
+/// on each connection (a raw `sql_query` would be parsed and planned every time).
+struct RecordDonation<'a> {
+    w: &'a DonationWrite<'a>,
     key: Option<&'a str>,
+    hash: Option<&'a [u8]>,
     response: Option<&'a serde_json::Value>,
     location: Option<&'a str>,
 }
@@ -156,101 +184,257 @@ const ROW_COLUMNS: &str =
     public_display, bank_account_id, bank_reference, in_kind_items, note, receipt_number, status, \
     journal_entry_id, void_entry_id, void_reason, voided_at, created_at";
 
-impl diesel::query_builder::QueryId for InsertWithReceipt<'_> {
-    type QueryId = InsertWithReceiptId;
+impl diesel::query_builder::QueryId for RecordDonation<'_> {
+    type QueryId = RecordDonationId;
     const HAS_STATIC_QUERY_ID: bool = true;
 }
 
-struct InsertWithReceiptId;
+struct RecordDonationId;
 
-impl diesel::query_builder::Query for InsertWithReceipt<'_> {
+impl diesel::query_builder::Query for RecordDonation<'_> {
     type SqlType = diesel::dsl::SqlTypeOf<diesel::dsl::AsSelect<DonationRow, diesel::pg::Pg>>;
 }
 
-impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for InsertWithReceipt<'_> {
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for RecordDonation<'_> {
     fn walk_ast<'b>(
         &'b self,
         mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
     ) -> QueryResult<()> {
-        let d = self.d;
-        out.push_sql(
-            "WITH c AS (INSERT INTO receipt_counters AS rc (unit_id, year, last_seq) VALUES (",
-        );
-        out.push_bind_param::<SqlUuid, _>(&d.unit_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Int4, _>(&self.year)?;
-        out.push_sql(
-            ", 1) ON CONFLICT (unit_id, year) DO UPDATE SET last_seq = rc.last_seq + 1 RETURNING year, last_seq), \
-             d AS (INSERT INTO donations (id, unit_id, campaign_id, channel, amount, currency, fx_rate, \
-             amount_vnd, received_on, donor_kind, donor_name, donor_search, donor_phone, donor_email, \
-             donor_address, donor_tax_code, public_display, bank_account_id, bank_reference, in_kind_items, \
-             note, journal_entry_id, created_by, created_at, receipt_year, receipt_seq, receipt_number) SELECT ",
-        );
-        out.push_bind_param::<SqlUuid, _>(&d.id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<SqlUuid, _>(&d.unit_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<SqlUuid>, _>(&d.campaign_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&d.channel)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Numeric, _>(&d.amount)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&d.currency)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Numeric>, _>(&d.fx_rate)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Numeric, _>(&d.amount_vnd)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Date, _>(&d.received_on)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&d.donor_kind)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(&d.donor_name)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&d.donor_search)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(&d.donor_phone)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(&d.donor_email)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(&d.donor_address)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(&d.donor_tax_code)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&d.public_display)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<SqlUuid>, _>(&d.bank_account_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(&d.bank_reference)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Jsonb>, _>(&d.in_kind_items)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(&d.note)?;
-        out.push_sql(", ");
-        out.push_bind_param::<SqlUuid, _>(&d.journal_entry_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<SqlUuid, _>(&d.created_by)?;
-        out.push_sql(", ");
-        out.push_bind_param::<diesel::sql_types::Timestamptz, _>(&d.created_at)?;
-        out.push_sql(", c.year, c.last_seq, ");
-        out.push_bind_param::<Text, _>(&d.unit_code)?;
-        out.push_sql(
-            " || '-' || c.year || '-' || lpad(c.last_seq::text, greatest(6, length(c.last_seq::text)), '0') \
-             FROM c RETURNING *), \
-             k AS (UPDATE idempotency_keys SET state = 'done', response_status = 201, \
-             response_location = ",
-        );
-        out.push_bind_param::<Nullable<Text>, _>(&self.location)?;
-        out.push_sql(", response_body = jsonb_set(");
-        out.push_bind_param::<Nullable<Jsonb>, _>(&self.response)?;
-        out.push_sql(", '{receipt_number}', to_jsonb(d.receipt_number)) FROM d WHERE user_id = ");
-        out.push_bind_param::<Nullable<SqlUuid>, _>(&self.user)?;
-        out.push_sql(" AND key = ");
-        out.push_bind_param::<Nullable<Text>, _>(&self.key)?;
-        out.push_sql(") SELECT ");
+        use diesel::sql_types::{Array, Bytea, Timestamptz};
+        let w = self.w;
+        let d = w.donation;
+        out.push_sql("SELECT ");
         out.push_sql(ROW_COLUMNS);
-        out.push_sql(" FROM d");
+        out.push_sql(" FROM record_donation(");
+        bind_list!(out;
+            SqlUuid => &d.created_by,
+            Nullable<Text> => &self.key,
+            Nullable<Bytea> => &self.hash,
+            Int4 => &super::idempotency::CLAIM_SECONDS,
+            Int4 => &super::idempotency::RETENTION_HOURS,
+            Nullable<Jsonb> => &self.response,
+            Nullable<Text> => &self.location,
+            SqlUuid => &d.journal_entry_id,
+            Text => &w.description,
+            SqlUuid => &w.debit,
+            SqlUuid => &w.credit,
+            Nullable<SqlUuid> => &w.earmark,
+            SqlUuid => &w.audit_id,
+            Jsonb => w.actor_roles,
+            Nullable<Text> => &w.request_id,
+            Nullable<Text> => &w.client_ip,
+            Jsonb => w.changes,
+            Array<SqlUuid> => &w.ancestry,
+            SqlUuid => &d.id,
+            SqlUuid => &d.unit_id,
+            Text => &d.unit_code,
+            Nullable<SqlUuid> => &d.campaign_id,
+            Text => &d.channel,
+            Numeric => &d.amount,
+            Text => &d.currency,
+            Nullable<Numeric> => &d.fx_rate,
+            Numeric => &d.amount_vnd,
+            Date => &d.received_on,
+            Text => &d.donor_kind,
+            Nullable<Text> => &d.donor_name,
+            Text => &d.donor_search,
+            Nullable<Text> => &d.donor_phone,
+            Nullable<Text> => &d.donor_email,
+            Nullable<Text> => &d.donor_address,
+            Nullable<Text> => &d.donor_tax_code,
+            Text => &d.public_display,
+            Nullable<SqlUuid> => &d.bank_account_id,
+            Nullable<Text> => &d.bank_reference,
+            Nullable<Jsonb> => &d.in_kind_items,
+            Nullable<Text> => &d.note,
+            Timestamptz => &d.created_at,
+        );
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+/// Everything recording a donation reads, in one statement: the caller (name and role
+/// assignments, read fresh: a disabled user gets no row), the unit, the campaign and bank account
+/// named, the fund's accounts among `codes`, and the caller's Idempotency-Key.
+#[derive(Debug, QueryableByName)]
+pub struct DonationContext {
+    #[diesel(sql_type = Text)]
+    pub username: String,
+    #[diesel(sql_type = diesel::sql_types::Array<Text>)]
+    pub roles: Vec<String>,
+    #[diesel(sql_type = diesel::sql_types::Array<SqlUuid>)]
+    pub role_units: Vec<Uuid>,
+    #[diesel(sql_type = diesel::sql_types::Array<Text>)]
+    pub role_unit_codes: Vec<String>,
+    #[diesel(sql_type = diesel::sql_types::Array<Text>)]
+    pub role_tiers: Vec<String>,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub unit_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub unit_code: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub unit_name: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub unit_full_name: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub unit_kind: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub unit_tier: Option<String>,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub unit_parent_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Array<SqlUuid>>)]
+    pub unit_ancestry: Option<Vec<Uuid>>,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Array<Text>>)]
+    pub unit_path: Option<Vec<String>>,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Timestamptz>)]
+    pub unit_created_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub campaign_unit_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Bool>)]
+    pub campaign_restricted: Option<bool>,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub bank_unit_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub bank_ledger_id: Option<Uuid>,
+    #[diesel(sql_type = diesel::sql_types::Array<Text>)]
+    pub account_codes: Vec<String>,
+    #[diesel(sql_type = diesel::sql_types::Array<SqlUuid>)]
+    pub account_ids: Vec<Uuid>,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Bytea>)]
+    pub key_hash: Option<Vec<u8>>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub key_state: Option<String>,
+    #[diesel(sql_type = Nullable<Int4>)]
+    pub key_status: Option<i32>,
+    #[diesel(sql_type = Nullable<Jsonb>)]
+    pub key_body: Option<serde_json::Value>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub key_location: Option<String>,
+    /// The key exists and a claim would take it over (expired, or abandoned by this request).
+    #[diesel(sql_type = Nullable<diesel::sql_types::Bool>)]
+    pub key_claimable: Option<bool>,
+}
+
+impl DonationContext {
+    /// The unit named, when it exists.
+    pub fn unit(&self) -> Option<super::units::UnitRow> {
+        Some(super::units::UnitRow {
+            id: self.unit_id?,
+            code: self.unit_code.clone()?,
+            name: self.unit_name.clone()?,
+            full_name: self.unit_full_name.clone()?,
+            kind: self.unit_kind.clone(),
+            tier: self.unit_tier.clone()?,
+            parent_id: self.unit_parent_id,
+            ancestry: self.unit_ancestry.clone()?,
+            path: self.unit_path.clone()?,
+            created_at: self.unit_created_at?,
+        })
+    }
+
+    /// The caller's key, when it exists and cannot be claimed (someone holds or used it).
+    pub fn key_taken(&self) -> Option<super::idempotency::KeyRow> {
+        if self.key_claimable != Some(false) {
+            return None;
+        }
+        Some(super::idempotency::KeyRow {
+            request_hash: self.key_hash.clone()?,
+            state: self.key_state.clone()?,
+            response_status: self.key_status,
+            response_body: self.key_body.clone(),
+            locked_until: Utc::now(),
+            response_location: self.key_location.clone(),
+        })
+    }
+}
+
+/// What `context` looks up.
+pub struct ContextOf<'a> {
+    pub user: Uuid,
+    pub unit: Uuid,
+    pub campaign: Option<Uuid>,
+    pub bank_account: Option<Uuid>,
+    pub codes: &'a [&'a str],
+    pub key: Option<&'a str>,
+    /// The request's hash, to tell an abandoned claim of this very request (taken over).
+    pub hash: Option<&'a [u8]>,
+}
+
+/// The one read of the donation path; `None` when the user is disabled or gone (401).
+pub async fn context(
+    conn: &mut AsyncPgConnection,
+    of: &ContextOf<'_>,
+) -> QueryResult<Option<DonationContext>> {
+    ContextQuery { of }.get_result(conn).await.optional()
+}
+
+struct ContextQuery<'a> {
+    of: &'a ContextOf<'a>,
+}
+
+impl diesel::query_builder::QueryId for ContextQuery<'_> {
+    type QueryId = ContextQueryId;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+struct ContextQueryId;
+
+impl diesel::query_builder::Query for ContextQuery<'_> {
+    type SqlType = diesel::sql_types::Untyped;
+}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for ContextQuery<'_> {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> QueryResult<()> {
+        use diesel::sql_types::Array;
+        let of = self.of;
+        out.push_sql(
+            "SELECT u.username, r.roles, r.role_units, r.role_unit_codes, r.role_tiers, \
+                    un.id AS unit_id, un.code AS unit_code, un.name AS unit_name, \
+                    un.full_name AS unit_full_name, un.kind AS unit_kind, un.tier AS unit_tier, \
+                    un.parent_id AS unit_parent_id, un.ancestry AS unit_ancestry, \
+                    un.path AS unit_path, un.created_at AS unit_created_at, \
+                    c.unit_id AS campaign_unit_id, c.restricted AS campaign_restricted, \
+                    b.unit_id AS bank_unit_id, b.account_id AS bank_ledger_id, \
+                    a.account_codes, a.account_ids, \
+                    k.request_hash AS key_hash, k.state AS key_state, k.response_status AS key_status, \
+                    k.response_body AS key_body, k.response_location AS key_location, \
+                    (k.created_at < now() - make_interval(hours => ",
+        );
+        out.push_bind_param::<Int4, _>(&super::idempotency::RETENTION_HOURS)?;
+        out.push_sql(
+            ") OR (k.state = 'in_progress' AND k.locked_until < now() AND k.request_hash = ",
+        );
+        out.push_bind_param::<Nullable<diesel::sql_types::Bytea>, _>(&of.hash)?;
+        out.push_sql(
+            ")) AS key_claimable FROM users u \
+             CROSS JOIN LATERAL (SELECT coalesce(array_agg(ra.role), '{}') AS roles, \
+                    coalesce(array_agg(ru.id), '{}') AS role_units, \
+                    coalesce(array_agg(ru.code), '{}') AS role_unit_codes, \
+                    coalesce(array_agg(ru.tier), '{}') AS role_tiers \
+               FROM role_assignments ra JOIN units ru ON ru.id = ra.unit_id \
+              WHERE ra.user_id = u.id) r \
+             CROSS JOIN LATERAL (SELECT coalesce(array_agg(ac.code), '{}') AS account_codes, \
+                    coalesce(array_agg(ac.id), '{}') AS account_ids \
+               FROM accounts ac WHERE ac.unit_id = ",
+        );
+        out.push_bind_param::<SqlUuid, _>(&of.unit)?;
+        out.push_sql(" AND ac.code = ANY (");
+        out.push_bind_param::<Array<Text>, _>(&of.codes)?;
+        out.push_sql(")) a LEFT JOIN units un ON un.id = ");
+        out.push_bind_param::<SqlUuid, _>(&of.unit)?;
+        out.push_sql(" LEFT JOIN campaigns c ON c.id = ");
+        out.push_bind_param::<Nullable<SqlUuid>, _>(&of.campaign)?;
+        out.push_sql(" LEFT JOIN bank_accounts b ON b.id = ");
+        out.push_bind_param::<Nullable<SqlUuid>, _>(&of.bank_account)?;
+        out.push_sql(" LEFT JOIN idempotency_keys k ON k.user_id = u.id AND k.key = ");
+        out.push_bind_param::<Nullable<Text>, _>(&of.key)?;
+        out.push_sql(" WHERE u.id = ");
+        out.push_bind_param::<SqlUuid, _>(&of.user)?;
+        out.push_sql(" AND u.disabled_at IS NULL");
         Ok(())
     }
 }

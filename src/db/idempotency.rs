@@ -26,28 +26,66 @@ pub struct KeyRow {
 }
 
 /// Claims the key: inserts it, or takes over one that expired (older than the retention) or
-/// was abandoned mid-flight with the same request. `true` when this caller now owns it.
+/// was abandoned mid-flight with the same request. `true` when this caller now owns it. The
+/// rule is the database function `claim_idempotency_key` (migration 000103), which the
+/// one-statement donation write calls too.
 pub async fn claim(
     conn: &mut AsyncPgConnection,
     user: Uuid,
     key: &str,
     hash: &[u8],
 ) -> QueryResult<bool> {
-    let n = diesel::sql_query(format!(
-        "INSERT INTO idempotency_keys AS k (user_id, key, request_hash, state, locked_until) \
-         VALUES ($1, $2, $3, 'in_progress', now() + interval '{CLAIM_SECONDS} seconds') \
-         ON CONFLICT (user_id, key) DO UPDATE \
-            SET request_hash = excluded.request_hash, state = 'in_progress', response_status = NULL, \
-                response_body = NULL, response_location = NULL, created_at = now(), locked_until = excluded.locked_until \
-          WHERE k.created_at < now() - interval '{RETENTION_HOURS} hours' \
-             OR (k.state = 'in_progress' AND k.locked_until < now() AND k.request_hash = excluded.request_hash)"
-    ))
-    .bind::<SqlUuid, _>(user)
-    .bind::<Text, _>(key)
-    .bind::<Bytea, _>(hash)
-    .execute(conn)
-    .await?;
-    Ok(n == 1)
+    #[derive(QueryableByName)]
+    struct Claimed {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        claimed: bool,
+    }
+    let row: Claimed =
+        diesel::sql_query("SELECT claim_idempotency_key($1, $2, $3, $4, $5) AS claimed")
+            .bind::<SqlUuid, _>(user)
+            .bind::<Text, _>(key)
+            .bind::<Bytea, _>(hash)
+            .bind::<diesel::sql_types::Int4, _>(CLAIM_SECONDS)
+            .bind::<diesel::sql_types::Int4, _>(RETENTION_HOURS)
+            .get_result(conn)
+            .await?;
+    Ok(row.claimed)
+}
+
+/// What a key someone else holds means for a request that could not claim it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Taken {
+    /// The work was done: answer its stored response again.
+    Replay {
+        status: u16,
+        body: serde_json::Value,
+        location: Option<String>,
+    },
+    /// The key was used for another request (422 `idempotency_key_reused`).
+    Reused,
+    /// The first request is still running (409 `idempotency_in_progress`).
+    InProgress,
+}
+
+impl KeyRow {
+    /// The meaning of this stored key for a request hashing to `hash` that could not claim it.
+    pub fn taken(self, hash: &[u8]) -> Taken {
+        if self.request_hash != hash {
+            return Taken::Reused;
+        }
+        match (
+            self.state.as_str(),
+            self.response_status,
+            self.response_body,
+        ) {
+            ("done", Some(status), Some(body)) => Taken::Replay {
+                status: status as u16,
+                body,
+                location: self.response_location,
+            },
+            _ => Taken::InProgress,
+        }
+    }
 }
 
 pub async fn find(

@@ -181,6 +181,30 @@ fn optional_text(
     cleaned
 }
 
+/// The description of a donation's journal entry.
+pub fn entry_description(channel: Channel) -> String {
+    format!("Ủng hộ ({})", channel.as_str())
+}
+
+/// The description of the entry that voids donation `id`.
+pub fn void_description(id: Uuid) -> String {
+    format!("Hủy khoản ủng hộ {id}")
+}
+
+/// The bank reference of a donation made from statement line `line`: `Số CT` is not unique on
+/// a statement, so the line id makes the reference so.
+pub fn line_reference(doc_no: Option<&str>, line: Uuid) -> String {
+    match doc_no {
+        Some(doc) => format!("{doc}/{line}"),
+        None => line.to_string(),
+    }
+}
+
+/// The note of a donation made from statement line `line`.
+pub fn line_note(line: Uuid) -> String {
+    format!("Từ sao kê, dòng {line}")
+}
+
 impl CreateDonation {
     /// Checks every field; `today` is the local date, for the default and for future dates.
     pub fn parse(self, today: NaiveDate) -> Result<Donation, Vec<FieldError>> {

@@ -242,11 +242,6 @@ pub async fn insert_donations(
             seqs[i] = last.last_seq - n + 1 + k as i32;
         }
     }
-    let receipts: Vec<String> = lines
-        .iter()
-        .zip(&seqs)
-        .map(|(l, seq)| format!("{}-{}-{seq:06}", t.unit_code, l.line_date.year()))
-        .collect();
     let years: Vec<i32> = lines.iter().map(|l| l.line_date.year()).collect();
     let ids: Vec<Uuid> = donations.iter().map(|d| d.id).collect();
     let amounts: Vec<Decimal> = lines.iter().map(|l| l.amount).collect();
@@ -260,18 +255,26 @@ pub async fn insert_donations(
         .map(|d| d.bank_reference.as_str())
         .collect();
     let notes: Vec<&str> = donations.iter().map(|d| d.note.as_str()).collect();
-    diesel::sql_query(
-        "INSERT INTO donations (id, unit_id, campaign_id, channel, amount, currency, amount_vnd,
-                                received_on, donor_kind, donor_name, donor_search, public_display,
-                                bank_account_id, bank_reference, note, journal_entry_id, created_by,
-                                receipt_year, receipt_seq, receipt_number)
-         SELECT u.id, $1, $2, 'bank_transfer', u.amount, 'VND', u.amount, u.day, u.kind, u.name,
-                u.search, u.display, $3, u.reference, u.note, u.entry, $4, u.year, u.seq, u.receipt
-           FROM unnest($5::uuid[], $6::numeric[], $7::date[], $8::text[], $9::text[], $10::text[],
-                       $11::text[], $12::text[], $13::text[], $14::uuid[], $15::int4[],
-                       $16::int4[], $17::text[])
-                AS u(id, amount, day, kind, name, search, display, reference, note, entry, year,
-                     seq, receipt)",
+    // the receipt number is the database's `receipt_number` (migration 000103): the format's
+    // one definition, shared with the single donation's statement
+    let rows: Vec<Numbered> = diesel::sql_query(
+        "WITH u AS (
+           SELECT * FROM unnest($5::uuid[], $6::numeric[], $7::date[], $8::text[], $9::text[],
+                                $10::text[], $11::text[], $12::text[], $13::text[], $14::uuid[],
+                                $15::int4[], $16::int4[]) WITH ORDINALITY
+             AS u(id, amount, day, kind, name, search, display, reference, note, entry, year,
+                  seq, n)),
+         d AS (
+           INSERT INTO donations (id, unit_id, campaign_id, channel, amount, currency, amount_vnd,
+                                  received_on, donor_kind, donor_name, donor_search, public_display,
+                                  bank_account_id, bank_reference, note, journal_entry_id, created_by,
+                                  receipt_year, receipt_seq, receipt_number)
+           SELECT u.id, $1, $2, 'bank_transfer', u.amount, 'VND', u.amount, u.day, u.kind, u.name,
+                  u.search, u.display, $3, u.reference, u.note, u.entry, $4, u.year, u.seq,
+                  receipt_number($17, u.year, u.seq)
+             FROM u ORDER BY u.n
+           RETURNING id, receipt_number)
+         SELECT d.receipt_number FROM d JOIN u ON u.id = d.id ORDER BY u.n",
     )
     .bind::<SqlUuid, _>(t.unit_id)
     .bind::<Nullable<SqlUuid>, _>(campaign_id)
@@ -289,10 +292,16 @@ pub async fn insert_donations(
     .bind::<Array<SqlUuid>, _>(entry_ids)
     .bind::<Array<Int4>, _>(&years)
     .bind::<Array<Int4>, _>(&seqs)
-    .bind::<Array<Text>, _>(&receipts)
-    .execute(conn)
+    .bind::<Text, _>(t.unit_code)
+    .load(conn)
     .await?;
-    Ok(receipts)
+    Ok(rows.into_iter().map(|r| r.receipt_number).collect())
+}
+
+#[derive(QueryableByName)]
+struct Numbered {
+    #[diesel(sql_type = Text)]
+    receipt_number: String,
 }
 
 #[derive(QueryableByName)]

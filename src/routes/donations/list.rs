@@ -14,6 +14,7 @@ use crate::domain::fund_date;
 use crate::domain::text;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
+use crate::messages::donations as messages;
 use crate::pagination::{self, Page};
 use crate::state::AppState;
 
@@ -72,9 +73,9 @@ pub async fn list(
         ));
     }
     let q = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        Some(q) => Some(text::fold(&text::clean(q, 100).ok_or_else(|| {
-            ApiError::field("q", "at most 100 characters", "tối đa 100 ký tự")
-        })?)),
+        Some(q) => Some(text::fold(
+            &text::clean(q, 100).ok_or_else(|| ApiError::from(messages::search_text("q")))?,
+        )),
         None => None,
     };
     let mut conn = state.pools.read.get().await?;
@@ -132,7 +133,7 @@ pub async fn list(
 
 /// Cursor of donation listings: `received_on|id`.
 pub fn decode_cursor(cursor: Option<&str>) -> ApiResult<Option<(NaiveDate, Uuid)>> {
-    let bad = || ApiError::field("cursor", "invalid cursor", "cursor không hợp lệ");
+    let bad = || ApiError::from(messages::invalid_cursor());
     pagination::decode(cursor)?
         .map(|s| {
             let (date, id) = s.split_once('|').ok_or_else(bad)?;

@@ -10,6 +10,7 @@ use crate::db::{donations, units};
 use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
+use crate::messages::donations as messages;
 use crate::pagination::{self, Page};
 use crate::state::AppState;
 
@@ -60,7 +61,7 @@ pub async fn receipts(
     let after = match pagination::decode(query.cursor.as_deref())? {
         Some(s) => s
             .parse::<i32>()
-            .map_err(|_| ApiError::field("cursor", "invalid cursor", "cursor không hợp lệ"))?,
+            .map_err(|_| ApiError::from(messages::invalid_cursor()))?,
         None => 0,
     };
     let mut conn = state.pools.read.get().await?;

@@ -2,24 +2,23 @@ use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::audit::{self, Change};
+use crate::app::donations::{self, Lines};
+use crate::app::lookups;
 use crate::auth::scope::Right;
 use crate::auth::{Accountant, AuthUser};
 use crate::db::bank_accounts::BankAccountRow;
 use crate::db::units::UnitRow;
-use crate::db::{accounts, bank_accounts, campaigns, units};
-use crate::domain::statement::donor;
-use crate::domain::{money, text, Role};
+use crate::db::{bank_accounts, units};
+use crate::domain::{money, Role};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
 use crate::idempotency::{self, Begin, Claim, IdempotencyKey};
-use crate::ledger::bulk::{self, LineDonation, LineSide, OpenLine, Target};
-use crate::ledger::SourceType;
+use crate::ledger::bulk;
+use crate::messages::donations as messages;
 use crate::state::AppState;
 
 /// Most line ids one request may name.
@@ -73,11 +72,7 @@ pub(super) fn selection(
     match (line_ids, all) {
         (Some(ids), None | Some(false)) => {
             if ids.is_empty() || ids.len() > MAX_LINE_IDS {
-                return Err(ApiError::field(
-                    "line_ids",
-                    "1 to 200,000 line ids",
-                    "từ 1 đến 200.000 mã dòng",
-                ));
+                return Err(messages::line_ids_count().into());
             }
             let mut ids = ids;
             ids.sort_unstable();
@@ -85,16 +80,8 @@ pub(super) fn selection(
             Ok(Selection::Ids(ids))
         }
         (None, Some(true)) => Ok(Selection::All),
-        (Some(_), Some(true)) => Err(ApiError::field(
-            all_field,
-            "give line_ids or this, not both",
-            "chỉ gửi line_ids hoặc trường này, không cả hai",
-        )),
-        (None, _) => Err(ApiError::field(
-            "line_ids",
-            format!("give line_ids or {all_field}: true"),
-            format!("cần line_ids hoặc {all_field}: true"),
-        )),
+        (Some(_), Some(true)) => Err(messages::lines_twice(all_field).into()),
+        (None, _) => Err(messages::no_lines(all_field).into()),
     }
 }
 
@@ -117,11 +104,7 @@ pub(super) async fn account_for(
     if let Selection::Ids(ids) = selection {
         let found = bulk::lines_of_account(conn, bank.id, ids).await?;
         if found.len() != ids.len() {
-            return Err(ApiError::field(
-                "line_ids",
-                "not all are lines of this bank account",
-                "có mã dòng không thuộc tài khoản ngân hàng này",
-            ));
+            return Err(messages::lines_of_another_account().into());
         }
     }
     Ok((bank, unit))
@@ -212,186 +195,39 @@ pub async fn create_donations(
     )?;
     let mut conn = state.pools.write.get().await?;
     let (bank, unit) = account_for(&mut conn, &accountant, *id, &selection).await?;
-    // a campaign is usable by its unit and every unit below it
-    let (campaign_id, earmark) = match value.campaign_id {
-        None => (None, None),
-        Some(id) => {
-            let c = campaigns::find(&mut conn, id)
-                .await?
-                .filter(|c| unit.ancestry.contains(&c.unit_id))
-                .ok_or_else(|| {
-                    ApiError::field(
-                        "campaign_id",
-                        "no such campaign for this unit",
-                        "không có đợt vận động này cho đơn vị",
-                    )
-                })?;
-            (Some(c.id), c.restricted.then_some(c.id))
-        }
-    };
-    let ids = accounts::ids_by_code(&mut conn, unit.id, &["5111"]).await?;
-    let income = *ids
-        .get("5111")
-        .ok_or_else(|| ApiError::internal("fund lacks account 5111"))?;
-    let target = Target {
-        unit_id: unit.id,
-        unit_code: &unit.code,
-        bank_account_id: bank.id,
-        debit_account: bank.account_id,
-        credit_account: income,
-        earmark,
-        created_by: accountant.id.0,
-    };
+    if let Some(campaign) = value.campaign_id {
+        // checked before the key is claimed, as a client sees it
+        lookups::campaign_usable_by(&mut conn, &unit, campaign, "campaign_id").await?;
+    }
     let claim = match claim(&mut conn, accountant.id.0, &key, &hash).await? {
         Ok(claim) => claim,
         Err(replay) => return Ok(replay),
     };
-    let result = run(
+    let lines = match &selection {
+        Selection::Ids(ids) => Lines::Ids(ids),
+        Selection::All => Lines::All,
+    };
+    let made = donations::record_from_lines(
         &mut conn,
         &accountant,
         &bank,
         &unit,
-        &target,
-        campaign_id,
-        &selection,
+        value.campaign_id,
+        lines,
     )
-    .await;
-    finish(&mut conn, claim, result).await
-}
-
-/// The chunks, one transaction each.
-async fn run(
-    conn: &mut AsyncPgConnection,
-    user: &AuthUser,
-    bank: &BankAccountRow,
-    unit: &UnitRow,
-    target: &Target<'_>,
-    campaign_id: Option<Uuid>,
-    selection: &Selection,
-) -> ApiResult<CreatedFromLines> {
-    {
-        let only = match selection {
-            Selection::Ids(ids) => Some(ids.as_slice()),
-            Selection::All => None,
-        };
-        let mut view = CreatedFromLines {
-            created: 0,
-            skipped: 0,
-            amount_vnd: String::new(),
-            donation_ids: Some(Vec::new()),
-            entry_ids: None,
-            first_receipt_number: None,
-            last_receipt_number: None,
-        };
-        let mut total = Decimal::ZERO;
-        let mut after = None;
-        loop {
-            let chunk = conn
-                .transaction::<_, ApiError, _>(|conn| {
-                    async move {
-                        let lines = bulk::open_lines(
-                            conn,
-                            bank.id,
-                            LineSide::Credit,
-                            only,
-                            after,
-                            bulk::CHUNK,
-                        )
-                        .await?;
-                        if lines.is_empty() {
-                            return Ok(None);
-                        }
-                        let made = donations_of(&lines);
-                        let ids: Vec<Uuid> = made.iter().map(|d| d.id).collect();
-                        let entries = bulk::post_lines(
-                            conn,
-                            target,
-                            SourceType::Donation,
-                            "Ủng hộ (bank_transfer)",
-                            &lines,
-                            &ids,
-                        )
-                        .await?;
-                        let amount: Decimal = lines.iter().map(|l| l.amount).sum();
-                        audit::record(
-                            conn,
-                            user,
-                            Change {
-                                action: "statement_line.create_donations",
-                                target_type: "bank_account",
-                                target_id: Some(bank.id),
-                                unit_id: Some(unit.id),
-                                changes: serde_json::json!({
-                                    "count": lines.len(),
-                                    "amount_vnd": amount.to_string(),
-                                    "campaign_id": campaign_id,
-                                    "first_line_id": lines[0].id,
-                                    "last_line_id": lines[lines.len() - 1].id,
-                                }),
-                            },
-                        )
-                        .await?;
-                        // last: the receipt counter is the unit's shared row, held to commit
-                        let receipts = bulk::insert_donations(
-                            conn,
-                            target,
-                            campaign_id,
-                            &lines,
-                            &entries,
-                            &made,
-                        )
-                        .await?;
-                        let last = &lines[lines.len() - 1];
-                        Ok(Some((ids, receipts, amount, (last.line_date, last.id))))
-                    }
-                    .scope_boxed()
-                })
-                .await?;
-            let Some((ids, receipts, amount, last)) = chunk else {
-                break;
-            };
-            view.created += ids.len() as i64;
-            total += amount;
-            if view.first_receipt_number.is_none() {
-                view.first_receipt_number = receipts.first().cloned();
-            }
-            view.last_receipt_number = receipts.last().cloned();
-            if let Some(listed) = view.donation_ids.as_mut() {
-                if listed.len() + ids.len() > MAX_LISTED {
-                    view.donation_ids = None;
-                } else {
-                    listed.extend(ids);
-                }
-            }
-            after = Some(last);
-        }
-        if let Selection::Ids(ids) = selection {
-            view.skipped = ids.len() as i64 - view.created;
-        }
-        view.amount_vnd = money::format(total);
-        Ok(view)
-    }
-}
-
-/// One donation per line, its donor read from the description.
-fn donations_of(lines: &[OpenLine]) -> Vec<LineDonation> {
-    lines
-        .iter()
-        .map(|l| {
-            let d = donor::parse(&l.description);
-            LineDonation {
-                id: Uuid::now_v7(),
-                donor_kind: d.kind.as_str(),
-                donor_search: d.name.as_deref().map(text::fold).unwrap_or_default(),
-                donor_name: d.name,
-                public_display: d.public_display.as_str(),
-                // `Số CT` is not unique on a statement: the line id makes the reference so
-                bank_reference: match &l.doc_no {
-                    Some(doc) => format!("{doc}/{}", l.id),
-                    None => l.id.to_string(),
-                },
-                note: format!("Từ sao kê, dòng {}", l.id),
-            }
-        })
-        .collect()
+    .await
+    .map_err(ApiError::from)
+    .map(|made| CreatedFromLines {
+        created: made.created,
+        skipped: match &selection {
+            Selection::Ids(ids) => ids.len() as i64 - made.created,
+            Selection::All => 0,
+        },
+        amount_vnd: money::format(made.amount_vnd),
+        donation_ids: (made.donation_ids.len() <= MAX_LISTED).then_some(made.donation_ids),
+        entry_ids: None,
+        first_receipt_number: made.first_receipt_number,
+        last_receipt_number: made.last_receipt_number,
+    });
+    finish(&mut conn, claim, made).await
 }
