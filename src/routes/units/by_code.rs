@@ -1,6 +1,6 @@
 use actix_web::{get, web};
 
-use super::UnitView;
+use crate::views::units::UnitView;
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::units;

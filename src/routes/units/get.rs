@@ -1,7 +1,7 @@
 use actix_web::{get, web};
 use uuid::Uuid;
 
-use super::UnitView;
+use crate::views::units::UnitView;
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::units;

@@ -3,7 +3,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::UnitView;
+use crate::views::units::UnitView;
 use crate::auth::AuthUser;
 use crate::db::units::{self, UnitFilter};
 use crate::domain::{text, Tier};

@@ -3,7 +3,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::UserView;
+use crate::views::users::UserView;
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::{units, users};
