@@ -4,7 +4,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::{CampaignKind, CampaignView};
+use crate::views::campaigns::{CampaignKind, CampaignView};
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::{campaigns, units};

@@ -7,13 +7,13 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::CampaignKind;
+use crate::views::campaigns::CampaignKind;
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::{campaign_spending, campaigns, donations, fund_statement, units};
 use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
-use crate::routes::public::{summarise, ByChannel};
+use crate::views::public::{summarise, ByChannel};
 use crate::state::AppState;
 
 /// An amount of one unit.

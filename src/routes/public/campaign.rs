@@ -7,11 +7,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{summarise, ByChannel, PublicUnit};
+use crate::views::public::{summarise, ByChannel, PublicUnit};
 use crate::db::{campaign_spending, campaigns, donations, units};
 use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
-use crate::routes::campaigns::CampaignKind;
+use crate::views::campaigns::CampaignKind;
 use crate::state::AppState;
 
 /// What a campaign received, in every unit's fund.

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{donor_display, mask_reference};
+use crate::views::public::{donor_display, mask_reference};
 use crate::db::campaigns;
 use crate::db::donations::{self, DonationFilter};
 use crate::domain::donation::Channel;
@@ -14,7 +14,7 @@ use crate::domain::{money, text};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::pagination::{self, Page};
-use crate::routes::donations::list::decode_cursor;
+use crate::pagination::decode_cursor;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]

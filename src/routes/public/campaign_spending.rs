@@ -3,7 +3,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::PublicUnit;
+use crate::views::public::PublicUnit;
 use crate::db::{campaign_spending, campaigns};
 use crate::domain::money;
 use crate::error::{ApiError, ApiResult};

@@ -4,7 +4,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::donor_display;
+use crate::views::public::donor_display;
 use crate::db::{campaigns, donations, units};
 use crate::domain::money;
 use crate::error::{ApiError, ApiResult};

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{summarise, ByChannel};
+use crate::views::public::{summarise, ByChannel};
 use crate::db::{donations, units};
 use crate::domain::{money, Tier};
 use crate::error::{ApiError, ApiResult};

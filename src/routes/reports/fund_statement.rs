@@ -16,7 +16,7 @@ use crate::domain::fund_date;
 use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
-use crate::routes::public::ByChannel;
+use crate::views::public::ByChannel;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -69,6 +69,7 @@ pub async fn create(
     let roles = grants(&body.roles);
 
     let mut conn = state.pools.write.get().await?;
+    // `app::users::create` writes the audit event (`audit::record`) in this transaction
     users::check_grants(&mut conn, &admin.scope, &roles).await?;
     let password_hash = password::hash(body.password)
         .await
