@@ -9,7 +9,6 @@ use crate::auth::scope::Scope;
 use crate::db::users::{AssignmentRow, UserRow};
 use crate::domain::{Role, Tier, UnitId, UserId};
 
-/// One role a user holds, at a unit.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RoleView {
     pub role: Role,
