@@ -12,9 +12,9 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+use crate::app;
 use crate::app::users::{NewAccount, Operator};
 use crate::audit::{self, Change};
-use crate::app;
 use crate::config::Settings;
 use crate::db::house_contributions::{self, NewContribution};
 use crate::db::houses::{self, HouseRow, NewHouse, NewPayment};

@@ -31,7 +31,9 @@ pub async fn upload_target(
     user: &AuthUser,
     unit_id: Uuid,
 ) -> AppResult<UnitRow> {
-    let unit = units::find(conn, unit_id).await?.ok_or(AppError::NotFound)?;
+    let unit = units::find(conn, unit_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if !user.scope.can_see(&unit) {
         return Err(AppError::NotFound);
     }

@@ -31,7 +31,9 @@ pub async fn create(
     unit_id: Uuid,
     draft: BankAccountDraft,
 ) -> AppResult<BankAccountView> {
-    let unit = units::find(conn, unit_id).await?.ok_or(AppError::NotFound)?;
+    let unit = units::find(conn, unit_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     accountant
         .scope
         .authorize(Right::ActAs(Role::Accountant), &unit)?;
@@ -65,8 +67,14 @@ pub async fn create(
 }
 
 /// One bank account, when `user` may read its unit.
-pub async fn get(conn: &mut AsyncPgConnection, user: &AuthUser, id: Uuid) -> AppResult<BankAccountView> {
-    let bank = bank_accounts::find(conn, id).await?.ok_or(AppError::NotFound)?;
+pub async fn get(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    id: Uuid,
+) -> AppResult<BankAccountView> {
+    let bank = bank_accounts::find(conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let unit = units::find(conn, bank.unit_id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -68,7 +68,11 @@ pub async fn create(
 }
 
 /// One campaign, when `user` can use or see it (its unit is in their scope or above it).
-pub async fn get(conn: &mut AsyncPgConnection, user: &AuthUser, id: Uuid) -> AppResult<CampaignView> {
+pub async fn get(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    id: Uuid,
+) -> AppResult<CampaignView> {
     let campaign = campaigns::find(conn, id).await?.ok_or(AppError::NotFound)?;
     let owners = campaigns::visible_owners(conn, &user.scope.roots()).await?;
     if !owners.contains(&campaign.unit_id) {

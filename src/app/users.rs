@@ -13,9 +13,9 @@ use super::{AppError, AppResult, Code};
 use crate::audit::{self, Change};
 use crate::auth::scope::{self, Right, Scope};
 use crate::auth::AuthUser;
+use crate::db::refresh_tokens;
 use crate::db::units::{self, UnitRow};
 use crate::db::users::{self, AssignmentRow, NewUser, UserRow};
-use crate::db::refresh_tokens;
 use crate::domain::field::FieldError;
 use crate::domain::{Role, Username};
 use crate::messages::{units as unit_messages, users as messages};
@@ -39,7 +39,11 @@ impl Operator<'_> {
     }
 
     /// Records `change` in the audit trail as made by this operator.
-    pub async fn record(&self, conn: &mut AsyncPgConnection, change: Change<'_>) -> QueryResult<()> {
+    pub async fn record(
+        &self,
+        conn: &mut AsyncPgConnection,
+        change: Change<'_>,
+    ) -> QueryResult<()> {
         match self {
             Operator::User(user) => audit::record(conn, user, change).await,
             Operator::Console(meta) => audit::record_as(conn, None, meta, change).await,
@@ -184,11 +188,8 @@ pub async fn set_roles(
     check_grants(conn, &admin.scope, roles).await?;
 
     // Keep what the caller does not administer; replace the rest with the request.
-    let current_units = units::find_many(
-        conn,
-        &current.iter().map(|a| a.unit_id).collect::<Vec<_>>(),
-    )
-    .await?;
+    let current_units =
+        units::find_many(conn, &current.iter().map(|a| a.unit_id).collect::<Vec<_>>()).await?;
     let administered = |unit: Uuid| {
         current_units
             .iter()
@@ -199,7 +200,11 @@ pub async fn set_roles(
         .filter(|a| !administered(a.unit_id))
         .map(|a| (a.role.clone(), a.unit_id))
         .collect();
-    grants.extend(roles.iter().map(|(role, unit)| (role.as_str().to_owned(), *unit)));
+    grants.extend(
+        roles
+            .iter()
+            .map(|(role, unit)| (role.as_str().to_owned(), *unit)),
+    );
     grants.sort();
     grants.dedup();
     let before: Vec<(String, Uuid)> = current
@@ -241,7 +246,11 @@ pub async fn set_roles(
 /// Disables a user: their tokens stop working at once and they cannot sign in. `admin` must
 /// administer every unit where the user holds a role (a user holding none: their home unit).
 /// Disabling a disabled user changes nothing but revokes any refresh token left.
-pub async fn disable(conn: &mut AsyncPgConnection, admin: &AuthUser, id: Uuid) -> AppResult<UserView> {
+pub async fn disable(
+    conn: &mut AsyncPgConnection,
+    admin: &AuthUser,
+    id: Uuid,
+) -> AppResult<UserView> {
     let (target, assignments, home) = visible_to(conn, admin, id).await?;
     if target.id == admin.id.0 {
         return Err(messages::disable_self());

@@ -12,9 +12,9 @@ use crate::domain::attachment::{clean_filename, FileType, MAX_SIZE};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::file_body;
 use crate::messages::attachments as messages;
-use crate::views::attachments::AttachmentView;
 use crate::state::AppState;
 use crate::storage::{FileStore, Upload};
+use crate::views::attachments::AttachmentView;
 
 /// The whole request body: the file plus room for the boundaries, part headers and `unit_id`.
 const BODY_LIMIT: u64 = MAX_SIZE + file_body::MULTIPART_OVERHEAD;
@@ -163,9 +163,7 @@ async fn read_form(mut multipart: Multipart, store: &FileStore) -> ApiResult<For
             "unit_id" if form.unit_id.is_none() => {
                 form.unit_id = Some(read_text(&mut field, "unit_id").await?);
             }
-            "file" | "unit_id" => {
-                return Err(messages::part_repeated(&name).into())
-            }
+            "file" | "unit_id" => return Err(messages::part_repeated(&name).into()),
             _ => {
                 // a part without a name stands where `file` should
                 let field_name = if name.is_empty() { "file" } else { &name };
@@ -186,8 +184,7 @@ async fn read_text(field: &mut Field, name: &str) -> ApiResult<String> {
         }
         bytes.extend_from_slice(&chunk);
     }
-    String::from_utf8(bytes)
-        .map_err(|_| messages::part_not_utf8(name).into())
+    String::from_utf8(bytes).map_err(|_| messages::part_not_utf8(name).into())
 }
 
 fn multipart_error(e: actix_multipart::MultipartError) -> ApiError {

@@ -83,7 +83,8 @@ pub async fn create(
     let admin = &admin;
     let (user, assignments) = conn
         .transaction::<_, ApiError, _>(|tx| {
-            async move { Ok(users::create(tx, Operator::User(admin), account).await?) }.scope_boxed()
+            async move { Ok(users::create(tx, Operator::User(admin), account).await?) }
+                .scope_boxed()
         })
         .await?;
     let view = UserView::new(user, &assignments, &admin.scope);
