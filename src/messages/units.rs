@@ -42,3 +42,22 @@ pub fn not_csv() -> AppError {
         "Hãy gửi tệp dạng text/csv.",
     )
 }
+
+/// A search term of a listing (`q`, `action`) that is too long or holds control characters.
+pub fn search_term(field: &str) -> FieldError {
+    FieldError::new(
+        field,
+        "at most 100 characters, no control characters",
+        "tối đa 100 ký tự, không có ký tự điều khiển",
+    )
+}
+
+/// A public search term over 100 characters.
+pub fn at_most_100(field: &str) -> FieldError {
+    FieldError::new(field, "at most 100 characters", "tối đa 100 ký tự")
+}
+
+/// A `year` outside the calendar.
+pub fn not_a_year() -> FieldError {
+    FieldError::new("year", "not a year", "không phải năm")
+}

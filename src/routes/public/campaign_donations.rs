@@ -85,7 +85,7 @@ pub async fn list(
     let max_amount = amount_bound("max_amount", query.max_amount.as_deref())?;
     let q = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         Some(q) => Some(text::fold(&text::clean(q, 100).ok_or_else(|| {
-            ApiError::field("q", "at most 100 characters", "tối đa 100 ký tự")
+            ApiError::from(crate::messages::units::at_most_100("q"))
         })?)),
         None => None,
     };

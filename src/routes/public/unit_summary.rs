@@ -49,7 +49,7 @@ pub async fn summary(
         NaiveDate::from_ymd_opt(year, 12, 31),
     ) {
         (Some(f), Some(l)) => (f, l),
-        _ => return Err(ApiError::field("year", "not a year", "không phải năm")),
+        _ => return Err(ApiError::from(crate::messages::units::not_a_year())),
     };
     let mut conn = state.pools.read.get().await?;
     let unit = units::find(&mut conn, *id)

@@ -57,7 +57,7 @@ pub async fn housing(
     let year = query
         .year
         .unwrap_or_else(|| state.settings.clock.today().year());
-    let bad_year = || ApiError::field("year", "not a year", "không phải năm");
+    let bad_year = || ApiError::from(crate::messages::units::not_a_year());
     let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(bad_year)?;
     let last = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(bad_year)?;
     let include_descendants = query.include_descendants.unwrap_or(false);

@@ -48,13 +48,7 @@ pub async fn list(
         // `clean` also refuses control characters: a NUL byte reached PostgreSQL and was a 500
         Some(q) => match text::clean(q, 100) {
             Some(q) => Some(text::fold(&q)),
-            None => {
-                return Err(ApiError::field(
-                    "q",
-                    "at most 100 characters, no control characters",
-                    "tối đa 100 ký tự, không có ký tự điều khiển",
-                ))
-            }
+            None => return Err(ApiError::from(crate::messages::units::search_term("q"))),
         },
         None => None,
     };
