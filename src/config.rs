@@ -1,5 +1,13 @@
 //! `Settings`: everything the service reads from its environment, in one place. Each variable
 //! is documented in the README; nothing else reads the environment.
+//!
+//! Why not `envy` or `figment` (issue 12, item 6): they deserialise flat variables into a
+//! struct, and most of this module is not that: rules across variables (production needs
+//! signing keys and refuses the embedded database; the embedded cluster only without
+//! `DATABASE_URL`), keys read from files or split from PEM blocks, and a message for each bad
+//! value that names the variable and what it accepts (`DOANKET_ENV must be development or
+//! production, not …`), which `doanket` prints as its one line on stderr. A crate would replace
+//! the twenty lines of `env`/`parse` lookups and give serde's wording for bad values instead.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

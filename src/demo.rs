@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::app;
+use crate::app::users::{NewAccount, Operator};
 use crate::audit::{self, Change};
 use crate::auth::scope::Scope;
 use crate::auth::AuthUser;
@@ -26,7 +27,7 @@ use crate::domain::house::{FundingLine, FundingPlan, FundingSource, HouseKind, S
 use crate::domain::household::NationalId;
 use crate::domain::spending::Method;
 use crate::domain::UserId;
-use crate::domain::{money, text, unit_file, Role};
+use crate::domain::{money, text, unit_file, Role, Username};
 use crate::ledger::reservations::{self, Holder, Pool as ReservationPool};
 use crate::ledger::rules::{self, Receipt};
 use crate::ledger::{entries, payouts, NewEntry, SourceType};
@@ -76,23 +77,10 @@ pub async fn seed(pool: &Pool, settings: &Settings) -> anyhow::Result<Vec<DemoUs
     let meta = &meta;
     conn.transaction::<_, anyhow::Error, _>(|conn| {
         async move {
-            let counts = units::import(conn, records).await?;
-            if counts.created > 0 {
-                let central = units::ensure_central(conn).await?;
-                audit::record_as(
-                    conn,
-                    None,
-                    meta,
-                    Change {
-                        action: "unit.import",
-                        target_type: "unit",
-                        target_id: Some(central.id),
-                        unit_id: Some(central.id),
-                        changes: serde_json::to_value(counts)?,
-                    },
-                )
-                .await?;
-            }
+            let by = Operator::Console(meta);
+            app::units::import(conn, by, records, false)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             for demo in demo_users() {
                 if users::find_by_username(conn, &demo.username)
                     .await?
@@ -103,37 +91,14 @@ pub async fn seed(pool: &Pool, settings: &Settings) -> anyhow::Result<Vec<DemoUs
                 let unit = units::find_by_code(conn, &demo.unit_code)
                     .await?
                     .ok_or_else(|| anyhow::anyhow!("demo unit {} missing", demo.unit_code))?;
-                let user = users::insert(
-                    conn,
-                    &users::NewUser {
-                        id: Uuid::now_v7(),
-                        username: &demo.username,
-                        password_hash: &hash,
-                        full_name: &format!("Demo {} {}", demo.role, demo.unit_code),
-                        created_by: None,
-                    },
-                )
-                .await?;
-                users::set_assignments(
-                    conn,
-                    user.id,
-                    &[(demo.role.as_str().to_owned(), unit.id)],
-                    None,
-                )
-                .await?;
-                audit::record_as(
-                    conn,
-                    None,
-                    meta,
-                    Change {
-                        action: "user.create",
-                        target_type: "user",
-                        target_id: Some(user.id),
-                        unit_id: Some(unit.id),
-                        changes: serde_json::json!({"username": demo.username, "demo": true}),
-                    },
-                )
-                .await?;
+                let account = NewAccount {
+                    username: Username::parse(&demo.username)
+                        .ok_or_else(|| anyhow::anyhow!("demo username {}", demo.username))?,
+                    full_name: format!("Demo {} {}", demo.role, demo.unit_code),
+                    password_hash: hash.clone(),
+                    roles: vec![(demo.role, unit.id)],
+                };
+                app::users::create(conn, by, account).await?;
             }
             Ok(())
         }

@@ -26,6 +26,8 @@ use crate::unique_json::{self, Refusal};
 use crate::vocabulary;
 use chrono::NaiveDate;
 
+pub mod file_body;
+
 /// JSON bodies are at most 1 MiB (`security.md`).
 pub const JSON_LIMIT: usize = 1 << 20;
 

@@ -1,4 +1,13 @@
 //! The response language: Vietnamese when the client asks for it, English otherwise.
+//!
+//! Why not a crate (issue 12, item 6): `accept-language` (3.x) is the well-kept parser, but it
+//! reads weights as `f32` and takes a weight it cannot parse as 0, where this module reads them
+//! as RFC 9110 qvalues in thousandths and ignores a malformed one (`q=1.5`, `q=0.1234`); it
+//! also matches tags by exact name, so `vi-VN` would need our own prefix rule on top. The
+//! choice of language is part of every problem body the tests pin (`reads_quality_values_exactly`,
+//! `falls_back_to_english`), and two languages need no negotiation framework. The message
+//! catalogue itself is `crate::messages`: plain functions per refusal, checked by the compiler,
+//! where `fluent`/`rust-i18n` would look strings up by key at run time.
 
 use actix_web::http::header::{HeaderMap, ACCEPT_LANGUAGE};
 

@@ -10,10 +10,11 @@ use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
-use doanket::audit::{self, Change};
+use doanket::app::users::{NewAccount, Operator};
+use doanket::app::{self, AppError, Code};
 use doanket::config::{Environment, Settings};
 use doanket::db::locate::{self, Database, Purpose};
-use doanket::db::{bootstrap, migrations, units, users, Pools};
+use doanket::db::{bootstrap, migrations, units, Pools};
 use doanket::domain::username::password_is_acceptable;
 use doanket::domain::{text, unit_file, Role, Username};
 use doanket::export::check;
@@ -301,27 +302,13 @@ async fn import_units(
     let pools = Pools::new(settings)?;
     let mut conn = pools.write.get().await?;
     let meta = cli_meta();
+    let meta = &meta;
     let counts = conn
-        .transaction::<_, anyhow::Error, _>(|conn| {
+        .transaction::<_, anyhow::Error, _>(|tx| {
             async move {
-                let counts = units::import(conn, records)
+                app::units::import(tx, Operator::Console(meta), records, true)
                     .await
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
-                let central = units::ensure_central(conn).await?;
-                audit::record_as(
-                    conn,
-                    None,
-                    &meta,
-                    Change {
-                        action: "unit.import",
-                        target_type: "unit",
-                        target_id: Some(central.id),
-                        unit_id: Some(central.id),
-                        changes: serde_json::to_value(counts)?,
-                    },
-                )
-                .await?;
-                Ok(counts)
+                    .map_err(|e| anyhow::anyhow!("{e}"))
             }
             .scope_boxed()
         })
@@ -343,55 +330,39 @@ async fn create_user(
     password: String,
     grants: Vec<(Role, String)>,
 ) -> anyhow::Result<()> {
-    let hash = doanket::auth::password::hash(password).await?;
+    let password_hash = doanket::auth::password::hash(password).await?;
     let pools = Pools::new(settings)?;
     let mut conn = pools.write.get().await?;
     let meta = cli_meta();
+    let meta = &meta;
     let id = conn
-        .transaction::<_, anyhow::Error, _>(|conn| {
+        .transaction::<_, anyhow::Error, _>(|tx| {
             async move {
                 if code_needs_central(&grants) {
-                    units::ensure_central(conn).await?;
+                    units::ensure_central(tx).await?;
                 }
-                let mut resolved = Vec::new();
+                let mut roles = Vec::new();
                 for (role, code) in &grants {
-                    let unit = units::find_by_code(conn, code)
+                    let unit = units::find_by_code(tx, code)
                         .await?
                         .with_context(|| format!("unknown unit {code}"))?;
-                    resolved.push((role.as_str().to_owned(), unit.id));
+                    roles.push((*role, unit.id));
                 }
-                if users::find_by_username(conn, username.as_str())
-                    .await?
-                    .is_some()
-                {
-                    bail!("username {} is taken", username.as_str());
+                let taken = format!("username {} is taken", username.as_str());
+                let account = NewAccount {
+                    username,
+                    full_name,
+                    password_hash,
+                    roles,
+                };
+                match app::users::create(tx, Operator::Console(meta), account).await {
+                    Ok((user, _)) => Ok(user.id),
+                    Err(AppError::Refused {
+                        code: Code::DuplicateUsername,
+                        ..
+                    }) => bail!(taken),
+                    Err(e) => Err(e.into()),
                 }
-                let user = users::insert(
-                    conn,
-                    &users::NewUser {
-                        id: Uuid::now_v7(),
-                        username: username.as_str(),
-                        password_hash: &hash,
-                        full_name: &full_name,
-                        created_by: None,
-                    },
-                )
-                .await?;
-                users::set_assignments(conn, user.id, &resolved, None).await?;
-                audit::record_as(
-                    conn,
-                    None,
-                    &meta,
-                    Change {
-                        action: "user.create",
-                        target_type: "user",
-                        target_id: Some(user.id),
-                        unit_id: resolved.first().map(|r| r.1),
-                        changes: serde_json::json!({"username": user.username, "roles": resolved}),
-                    },
-                )
-                .await?;
-                Ok(user.id)
             }
             .scope_boxed()
         })

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use diesel::sql_types::{Bool, Date, Nullable, Numeric, Text, Uuid as SqlUuid};
 use diesel::QueryResult;
+use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -198,4 +199,36 @@ pub async fn campaign_received_by_unit(
     .bind::<SqlUuid, _>(campaign)
     .load(conn)
     .await
+}
+
+/// Everything a fund statement needs, read in one snapshot.
+pub struct Snapshot {
+    pub balances: Balances,
+    pub receipts: Vec<ReceiptRow>,
+    pub flows: Vec<FlowRow>,
+    pub transit: InTransit,
+}
+
+/// Balances and movements of the fund of `unit` (consolidated: its subtree) over `from..=to`,
+/// as of one instant (a read-only repeatable-read transaction).
+pub async fn snapshot(
+    conn: &mut AsyncPgConnection,
+    unit: Uuid,
+    (from, to, consolidated): (NaiveDate, NaiveDate, bool),
+) -> QueryResult<Snapshot> {
+    conn.build_transaction()
+        .repeatable_read()
+        .read_only()
+        .run(|conn| {
+            async move {
+                Ok(Snapshot {
+                    balances: balances(conn, unit, consolidated, from, to).await?,
+                    receipts: receipts(conn, unit, consolidated, from, to).await?,
+                    flows: flows(conn, unit, consolidated, from, to).await?,
+                    transit: in_transit(conn, unit, consolidated, from, to).await?,
+                })
+            }
+            .scope_boxed()
+        })
+        .await
 }

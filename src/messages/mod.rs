@@ -4,6 +4,7 @@
 //! same thing say it the same way. Titles of the problem codes are beside the codes
 //! (`app::error::Code::title`); field errors about a request's shape are `input_errors`'.
 
+pub mod attachments;
 pub mod bank_accounts;
 pub mod campaigns;
 pub mod common;

@@ -5,18 +5,16 @@ use diesel_async::AsyncConnection;
 use futures_util::StreamExt;
 use uuid::Uuid;
 
-use super::AttachmentView;
-use crate::audit::{self, Change};
-use crate::auth::scope::Right;
+use crate::app::attachments;
 use crate::auth::AuthUser;
-use crate::db::attachments::{self, NewAttachment};
-use crate::db::units::{self, UnitRow};
+use crate::db::attachments::NewAttachment;
 use crate::domain::attachment::{clean_filename, FileType, MAX_SIZE};
-use crate::domain::Role;
-use crate::error::{ApiError, ApiResult, Code, FieldError};
-use crate::routes::file_body;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::file_body;
+use crate::messages::attachments as messages;
 use crate::state::AppState;
 use crate::storage::{FileStore, Upload};
+use crate::views::attachments::AttachmentView;
 
 /// The whole request body: the file plus room for the boundaries, part headers and `unit_id`.
 const BODY_LIMIT: u64 = MAX_SIZE + file_body::MULTIPART_OVERHEAD;
@@ -62,10 +60,7 @@ pub async fn upload(
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
     if file_body::media_type(&req).as_deref() != Some("multipart/form-data") {
-        return Err(ApiError::new(Code::UnsupportedMediaType).detail(
-            "Send the file as multipart/form-data.",
-            "Hãy gửi tệp dạng multipart/form-data.",
-        ));
+        return Err(messages::not_multipart().into());
     }
     if file_body::declared_length(&req).is_some_and(|n| n > BODY_LIMIT) {
         return Err(too_large());
@@ -78,80 +73,30 @@ pub async fn upload(
     let (file, filename, unit_id) = form.parse()?;
 
     let mut conn = state.pools.write.get().await?;
-    let unit = units::find(&mut conn, unit_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    authorize(&user, &unit)?;
-    let file_type = FileType::sniff(file.head()).ok_or_else(|| {
-        ApiError::new(Code::UnsupportedMediaType).detail(
-            "Only JPEG, PNG and PDF files are accepted.",
-            "Chỉ nhận tệp JPEG, PNG và PDF.",
-        )
-    })?;
+    let unit = attachments::upload_target(&mut conn, &user, unit_id).await?;
+    let file_type = FileType::sniff(file.head()).ok_or_else(messages::not_a_known_file_type)?;
     let stored = file.finish().await.map_err(ApiError::internal)?;
 
-    let id = Uuid::now_v7();
-    let size = i64::try_from(stored.size).map_err(ApiError::internal)?;
     let new = NewAttachment {
-        id,
+        id: Uuid::now_v7(),
         unit_id: unit.id,
         sha256: &stored.sha256,
-        size,
+        size: i64::try_from(stored.size).map_err(ApiError::internal)?,
         content_type: file_type.content_type(),
         filename: filename.as_deref(),
         uploaded_by: user.id.0,
     };
-    let user = &user;
-    let row = conn
-        .transaction::<_, ApiError, _>(|conn| {
-            async move {
-                let row = attachments::insert(conn, &new).await?;
-                audit::record(
-                    conn,
-                    user,
-                    Change {
-                        action: "attachment.upload",
-                        target_type: "attachment",
-                        target_id: Some(id),
-                        unit_id: Some(new.unit_id),
-                        changes: serde_json::json!({
-                            "sha256": new.sha256,
-                            "size": new.size,
-                            "content_type": new.content_type,
-                        }),
-                    },
-                )
-                .await?;
-                Ok(row)
-            }
-            .scope_boxed()
+    // `app::attachments::record` writes the audit event (`audit::record`) in this transaction
+    let (user, new) = (&user, &new);
+    let view = conn
+        .transaction::<_, ApiError, _>(|tx| {
+            async move { Ok(attachments::record(tx, user, new).await?) }.scope_boxed()
         })
         .await?;
-    tracing::info!(attachment.id = %row.id, size = row.size, content_type = %row.content_type, "attachment stored");
+    tracing::info!(attachment.id = %view.id, size = view.size, content_type = %view.content_type, "attachment stored");
     Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/v1/attachments/{}", row.id)))
-        .json(AttachmentView::from(row)))
-}
-
-/// Officers, approvers and finance officers at the unit or above may add evidence to it;
-/// outside the caller's scope the unit does not exist.
-fn authorize(user: &AuthUser, unit: &UnitRow) -> ApiResult<()> {
-    if !user.scope.can_see(unit) {
-        return Err(ApiError::not_found());
-    }
-    let may = [Role::Officer, Role::Approver, Role::Accountant]
-        .into_iter()
-        .any(|role| user.scope.allows(Right::ActWithin(role), unit));
-    if may {
-        Ok(())
-    } else {
-        Err(crate::auth::scope::needs(
-            &[Role::Officer, Role::Approver, Role::Accountant],
-            &unit.code,
-            true,
-        )
-        .into())
-    }
+        .insert_header(("Location", format!("/v1/attachments/{}", view.id)))
+        .json(view))
 }
 
 struct Form {
@@ -165,30 +110,18 @@ impl Form {
     fn parse(self) -> ApiResult<(Upload, Option<String>, Uuid)> {
         let mut errors = Vec::new();
         match &self.file {
-            None => errors.push(FieldError::new(
-                "file",
-                "the file is missing",
-                "thiếu tệp đính kèm",
-            )),
-            Some((file, _)) if file.size() == 0 => errors.push(FieldError::new(
-                "file",
-                "the file is empty",
-                "tệp đính kèm rỗng",
-            )),
+            None => errors.push(messages::file_missing()),
+            Some((file, _)) if file.size() == 0 => errors.push(messages::file_empty()),
             Some(_) => {}
         }
         let unit_id = match self.unit_id.as_deref().map(|v| v.trim().parse::<Uuid>()) {
             Some(Ok(id)) => Some(id),
             Some(Err(_)) => {
-                errors.push(FieldError::new(
-                    "unit_id",
-                    "not a valid id",
-                    "mã đơn vị không hợp lệ",
-                ));
+                errors.push(messages::unit_id_invalid());
                 None
             }
             None => {
-                errors.push(FieldError::new("unit_id", "missing", "thiếu đơn vị"));
+                errors.push(messages::unit_id_missing());
                 None
             }
         };
@@ -230,21 +163,11 @@ async fn read_form(mut multipart: Multipart, store: &FileStore) -> ApiResult<For
             "unit_id" if form.unit_id.is_none() => {
                 form.unit_id = Some(read_text(&mut field, "unit_id").await?);
             }
-            "file" | "unit_id" => {
-                return Err(ApiError::field(
-                    &name,
-                    "sent more than once",
-                    "được gửi nhiều lần",
-                ))
-            }
+            "file" | "unit_id" => return Err(messages::part_repeated(&name).into()),
             _ => {
                 // a part without a name stands where `file` should
                 let field_name = if name.is_empty() { "file" } else { &name };
-                return Err(ApiError::field(
-                    field_name,
-                    "unknown part; send `file` and `unit_id`",
-                    "phần không được hỗ trợ; hãy gửi `file` và `unit_id`",
-                ));
+                return Err(messages::unknown_part(field_name).into());
             }
         }
     }
@@ -257,12 +180,11 @@ async fn read_text(field: &mut Field, name: &str) -> ApiResult<String> {
     while let Some(chunk) = field.next().await {
         let chunk = chunk.map_err(multipart_error)?;
         if bytes.len() + chunk.len() > TEXT_LIMIT {
-            return Err(ApiError::field(name, "too long", "quá dài"));
+            return Err(messages::part_too_long(name).into());
         }
         bytes.extend_from_slice(&chunk);
     }
-    String::from_utf8(bytes)
-        .map_err(|_| ApiError::field(name, "not valid UTF-8", "không phải UTF-8 hợp lệ"))
+    String::from_utf8(bytes).map_err(|_| messages::part_not_utf8(name).into())
 }
 
 fn multipart_error(e: actix_multipart::MultipartError) -> ApiError {
@@ -270,8 +192,5 @@ fn multipart_error(e: actix_multipart::MultipartError) -> ApiError {
 }
 
 fn too_large() -> ApiError {
-    ApiError::new(Code::PayloadTooLarge).detail(
-        format!("Files are limited to {MAX_SIZE} bytes (10 MiB)."),
-        format!("Tệp tối đa {MAX_SIZE} byte (10 MiB)."),
-    )
+    messages::too_large().into()
 }

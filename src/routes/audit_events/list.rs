@@ -103,13 +103,10 @@ pub async fn list(
         .map(str::trim)
         .filter(|a| !a.is_empty())
     {
-        Some(a) => Some(text::clean(a, 100).ok_or_else(|| {
-            ApiError::field(
-                "action",
-                "at most 100 characters, no control characters",
-                "tối đa 100 ký tự, không có ký tự điều khiển",
-            )
-        })?),
+        Some(a) => Some(
+            text::clean(a, 100)
+                .ok_or_else(|| ApiError::from(crate::messages::units::search_term("action")))?,
+        ),
         None => None,
     };
     let mut conn = state.pools.read.get().await?;

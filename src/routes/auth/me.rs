@@ -4,17 +4,10 @@ use utoipa::ToSchema;
 
 use crate::auth::AuthUser;
 use crate::db::users;
-use crate::domain::{Role, Tier, UnitId, UserId};
+use crate::domain::{UnitId, UserId};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RoleView {
-    pub role: Role,
-    pub unit_id: UnitId,
-    pub unit_code: String,
-    pub tier: Tier,
-}
+use crate::views::users::RoleView;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Me {

@@ -5,17 +5,16 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::BankAccountView;
-use crate::audit::{self, Change};
-use crate::auth::scope::Right;
+use crate::app::bank_accounts::{self, BankAccountDraft};
 use crate::auth::Accountant;
-use crate::db::bank_accounts::{self, NewBankAccount};
-use crate::db::units;
 use crate::domain::money::Currency;
-use crate::domain::{text, Role};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::domain::text;
+use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
+use crate::messages::bank_accounts as messages;
+use crate::messages::units::length;
 use crate::state::AppState;
+use crate::views::bank_accounts::BankAccountView;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -54,94 +53,55 @@ pub async fn create(
     id: web::Path<Uuid>,
     body: JsonBody<CreateBankAccount>,
 ) -> ApiResult<HttpResponse> {
-    let body = body.value;
-    let mut errors = Vec::new();
-    let bin = body.bank_bin.trim();
-    if bin.len() != 6 || !bin.bytes().all(|b| b.is_ascii_digit()) {
-        errors.push(FieldError::new("bank_bin", "6 digits", "6 chữ số"));
-    }
-    let number: String = body.account_number.trim().to_ascii_uppercase();
-    if !(4..=30).contains(&number.len()) || !number.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        errors.push(FieldError::new(
-            "account_number",
-            "4 to 30 digits or letters",
-            "từ 4 đến 30 chữ số hoặc chữ cái",
-        ));
-    }
-    let bank_name = text::clean(&body.bank_name, 200);
-    if bank_name.is_none() {
-        errors.push(FieldError::new(
-            "bank_name",
-            "1 to 200 characters",
-            "từ 1 đến 200 ký tự",
-        ));
-    }
-    let account_name = text::clean(&body.account_name, 200);
-    if account_name.is_none() {
-        errors.push(FieldError::new(
-            "account_name",
-            "1 to 200 characters",
-            "từ 1 đến 200 ký tự",
-        ));
-    }
-    let currency = Currency::parse(body.currency.as_deref().unwrap_or("VND"));
-    if currency.is_none() {
-        errors.push(FieldError::new(
-            "currency",
-            "unknown currency",
-            "đơn vị tiền tệ không được hỗ trợ",
-        ));
-    }
-    let (Some(bank_name), Some(account_name), Some(currency), true) =
-        (bank_name, account_name, currency, errors.is_empty())
-    else {
-        return Err(ApiError::validation(errors));
-    };
-
+    let draft = body.value.parse()?;
+    let unit_id = id.into_inner();
     let mut conn = state.pools.write.get().await?;
-    let unit = units::find(&mut conn, *id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    accountant
-        .scope
-        .authorize(Right::ActAs(Role::Accountant), &unit)?;
+    // `app::bank_accounts::create` writes the audit event (`audit::record`) in this transaction
     let accountant = &accountant;
-    let bin = bin.to_owned();
-    let (row, code) = conn
-        .transaction::<_, ApiError, _>(|conn| {
-            async move {
-                let (row, code) = bank_accounts::insert(
-                    conn,
-                    &NewBankAccount {
-                        unit_id: unit.id,
-                        bank_bin: &bin,
-                        bank_name: &bank_name,
-                        account_number: &number,
-                        account_name: &account_name,
-                        currency: currency.code,
-                        created_by: accountant.id.0,
-                    },
-                )
-                .await?;
-                audit::record(
-                    conn,
-                    accountant,
-                    Change {
-                        action: "bank_account.create",
-                        target_type: "bank_account",
-                        target_id: Some(row.id),
-                        unit_id: Some(unit.id),
-                        changes: serde_json::json!({"ledger_account": code, "bank_bin": row.bank_bin,
-                            "account_number": bank_accounts::mask(&row.account_number)}),
-                    },
-                )
-                .await?;
-                Ok((row, code))
-            }
-            .scope_boxed()
+    let view = conn
+        .transaction::<_, ApiError, _>(|tx| {
+            async move { Ok(bank_accounts::create(tx, accountant, unit_id, draft).await?) }
+                .scope_boxed()
         })
         .await?;
     Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/v1/bank-accounts/{}", row.id)))
-        .json(BankAccountView::new(row, code)))
+        .insert_header(("Location", format!("/v1/bank-accounts/{}", view.id)))
+        .json(view))
+}
+
+impl CreateBankAccount {
+    /// Every field checked at once, so the client sees all that is wrong.
+    fn parse(self) -> ApiResult<BankAccountDraft> {
+        let mut errors = Vec::new();
+        let bin = self.bank_bin.trim();
+        if bin.len() != 6 || !bin.bytes().all(|b| b.is_ascii_digit()) {
+            errors.push(messages::bin_format());
+        }
+        let number: String = self.account_number.trim().to_ascii_uppercase();
+        if !(4..=30).contains(&number.len()) || !number.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            errors.push(messages::account_number_format());
+        }
+        let bank_name = text::clean(&self.bank_name, 200);
+        if bank_name.is_none() {
+            errors.push(length("bank_name", 200));
+        }
+        let account_name = text::clean(&self.account_name, 200);
+        if account_name.is_none() {
+            errors.push(length("account_name", 200));
+        }
+        let currency = Currency::parse(self.currency.as_deref().unwrap_or("VND"));
+        if currency.is_none() {
+            errors.push(messages::unknown_currency());
+        }
+        match (bank_name, account_name, currency, errors.is_empty()) {
+            (Some(bank_name), Some(account_name), Some(currency), true) => Ok(BankAccountDraft {
+                bank_bin: bin.to_owned(),
+                bank_name,
+                account_number: number,
+                account_name,
+                currency,
+            }),
+            _ => Err(ApiError::validation(errors)),
+        }
+    }
 }

@@ -1,12 +1,11 @@
 use actix_web::{get, web};
 use uuid::Uuid;
 
-use super::BankAccountView;
-use crate::auth::scope::Right;
+use crate::app::bank_accounts;
 use crate::auth::AuthUser;
-use crate::db::{accounts, bank_accounts, units};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::state::AppState;
+use crate::views::bank_accounts::BankAccountView;
 
 /// One bank account, if its fund is in the caller's scope.
 #[utoipa::path(
@@ -24,15 +23,5 @@ pub async fn get(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<BankAccountView>> {
     let mut conn = state.pools.read.get().await?;
-    let bank = bank_accounts::find(&mut conn, *id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let unit = units::find(&mut conn, bank.unit_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    user.scope.authorize(Right::Read, &unit)?;
-    let account = accounts::find(&mut conn, bank.account_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    Ok(web::Json(BankAccountView::new(bank, account.code)))
+    Ok(web::Json(bank_accounts::get(&mut conn, &user, *id).await?))
 }

@@ -1,12 +1,13 @@
 use actix_web::{get, web};
 use uuid::Uuid;
 
-use super::BankAccountView;
+use crate::app::lookups;
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
-use crate::db::{bank_accounts, units};
-use crate::error::{ApiError, ApiResult};
+use crate::db::bank_accounts;
+use crate::error::ApiResult;
 use crate::state::AppState;
+use crate::views::bank_accounts::BankAccountView;
 
 /// The fund's bank accounts.
 #[utoipa::path(
@@ -24,10 +25,7 @@ pub async fn list(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<Vec<BankAccountView>>> {
     let mut conn = state.pools.read.get().await?;
-    let unit = units::find(&mut conn, *id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    user.scope.authorize(Right::Read, &unit)?;
+    let unit = lookups::unit_authorized(&mut conn, &user.scope, Right::Read, *id).await?;
     let rows = bank_accounts::of_unit(&mut conn, unit.id).await?;
     Ok(web::Json(
         rows.into_iter()

@@ -6,16 +6,15 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{CampaignKind, CampaignView};
-use crate::audit::{self, Change};
-use crate::auth::scope::Right;
+use crate::app::campaigns::{self, CampaignDraft};
 use crate::auth::AuthUser;
-use crate::db::campaigns::{self, NewCampaign};
-use crate::db::units;
-use crate::domain::{text, Role};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::domain::text;
+use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
+use crate::messages::campaigns as messages;
+use crate::messages::units::length;
 use crate::state::AppState;
+use crate::views::campaigns::{CampaignKind, CampaignView};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -47,70 +46,40 @@ pub async fn create(
     state: web::Data<AppState>,
     body: JsonBody<CreateCampaign>,
 ) -> ApiResult<HttpResponse> {
-    let body = body.value;
-    let name = text::clean(&body.name, 300);
-    let mut errors = Vec::new();
-    if name.is_none() {
-        errors.push(FieldError::new(
-            "name",
-            "1 to 300 characters",
-            "từ 1 đến 300 ký tự",
-        ));
-    }
-    if body.ends_on < body.starts_on {
-        errors.push(FieldError::new(
-            "ends_on",
-            "must not be before starts_on",
-            "không được trước starts_on",
-        ));
-    }
-    let (Some(name), true) = (name, errors.is_empty()) else {
-        return Err(ApiError::validation(errors));
-    };
+    let draft = body.value.parse()?;
     let mut conn = state.pools.write.get().await?;
-    let unit = units::find(&mut conn, body.unit_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    if !user.scope.allows(Right::ActAs(Role::Approver), &unit) {
-        user.scope.authorize(Right::ActAs(Role::Officer), &unit)?;
-    }
+    // `app::campaigns::create` writes the audit event (`audit::record`) in this transaction
     let user = &user;
     let campaign = conn
-        .transaction::<_, ApiError, _>(|conn| {
-            async move {
-                let campaign = campaigns::insert(
-                    conn,
-                    &NewCampaign {
-                        id: Uuid::now_v7(),
-                        unit_id: unit.id,
-                        kind: body.kind.as_str(),
-                        name: &name,
-                        starts_on: body.starts_on,
-                        ends_on: body.ends_on,
-                        restricted: body.restricted,
-                        search_text: text::fold(&name),
-                        created_by: Some(user.id.0),
-                    },
-                )
-                .await?;
-                audit::record(
-                    conn,
-                    user,
-                    Change {
-                        action: "campaign.create",
-                        target_type: "campaign",
-                        target_id: Some(campaign.id),
-                        unit_id: Some(unit.id),
-                        changes: serde_json::json!({"kind": campaign.kind, "restricted": campaign.restricted}),
-                    },
-                )
-                .await?;
-                Ok(campaign)
-            }
-            .scope_boxed()
+        .transaction::<_, ApiError, _>(|tx| {
+            async move { Ok(campaigns::create(tx, user, draft).await?) }.scope_boxed()
         })
         .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/v1/campaigns/{}", campaign.id)))
-        .json(CampaignView::from(campaign)))
+        .json(campaign))
+}
+
+impl CreateCampaign {
+    fn parse(self) -> ApiResult<CampaignDraft> {
+        let name = text::clean(&self.name, 300);
+        let mut errors = Vec::new();
+        if name.is_none() {
+            errors.push(length("name", 300));
+        }
+        if self.ends_on < self.starts_on {
+            errors.push(messages::ends_before_it_starts());
+        }
+        match (name, errors.is_empty()) {
+            (Some(name), true) => Ok(CampaignDraft {
+                unit_id: self.unit_id,
+                kind: self.kind,
+                name,
+                starts_on: self.starts_on,
+                ends_on: self.ends_on,
+                restricted: self.restricted,
+            }),
+            _ => Err(ApiError::validation(errors)),
+        }
+    }
 }

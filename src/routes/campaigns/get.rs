@@ -1,11 +1,11 @@
 use actix_web::{get, web};
 use uuid::Uuid;
 
-use super::CampaignView;
+use crate::app::campaigns;
 use crate::auth::AuthUser;
-use crate::db::campaigns;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::state::AppState;
+use crate::views::campaigns::CampaignView;
 
 /// One campaign, if the caller can use or see it (its unit is in the caller's scope or above it).
 #[utoipa::path(
@@ -23,12 +23,5 @@ pub async fn get(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<CampaignView>> {
     let mut conn = state.pools.read.get().await?;
-    let campaign = campaigns::find(&mut conn, *id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let owners = campaigns::visible_owners(&mut conn, &user.scope.roots()).await?;
-    if !owners.contains(&campaign.unit_id) {
-        return Err(ApiError::not_found());
-    }
-    Ok(web::Json(campaign.into()))
+    Ok(web::Json(campaigns::get(&mut conn, &user, *id).await?))
 }

@@ -4,7 +4,6 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::{CampaignKind, CampaignView};
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::{campaigns, units};
@@ -12,6 +11,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::pagination::{self, Page};
 use crate::state::AppState;
+use crate::views::campaigns::{CampaignKind, CampaignView};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

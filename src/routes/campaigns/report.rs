@@ -3,69 +3,16 @@ use std::collections::BTreeMap;
 use actix_web::{get, web};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use rust_decimal::Decimal;
-use serde::Serialize;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::CampaignKind;
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::{campaign_spending, campaigns, donations, fund_statement, units};
 use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
-use crate::routes::public::{summarise, ByChannel};
 use crate::state::AppState;
-
-/// An amount of one unit.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct UnitAmount {
-    pub unit_id: Uuid,
-    #[schema(example = "06001")]
-    pub code: String,
-    #[schema(example = "1500000")]
-    pub amount: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReportReceived {
-    /// Σ recorded (not void) donations to the campaign, in every unit's fund.
-    #[schema(example = "1500000")]
-    pub total: String,
-    pub by_channel: ByChannel,
-    /// Per receiving unit, by code.
-    pub by_unit: Vec<UnitAmount>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReportSpent {
-    #[schema(example = "500000")]
-    pub total: String,
-    /// Whole đồng per spending category.
-    pub by_category: BTreeMap<String, String>,
-    /// Per spending unit, by code.
-    pub by_unit: Vec<UnitAmount>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CampaignReport {
-    pub campaign_id: Uuid,
-    pub name: String,
-    #[schema(value_type = CampaignKind)]
-    pub kind: String,
-    pub restricted: bool,
-    pub received: ReportReceived,
-    /// Recorded (not void) donations.
-    pub donation_count: i64,
-    pub spent: ReportSpent,
-    /// Distinct households the campaign's money reached.
-    pub households_reached: i64,
-    /// Moved between tiers under the campaign; the money stays the campaign's.
-    #[schema(example = "0")]
-    pub transferred: String,
-    /// received − spent
-    #[schema(example = "1000000")]
-    pub balance: String,
-}
+use crate::views::public::summarise;
+use crate::views::reports::{CampaignReport, ReportReceived, ReportSpent, UnitAmount};
 
 /// A campaign's account for the people who run it: received by channel and by unit, spent by
 /// category and by unit (paid grants, disbursed Tết gifts less those returned), households

@@ -1,61 +1,15 @@
 use std::collections::BTreeMap;
 
 use actix_web::{get, web};
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::Serialize;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{summarise, ByChannel, PublicUnit};
 use crate::db::{campaign_spending, campaigns, donations, units};
 use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
-use crate::routes::campaigns::CampaignKind;
 use crate::state::AppState;
-
-/// What a campaign received, in every unit's fund.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Received {
-    /// Σ recorded (not void) donations, whole đồng.
-    #[schema(example = "1500000")]
-    pub total: String,
-    pub by_channel: ByChannel,
-}
-
-/// What a campaign's money was spent on.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Spent {
-    #[schema(example = "0")]
-    pub total: String,
-    /// Whole đồng per spending category (`medical`, `education`, …).
-    pub by_category: BTreeMap<String, String>,
-}
-
-/// A campaign's public account: received, spent, transferred and what is left.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PublicCampaign {
-    pub id: Uuid,
-    pub name: String,
-    #[schema(value_type = CampaignKind)]
-    pub kind: String,
-    /// The unit that runs the campaign.
-    pub unit: PublicUnit,
-    pub starts_on: NaiveDate,
-    pub ends_on: NaiveDate,
-    pub restricted: bool,
-    pub received: Received,
-    /// Recorded (not void) donations.
-    pub donation_count: i64,
-    pub spent: Spent,
-    /// Moved between tiers under the campaign (allocations and remittances sent): the money
-    /// stays the campaign's, so this does not lower the balance.
-    #[schema(example = "0")]
-    pub transferred: String,
-    /// received − spent
-    #[schema(example = "1500000")]
-    pub balance: String,
-}
+use crate::views::public::{summarise, PublicUnit};
+use crate::views::public::{PublicCampaign, Received, Spent};
 
 /// A campaign's public account: what it received by channel, what its money paid for by
 /// category (`/spending` has the detail per unit), what moved between tiers, and what is left.

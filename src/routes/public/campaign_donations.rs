@@ -1,21 +1,21 @@
 use actix_web::{get, web};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::{donor_display, mask_reference};
 use crate::db::campaigns;
 use crate::db::donations::{self, DonationFilter};
-use crate::domain::donation::Channel;
 use crate::domain::fund_date;
 use crate::domain::{money, text};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
+use crate::pagination::decode_cursor;
 use crate::pagination::{self, Page};
-use crate::routes::donations::list::decode_cursor;
 use crate::state::AppState;
+use crate::views::public::PublicDonation;
+use crate::views::public::{donor_display, mask_reference};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -41,24 +41,6 @@ pub struct PublicDonationQuery {
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
-}
-
-/// One donation as the public sees it: no contact details, no account numbers.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PublicDonation {
-    pub received_on: NaiveDate,
-    #[schema(example = "500000")]
-    pub amount_vnd: String,
-    /// The donor's name if they chose to be named, otherwise "Nhà hảo tâm".
-    #[schema(example = "Nhà hảo tâm")]
-    pub donor_display: String,
-    /// The bank reference's last four characters, e.g. `******3456`; null when there is none.
-    #[schema(example = "******3456")]
-    pub reference_masked: Option<String>,
-    #[schema(value_type = Channel)]
-    pub channel: String,
-    #[schema(example = "06001-2026-000001")]
-    pub receipt_number: String,
 }
 
 /// A whole-đồng bound (zero allowed).
@@ -103,7 +85,7 @@ pub async fn list(
     let max_amount = amount_bound("max_amount", query.max_amount.as_deref())?;
     let q = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         Some(q) => Some(text::fold(&text::clean(q, 100).ok_or_else(|| {
-            ApiError::field("q", "at most 100 characters", "tối đa 100 ký tự")
+            ApiError::from(crate::messages::units::at_most_100("q"))
         })?)),
         None => None,
     };

@@ -1,39 +1,11 @@
 use actix_web::{get, web};
-use serde::Serialize;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::PublicUnit;
 use crate::db::{campaign_spending, campaigns};
 use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-
-/// What one unit spent of the campaign's money on one category.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SpendingLine {
-    pub unit: PublicUnit,
-    /// `tet_gifts`, `medical`, `education`, `livelihood`, `emergency_relief`,
-    /// `community_works` or `other`.
-    pub category: String,
-    #[schema(example = "52000000")]
-    pub amount: String,
-    /// Grants or gifts paid.
-    pub count: i64,
-    /// Distinct households supported (never who they are).
-    pub household_count: i64,
-}
-
-/// Where a campaign's money went.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PublicSpending {
-    pub campaign_id: Uuid,
-    #[schema(example = "52000000")]
-    pub total: String,
-    /// Distinct households the campaign's money reached.
-    pub household_count: i64,
-    pub items: Vec<SpendingLine>,
-}
+use crate::views::public::{PublicSpending, SpendingLine};
 
 /// Totals of what the campaign's money paid for, by spending unit and category, with household
 /// counts and no names. Paid grants count; a Tết batch counts from disbursement, less the gifts
@@ -64,19 +36,6 @@ pub async fn spending(
         campaign_id: campaign.id,
         total: money::format(rows.iter().map(|r| r.amount).sum()),
         household_count,
-        items: rows
-            .into_iter()
-            .map(|r| SpendingLine {
-                unit: PublicUnit {
-                    id: r.unit_id,
-                    code: r.unit_code,
-                    name: r.unit_name,
-                },
-                category: r.category,
-                amount: money::format(r.amount),
-                count: r.items,
-                household_count: r.households,
-            })
-            .collect(),
+        items: rows.into_iter().map(SpendingLine::from).collect(),
     }))
 }

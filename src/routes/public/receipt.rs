@@ -1,46 +1,11 @@
 use actix_web::{get, web};
-use chrono::NaiveDate;
-use serde::Serialize;
-use utoipa::ToSchema;
-use uuid::Uuid;
 
-use super::donor_display;
 use crate::db::{campaigns, donations, units};
 use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReceiptUnit {
-    #[schema(example = "06001")]
-    pub code: String,
-    pub name: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReceiptCampaign {
-    pub id: Uuid,
-    pub name: String,
-}
-
-/// A receipt as the donor can check it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PublicReceipt {
-    #[schema(example = "06001-2026-000001")]
-    pub receipt_number: String,
-    /// `recorded`, or `void` when the donation was cancelled.
-    #[schema(example = "recorded")]
-    pub status: String,
-    pub received_on: NaiveDate,
-    #[schema(example = "500000")]
-    pub amount_vnd: String,
-    /// The fund that issued the receipt.
-    pub unit: ReceiptUnit,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub campaign: Option<ReceiptCampaign>,
-    /// The donor's name if they chose to be named, otherwise "Nhà hảo tâm".
-    pub donor_display: String,
-}
+use crate::views::public::donor_display;
+use crate::views::public::{PublicReceipt, ReceiptCampaign, ReceiptUnit};
 
 /// Confirms that a receipt is real: which fund issued it, for how much, and whether it stands.
 #[utoipa::path(

@@ -1,15 +1,16 @@
 use actix_web::{get, web};
 use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::{summarise, ByChannel};
 use crate::db::{donations, units};
-use crate::domain::{money, Tier};
+use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::state::AppState;
+use crate::views::public::summarise;
+use crate::views::public::{SummaryUnit, UnitSummary};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -20,27 +21,6 @@ pub struct SummaryQuery {
     #[param(minimum = 2000)]
     #[serde(default, deserialize_with = "crate::domain::fund_date::optional_year")]
     pub year: Option<i32>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SummaryUnit {
-    pub id: Uuid,
-    #[schema(example = "06001")]
-    pub code: String,
-    pub name: String,
-    pub tier: Tier,
-}
-
-/// A fund's donations in one year.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct UnitSummary {
-    pub unit: SummaryUnit,
-    pub year: i32,
-    /// Σ recorded (not void) donations received in the year, whole đồng.
-    #[schema(example = "1500000")]
-    pub received_total: String,
-    pub donation_count: i64,
-    pub by_channel: ByChannel,
 }
 
 /// What a unit's fund received in a year, by channel (recorded donations, voids left out).
@@ -69,7 +49,7 @@ pub async fn summary(
         NaiveDate::from_ymd_opt(year, 12, 31),
     ) {
         (Some(f), Some(l)) => (f, l),
-        _ => return Err(ApiError::field("year", "not a year", "không phải năm")),
+        _ => return Err(ApiError::from(crate::messages::units::not_a_year())),
     };
     let mut conn = state.pools.read.get().await?;
     let unit = units::find(&mut conn, *id)

@@ -1,7 +1,7 @@
 use actix_web::{get, web};
 use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::auth::scope::Right;
@@ -12,6 +12,10 @@ use crate::domain::money;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::state::AppState;
+use crate::views::reports::{
+    HousingCountView, HousingFundingView, HousingReportView, HousingStateCountView,
+    HousingSupportView,
+};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -24,58 +28,6 @@ pub struct HousingQuery {
     pub year: Option<i32>,
     /// Also the projects funded by units below this one (default false).
     pub include_descendants: Option<bool>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct HousingStateCountView {
-    /// `proposed|approved|started|completed|handed_over|cancelled`
-    pub state: String,
-    /// `new|repair`
-    pub kind: String,
-    pub count: i64,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct HousingSupportView {
-    /// Σ support of the projects approved and not cancelled, whole đồng.
-    #[schema(example = "60000000")]
-    pub approved: String,
-    /// Σ tranches the fund paid to those projects (whenever paid), whole đồng.
-    #[schema(example = "18000000")]
-    pub paid: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct HousingFundingView {
-    /// `fund|state_budget|sponsor|community|household`
-    pub source: String,
-    /// Σ of the funding plans' amounts for this source.
-    #[schema(example = "60000000")]
-    pub planned: String,
-    /// The fund: Σ tranches paid; other sources: Σ the value of their contributions (cash,
-    /// materials, labour).
-    #[schema(example = "18000000")]
-    pub actual: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct HousingCountView {
-    /// Every project of the year, cancelled ones included.
-    pub count: i64,
-}
-
-/// Great Unity houses of a unit in one year.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct HousingReportView {
-    pub unit_id: Uuid,
-    pub year: i32,
-    pub include_descendants: bool,
-    /// Projects per state and kind (only pairs that occur).
-    pub by_state: Vec<HousingStateCountView>,
-    pub support: HousingSupportView,
-    /// One row per source, every source listed even when zero.
-    pub funding: Vec<HousingFundingView>,
-    pub houses: HousingCountView,
 }
 
 /// The housing report of a unit for a year (any role at the unit or above). It covers the house
@@ -105,7 +57,7 @@ pub async fn housing(
     let year = query
         .year
         .unwrap_or_else(|| state.settings.clock.today().year());
-    let bad_year = || ApiError::field("year", "not a year", "không phải năm");
+    let bad_year = || ApiError::from(crate::messages::units::not_a_year());
     let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(bad_year)?;
     let last = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(bad_year)?;
     let include_descendants = query.include_descendants.unwrap_or(false);

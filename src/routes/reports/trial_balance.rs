@@ -1,8 +1,8 @@
 use actix_web::{get, web};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::auth::scope::Right;
@@ -14,6 +14,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::ledger::natural_balance;
 use crate::state::AppState;
+use crate::views::reports::{TrialBalance, TrialBalanceLine};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -22,35 +23,6 @@ pub struct TrialBalanceQuery {
     /// Postings effective on or before this local date; default: all of them.
     #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
     pub as_of: Option<NaiveDate>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TrialBalanceLine {
-    pub account_id: Uuid,
-    /// `1111`, `1121.1`, `5111`…
-    pub code: String,
-    pub name: String,
-    /// `asset|liability|net_assets|income|expense`
-    pub account_type: String,
-    #[schema(example = "1500000")]
-    pub debit: String,
-    #[schema(example = "0")]
-    pub credit: String,
-    /// In the account's natural direction (assets and expenses debit − credit).
-    #[schema(example = "1500000")]
-    pub balance: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TrialBalance {
-    pub unit_id: Uuid,
-    pub as_of: Option<NaiveDate>,
-    pub accounts: Vec<TrialBalanceLine>,
-    /// Σ debits of every account; always equal to `total_credit`.
-    #[schema(example = "1500000")]
-    pub total_debit: String,
-    #[schema(example = "1500000")]
-    pub total_credit: String,
 }
 
 /// Every account of the fund with its debit and credit totals and balance as of a date, from

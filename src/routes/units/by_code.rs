@@ -1,12 +1,12 @@
 use actix_web::{get, web};
 
-use super::UnitView;
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::units;
 use crate::domain::unit_code::UnitCode;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use crate::views::units::UnitView;
 
 /// One unit by its code (`TW`, `20`, `06001`…), if it is in the caller's scope.
 #[utoipa::path(

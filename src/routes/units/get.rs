@@ -1,12 +1,12 @@
 use actix_web::{get, web};
 use uuid::Uuid;
 
-use super::UnitView;
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::units;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use crate::views::units::UnitView;
 
 /// One unit, if it is in the caller's scope.
 #[utoipa::path(

@@ -3,12 +3,14 @@ use actix_web::{web, HttpRequest};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::AsyncConnection;
 
-use crate::audit::{self, Change};
-use crate::auth::scope::Right;
+use crate::app::units::{self, ImportFailure};
+use crate::app::users::Operator;
 use crate::auth::Admin;
-use crate::db::units::{self, ImportCounts, ImportError};
+use crate::db::units::ImportCounts;
+use crate::domain::field::FieldError;
 use crate::domain::unit_file;
-use crate::error::{ApiError, ApiResult, Code, FieldError};
+use crate::error::{ApiError, ApiResult, Code};
+use crate::messages::units as messages;
 use crate::state::AppState;
 
 /// The 2025-03 list is about 0.6 MB; leave room for richer files.
@@ -46,38 +48,21 @@ pub async fn import(
                 .is_some_and(|m| m.trim().eq_ignore_ascii_case("text/csv"))
         });
     if !is_csv {
-        return Err(ApiError::new(Code::UnsupportedMediaType)
-            .detail("Send the file as text/csv.", "Hãy gửi tệp dạng text/csv."));
+        return Err(messages::not_csv().into());
     }
     let mut conn = state.pools.write.get().await?;
-    let central = units::ensure_central(&mut conn).await?;
-    // Only an admin of the central unit imports the national list. The endpoint and TW are no
-    // secret, so an admin elsewhere gets 403 rather than the 404 of an out-of-scope unit.
-    if !admin.scope.allows(Right::Administer, &central) {
-        return Err(crate::auth::scope::lacking(Right::Administer, &central).into());
-    }
+    units::central_for_import(&mut conn, &admin).await?;
     let records = unit_file::parse(&body).map_err(csv_error)?;
     let admin = &admin;
     let counts = conn
-        .transaction::<_, ApiError, _>(|conn| {
+        .transaction::<_, ApiError, _>(|tx| {
             async move {
-                let counts = units::import(conn, records).await.map_err(|e| match e {
-                    ImportError::File(e) => csv_error(e),
-                    ImportError::Db(e) => e.into(),
-                })?;
-                audit::record(
-                    conn,
-                    admin,
-                    Change {
-                        action: "unit.import",
-                        target_type: "unit",
-                        target_id: Some(central.id),
-                        unit_id: Some(central.id),
-                        changes: serde_json::to_value(counts).unwrap_or_default(),
-                    },
-                )
-                .await?;
-                Ok(counts)
+                units::import(tx, Operator::User(admin), records, true)
+                    .await
+                    .map_err(|e| match e {
+                        ImportFailure::File(e) => csv_error(e),
+                        ImportFailure::App(e) => e.into(),
+                    })
             }
             .scope_boxed()
         })
@@ -85,6 +70,7 @@ pub async fn import(
     Ok(web::Json(counts))
 }
 
+/// 422 `invalid_csv` naming the line, in the problem's `errors` and as its `line` member.
 fn csv_error(e: unit_file::UnitFileError) -> ApiError {
     ApiError {
         errors: vec![FieldError::new(

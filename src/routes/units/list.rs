@@ -3,7 +3,6 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::UnitView;
 use crate::auth::AuthUser;
 use crate::db::units::{self, UnitFilter};
 use crate::domain::{text, Tier};
@@ -11,6 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::pagination::{self, Page};
 use crate::state::AppState;
+use crate::views::units::UnitView;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -48,13 +48,7 @@ pub async fn list(
         // `clean` also refuses control characters: a NUL byte reached PostgreSQL and was a 500
         Some(q) => match text::clean(q, 100) {
             Some(q) => Some(text::fold(&q)),
-            None => {
-                return Err(ApiError::field(
-                    "q",
-                    "at most 100 characters, no control characters",
-                    "tối đa 100 ký tự, không có ký tự điều khiển",
-                ))
-            }
+            None => return Err(ApiError::from(crate::messages::units::search_term("q"))),
         },
         None => None,
     };

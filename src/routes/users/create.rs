@@ -3,16 +3,16 @@ use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::AsyncConnection;
 use serde::Deserialize;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
-use super::{check_grants, Grant, UserView};
-use crate::audit::{self, Change};
+use super::{grants, Grant};
+use crate::app::users::{self, NewAccount, Operator};
 use crate::auth::{password, Admin};
-use crate::db::users::{self, NewUser};
 use crate::domain::username::password_is_acceptable;
 use crate::domain::{text, Username};
-use crate::error::{ApiError, ApiResult, Code, FieldError};
+use crate::error::{ApiError, ApiResult};
+use crate::messages::{units::length, users as messages};
 use crate::state::AppState;
+use crate::views::users::UserView;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -51,94 +51,40 @@ pub async fn create(
     let mut errors = Vec::new();
     let username = Username::parse(&body.username);
     if username.is_none() {
-        errors.push(FieldError::new(
-            "username",
-            "3–64 lower-case letters, digits, . _ -",
-            "3–64 ký tự: chữ thường, chữ số, . _ -",
-        ));
+        errors.push(messages::username_format());
     }
     if !password_is_acceptable(&body.password) {
-        errors.push(FieldError::new(
-            "password",
-            "10 to 256 characters",
-            "từ 10 đến 256 ký tự",
-        ));
+        errors.push(messages::password_length());
     }
     let full_name = text::clean(&body.full_name, 200);
     if full_name.is_none() {
-        errors.push(FieldError::new(
-            "full_name",
-            "1 to 200 characters",
-            "từ 1 đến 200 ký tự",
-        ));
+        errors.push(length("full_name", 200));
     }
     if body.roles.is_empty() {
-        errors.push(FieldError::new(
-            "roles",
-            "at least one role",
-            "cần ít nhất một vai trò",
-        ));
+        errors.push(messages::no_role());
     }
     let (Some(username), Some(full_name), true) = (username, full_name, errors.is_empty()) else {
         return Err(ApiError::validation(errors));
     };
+    let roles = grants(&body.roles);
 
     let mut conn = state.pools.write.get().await?;
-    check_grants(&mut conn, &admin.scope, &body.roles).await?;
-    if users::find_by_username(&mut conn, username.as_str())
-        .await?
-        .is_some()
-    {
-        return Err(ApiError::new(Code::DuplicateUsername));
-    }
-    let hash = password::hash(body.password)
+    // `app::users::create` writes the audit event (`audit::record`) in this transaction
+    users::check_grants(&mut conn, &admin.scope, &roles).await?;
+    let password_hash = password::hash(body.password)
         .await
         .map_err(ApiError::internal)?;
-    let grants: Vec<(String, Uuid)> = body
-        .roles
-        .iter()
-        .map(|g| (g.role.as_str().to_owned(), g.unit_id))
-        .collect();
-
+    let account = NewAccount {
+        username,
+        full_name,
+        password_hash,
+        roles,
+    };
     let admin = &admin;
     let (user, assignments) = conn
-        .transaction::<_, ApiError, _>(|conn| {
-            async move {
-                let user = users::insert(
-                    conn,
-                    &NewUser {
-                        id: Uuid::now_v7(),
-                        username: username.as_str(),
-                        password_hash: &hash,
-                        full_name: &full_name,
-                        created_by: Some(admin.id.0),
-                    },
-                )
-                .await
-                .map_err(|e| match e {
-                    diesel::result::Error::DatabaseError(
-                        diesel::result::DatabaseErrorKind::UniqueViolation,
-                        _,
-                    ) => ApiError::new(Code::DuplicateUsername),
-                    e => e.into(),
-                })?;
-                users::set_assignments(conn, user.id, &grants, Some(admin.id.0)).await?;
-                let assignments = users::assignments(conn, &[user.id]).await?;
-                audit::record(
-                    conn,
-                    admin,
-                    Change {
-                        action: "user.create",
-                        target_type: "user",
-                        target_id: Some(user.id),
-                        unit_id: grants.first().map(|g| g.1),
-                        changes: serde_json::json!({"username": user.username, "roles": grants}),
-                    },
-                )
-                .await?;
-                Ok((user, assignments))
-            }
-            .scope_boxed()
+        .transaction::<_, ApiError, _>(|tx| {
+            async move { Ok(users::create(tx, Operator::User(admin), account).await?) }
+                .scope_boxed()
         })
         .await?;
     let view = UserView::new(user, &assignments, &admin.scope);

@@ -1,11 +1,11 @@
 use actix_web::{get, web};
 use uuid::Uuid;
 
-use super::{home_unit, visible, UserView};
+use crate::app::users;
 use crate::auth::AuthUser;
-use crate::db::users;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::state::AppState;
+use crate::views::users::UserView;
 
 /// One user, if they hold a role inside the caller's scope (or, holding none, their home unit
 /// is inside it).
@@ -24,19 +24,5 @@ pub async fn get(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<UserView>> {
     let mut conn = state.pools.read.get().await?;
-    let target = users::find(&mut conn, *id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let assignments = users::assignments(&mut conn, &[target.id]).await?;
-    let home = home_unit(&mut conn, &target, &assignments).await?;
-    if !visible(
-        user.id.0,
-        &user.scope,
-        target.id,
-        &assignments,
-        home.as_ref(),
-    ) {
-        return Err(ApiError::not_found());
-    }
-    Ok(web::Json(UserView::new(target, &assignments, &user.scope)))
+    Ok(web::Json(users::get(&mut conn, &user, *id).await?))
 }

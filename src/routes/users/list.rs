@@ -3,7 +3,6 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::UserView;
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::{units, users};
@@ -11,6 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::pagination::{self, Page};
 use crate::state::AppState;
+use crate::views::users::UserView;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
