@@ -92,7 +92,6 @@ fn code(path: &Path) -> String {
 }
 
 #[test]
-#[ignore = "on until the application layer is merged (issue 12)"]
 fn no_file_imports_upward() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut found = Vec::new();
@@ -118,7 +117,6 @@ fn no_file_imports_upward() {
 }
 
 #[test]
-#[ignore = "on until the application layer is merged (issue 12)"]
 fn no_route_imports_another_route() {
     let routes = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/routes");
     let mut files = Vec::new();

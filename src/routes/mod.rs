@@ -20,16 +20,11 @@ pub mod operations;
 pub mod periods;
 pub mod public;
 pub mod reports;
-pub mod spending;
 pub mod statements;
 pub mod tet_batches;
 pub mod transfers;
 pub mod units;
 pub mod users;
-
-/// Moved to `crate::extract::file_body` (a route module may not import another); this name
-/// stays only until `statements/import.rs` imports it from there.
-pub use crate::extract::file_body;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{HttpServiceFactory, ServiceRequest, ServiceResponse};

@@ -10,7 +10,3 @@ use actix_web::web;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(upload::upload).service(download::download);
 }
-
-/// Moved to `app::attachments` (the houses routes still import it from here until they call
-/// their commands).
-pub use crate::app::attachments::{check_evidence, MAX_EVIDENCE};

@@ -86,7 +86,6 @@ pub async fn upload(
         filename: filename.as_deref(),
         uploaded_by: user.id.0,
     };
-    // `app::attachments::record` writes the audit event (`audit::record`) in this transaction
     let (user, new) = (&user, &new);
     let view = conn
         .transaction::<_, ApiError, _>(|tx| {

@@ -56,7 +56,6 @@ pub async fn create(
     let draft = body.value.parse()?;
     let unit_id = id.into_inner();
     let mut conn = state.pools.write.get().await?;
-    // `app::bank_accounts::create` writes the audit event (`audit::record`) in this transaction
     let accountant = &accountant;
     let view = conn
         .transaction::<_, ApiError, _>(|tx| {

@@ -48,7 +48,6 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let draft = body.value.parse()?;
     let mut conn = state.pools.write.get().await?;
-    // `app::campaigns::create` writes the audit event (`audit::record`) in this transaction
     let user = &user;
     let campaign = conn
         .transaction::<_, ApiError, _>(|tx| {

@@ -38,7 +38,6 @@ pub async fn create(
     let mut conn = state.pools.write.get().await?;
     let grant = grants::check(&mut conn, &officer, request).await?;
     let (officer, grant) = (&officer, &grant);
-    // `app::grants::submit` writes the audit event (`audit::record`) in this transaction
     idempotency::transact(
         &mut conn,
         officer.id.0,

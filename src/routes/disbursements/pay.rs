@@ -46,7 +46,6 @@ pub async fn pay(
     let (id, role) = (*id, Role::Accountant);
     spending::authorize_as(&mut conn, &accountant, Kind::Grant, id, role).await?;
     let accountant = &accountant;
-    // `app::grants::pay` writes the audit event (`audit::record`) in this transaction
     idempotency::transact(
         &mut conn,
         accountant.id.0,

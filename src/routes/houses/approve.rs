@@ -10,13 +10,13 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{HouseView, PaymentView};
+use crate::app::attachments::check_evidence;
 use crate::app::spending::{self, Verdict};
 use crate::auth::Approver;
 use crate::domain::spending::{Action, Kind};
 use crate::error::ApiResult;
 use crate::extract::OptionalJsonBody;
 use crate::idempotency::{self, IdempotencyKey};
-use crate::routes::attachments::check_evidence;
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -69,7 +69,6 @@ pub async fn approve(
         evidence: &evidence,
     };
     let (approver, id) = (&approver, *id);
-    // `app::spending::decide` writes the audit event (`audit::record`) in this transaction
     idempotency::transact(
         &mut conn,
         approver.id.0,

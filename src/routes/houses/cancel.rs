@@ -53,7 +53,6 @@ pub async fn cancel(
     spending::authorize(&mut conn, &approver, Kind::House, *id).await?;
     let verdict = Verdict::new(Action::Cancel, Some(&reason));
     let (approver, id) = (&approver, *id);
-    // `app::spending::decide` writes the audit event (`audit::record`) in this transaction
     idempotency::transact(
         &mut conn,
         approver.id.0,

@@ -21,16 +21,15 @@ use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
+use crate::app::attachments::check_evidence;
 use crate::auth::AuthUser;
 use crate::db::houses::HouseRow;
 use crate::domain::house::Step;
 use crate::error::ApiResult;
 use crate::idempotency::{self, IdempotencyKey};
-use crate::routes::attachments::check_evidence;
 use crate::state::AppState;
 
 use crate::app::houses as app;
-pub use crate::app::houses::find_visible;
 pub use crate::views::houses::{HouseView, PaymentView};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

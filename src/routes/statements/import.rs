@@ -14,10 +14,10 @@ use crate::app::{self, statements::KEEPER};
 use crate::auth::Accountant;
 use crate::domain::statement::{Format, StatementError};
 use crate::error::{ApiError, ApiResult, Code};
+use crate::extract::file_body;
 use crate::extract::Query;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::messages::statements as refusals;
-use crate::routes::file_body;
 use crate::state::AppState;
 
 /// Statement files are at most 64 MiB (`security.md`); 200,000 lines take about 30 MB.

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::StatementLineView;
+use crate::app::spending::Decision;
 use crate::app::{self, statements::LineChange};
 use crate::auth::Accountant;
 use crate::domain::text;
@@ -17,7 +18,6 @@ use crate::error::ApiResult;
 use crate::extract::{JsonBody, OptionalJsonBody};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::messages::journal::text_length;
-use crate::routes::spending::Decision;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -14,12 +14,7 @@ pub mod list;
 pub mod recipients_csv;
 
 use actix_web::web;
-use diesel_async::AsyncPgConnection;
 
-use crate::db::tet_batches::TetBatchRow;
-use crate::error::ApiResult;
-
-pub use crate::app::tet_batches::{holder, load};
 pub use crate::views::tet_batches::TetBatchView;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -33,10 +28,4 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(deliveries::deliveries)
         .service(close::close)
         .service(recipients_csv::recipients_csv);
-}
-
-/// The view of a batch after a change (for `decide.rs`, until the decisions move into
-/// `app::spending`).
-pub async fn view(conn: &mut AsyncPgConnection, row: TetBatchRow) -> ApiResult<TetBatchView> {
-    Ok(crate::app::tet_batches::view(conn, row).await?)
 }

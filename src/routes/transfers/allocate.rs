@@ -41,7 +41,6 @@ pub async fn allocate(
     let submission =
         transfers::check_allocation(&mut conn, &officer, &body.value, terms, &parts).await?;
     let (officer, submission) = (&officer, &submission);
-    // `app::transfers::allocate` writes the audit event (`audit::record`) in this transaction
     idempotency::transact(
         &mut conn,
         officer.id.0,

@@ -39,7 +39,6 @@ pub async fn create(
     let mut conn = state.pools.write.get().await?;
     let submission = transfers::check(&mut conn, &officer, &body.value, terms).await?;
     let (officer, submission) = (&officer, &submission);
-    // `app::transfers::create` writes the audit event (`audit::record`) in this transaction
     idempotency::transact(
         &mut conn,
         officer.id.0,

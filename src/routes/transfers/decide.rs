@@ -108,7 +108,6 @@ async fn decide(
     let mut conn = state.pools.write.get().await?;
     spending::authorize(&mut conn, &approver, Kind::Transfer, id).await?;
     let (approver, verdict) = (&approver, Verdict::new(action, reason.as_deref()));
-    // `app::spending::decide` writes the audit event (`audit::record`) in this transaction
     idempotency::transact(
         &mut conn,
         approver.id.0,

@@ -45,7 +45,6 @@ pub async fn receive(
     let bank = transfers::authorize_receive(&mut conn, &accountant, id, body.value.bank_account_id)
         .await?;
     let (accountant, bank) = (&accountant, &bank);
-    // `app::transfers::receive` writes the audit event (`audit::record`) in this transaction
     idempotency::transact(
         &mut conn,
         accountant.id.0,

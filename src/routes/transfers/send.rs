@@ -46,7 +46,6 @@ pub async fn send(
     let bank =
         transfers::authorize_send(&mut conn, &accountant, id, body.value.bank_account_id).await?;
     let (accountant, bank) = (&accountant, &bank);
-    // `app::transfers::send` writes the audit event (`audit::record`) in this transaction
     idempotency::transact(
         &mut conn,
         accountant.id.0,

@@ -50,7 +50,6 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let draft = body.into_inner().parse()?;
     let mut conn = state.pools.write.get().await?;
-    // `app::units::create` writes the audit event (`audit::record`) in this transaction
     let admin = &admin;
     let unit = conn
         .transaction::<_, ApiError, _>(|tx| {

@@ -69,7 +69,6 @@ pub async fn create(
     let roles = grants(&body.roles);
 
     let mut conn = state.pools.write.get().await?;
-    // `app::users::create` writes the audit event (`audit::record`) in this transaction
     users::check_grants(&mut conn, &admin.scope, &roles).await?;
     let password_hash = password::hash(body.password)
         .await

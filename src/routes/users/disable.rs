@@ -26,7 +26,6 @@ pub async fn disable(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<UserView>> {
     let mut conn = state.pools.write.get().await?;
-    // `app::users::disable` writes the audit event (`audit::record`) in this transaction
     let admin = &admin;
     let view = conn
         .transaction::<_, ApiError, _>(|tx| {

@@ -39,7 +39,6 @@ pub async fn set_roles(
 ) -> ApiResult<web::Json<UserView>> {
     let roles = grants(&body.roles);
     let mut conn = state.pools.write.get().await?;
-    // `app::users::set_roles` writes the audit event (`audit::record`) in this transaction
     let admin = &admin;
     let view = conn
         .transaction::<_, ApiError, _>(|tx| {
