@@ -1,7 +1,7 @@
 //! The response language: Vietnamese when the client asks for it, English otherwise.
 //!
 //! Why not a crate (issue 12, item 6): `accept-language` (3.x) is the well-kept parser, but it
-//! reads weights as `f32` and takes a weight it cannot parse as 0, where this module reads them
+//! reads weights as binary floating-point numbers and takes a weight it cannot parse as 0, where this module reads them
 //! as RFC 9110 qvalues in thousandths and ignores a malformed one (`q=1.5`, `q=0.1234`); it
 //! also matches tags by exact name, so `vi-VN` would need our own prefix rule on top. The
 //! choice of language is part of every problem body the tests pin (`reads_quality_values_exactly`,

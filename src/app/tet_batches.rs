@@ -55,13 +55,7 @@ pub fn holder(batch: &TetBatchRow) -> Holder {
     Holder::TetBatch(batch.id)
 }
 
-/// The state `action` leads to from the stored `status`, or 409 `invalid_state`. (The same
-/// check as the spending decisions'; one home for both once `app::spending` offers it.)
-pub fn transition(kind: Kind, status: &str, action: Action) -> AppResult<Status> {
-    Status::parse(status)
-        .and_then(|from| spending::next(kind, from, action))
-        .ok_or_else(|| says::invalid_state(status))
-}
+pub use super::spending::transition_from as transition;
 
 /// One batch with its totals and every recipient's status, in list order; heads of household
 /// named only for callers who may read personal data in the paying unit's area.

@@ -20,3 +20,21 @@ pub fn not_a_bank_account_of_the_fund(field: &str) -> FieldError {
         "không phải tài khoản ngân hàng của quỹ này",
     )
 }
+
+/// A free text of 1 to `max` characters (a reason, a description, a purpose).
+pub fn text_length(field: &str, max: usize) -> FieldError {
+    FieldError::new(
+        field,
+        format!("1 to {max} characters"),
+        format!("từ 1 đến {max} ký tự"),
+    )
+}
+
+/// A date after today (local): what happened cannot be recorded before it happens.
+pub fn in_the_future(field: impl Into<String>) -> FieldError {
+    FieldError::new(
+        field,
+        "cannot be in the future",
+        "không được là ngày trong tương lai",
+    )
+}

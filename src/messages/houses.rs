@@ -11,13 +11,7 @@ pub fn money(field: &str, e: MoneyError) -> FieldError {
     FieldError::new(field, e.to_string(), e.vi())
 }
 
-pub fn in_the_future(field: &str) -> FieldError {
-    FieldError::new(
-        field,
-        "cannot be in the future",
-        "không được là ngày trong tương lai",
-    )
-}
+pub use super::common::in_the_future;
 
 pub fn before_previous_stage(field: &str, earliest: NaiveDate) -> FieldError {
     FieldError::new(

@@ -5,14 +5,7 @@ use rust_decimal::Decimal;
 use crate::app::{AppError, Code};
 use crate::domain::field::FieldError;
 
-/// A free text (description, reason) that is empty or longer than `max` characters.
-pub fn text_length(field: &str, max: usize) -> FieldError {
-    FieldError::new(
-        field,
-        format!("1 to {max} characters"),
-        format!("từ 1 đến {max} ký tự"),
-    )
-}
+pub use super::common::text_length;
 
 /// A date after today.
 pub fn in_the_future(field: &str) -> FieldError {

@@ -29,28 +29,14 @@ pub fn invalid_state(status: &str) -> AppError {
     )
 }
 
-/// A free text of 1 to `max` characters (a reason, a description, a purpose).
-pub fn text_length(field: &str, max: usize) -> FieldError {
-    FieldError::new(
-        field,
-        format!("1 to {max} characters"),
-        format!("từ 1 đến {max} ký tự"),
-    )
-}
+pub use super::common::text_length;
 
 /// An amount that is not a positive whole number of đồng.
 pub fn bad_amount(e: MoneyError) -> FieldError {
     FieldError::new("amount", e.to_string(), e.vi())
 }
 
-/// A date after today (local).
-pub fn in_the_future(field: &str) -> FieldError {
-    FieldError::new(
-        field,
-        "cannot be in the future",
-        "không được là ngày trong tương lai",
-    )
-}
+pub use super::common::in_the_future;
 
 /// A bank account named for a payment that is not by bank, or none for one that is.
 pub fn bank_account_only_for_bank() -> FieldError {

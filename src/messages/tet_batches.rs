@@ -117,13 +117,7 @@ pub fn delivery_count(max: usize) -> AppError {
     )
 }
 
-pub fn in_the_future(field: impl Into<String>) -> FieldError {
-    FieldError::new(
-        field,
-        "cannot be in the future",
-        "không được là ngày trong tương lai",
-    )
-}
+pub use super::common::in_the_future;
 
 pub fn evidence_hash(i: usize) -> FieldError {
     FieldError::new(
@@ -175,13 +169,4 @@ pub fn not_a_recipient(i: usize) -> FieldError {
 }
 
 /// 409 `invalid_state`: `status` does not allow the action asked.
-pub fn invalid_state(status: &str) -> AppError {
-    AppError::refused_because(
-        Code::InvalidState,
-        format!("not allowed while {status}"),
-        format!(
-            "không thực hiện được khi đang ở trạng thái {}",
-            crate::vocabulary::term(status, crate::i18n::Lang::Vi)
-        ),
-    )
-}
+pub use super::spending::invalid_state;
