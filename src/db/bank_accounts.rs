@@ -6,6 +6,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::schema::{accounts, bank_accounts, funds};
+use crate::domain::account_code::AccountCode;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = bank_accounts)]
@@ -46,11 +47,11 @@ pub async fn insert(
         .await?;
     let existing: i64 = accounts::table
         .filter(accounts::unit_id.eq(b.unit_id))
-        .filter(accounts::chart_code.eq("1121"))
+        .filter(accounts::chart_code.eq(AccountCode::Bank.as_str()))
         .count()
         .get_result(conn)
         .await?;
-    let code = format!("1121.{}", existing + 1);
+    let code = format!("{}.{}", AccountCode::Bank, existing + 1);
     let last4 = &b.account_number[b.account_number.len().saturating_sub(4)..];
     let account_id = Uuid::now_v7();
     diesel::insert_into(accounts::table)
@@ -58,7 +59,7 @@ pub async fn insert(
             accounts::id.eq(account_id),
             accounts::unit_id.eq(b.unit_id),
             accounts::code.eq(&code),
-            accounts::chart_code.eq("1121"),
+            accounts::chart_code.eq(AccountCode::Bank.as_str()),
             accounts::name.eq(format!("Tiền gửi {} ****{}", b.bank_name, last4)),
             accounts::account_type.eq("asset"),
         ))

@@ -1,6 +1,7 @@
 //! Pure types and rules of the domain: no actix, no diesel. Values here are parsed once at the
 //! edge and cannot be wrong afterwards.
 
+pub mod account_code;
 pub mod attachment;
 pub mod clock;
 pub mod donation;
