@@ -1,4 +1,4 @@
-//! Pure types and rules of the domain: no actix, no diesel. Values here are parsed once at the
+//! Pure types and rules of the domain: no web framework, no database. Values here are parsed once at the
 //! edge and cannot be wrong afterwards.
 
 pub mod account_code;

@@ -556,6 +556,35 @@ async fn a_retry_with_the_same_idempotency_key_replays_the_first_response_and_re
     assert_eq!(app.donation_count().await, 1);
 }
 
+/// Retries racing the first request (a client that timed out and resent at once): the key is
+/// claimed inside the donation's own statement, so every copy either does the work or waits for
+/// it and replays it (or, if it finds the key still held, is told 409 `idempotency_in_progress`);
+/// never two donations, never two receipt numbers.
+#[tokio::test]
+async fn copies_of_one_request_racing_with_the_same_key_record_one_donation() {
+    let app = spawn_app().await;
+    let officer = app.user("officer", COMMUNE).await;
+    let body = cash_donation(app.unit_id(COMMUNE).await, "500000");
+
+    let copies =
+        (0..8).map(|_| app.post_with_key("/v1/donations", &officer.token, "race-1", &body));
+    let answers = futures_util::future::join_all(copies).await;
+
+    let mut created = Vec::new();
+    for answer in answers {
+        match answer.status().as_u16() {
+            201 => created.push(answer.json::<Value>().await.unwrap()),
+            409 => {
+                assert_problem(answer, 409, "idempotency_in_progress").await;
+            }
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    assert!(!created.is_empty());
+    assert!(created.iter().all(|c| c == &created[0]), "{created:?}");
+    assert_eq!(app.donation_count().await, 1);
+}
+
 #[tokio::test]
 async fn the_same_idempotency_key_with_another_body_is_refused() {
     let app = spawn_app().await;
