@@ -47,7 +47,11 @@ impl Code {
             | Code::ExceedsSupport
             | Code::NotCompleted
             | Code::ActiveHouseProject
-            | Code::RecentHouseSupport => StatusCode::CONFLICT,
+            | Code::RecentHouseSupport
+            | Code::UnitDissolved
+            | Code::OpenObligations
+            | Code::UnassignedHouseholds
+            | Code::StaleHandover => StatusCode::CONFLICT,
             Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Code::ValidationFailed
@@ -57,7 +61,9 @@ impl Code {
             | Code::UserDisabled
             | Code::UnbalancedEntry
             | Code::CampaignPurposeMismatch
-            | Code::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            | Code::IdempotencyKeyReused
+            | Code::FractionsMustSumToOne
+            | Code::NotASuccessor => StatusCode::UNPROCESSABLE_ENTITY,
             Code::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Code::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -150,6 +156,7 @@ impl ApiError {
                 .errors
                 .iter()
                 .map(|e| ProblemField {
+                    line: e.line,
                     field: e.field.clone(),
                     message: e.message.get(lang).to_owned(),
                 })
@@ -198,6 +205,9 @@ pub struct Problem {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProblemField {
+    /// The line of an uploaded file (1 = its header), for errors about a file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
     pub field: String,
     pub message: String,
 }
@@ -343,6 +353,9 @@ fn code_for_constraint(name: &str) -> Option<Code> {
         "houses_one_active_per_household" => Code::ActiveHouseProject,
         "houses_paid_within_support" => Code::ExceedsSupport,
         "houses_four_eyes" | "houses_cancel_four_eyes" => Code::SamePerson,
+        // the reform: nothing new goes into a unit that has ended; its life only moves forward
+        "unit_dissolved" => Code::UnitDissolved,
+        "unit_lifecycle_forward" => Code::InvalidState,
         "house_final_after_acceptance" => Code::NotCompleted,
         "units_root_is_central" | "units_single_root" | "units_not_under_itself" => {
             Code::InvalidTier
@@ -370,7 +383,10 @@ fn code_for_constraint(name: &str) -> Option<Code> {
         | "housing_norms_key"
         | "statement_lines_matched_entry_key"
         | "seal_of_the_entrys_fund"
-        | "seal_chain_link" => Code::Conflict,
+        | "seal_chain_link"
+        | "units_status_known"
+        | "units_end_dated"
+        | "units_dissolved_on" => Code::Conflict,
         _ => return None,
     })
 }

@@ -333,6 +333,7 @@ pub fn problem(place: Place, field: &str, complaint: &Complaint) -> ApiError {
     ApiError::validation(vec![FieldError {
         field,
         message: text,
+        line: None,
     }])
 }
 
@@ -343,6 +344,7 @@ pub fn not_one_of(field: &str, values: &[&str]) -> ApiError {
     ApiError::validation(vec![FieldError {
         field: field.to_owned(),
         message: must_be(&Expected::OneOf(values)),
+        line: None,
     }])
 }
 

@@ -16,7 +16,7 @@ use doanket::config::{Environment, Settings};
 use doanket::db::locate::{self, Database, Purpose};
 use doanket::db::{bootstrap, migrations, units, Pools};
 use doanket::domain::username::password_is_acceptable;
-use doanket::domain::{text, unit_file, Role, Username};
+use doanket::domain::{succession_file, text, unit_file, Role, Username};
 use doanket::export::check;
 use doanket::ledger::sealing;
 use doanket::middleware::request_id::RequestMeta;
@@ -93,6 +93,11 @@ enum UnitsCommand {
     /// Import an official unit list (code,parent_code,tier,name,full_name,kind); idempotent.
     /// The database must exist and be migrated (`doanket migrate`).
     Import { file: PathBuf },
+    /// Import the succession file of the 2025 reform (tier,predecessor_code,successor_code,
+    /// share,effective_on): records who took over whom and marks the units that ended
+    /// `dissolving`; idempotent. Any line that cannot be placed fails the whole import, naming
+    /// every such line. Import the unit lists first.
+    Successions { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -227,6 +232,16 @@ async fn run(command: Command, mut settings: Settings) -> anyhow::Result<ExitCod
             import_units(&settings, records).await?;
             db.close()?;
         }
+        Command::Units {
+            command: UnitsCommand::Successions { file },
+        } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let parsed = succession_file::parse(&bytes);
+            let db = open_database(&mut settings, Purpose::Use).await?;
+            import_successions(&settings, &file, parsed).await?;
+            db.close()?;
+        }
         Command::Users {
             command:
                 UsersCommand::Create {
@@ -321,6 +336,67 @@ async fn import_units(
         started.elapsed().as_millis()
     );
     Ok(())
+}
+
+async fn import_successions(
+    settings: &Settings,
+    file: &std::path::Path,
+    parsed: succession_file::Parsed,
+) -> anyhow::Result<()> {
+    let pools = Pools::new(settings)?;
+    let mut conn = pools.write.get().await?;
+    let meta = cli_meta();
+    let meta = &meta;
+    let counts = conn
+        .transaction::<_, anyhow::Error, _>(|tx| {
+            async move {
+                app::successions::import(tx, Operator::Console(meta), parsed)
+                    .await
+                    .map_err(|e| match e {
+                        app::successions::SuccessionFailure::Lines(errors) => {
+                            lines_error(file, &errors)
+                        }
+                        app::successions::SuccessionFailure::App(e) => anyhow::anyhow!("{e}"),
+                    })
+            }
+            .scope_boxed()
+        })
+        .await?;
+    println!(
+        "created {} unchanged {} dissolving {}",
+        counts.created, counts.unchanged, counts.dissolving
+    );
+    for kept in &counts.kept_active {
+        println!(
+            "line {}: {} stays active (other units were merged into its code): decide its handover by hand",
+            kept.line, kept.unit_code
+        );
+    }
+    Ok(())
+}
+
+/// Every line of `file` that cannot be placed, one per row of the message.
+fn lines_error(
+    file: &std::path::Path,
+    errors: &[doanket::domain::field::FieldError],
+) -> anyhow::Error {
+    let lines: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            format!(
+                "{}:{}: {}: {}",
+                file.display(),
+                e.line.unwrap_or(0),
+                e.field,
+                e.message.en
+            )
+        })
+        .collect();
+    anyhow::anyhow!(
+        "nothing recorded; {} line(s) cannot be placed:\n{}",
+        errors.len(),
+        lines.join("\n")
+    )
 }
 
 async fn create_user(

@@ -55,6 +55,8 @@ pub enum Problems {
         routes::units::by_code::by_code,
         routes::units::create::create,
         routes::units::import::import,
+        routes::units::successions_import::import,
+        routes::units::successions::successions,
         routes::users::create::create,
         routes::users::list::list,
         routes::users::get::get,

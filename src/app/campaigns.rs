@@ -37,6 +37,7 @@ pub async fn create(
     if !user.scope.allows(Right::ActAs(Role::Approver), &unit) {
         user.scope.authorize(Right::ActAs(Role::Officer), &unit)?;
     }
+    super::lookups::unit_takes(&unit, draft.starts_on)?;
     let campaign = campaigns::insert(
         conn,
         &NewCampaign {

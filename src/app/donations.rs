@@ -16,7 +16,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::{AppError, AppResult, Code};
+use super::{lookups, AppError, AppResult, Code};
 use crate::audit::{self, Change};
 use crate::auth::extractor::Bearer;
 use crate::auth::scope::Right;
@@ -116,6 +116,7 @@ pub async fn record(
     if let (Some(k), Some(row)) = (key, ctx.key_taken()) {
         return Ok(Recorded::Taken(row.taken(k.hash)));
     }
+    lookups::unit_takes(&unit, d.received_on)?;
     // a campaign is usable by its unit and every unit below it
     let earmark = match d.campaign_id {
         None => None,

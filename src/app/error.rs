@@ -49,6 +49,12 @@ pub enum Code {
     NotCompleted,
     ActiveHouseProject,
     RecentHouseSupport,
+    UnitDissolved,
+    FractionsMustSumToOne,
+    NotASuccessor,
+    OpenObligations,
+    UnassignedHouseholds,
+    StaleHandover,
     RateLimited,
     ServiceUnavailable,
     Internal,
@@ -97,6 +103,12 @@ impl Code {
             Code::NotCompleted => "not_completed",
             Code::ActiveHouseProject => "active_house_project",
             Code::RecentHouseSupport => "recent_house_support",
+            Code::UnitDissolved => "unit_dissolved",
+            Code::FractionsMustSumToOne => "fractions_must_sum_to_one",
+            Code::NotASuccessor => "not_a_successor",
+            Code::OpenObligations => "open_obligations",
+            Code::UnassignedHouseholds => "unassigned_households",
+            Code::StaleHandover => "stale_handover",
             Code::RateLimited => "rate_limited",
             Code::ServiceUnavailable => "service_unavailable",
             Code::Internal => "internal_error",
@@ -217,6 +229,27 @@ impl Code {
             Code::RecentHouseSupport => (
                 "Household had a new house supported recently",
                 "Hộ đã được hỗ trợ xây nhà mới trong thời gian gần đây",
+            ),
+            Code::UnitDissolved => ("The unit has ended", "Đơn vị đã kết thúc hoạt động"),
+            Code::FractionsMustSumToOne => (
+                "The fractions do not sum to one",
+                "Tổng các tỷ lệ không bằng một",
+            ),
+            Code::NotASuccessor => (
+                "Not a successor of the unit",
+                "Không phải đơn vị kế thừa của đơn vị này",
+            ),
+            Code::OpenObligations => (
+                "Open obligations are not assigned",
+                "Còn nghĩa vụ chưa được giao cho đơn vị kế thừa",
+            ),
+            Code::UnassignedHouseholds => (
+                "Households of some villages are not assigned",
+                "Hộ gia đình của một số thôn chưa được giao",
+            ),
+            Code::StaleHandover => (
+                "Balances changed since the handover was proposed",
+                "Số dư đã thay đổi kể từ khi đề xuất bàn giao",
             ),
             Code::RateLimited => ("Too many requests", "Quá nhiều yêu cầu"),
             Code::ServiceUnavailable => (

@@ -100,10 +100,12 @@ pub async fn check<'a>(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
     request: GrantRequest<'a>,
+    today: NaiveDate,
 ) -> AppResult<CheckedGrant<'a>> {
     let asked = request.asked;
     let right = Right::ActAs(Role::Officer);
     let unit = lookups::unit_authorized(conn, &user.scope, right, asked.unit_id).await?;
+    lookups::unit_takes(&unit, today)?;
     if let Some(h) = asked.household_id {
         // a household outside the paying unit's subtree reads as one that does not exist
         let home = match households::find(conn, h).await? {

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use chrono::NaiveDate;
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
@@ -126,12 +127,14 @@ pub async fn list(
         .collect())
 }
 
-/// The commune a household is registered in, when the officer may act there (404/403), and it
-/// is a commune (422).
+/// The commune a household is registered in, when the officer may act there (404/403), it
+/// still takes registrations on the local day `today` (409 `unit_dissolved`), and it is a
+/// commune (422).
 pub async fn commune_for(
     conn: &mut AsyncPgConnection,
     officer: &AuthUser,
     unit_id: Uuid,
+    today: NaiveDate,
 ) -> AppResult<UnitRow> {
     let unit = lookups::unit_authorized(
         conn,
@@ -140,6 +143,7 @@ pub async fn commune_for(
         unit_id,
     )
     .await?;
+    lookups::unit_takes(&unit, today)?;
     if unit.tier() != Tier::Commune {
         return Err(says::not_a_commune().into());
     }

@@ -114,10 +114,12 @@ pub async fn check_proposal(
     conn: &mut AsyncPgConnection,
     officer: &AuthUser,
     proposal: Proposal,
+    today: NaiveDate,
 ) -> AppResult<Checked> {
     let right = Right::ActAs(Role::Officer);
     let unit =
         lookups::unit_authorized(conn, &officer.scope, right, proposal.funding_unit_id).await?;
+    lookups::unit_takes(&unit, today)?;
     check_household(conn, &unit, proposal.household_id).await?;
     let earmark = check_campaign(conn, &unit, proposal.campaign_id).await?;
     let norm = housing_norms::in_force(conn, unit.id, proposal.kind.as_str(), proposal.proposed_on)

@@ -1,6 +1,7 @@
 //! The lookups every command starts with, written once: the unit a caller acts on (404 outside
 //! their scope, 403 without the right), a campaign a unit may use, a bank account of a fund.
 
+use chrono::NaiveDate;
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
@@ -10,6 +11,7 @@ use crate::db::bank_accounts::{self, BankAccountRow};
 use crate::db::campaigns::{self, CampaignRow};
 use crate::db::units::{self, UnitRow};
 use crate::messages::common;
+use crate::messages::units as unit_messages;
 
 /// The unit `id`, when the caller has `right` there: 404 when it does not exist or lies outside
 /// the caller's scope, 403 naming the role it takes when the caller sees it without the right.
@@ -22,6 +24,32 @@ pub async fn unit_authorized(
     let unit = units::find(conn, id).await?.ok_or(AppError::NotFound)?;
     scope.authorize(right, &unit)?;
     Ok(unit)
+}
+
+/// As [`unit_authorized`], for the bookkeeping of a unit's past that stays possible after the
+/// unit is dissolved (closing and re-opening its months).
+pub async fn unit_for_records(
+    conn: &mut AsyncPgConnection,
+    scope: &Scope,
+    right: Right,
+    id: Uuid,
+) -> AppResult<UnitRow> {
+    let unit = units::find(conn, id).await?.ok_or(AppError::NotFound)?;
+    scope.authorize_records(right, &unit)?;
+    Ok(unit)
+}
+
+/// 409 `unit_dissolved` when `unit` takes nothing new dated `on` (reform.md: a dissolving unit
+/// takes only what is dated before its end; the local day for registrations and proposals, the
+/// day of receipt for donations, the first day for campaigns). The database holds the same rule
+/// for what it can date itself (`unit_refuse_ended`).
+pub fn unit_takes(unit: &UnitRow, on: NaiveDate) -> AppResult<()> {
+    let life = unit.life();
+    if life.takes(on) {
+        Ok(())
+    } else {
+        Err(unit_messages::unit_dissolved(&unit.code, life))
+    }
 }
 
 /// The campaign `id`, when `unit` may use it: a campaign is usable by its own unit and every

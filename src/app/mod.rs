@@ -24,6 +24,7 @@ pub mod lookups;
 pub mod periods;
 pub mod spending;
 pub mod statements;
+pub mod successions;
 pub mod tet_batches;
 pub mod transfers;
 pub mod units;

@@ -9,7 +9,7 @@ use chrono::{Months, NaiveDate};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
-use super::lookups::unit_authorized;
+use super::lookups::{unit_authorized, unit_for_records};
 use super::{AppError, AppResult};
 use crate::audit::{self, Change};
 use crate::auth::scope::Right;
@@ -31,7 +31,8 @@ pub async fn close(
     raw_month: &str,
     today: NaiveDate,
 ) -> AppResult<PeriodView> {
-    let unit = unit_authorized(conn, &actor.scope, Right::ActAs(Role::Accountant), unit_id).await?;
+    let unit =
+        unit_for_records(conn, &actor.scope, Right::ActAs(Role::Accountant), unit_id).await?;
     let month = month_param(raw_month, today)?;
     if month >= month_start(today) {
         return Err(refusals::not_ended(month));
@@ -71,7 +72,7 @@ pub async fn reopen(
     raw_reason: &str,
     today: NaiveDate,
 ) -> AppResult<PeriodView> {
-    let unit = unit_authorized(conn, &actor.scope, Right::ActAs(Role::Approver), unit_id).await?;
+    let unit = unit_for_records(conn, &actor.scope, Right::ActAs(Role::Approver), unit_id).await?;
     let month = month_param(raw_month, today)?;
     let reason = text::clean(raw_reason, 1000).ok_or_else(|| words::text_length("reason", 1000))?;
     periods::lock_month(conn, unit.id, month).await?;

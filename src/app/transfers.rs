@@ -187,12 +187,14 @@ pub async fn check(
     user: &AuthUser,
     asked: &CreateTransfer,
     terms: Terms,
+    today: NaiveDate,
 ) -> AppResult<Submission> {
-    let from = sender(conn, user, asked.from_unit_id).await?;
+    let from = sender(conn, user, asked.from_unit_id, today).await?;
     let to = units::find(conn, asked.to_unit_id)
         .await?
         .ok_or_else(words::not_related)?;
     let direction = direction(&from, &to).ok_or_else(words::not_related)?;
+    lookups::unit_takes(&to, today)?;
     check_campaign(conn, asked.campaign_id, &[&from, &to]).await?;
     Ok(Submission {
         from: from.id,
@@ -210,8 +212,9 @@ pub async fn check_allocation(
     asked: &AllocateTransfers,
     terms: Terms,
     parts: &[i64],
+    today: NaiveDate,
 ) -> AppResult<Submission> {
-    let from = sender(conn, user, asked.from_unit_id).await?;
+    let from = sender(conn, user, asked.from_unit_id, today).await?;
     let ids: Vec<Uuid> = asked.shares.iter().map(|s| s.to_unit_id).collect();
     let found: HashMap<Uuid, UnitRow> = units::find_many(conn, &ids)
         .await?
@@ -224,6 +227,7 @@ pub async fn check_allocation(
             .get(id)
             .filter(|to| direction(&from, to) == Some(Direction::Allocation))
             .ok_or_else(|| words::share_not_below(i))?;
+        lookups::unit_takes(to, today)?;
         receivers.push(to);
     }
     let mut all = receivers.clone();
@@ -242,9 +246,17 @@ pub async fn check_allocation(
     })
 }
 
-/// The sending unit, when the caller is one of its officers (404, 403).
-async fn sender(conn: &mut AsyncPgConnection, user: &AuthUser, id: Uuid) -> AppResult<UnitRow> {
-    lookups::unit_authorized(conn, &user.scope, Right::ActAs(Role::Officer), id).await
+/// The sending unit, when the caller is one of its officers (404, 403) and it still sends on
+/// `today` (409 `unit_dissolved`).
+async fn sender(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    id: Uuid,
+    today: NaiveDate,
+) -> AppResult<UnitRow> {
+    let unit = lookups::unit_authorized(conn, &user.scope, Right::ActAs(Role::Officer), id).await?;
+    lookups::unit_takes(&unit, today)?;
+    Ok(unit)
 }
 
 /// 422 unless the campaign exists and is usable by every unit in `units` (its unit is an

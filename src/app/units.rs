@@ -14,7 +14,7 @@ use crate::db::units::{self, ImportCounts, ImportError, NewUnit, UnitRow};
 use crate::domain::unit_file::{UnitFileError, UnitRecord};
 use crate::domain::{Tier, UnitCode};
 use crate::messages::units as messages;
-use crate::views::units::UnitView;
+use crate::views::units::{FormerName, UnitDetailView, UnitView};
 
 /// A unit to create, parsed.
 pub struct UnitDraft {
@@ -131,4 +131,19 @@ pub async fn import(
         .map_err(AppError::from)?;
     }
     Ok(counts)
+}
+
+/// One unit the caller may see (404 otherwise), with the names it had before.
+pub async fn detail(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    unit: Option<UnitRow>,
+) -> AppResult<UnitDetailView> {
+    let unit = unit.ok_or(AppError::NotFound)?;
+    user.scope.authorize(Right::Read, &unit)?;
+    let former_names = units::former_names(conn, unit.id).await?;
+    Ok(UnitDetailView {
+        unit: UnitView::from(unit),
+        former_names: former_names.into_iter().map(FormerName::from).collect(),
+    })
 }

@@ -91,8 +91,22 @@ impl Scope {
         }
     }
 
-    /// 404 outside the read scope, 403 inside it without the right.
+    /// 404 outside the read scope; 409 `unit_dissolved` for any write into a dissolved unit,
+    /// whatever the caller's roles (its records are read-only); 403 inside the scope without the
+    /// right.
     pub fn authorize(&self, right: Right, unit: &UnitRow) -> AppResult<()> {
+        if right.writes() && unit.life().is_dissolved() && self.can_see(unit) {
+            return Err(crate::messages::units::unit_dissolved(
+                &unit.code,
+                unit.life(),
+            ));
+        }
+        self.authorize_records(right, unit)
+    }
+
+    /// As [`Scope::authorize`], for the bookkeeping of a unit's past that stays possible after it
+    /// ends: closing and re-opening its months (a parent cannot close a month its child has not).
+    pub fn authorize_records(&self, right: Right, unit: &UnitRow) -> AppResult<()> {
         if !self.can_see(unit) {
             return Err(AppError::NotFound);
         }
@@ -100,6 +114,16 @@ impl Scope {
             return Err(lacking(right, unit));
         }
         Ok(())
+    }
+}
+
+impl Right {
+    /// Whether the right changes something of the unit (and so is refused at a dissolved one).
+    pub fn writes(self) -> bool {
+        match self {
+            Right::Read | Right::Audit | Right::ReadPersonal => false,
+            Right::Administer | Right::ActAs(_) | Right::ActWithin(_) => true,
+        }
     }
 }
 
@@ -195,6 +219,9 @@ mod tests {
             ancestry: ancestry.to_vec(),
             path: vec![],
             created_at: chrono::Utc::now(),
+            status: "active".into(),
+            dissolving_from: None,
+            dissolved_on: None,
         }
     }
 

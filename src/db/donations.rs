@@ -289,6 +289,12 @@ pub struct DonationContext {
     pub unit_path: Option<Vec<String>>,
     #[diesel(sql_type = Nullable<diesel::sql_types::Timestamptz>)]
     pub unit_created_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub unit_status: Option<String>,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Date>)]
+    pub unit_dissolving_from: Option<chrono::NaiveDate>,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Date>)]
+    pub unit_dissolved_on: Option<chrono::NaiveDate>,
     #[diesel(sql_type = Nullable<SqlUuid>)]
     pub campaign_unit_id: Option<Uuid>,
     #[diesel(sql_type = Nullable<diesel::sql_types::Bool>)]
@@ -330,6 +336,9 @@ impl DonationContext {
             ancestry: self.unit_ancestry.clone()?,
             path: self.unit_path.clone()?,
             created_at: self.unit_created_at?,
+            status: self.unit_status.clone()?,
+            dissolving_from: self.unit_dissolving_from,
+            dissolved_on: self.unit_dissolved_on,
         })
     }
 
@@ -397,6 +406,8 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for ContextQuery<'_> {
                     un.full_name AS unit_full_name, un.kind AS unit_kind, un.tier AS unit_tier, \
                     un.parent_id AS unit_parent_id, un.ancestry AS unit_ancestry, \
                     un.path AS unit_path, un.created_at AS unit_created_at, \
+                    un.status AS unit_status, un.dissolving_from AS unit_dissolving_from, \
+                    un.dissolved_on AS unit_dissolved_on, \
                     c.unit_id AS campaign_unit_id, c.restricted AS campaign_restricted, \
                     b.unit_id AS bank_unit_id, b.account_id AS bank_ledger_id, \
                     a.account_codes, a.account_ids, \

@@ -30,6 +30,7 @@ pub mod refresh_tokens;
 pub mod schema;
 pub mod spending;
 pub mod statements;
+pub mod successions;
 pub mod tet_batches;
 pub mod transfers;
 pub mod units;

@@ -57,8 +57,14 @@ pub async fn open_children(
         .filter(periods::month.eq(month))
         .filter(periods::state.eq(PeriodState::Closed.as_str()))
         .select(periods::unit_id);
+    // a child dissolved before the month (its last day earlier) does not hold it back
     units::table
         .filter(units::parent_id.eq(unit))
+        .filter(
+            units::dissolved_on
+                .is_null()
+                .or(units::dissolved_on.ge(month)),
+        )
         .filter(units::id.ne_all(closed))
         .select(units::code)
         .order(units::code.asc())

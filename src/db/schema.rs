@@ -228,6 +228,31 @@ diesel::table! {
         search_text -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        status -> Text,
+        dissolving_from -> Nullable<Date>,
+        dissolved_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    unit_names (unit_id, replaced_at) {
+        unit_id -> Uuid,
+        name -> Text,
+        full_name -> Text,
+        parent_id -> Nullable<Uuid>,
+        valid_until -> Nullable<Date>,
+        replaced_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    unit_successions (predecessor_id, successor_id) {
+        predecessor_id -> Uuid,
+        successor_id -> Uuid,
+        share -> Text,
+        effective_on -> Date,
+        recorded_by -> Nullable<Uuid>,
+        recorded_at -> Timestamptz,
     }
 }
 
@@ -586,6 +611,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     tet_batch_recipients,
     tet_batches,
     transfers,
+    unit_names,
+    unit_successions,
     units,
     users,
 );

@@ -3,15 +3,16 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, Nullable, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::schema::{accounts, units};
+use super::schema::{accounts, unit_names, units};
 use crate::domain::text::fold;
 use crate::domain::unit_file::{self, ExistingUnit, UnitRecord};
+use crate::domain::unit_life::{UnitLife, UnitStatus};
 use crate::domain::{Tier, UnitCode, UnitId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -27,9 +28,26 @@ pub struct UnitRow {
     pub ancestry: Vec<Uuid>,
     pub path: Vec<String>,
     pub created_at: DateTime<Utc>,
+    pub status: String,
+    pub dissolving_from: Option<NaiveDate>,
+    pub dissolved_on: Option<NaiveDate>,
 }
 
 impl UnitRow {
+    /// Where the unit stands in its life. The table's CHECKs tie the dates to the status
+    /// (`units_end_dated`, `units_dissolved_on`), so each status has its date.
+    pub fn life(&self) -> UnitLife {
+        match (
+            self.status.as_str(),
+            self.dissolving_from,
+            self.dissolved_on,
+        ) {
+            ("dissolved", _, Some(on)) => UnitLife::Dissolved { on },
+            ("dissolving", Some(from), _) => UnitLife::Dissolving { from },
+            _ => UnitLife::Active,
+        }
+    }
+
     pub fn unit_id(&self) -> UnitId {
         UnitId(self.id)
     }
@@ -96,6 +114,7 @@ pub struct UnitFilter<'a> {
     pub scope: &'a [Uuid],
     pub parent_id: Option<Uuid>,
     pub tier: Option<Tier>,
+    pub status: Option<UnitStatus>,
     /// Folded search text (see `domain::text::fold`).
     pub q: Option<String>,
     /// Keyset: codes strictly after this one.
@@ -116,6 +135,9 @@ pub async fn list(conn: &mut AsyncPgConnection, f: UnitFilter<'_>) -> QueryResul
     }
     if let Some(tier) = f.tier {
         query = query.filter(units::tier.eq(tier.as_str()));
+    }
+    if let Some(status) = f.status {
+        query = query.filter(units::status.eq(status.as_str()));
     }
     if let Some(q) = f.q {
         query = query.filter(units::search_text.like(format!("%{}%", escape_like(&q))));
@@ -341,6 +363,28 @@ pub async fn in_subtrees(
     units::table
         .filter(units::ancestry.overlaps_with(roots))
         .select(UnitRow::as_select())
+        .load(conn)
+        .await
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = unit_names)]
+pub struct FormerNameRow {
+    pub name: String,
+    pub full_name: String,
+    pub parent_id: Option<Uuid>,
+    pub valid_until: Option<NaiveDate>,
+}
+
+/// The names `id` had before its current one, newest first.
+pub async fn former_names(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Vec<FormerNameRow>> {
+    unit_names::table
+        .filter(unit_names::unit_id.eq(id))
+        .order(unit_names::replaced_at.desc())
+        .select(FormerNameRow::as_select())
         .load(conn)
         .await
 }

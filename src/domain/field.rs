@@ -32,6 +32,8 @@ impl Text {
 pub struct FieldError {
     pub field: String,
     pub message: Text,
+    /// The line of an uploaded file the error is on (1 = the header), when it is about a file.
+    pub line: Option<u64>,
 }
 
 impl FieldError {
@@ -39,6 +41,15 @@ impl FieldError {
         FieldError {
             field: field.into(),
             message: Text::new(en, vi),
+            line: None,
+        }
+    }
+
+    /// The same error, placed on `line` of an uploaded file.
+    pub fn at_line(self, line: u64) -> Self {
+        FieldError {
+            line: Some(line),
+            ..self
         }
     }
 }

@@ -15,11 +15,13 @@ pub mod period;
 pub mod role;
 pub mod spending;
 pub mod statement;
+pub mod succession_file;
 pub mod tet;
 pub mod text;
 pub mod tier;
 pub mod unit_code;
 pub mod unit_file;
+pub mod unit_life;
 pub mod username;
 
 pub use ids::{UnitId, UserId};

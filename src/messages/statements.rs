@@ -67,6 +67,7 @@ pub fn unreadable(e: StatementError) -> (FieldError, Text) {
     let field = FieldError {
         field: format!("line {}", e.line),
         message: e.message,
+        line: None,
     };
     (field, detail)
 }

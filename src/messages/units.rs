@@ -2,6 +2,7 @@
 
 use crate::app::{AppError, Code};
 use crate::domain::field::FieldError;
+use crate::domain::unit_life::UnitLife;
 use crate::domain::Tier;
 
 /// A name or label of 1 to `max` characters (after cleaning).
@@ -60,4 +61,32 @@ pub fn at_most_100(field: &str) -> FieldError {
 /// A `year` outside the calendar.
 pub fn not_a_year() -> FieldError {
     FieldError::new("year", "not a year", "không phải năm")
+}
+
+/// 409 `unit_dissolved`: `unit` has ended and takes nothing new (dated `on` or after its end).
+pub fn unit_dissolved(code: &str, life: UnitLife) -> AppError {
+    match life {
+        UnitLife::Dissolved { on } => AppError::refused_because(
+            Code::UnitDissolved,
+            format!("Unit {code} was dissolved; its last day was {on}. Its records are read-only."),
+            format!(
+                "Đơn vị {code} đã giải thể, ngày hoạt động cuối cùng là {on}. Hồ sơ của đơn vị chỉ được xem."
+            ),
+        ),
+        _ => {
+            let from = life
+                .ended_from()
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            AppError::refused_because(
+                Code::UnitDissolved,
+                format!(
+                    "Unit {code} ended on {from} (the 2025 reform): it takes nothing dated from then on; its successor does."
+                ),
+                format!(
+                    "Đơn vị {code} đã kết thúc từ ngày {from} (sắp xếp đơn vị hành chính 2025): không nhận nội dung nào từ ngày đó; đơn vị kế thừa sẽ nhận."
+                ),
+            )
+        }
+    }
 }

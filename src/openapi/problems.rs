@@ -19,7 +19,7 @@ use crate::error::Code;
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// Every code of `error.rs` (in its order, then the later additions).
-pub const ALL: [Code; 43] = [
+pub const ALL: [Code; 49] = [
     Code::MalformedJson,
     Code::Unauthenticated,
     Code::InvalidCredentials,
@@ -63,6 +63,12 @@ pub const ALL: [Code; 43] = [
     Code::Internal,
     Code::DuplicateKey,
     Code::CorsRefused,
+    Code::UnitDissolved,
+    Code::FractionsMustSumToOne,
+    Code::NotASuccessor,
+    Code::OpenObligations,
+    Code::UnassignedHouseholds,
+    Code::StaleHandover,
 ];
 
 /// A code's place in `ALL`. The match has no wildcard: a new `Code` does not compile until it
@@ -113,6 +119,13 @@ const fn position(code: Code) -> usize {
         Code::DuplicateKey => 41,
         // a refused CORS preflight (OPTIONS), which no documented operation is
         Code::CorsRefused => 42,
+        // the reform of 2025 (reform.md)
+        Code::UnitDissolved => 43,
+        Code::FractionsMustSumToOne => 44,
+        Code::NotASuccessor => 45,
+        Code::OpenObligations => 46,
+        Code::UnassignedHouseholds => 47,
+        Code::StaleHandover => 48,
     }
 }
 
@@ -144,9 +157,15 @@ pub const OPERATIONS: &[(&str, &[Code])] = &[
     ("listUnits", &[]),
     ("getUnit", &[]),
     ("getUnitByCode", &[]),
-    ("createUnit", &[Forbidden, DuplicateUnitCode, InvalidTier]),
+    (
+        "createUnit",
+        &[Forbidden, DuplicateUnitCode, InvalidTier, UnitDissolved],
+    ),
     // two imports racing to insert one new code: the second meets the unique code
     ("importUnits", &[Forbidden, InvalidCsv, DuplicateUnitCode]),
+    // the reform: a unit the file ends can be one that was already dissolved by hand
+    ("importUnitSuccessions", &[Forbidden, InvalidCsv]),
+    ("getUnitSuccessions", &[]),
     // users
     ("createUser", &[Forbidden, DuplicateUsername]),
     ("listUsers", &[NotFound]),
@@ -156,25 +175,40 @@ pub const OPERATIONS: &[(&str, &[Code])] = &[
     // audit
     ("listAuditEvents", &[Forbidden, NotFound]),
     // campaigns
-    ("createCampaign", &[Forbidden, NotFound]),
+    ("createCampaign", &[Forbidden, NotFound, UnitDissolved]),
     ("listCampaigns", &[NotFound]),
     ("getCampaign", &[]),
     ("getCampaignReport", &[]),
     // bank accounts
-    ("createBankAccount", &[Forbidden, DuplicateBankAccount]),
+    (
+        "createBankAccount",
+        &[Forbidden, DuplicateBankAccount, UnitDissolved],
+    ),
     ("listBankAccounts", &[]),
     ("getBankAccount", &[]),
     // donations
     (
         "createDonation",
-        &[Forbidden, NotFound, PeriodClosed, DuplicateBankReference],
+        &[
+            Forbidden,
+            NotFound,
+            PeriodClosed,
+            DuplicateBankReference,
+            UnitDissolved,
+        ],
     ),
     ("listDonations", &[NotFound]),
     ("getDonation", &[]),
     // a void reverses the receipt: the cash or goods it brought in leave again
     (
         "voidDonation",
-        &[Forbidden, AlreadyVoid, PeriodClosed, InsufficientFunds],
+        &[
+            Forbidden,
+            AlreadyVoid,
+            PeriodClosed,
+            InsufficientFunds,
+            UnitDissolved,
+        ],
     ),
     ("listReceipts", &[]),
     // ledger
@@ -192,6 +226,7 @@ pub const OPERATIONS: &[(&str, &[Code])] = &[
             UnbalancedEntry,
             PeriodClosed,
             InsufficientFunds,
+            UnitDissolved,
         ],
     ),
     (
@@ -202,6 +237,7 @@ pub const OPERATIONS: &[(&str, &[Code])] = &[
             AlreadyReversed,
             PeriodClosed,
             InsufficientFunds,
+            UnitDissolved,
         ],
     ),
     ("verifyLedger", &[Forbidden]),
@@ -235,28 +271,46 @@ pub const OPERATIONS: &[(&str, &[Code])] = &[
     // households
     (
         "createHousehold",
-        &[Forbidden, NotFound, DuplicateHousehold],
+        &[Forbidden, NotFound, DuplicateHousehold, UnitDissolved],
     ),
     ("listHouseholds", &[NotFound]),
     ("getHousehold", &[]),
-    ("updateHousehold", &[Forbidden]),
+    ("updateHousehold", &[Forbidden, UnitDissolved]),
     ("getHouseholdHistory", &[]),
     // grants
     (
         "createDisbursement",
-        &[Forbidden, NotFound, CampaignPurposeMismatch],
+        &[Forbidden, NotFound, CampaignPurposeMismatch, UnitDissolved],
     ),
     ("listDisbursements", &[NotFound]),
     ("getDisbursement", &[]),
     (
         "approveDisbursement",
-        &[Forbidden, SamePerson, InvalidState, InsufficientFunds],
+        &[
+            Forbidden,
+            SamePerson,
+            InvalidState,
+            InsufficientFunds,
+            UnitDissolved,
+        ],
     ),
-    ("rejectDisbursement", &[Forbidden, SamePerson, InvalidState]),
-    ("cancelDisbursement", &[Forbidden, SamePerson, InvalidState]),
+    (
+        "rejectDisbursement",
+        &[Forbidden, SamePerson, InvalidState, UnitDissolved],
+    ),
+    (
+        "cancelDisbursement",
+        &[Forbidden, SamePerson, InvalidState, UnitDissolved],
+    ),
     (
         "payDisbursement",
-        &[Forbidden, InvalidState, InsufficientFunds, PeriodClosed],
+        &[
+            Forbidden,
+            InvalidState,
+            InsufficientFunds,
+            PeriodClosed,
+            UnitDissolved,
+        ],
     ),
     // Tết batches
     (
@@ -266,46 +320,92 @@ pub const OPERATIONS: &[(&str, &[Code])] = &[
             NotFound,
             CampaignPurposeMismatch,
             HouseholdAlreadyReceived,
+            UnitDissolved,
         ],
     ),
     ("listTetBatches", &[NotFound]),
     ("getTetBatch", &[]),
     (
         "approveTetBatch",
-        &[Forbidden, SamePerson, InvalidState, InsufficientFunds],
+        &[
+            Forbidden,
+            SamePerson,
+            InvalidState,
+            InsufficientFunds,
+            UnitDissolved,
+        ],
     ),
-    ("rejectTetBatch", &[Forbidden, SamePerson, InvalidState]),
-    ("cancelTetBatch", &[Forbidden, SamePerson, InvalidState]),
+    (
+        "rejectTetBatch",
+        &[Forbidden, SamePerson, InvalidState, UnitDissolved],
+    ),
+    (
+        "cancelTetBatch",
+        &[Forbidden, SamePerson, InvalidState, UnitDissolved],
+    ),
     (
         "disburseTetBatch",
-        &[Forbidden, InvalidState, InsufficientFunds, PeriodClosed],
+        &[
+            Forbidden,
+            InvalidState,
+            InsufficientFunds,
+            PeriodClosed,
+            UnitDissolved,
+        ],
     ),
-    ("recordTetDeliveries", &[Forbidden, InvalidState]),
+    (
+        "recordTetDeliveries",
+        &[Forbidden, InvalidState, UnitDissolved],
+    ),
     // the settlement brings undelivered gifts back: it posts, but takes nothing out
-    ("closeTetBatch", &[Forbidden, InvalidState, PeriodClosed]),
+    (
+        "closeTetBatch",
+        &[Forbidden, InvalidState, PeriodClosed, UnitDissolved],
+    ),
     ("getTetBatchRecipients", &[Forbidden]),
     // transfers
     (
         "createTransfer",
-        &[Forbidden, NotFound, CampaignPurposeMismatch],
+        &[Forbidden, NotFound, CampaignPurposeMismatch, UnitDissolved],
     ),
-    ("allocateTransfers", &[Forbidden, NotFound]),
+    ("allocateTransfers", &[Forbidden, NotFound, UnitDissolved]),
     ("listTransfers", &[NotFound]),
     ("getTransfer", &[]),
     (
         "approveTransfer",
-        &[Forbidden, SamePerson, InvalidState, InsufficientFunds],
+        &[
+            Forbidden,
+            SamePerson,
+            InvalidState,
+            InsufficientFunds,
+            UnitDissolved,
+        ],
     ),
-    ("rejectTransfer", &[Forbidden, SamePerson, InvalidState]),
-    ("cancelTransfer", &[Forbidden, SamePerson, InvalidState]),
+    (
+        "rejectTransfer",
+        &[Forbidden, SamePerson, InvalidState, UnitDissolved],
+    ),
+    (
+        "cancelTransfer",
+        &[Forbidden, SamePerson, InvalidState, UnitDissolved],
+    ),
     (
         "sendTransfer",
-        &[Forbidden, InvalidState, InsufficientFunds, PeriodClosed],
+        &[
+            Forbidden,
+            InvalidState,
+            InsufficientFunds,
+            PeriodClosed,
+            UnitDissolved,
+        ],
     ),
-    ("receiveTransfer", &[Forbidden, InvalidState, PeriodClosed]),
+    (
+        "receiveTransfer",
+        &[Forbidden, InvalidState, PeriodClosed, UnitDissolved],
+    ),
     // houses
     ("listHousingNorms", &[NotFound]),
-    ("setHousingNorms", &[Forbidden, NotFound]),
+    ("setHousingNorms", &[Forbidden, NotFound, UnitDissolved]),
     (
         "createHouse",
         &[
@@ -314,18 +414,28 @@ pub const OPERATIONS: &[(&str, &[Code])] = &[
             CampaignPurposeMismatch,
             ActiveHouseProject,
             RecentHouseSupport,
+            UnitDissolved,
         ],
     ),
     ("listHouses", &[NotFound]),
     ("getHouse", &[]),
     (
         "approveHouse",
-        &[Forbidden, SamePerson, InvalidState, InsufficientFunds],
+        &[
+            Forbidden,
+            SamePerson,
+            InvalidState,
+            InsufficientFunds,
+            UnitDissolved,
+        ],
     ),
-    ("startHouse", &[Forbidden, InvalidState]),
-    ("completeHouse", &[Forbidden, InvalidState]),
-    ("handOverHouse", &[Forbidden, InvalidState]),
-    ("cancelHouse", &[Forbidden, SamePerson, InvalidState]),
+    ("startHouse", &[Forbidden, InvalidState, UnitDissolved]),
+    ("completeHouse", &[Forbidden, InvalidState, UnitDissolved]),
+    ("handOverHouse", &[Forbidden, InvalidState, UnitDissolved]),
+    (
+        "cancelHouse",
+        &[Forbidden, SamePerson, InvalidState, UnitDissolved],
+    ),
     (
         "payHouseTranche",
         &[
@@ -335,12 +445,19 @@ pub const OPERATIONS: &[(&str, &[Code])] = &[
             ExceedsSupport,
             InsufficientFunds,
             PeriodClosed,
+            UnitDissolved,
         ],
     ),
-    ("createHouseContribution", &[Forbidden, InvalidState]),
+    (
+        "createHouseContribution",
+        &[Forbidden, InvalidState, UnitDissolved],
+    ),
     ("listHouseContributions", &[]),
     // attachments: a multipart body that does not parse is 400
-    ("uploadAttachment", &[Forbidden, NotFound, MalformedJson]),
+    (
+        "uploadAttachment",
+        &[Forbidden, NotFound, MalformedJson, UnitDissolved],
+    ),
     ("downloadAttachment", &[]),
     // statements
     (
@@ -351,15 +468,29 @@ pub const OPERATIONS: &[(&str, &[Code])] = &[
     // two requests racing for the same lines: the second meets the unique bank reference
     (
         "createDonationsFromStatementLines",
-        &[Forbidden, PeriodClosed, DuplicateBankReference],
+        &[
+            Forbidden,
+            PeriodClosed,
+            DuplicateBankReference,
+            UnitDissolved,
+        ],
     ),
     (
         "createFeesFromStatementLines",
-        &[Forbidden, PeriodClosed, InsufficientFunds],
+        &[Forbidden, PeriodClosed, InsufficientFunds, UnitDissolved],
     ),
-    ("matchStatementLine", &[Forbidden, InvalidState, Conflict]),
-    ("unmatchStatementLine", &[Forbidden, InvalidState]),
-    ("ignoreStatementLine", &[Forbidden, InvalidState]),
+    (
+        "matchStatementLine",
+        &[Forbidden, InvalidState, Conflict, UnitDissolved],
+    ),
+    (
+        "unmatchStatementLine",
+        &[Forbidden, InvalidState, UnitDissolved],
+    ),
+    (
+        "ignoreStatementLine",
+        &[Forbidden, InvalidState, UnitDissolved],
+    ),
     ("getReconciliation", &[Forbidden]),
 ];
 

@@ -18,6 +18,7 @@ pub mod periods;
 pub mod public;
 pub mod reports;
 pub mod statements;
+pub mod successions;
 pub mod tet_batches;
 pub mod transfers;
 pub mod units;

@@ -31,6 +31,7 @@ mod problems;
 mod public;
 mod public_spending;
 mod reconciliation;
+mod reform;
 mod reports;
 mod scope;
 mod sealing;

@@ -36,7 +36,7 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let request = body.value.parse()?;
     let mut conn = state.pools.write.get().await?;
-    let grant = grants::check(&mut conn, &officer, request).await?;
+    let grant = grants::check(&mut conn, &officer, request, state.settings.clock.today()).await?;
     let (officer, grant) = (&officer, &grant);
     idempotency::transact(
         &mut conn,

@@ -40,7 +40,9 @@ pub async fn create(
         .parse(state.settings.clock.today())
         .map_err(ApiError::validation)?;
     let mut conn = state.pools.write.get().await?;
-    let unit = households::commune_for(&mut conn, &officer, h.unit_id).await?;
+    let unit =
+        households::commune_for(&mut conn, &officer, h.unit_id, state.settings.clock.today())
+            .await?;
     let hmac = h.national_id.hmac(&state.settings.national_id_key.0);
     let (officer, unit, h, hmac) = (&officer, &unit, &h, &hmac);
     let result = idempotency::transact(

@@ -34,12 +34,10 @@ pub async fn create(
     key: IdempotencyKey,
     body: JsonBody<CreateHouse>,
 ) -> ApiResult<HttpResponse> {
-    let proposal = body
-        .value
-        .parse(state.settings.clock.today())
-        .map_err(ApiError::validation)?;
+    let today = state.settings.clock.today();
+    let proposal = body.value.parse(today).map_err(ApiError::validation)?;
     let mut conn = state.pools.write.get().await?;
-    let checked = houses::check_proposal(&mut conn, &officer, proposal).await?;
+    let checked = houses::check_proposal(&mut conn, &officer, proposal, today).await?;
     let years = state.settings.new_house_interval_years;
     let (officer, checked) = (&officer, &checked);
     idempotency::transact(

@@ -42,6 +42,7 @@ pub async fn create(
     let mut conn = state.pools.write.get().await?;
     let right = Right::ActAs(Role::Officer);
     let unit = lookups::unit_authorized(&mut conn, &officer.scope, right, proposal.unit_id).await?;
+    lookups::unit_takes(&unit, state.settings.clock.today())?;
     let (officer, unit, proposal) = (&officer, &unit, &proposal);
     idempotency::transact(
         &mut conn,

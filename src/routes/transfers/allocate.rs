@@ -38,8 +38,15 @@ pub async fn allocate(
 ) -> ApiResult<HttpResponse> {
     let (terms, parts) = body.value.parse()?;
     let mut conn = state.pools.write.get().await?;
-    let submission =
-        transfers::check_allocation(&mut conn, &officer, &body.value, terms, &parts).await?;
+    let submission = transfers::check_allocation(
+        &mut conn,
+        &officer,
+        &body.value,
+        terms,
+        &parts,
+        state.settings.clock.today(),
+    )
+    .await?;
     let (officer, submission) = (&officer, &submission);
     idempotency::transact(
         &mut conn,

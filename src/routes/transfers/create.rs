@@ -37,7 +37,14 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let terms = body.value.parse()?;
     let mut conn = state.pools.write.get().await?;
-    let submission = transfers::check(&mut conn, &officer, &body.value, terms).await?;
+    let submission = transfers::check(
+        &mut conn,
+        &officer,
+        &body.value,
+        terms,
+        state.settings.clock.today(),
+    )
+    .await?;
     let (officer, submission) = (&officer, &submission);
     idempotency::transact(
         &mut conn,

@@ -1,12 +1,12 @@
 use actix_web::{get, web};
 
-use crate::auth::scope::Right;
+use crate::app::units;
 use crate::auth::AuthUser;
-use crate::db::units;
+use crate::db::units as unit_rows;
 use crate::domain::unit_code::UnitCode;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::views::units::UnitView;
+use crate::views::units::UnitDetailView;
 
 /// One unit by its code (`TW`, `20`, `06001`…), if it is in the caller's scope.
 #[utoipa::path(
@@ -14,7 +14,7 @@ use crate::views::units::UnitView;
     context_path = "/v1",
     tag = "units",
     params(("code" = String, Path)),
-    responses((status = 200, description = "The unit", body = UnitView), crate::openapi::Problems),
+    responses((status = 200, description = "The unit", body = UnitDetailView), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/units/by-code/{code}")]
@@ -22,14 +22,11 @@ pub async fn by_code(
     user: AuthUser,
     state: web::Data<AppState>,
     code: web::Path<String>,
-) -> ApiResult<web::Json<UnitView>> {
+) -> ApiResult<web::Json<UnitDetailView>> {
     // a string that is no unit code names no unit; parsing first also keeps NUL bytes, which
     // PostgreSQL text cannot hold, away from the query (they were a 500)
     let code = UnitCode::parse(&code).ok_or_else(ApiError::not_found)?;
     let mut conn = state.pools.read.get().await?;
-    let unit = units::find_by_code(&mut conn, code.as_str())
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    user.scope.authorize(Right::Read, &unit)?;
-    Ok(web::Json(unit.into()))
+    let unit = unit_rows::find_by_code(&mut conn, code.as_str()).await?;
+    Ok(web::Json(units::detail(&mut conn, &user, unit).await?))
 }

@@ -1,12 +1,12 @@
 use actix_web::{get, web};
 use uuid::Uuid;
 
-use crate::auth::scope::Right;
+use crate::app::units;
 use crate::auth::AuthUser;
-use crate::db::units;
-use crate::error::{ApiError, ApiResult};
+use crate::db::units as unit_rows;
+use crate::error::ApiResult;
 use crate::state::AppState;
-use crate::views::units::UnitView;
+use crate::views::units::UnitDetailView;
 
 /// One unit, if it is in the caller's scope.
 #[utoipa::path(
@@ -14,7 +14,7 @@ use crate::views::units::UnitView;
     context_path = "/v1",
     tag = "units",
     params(("id" = Uuid, Path)),
-    responses((status = 200, description = "The unit", body = UnitView), crate::openapi::Problems),
+    responses((status = 200, description = "The unit", body = UnitDetailView), crate::openapi::Problems),
     security(("bearer" = []))
 )]
 #[get("/units/{id}")]
@@ -22,11 +22,8 @@ pub async fn get(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-) -> ApiResult<web::Json<UnitView>> {
+) -> ApiResult<web::Json<UnitDetailView>> {
     let mut conn = state.pools.read.get().await?;
-    let unit = units::find(&mut conn, *id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    user.scope.authorize(Right::Read, &unit)?;
-    Ok(web::Json(unit.into()))
+    let unit = unit_rows::find(&mut conn, *id).await?;
+    Ok(web::Json(units::detail(&mut conn, &user, unit).await?))
 }

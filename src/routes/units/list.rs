@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use crate::auth::AuthUser;
 use crate::db::units::{self, UnitFilter};
+use crate::domain::unit_life::UnitStatus;
 use crate::domain::{text, Tier};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
@@ -18,6 +19,8 @@ use crate::views::units::UnitView;
 pub struct UnitQuery {
     pub parent_id: Option<Uuid>,
     pub tier: Option<Tier>,
+    /// `active`, `dissolving` or `dissolved`.
+    pub status: Option<UnitStatus>,
     /// Matches code, name or full name, with or without diacritics.
     #[param(max_length = 100)]
     pub q: Option<String>,
@@ -60,6 +63,7 @@ pub async fn list(
             scope: &scope,
             parent_id: query.parent_id,
             tier: query.tier,
+            status: query.status,
             q,
             after_code,
             limit: limit + 1,

@@ -1,10 +1,12 @@
-//! The unit tree: list, read, create, import.
+//! The unit tree: list, read, create, import; the successions of the 2025 reform.
 
 pub mod by_code;
 pub mod create;
 pub mod get;
 pub mod import;
 pub mod list;
+pub mod successions;
+pub mod successions_import;
 
 use actix_web::web;
 
@@ -15,8 +17,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .app_data(web::PayloadConfig::new(import::UNIT_FILE_LIMIT))
             .route(web::post().to(import::import)),
     )
+    .service(
+        web::resource("/units/successions")
+            .app_data(web::PayloadConfig::new(
+                successions_import::SUCCESSION_FILE_LIMIT,
+            ))
+            .route(web::post().to(successions_import::import)),
+    )
     .service(by_code::by_code)
     .service(list::list)
     .service(create::create)
-    .service(get::get);
+    .service(get::get)
+    .service(successions::successions);
 }
