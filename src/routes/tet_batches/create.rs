@@ -1,4 +1,3 @@
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 
@@ -43,12 +42,11 @@ pub async fn create(
     let right = Right::ActAs(Role::Officer);
     let unit = lookups::unit_authorized(&mut conn, &officer.scope, right, proposal.unit_id).await?;
     let (officer, unit, proposal) = (&officer, &unit, &proposal);
-    idempotency::transact(
+    idempotency::created(
         &mut conn,
         officer.id.0,
         &key,
         &hash,
-        StatusCode::CREATED,
         |v: &TetBatchView| Some(format!("/v1/tet-batches/{}", v.id)),
         |tx| {
             async move { Ok(tet_batches::create(tx, officer, unit, proposal).await?) }.scope_boxed()

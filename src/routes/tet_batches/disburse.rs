@@ -1,4 +1,3 @@
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use chrono::NaiveDate;
 use diesel_async::scoped_futures::ScopedFutureExt;
@@ -56,14 +55,8 @@ pub async fn disburse(
     let mut conn = state.pools.write.get().await?;
     tet_batches::load(&mut conn, id, &accountant, Right::ActAs(Role::Accountant)).await?;
     let accountant = &accountant;
-    idempotency::transact(
-        &mut conn,
-        accountant.id.0,
-        &key,
-        &body.hash,
-        StatusCode::OK,
-        |_: &TetBatchView| None,
-        |tx| async move { Ok(tet_batches::disburse(tx, accountant, id, on).await?) }.scope_boxed(),
-    )
+    idempotency::ok(&mut conn, accountant.id.0, &key, &body.hash, |tx| {
+        async move { Ok(tet_batches::disburse(tx, accountant, id, on).await?) }.scope_boxed()
+    })
     .await
 }
