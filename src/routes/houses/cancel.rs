@@ -8,7 +8,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{HouseView, PaymentView};
+use super::HouseView;
 use crate::app::spending::{self, Verdict};
 use crate::auth::Approver;
 use crate::domain::spending::{Action, Kind};
@@ -56,9 +56,7 @@ pub async fn cancel(
         async move {
             let decided = spending::decide(tx, approver, Kind::House, id, verdict).await?;
             let (row, payments) = decided.house()?;
-            let mut view = HouseView::from(row);
-            view.payments = Some(payments.into_iter().map(PaymentView::from).collect());
-            Ok(view)
+            Ok(HouseView::with_payments(row, payments))
         }
         .scope_boxed()
     })
