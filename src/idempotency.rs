@@ -200,3 +200,41 @@ where
     }
     Ok(response.json(value))
 }
+
+/// `transact` for a write that answers 200 with its result and no `Location` (a state change:
+/// approve, pay, send, void, ...).
+pub async fn ok<'a, T, F>(
+    conn: &mut AsyncPgConnection,
+    user: Uuid,
+    key: &IdempotencyKey,
+    hash: &[u8],
+    work: F,
+) -> ApiResult<HttpResponse>
+where
+    T: Serialize + Send + Sync + 'a,
+    F: for<'r> FnOnce(&'r mut AsyncPgConnection) -> ScopedBoxFuture<'a, 'r, ApiResult<T>>
+        + Send
+        + 'a,
+{
+    transact(conn, user, key, hash, StatusCode::OK, |_| None, work).await
+}
+
+/// `transact` for a write that answers 201 Created, with the `Location` `location` gives (if
+/// any).
+pub async fn created<'a, T, F, L>(
+    conn: &mut AsyncPgConnection,
+    user: Uuid,
+    key: &IdempotencyKey,
+    hash: &[u8],
+    location: L,
+    work: F,
+) -> ApiResult<HttpResponse>
+where
+    T: Serialize + Send + Sync + 'a,
+    F: for<'r> FnOnce(&'r mut AsyncPgConnection) -> ScopedBoxFuture<'a, 'r, ApiResult<T>>
+        + Send
+        + 'a,
+    L: FnOnce(&T) -> Option<String> + Send + 'a,
+{
+    transact(conn, user, key, hash, StatusCode::CREATED, location, work).await
+}

@@ -3,7 +3,7 @@
 //! field it concerns. Serde's words never reach a response; they are only read here, in the
 //! fixed forms serde, serde_json, serde_urlencoded, uuid and chrono write them.
 
-use crate::error::{ApiError, FieldError, Text};
+use crate::error::{ApiError, ApiResult, FieldError, Text};
 use crate::i18n::Lang;
 use crate::vocabulary;
 
@@ -346,6 +346,23 @@ pub fn not_one_of(field: &str, values: &[&str]) -> ApiError {
         message: must_be(&Expected::OneOf(values)),
         line: None,
     }])
+}
+
+/// An optional query filter that must be one of `allowed` (wire names `parse` reads): absent is
+/// no filter; anything else is a 422 on `field` listing the allowed values.
+pub fn one_of<T>(
+    value: Option<&str>,
+    field: &str,
+    allowed: &[&str],
+    parse: impl Fn(&str) -> Option<T>,
+) -> ApiResult<Option<T>> {
+    value
+        .map(|s| {
+            parse(s)
+                .filter(|_| allowed.contains(&s))
+                .ok_or_else(|| not_one_of(field, allowed))
+        })
+        .transpose()
 }
 
 #[cfg(test)]

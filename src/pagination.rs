@@ -18,6 +18,50 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+impl<T> Page<T> {
+    /// The page of a listing that covers nothing (no fund in scope).
+    pub fn empty() -> Page<T> {
+        Page {
+            items: vec![],
+            next_cursor: None,
+        }
+    }
+}
+
+/// `?limit=` and an id cursor, parsed once: how many rows a listing fetches, after which id, and
+/// how the rows it got become a page.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    pub limit: i64,
+    /// The last id of the previous page.
+    pub after: Option<uuid::Uuid>,
+}
+
+impl Window {
+    /// The window of a listing in id order.
+    pub fn by_id(requested: Option<i64>, cursor: Option<&str>) -> ApiResult<Window> {
+        Ok(Window {
+            limit: limit(requested)?,
+            after: decode_uuid(cursor)?,
+        })
+    }
+
+    /// How many rows to fetch: one more than a page, to learn whether there is another.
+    pub fn fetch(&self) -> i64 {
+        self.limit + 1
+    }
+
+    /// The page of `rows` (fetched with [`Window::fetch`]), its cursor the last row's `id`.
+    pub fn page<R, T, K: std::fmt::Display>(
+        &self,
+        rows: Vec<R>,
+        id: impl Fn(&R) -> K,
+        view: impl Fn(R) -> T,
+    ) -> Page<T> {
+        page(rows, self.limit, |r| id(r).to_string(), view)
+    }
+}
+
 pub fn limit(requested: Option<i64>) -> ApiResult<i64> {
     match requested {
         None => Ok(DEFAULT_LIMIT),

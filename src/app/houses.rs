@@ -50,9 +50,7 @@ pub async fn find_visible(
 /// The project with its tranches, as single-project answers give it.
 pub async fn detail(conn: &mut AsyncPgConnection, row: HouseRow) -> AppResult<HouseView> {
     let payments = houses::payments(conn, row.id).await?;
-    let mut view = HouseView::from(row);
-    view.payments = Some(payments.into_iter().map(PaymentView::from).collect());
-    Ok(view)
+    Ok(HouseView::with_payments(row, payments))
 }
 
 /// One project with its tranches (404 outside the caller's scope).

@@ -105,6 +105,15 @@ impl From<HouseRow> for HouseView {
     }
 }
 
+impl HouseView {
+    /// The project with its tranches, as single-project answers give it.
+    pub fn with_payments(row: HouseRow, payments: Vec<PaymentRow>) -> HouseView {
+        let mut view = HouseView::from(row);
+        view.payments = Some(payments.into_iter().map(PaymentView::from).collect());
+        view
+    }
+}
+
 /// A tranche of the fund's support, paid out.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PaymentView {

@@ -4,14 +4,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::app::lookups;
 use crate::auth::scope::Right;
 use crate::auth::AuditReader;
 use crate::db::audit::{self, AuditEventRow, AuditFilter};
-use crate::db::units;
 use crate::domain::{text, Role};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
-use crate::pagination::{self, Page};
+use crate::pagination::{Page, Window};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -93,8 +93,7 @@ pub async fn list(
     state: web::Data<AppState>,
     query: Query<AuditQuery>,
 ) -> ApiResult<web::Json<Page<AuditEventView>>> {
-    let limit = pagination::limit(query.limit)?;
-    let after = pagination::decode_uuid(query.cursor.as_deref())?;
+    let window = Window::by_id(query.limit, query.cursor.as_deref())?;
     crate::domain::fund_date::ordered(query.from, query.to)?;
     // the documented bound, enforced; control characters (a NUL byte was a 500) match no action
     let action = match query
@@ -110,11 +109,8 @@ pub async fn list(
         None => None,
     };
     let mut conn = state.pools.read.get().await?;
-    if let Some(unit_id) = query.unit_id {
-        let unit = units::find(&mut conn, unit_id)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
-        reader.scope.authorize(Right::Audit, &unit)?;
+    if let Some(id) = query.unit_id {
+        lookups::unit_authorized(&mut conn, &reader.scope, Right::Audit, id).await?;
     }
     let scope = reader.scope.roots_of(&[Role::Admin, Role::Auditor]);
     let rows = audit::list(
@@ -126,15 +122,10 @@ pub async fn list(
             action: action.as_deref(),
             from: query.from,
             to: query.to,
-            after,
-            limit: limit + 1,
+            after: window.after,
+            limit: window.fetch(),
         },
     )
     .await?;
-    Ok(web::Json(pagination::page(
-        rows,
-        limit,
-        |e| e.id.to_string(),
-        AuditEventView::from,
-    )))
+    Ok(web::Json(window.page(rows, |e| e.id, AuditEventView::from)))
 }

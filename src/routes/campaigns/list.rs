@@ -4,12 +4,13 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use crate::app::lookups;
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
-use crate::db::{campaigns, units};
-use crate::error::{ApiError, ApiResult};
+use crate::db::campaigns;
+use crate::error::ApiResult;
 use crate::extract::Query;
-use crate::pagination::{self, Page};
+use crate::pagination::{Page, Window};
 use crate::state::AppState;
 use crate::views::campaigns::{CampaignKind, CampaignView};
 
@@ -43,16 +44,13 @@ pub async fn list(
     state: web::Data<AppState>,
     query: Query<CampaignQuery>,
 ) -> ApiResult<web::Json<Page<CampaignView>>> {
-    let limit = pagination::limit(query.limit)?;
-    let after = pagination::decode_uuid(query.cursor.as_deref())?;
+    let window = Window::by_id(query.limit, query.cursor.as_deref())?;
     let mut conn = state.pools.read.get().await?;
     let owners = match query.unit_id {
-        Some(unit_id) => {
-            let unit = units::find(&mut conn, unit_id)
+        Some(id) => {
+            lookups::unit_authorized(&mut conn, &user.scope, Right::Read, id)
                 .await?
-                .ok_or_else(ApiError::not_found)?;
-            user.scope.authorize(Right::Read, &unit)?;
-            unit.ancestry
+                .ancestry
         }
         None => campaigns::visible_owners(&mut conn, &user.scope.roots()).await?,
     };
@@ -62,15 +60,10 @@ pub async fn list(
             owners: &owners,
             kind: query.kind.map(|k| k.as_str()),
             active_on: query.active_on,
-            after,
-            limit: limit + 1,
+            after: window.after,
+            limit: window.fetch(),
         },
     )
     .await?;
-    Ok(web::Json(pagination::page(
-        rows,
-        limit,
-        |c| c.id.to_string(),
-        CampaignView::from,
-    )))
+    Ok(web::Json(window.page(rows, |c| c.id, CampaignView::from)))
 }

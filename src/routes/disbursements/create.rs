@@ -1,6 +1,5 @@
 //! Proposing a grant: an officer of the paying unit.
 
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 
@@ -38,12 +37,11 @@ pub async fn create(
     let mut conn = state.pools.write.get().await?;
     let grant = grants::check(&mut conn, &officer, request, state.settings.clock.today()).await?;
     let (officer, grant) = (&officer, &grant);
-    idempotency::transact(
+    idempotency::created(
         &mut conn,
         officer.id.0,
         &key,
         &body.hash,
-        StatusCode::CREATED,
         super::location,
         move |tx| async move { Ok(grants::submit(tx, officer, grant).await?) }.scope_boxed(),
     )

@@ -2,7 +2,6 @@
 //! Approval reserves the amount (409 `insufficient_funds` when the fund cannot cover it, even
 //! with many approvals racing); rejection and cancellation release what was reserved.
 
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use uuid::Uuid;
@@ -107,20 +106,12 @@ async fn decide(
     let mut conn = state.pools.write.get().await?;
     spending::authorize(&mut conn, &approver, Kind::Grant, id).await?;
     let (approver, verdict) = (&approver, Verdict::new(action, reason.as_deref()));
-    idempotency::transact(
-        &mut conn,
-        approver.id.0,
-        &key,
-        &body.hash,
-        StatusCode::OK,
-        |_| None,
-        move |tx| {
-            async move {
-                let decided = spending::decide(tx, approver, Kind::Grant, id, verdict).await?;
-                Ok(decided.grant()?)
-            }
-            .scope_boxed()
-        },
-    )
+    idempotency::ok(&mut conn, approver.id.0, &key, &body.hash, move |tx| {
+        async move {
+            let decided = spending::decide(tx, approver, Kind::Grant, id, verdict).await?;
+            Ok(decided.grant()?)
+        }
+        .scope_boxed()
+    })
     .await
 }

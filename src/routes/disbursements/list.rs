@@ -11,7 +11,8 @@ use crate::db::disbursements::{self, DisbursementFilter};
 use crate::domain::spending::{Category, Status};
 use crate::error::ApiResult;
 use crate::extract::Query;
-use crate::pagination::{self, Page};
+use crate::input_errors::one_of;
+use crate::pagination::{Page, Window};
 use crate::state::AppState;
 
 /// The statuses a grant can have.
@@ -50,16 +51,8 @@ pub async fn list(
     query: Query<DisbursementQuery>,
 ) -> ApiResult<web::Json<Page<DisbursementView>>> {
     let query = query.into_inner();
-    let limit = pagination::limit(query.limit)?;
-    let after = pagination::decode_uuid(query.cursor.as_deref())?;
-    let status = match query.status.as_deref() {
-        None => None,
-        Some(s) => Some(
-            Status::parse(s)
-                .filter(|_| STATUSES.contains(&s))
-                .ok_or_else(|| crate::input_errors::not_one_of("status", &STATUSES))?,
-        ),
-    };
+    let window = Window::by_id(query.limit, query.cursor.as_deref())?;
+    let status = one_of(query.status.as_deref(), "status", &STATUSES, Status::parse)?;
     let mut conn = state.pools.read.get().await?;
     if let Some(id) = query.unit_id {
         lookups::unit_authorized(&mut conn, &user.scope, Right::Read, id).await?;
@@ -74,15 +67,14 @@ pub async fn list(
             category: query.category,
             household_id: query.household_id,
             campaign_id: query.campaign_id,
-            after,
-            limit: limit + 1,
+            after: window.after,
+            limit: window.fetch(),
         },
     )
     .await?;
-    Ok(web::Json(pagination::page(
+    Ok(web::Json(window.page(
         rows,
-        limit,
-        |d| d.id.to_string(),
+        |d| d.id,
         DisbursementView::from,
     )))
 }

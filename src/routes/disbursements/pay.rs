@@ -1,6 +1,5 @@
 //! Paying an approved grant: a finance officer of the paying unit.
 
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use uuid::Uuid;
@@ -46,14 +45,8 @@ pub async fn pay(
     let (id, role) = (*id, Role::Accountant);
     spending::authorize_as(&mut conn, &accountant, Kind::Grant, id, role).await?;
     let accountant = &accountant;
-    idempotency::transact(
-        &mut conn,
-        accountant.id.0,
-        &key,
-        &body.hash,
-        StatusCode::OK,
-        |_| None,
-        move |tx| async move { Ok(grants::pay(tx, accountant, id, paid_on).await?) }.scope_boxed(),
-    )
+    idempotency::ok(&mut conn, accountant.id.0, &key, &body.hash, move |tx| {
+        async move { Ok(grants::pay(tx, accountant, id, paid_on).await?) }.scope_boxed()
+    })
     .await
 }

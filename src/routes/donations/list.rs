@@ -92,10 +92,7 @@ pub async fn list(
     };
     let ids: Vec<Uuid> = units_in_scope.iter().map(|u| u.id).collect();
     if ids.is_empty() {
-        return Ok(web::Json(Page {
-            items: vec![],
-            next_cursor: None,
-        }));
+        return Ok(web::Json(Page::empty()));
     }
     let rows = donations::list(
         &mut conn,

@@ -1,4 +1,3 @@
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use serde::Deserialize;
@@ -50,19 +49,9 @@ pub async fn void(
     let (donation, unit) = donations::voidable(&mut conn, &accountant, *id).await?;
     let today = state.settings.clock.today();
     let (donation, unit, reason) = (&donation, &unit, &reason);
-    idempotency::transact(
-        &mut conn,
-        accountant.id.0,
-        &key,
-        &body.hash,
-        StatusCode::OK,
-        |_| None,
-        |tx| {
-            async move {
-                Ok(donations::void(tx, &accountant, donation, unit, reason, today).await?)
-            }
+    idempotency::ok(&mut conn, accountant.id.0, &key, &body.hash, |tx| {
+        async move { Ok(donations::void(tx, &accountant, donation, unit, reason, today).await?) }
             .scope_boxed()
-        },
-    )
+    })
     .await
 }

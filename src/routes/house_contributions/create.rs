@@ -1,4 +1,3 @@
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use uuid::Uuid;
@@ -47,12 +46,11 @@ pub async fn create(
         .parse(state.settings.clock.today())
         .map_err(ApiError::validation)?;
     let (officer, c) = (&officer, &c);
-    idempotency::transact(
+    idempotency::created(
         &mut conn,
         officer.id.0,
         &key,
         &body.hash,
-        StatusCode::CREATED,
         |v: &ContributionView| Some(format!("/v1/houses/{}/contributions", v.house_id)),
         move |tx| {
             async move { Ok(house_contributions::record(tx, officer, house_id, unit_id, c).await?) }

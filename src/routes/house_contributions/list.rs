@@ -8,7 +8,7 @@ use crate::app::house_contributions;
 use crate::auth::AuthUser;
 use crate::error::ApiResult;
 use crate::extract::Query;
-use crate::pagination::{self, Page};
+use crate::pagination::{Page, Window};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -37,14 +37,9 @@ pub async fn list(
     id: web::Path<Uuid>,
     query: Query<ContributionQuery>,
 ) -> ApiResult<web::Json<Page<ContributionView>>> {
-    let limit = pagination::limit(query.limit)?;
-    let after = pagination::decode_uuid(query.cursor.as_deref())?;
+    let window = Window::by_id(query.limit, query.cursor.as_deref())?;
     let mut conn = state.pools.read.get().await?;
-    let views = house_contributions::list(&mut conn, &user, *id, after, limit + 1).await?;
-    Ok(web::Json(pagination::page(
-        views,
-        limit,
-        |v| v.id.to_string(),
-        |v| v,
-    )))
+    let views =
+        house_contributions::list(&mut conn, &user, *id, window.after, window.fetch()).await?;
+    Ok(web::Json(window.page(views, |v| v.id, |v| v)))
 }

@@ -1,4 +1,3 @@
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 
@@ -45,12 +44,11 @@ pub async fn create(
             .await?;
     let hmac = h.national_id.hmac(&state.settings.national_id_key.0);
     let (officer, unit, h, hmac) = (&officer, &unit, &h, &hmac);
-    let result = idempotency::transact(
+    let result = idempotency::created(
         &mut conn,
         officer.id.0,
         &key,
         &hash,
-        StatusCode::CREATED,
         |v: &RegisteredHouseholdView| Some(format!("/v1/households/{}", v.household.id)),
         |tx| {
             async move { Ok(households::register(tx, officer, unit, h, hmac).await?) }.scope_boxed()

@@ -2,14 +2,13 @@
 //! reserves the support in the fund (409 `insufficient_funds` when it does not fit, even with
 //! approvals racing).
 
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{HouseView, PaymentView};
+use super::HouseView;
 use crate::app::attachments::check_evidence;
 use crate::app::spending::{self, Verdict};
 use crate::auth::Approver;
@@ -69,23 +68,13 @@ pub async fn approve(
         evidence: &evidence,
     };
     let (approver, id) = (&approver, *id);
-    idempotency::transact(
-        &mut conn,
-        approver.id.0,
-        &key,
-        &body.hash,
-        StatusCode::OK,
-        |_| None,
-        move |tx| {
-            async move {
-                let decided = spending::decide(tx, approver, Kind::House, id, verdict).await?;
-                let (row, payments) = decided.house()?;
-                let mut view = HouseView::from(row);
-                view.payments = Some(payments.into_iter().map(PaymentView::from).collect());
-                Ok(view)
-            }
-            .scope_boxed()
-        },
-    )
+    idempotency::ok(&mut conn, approver.id.0, &key, &body.hash, move |tx| {
+        async move {
+            let decided = spending::decide(tx, approver, Kind::House, id, verdict).await?;
+            let (row, payments) = decided.house()?;
+            Ok(HouseView::with_payments(row, payments))
+        }
+        .scope_boxed()
+    })
     .await
 }

@@ -2,14 +2,13 @@
 //! it, with a reason. What the reservation still holds goes back to the fund; tranches already
 //! paid stay in the books.
 
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{HouseView, PaymentView};
+use super::HouseView;
 use crate::app::spending::{self, Verdict};
 use crate::auth::Approver;
 use crate::domain::spending::{Action, Kind};
@@ -53,23 +52,13 @@ pub async fn cancel(
     spending::authorize(&mut conn, &approver, Kind::House, *id).await?;
     let verdict = Verdict::new(Action::Cancel, Some(&reason));
     let (approver, id) = (&approver, *id);
-    idempotency::transact(
-        &mut conn,
-        approver.id.0,
-        &key,
-        &body.hash,
-        StatusCode::OK,
-        |_| None,
-        move |tx| {
-            async move {
-                let decided = spending::decide(tx, approver, Kind::House, id, verdict).await?;
-                let (row, payments) = decided.house()?;
-                let mut view = HouseView::from(row);
-                view.payments = Some(payments.into_iter().map(PaymentView::from).collect());
-                Ok(view)
-            }
-            .scope_boxed()
-        },
-    )
+    idempotency::ok(&mut conn, approver.id.0, &key, &body.hash, move |tx| {
+        async move {
+            let decided = spending::decide(tx, approver, Kind::House, id, verdict).await?;
+            let (row, payments) = decided.house()?;
+            Ok(HouseView::with_payments(row, payments))
+        }
+        .scope_boxed()
+    })
     .await
 }

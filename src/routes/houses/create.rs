@@ -1,4 +1,3 @@
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 
@@ -40,12 +39,11 @@ pub async fn create(
     let checked = houses::check_proposal(&mut conn, &officer, proposal, today).await?;
     let years = state.settings.new_house_interval_years;
     let (officer, checked) = (&officer, &checked);
-    idempotency::transact(
+    idempotency::created(
         &mut conn,
         officer.id.0,
         &key,
         &body.hash,
-        StatusCode::CREATED,
         super::location,
         move |tx| {
             async move { Ok(houses::create(tx, officer, checked, years).await?) }.scope_boxed()

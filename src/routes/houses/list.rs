@@ -9,8 +9,19 @@ use crate::auth::AuthUser;
 use crate::domain::house::{self, HouseKind};
 use crate::error::ApiResult;
 use crate::extract::Query;
-use crate::pagination::{self, Page};
+use crate::input_errors::one_of;
+use crate::pagination::{Page, Window};
 use crate::state::AppState;
+
+/// The statuses a project can have.
+const STATUSES: [&str; 6] = [
+    "proposed",
+    "approved",
+    "started",
+    "completed",
+    "handed_over",
+    "cancelled",
+];
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -44,38 +55,22 @@ pub async fn list(
     query: Query<HouseQuery>,
 ) -> ApiResult<web::Json<Page<HouseView>>> {
     let query = query.into_inner();
-    let limit = pagination::limit(query.limit)?;
-    let after = pagination::decode_uuid(query.cursor.as_deref())?;
-    let status = match query.status.as_deref() {
-        None => None,
-        Some(s) => Some(house::parse_status(s).ok_or_else(|| {
-            crate::input_errors::not_one_of(
-                "status",
-                &[
-                    "proposed",
-                    "approved",
-                    "started",
-                    "completed",
-                    "handed_over",
-                    "cancelled",
-                ],
-            )
-        })?),
-    };
+    let window = Window::by_id(query.limit, query.cursor.as_deref())?;
+    let status = one_of(
+        query.status.as_deref(),
+        "status",
+        &STATUSES,
+        house::parse_status,
+    )?;
     let mut conn = state.pools.read.get().await?;
     let q = ListQuery {
         unit_id: query.unit_id,
         status,
         kind: query.kind,
         household_id: query.household_id,
-        after,
-        limit: limit + 1,
+        after: window.after,
+        limit: window.fetch(),
     };
     let views = houses::list(&mut conn, &user, q).await?;
-    Ok(web::Json(pagination::page(
-        views,
-        limit,
-        |v| v.id.to_string(),
-        |v| v,
-    )))
+    Ok(web::Json(window.page(views, |v| v.id, |v| v)))
 }

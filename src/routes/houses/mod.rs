@@ -14,7 +14,6 @@ pub mod list;
 pub mod payments;
 pub mod start;
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use diesel_async::scoped_futures::ScopedFutureExt;
@@ -70,17 +69,9 @@ pub async fn step(
     let (project, unit) = app::authorize_step(&mut conn, user, id, step).await?;
     check_evidence(&mut conn, user, &unit, &evidence, "evidence_ids").await?;
     let (evidence, id) = (&evidence, project.id);
-    idempotency::transact(
-        &mut conn,
-        user.id.0,
-        key,
-        hash,
-        StatusCode::OK,
-        |_: &HouseView| None,
-        move |tx| {
-            async move { Ok(app::record_step(tx, user, id, step, on, today, evidence).await?) }
-                .scope_boxed()
-        },
-    )
+    idempotency::ok(&mut conn, user.id.0, key, hash, move |tx| {
+        async move { Ok(app::record_step(tx, user, id, step, on, today, evidence).await?) }
+            .scope_boxed()
+    })
     .await
 }

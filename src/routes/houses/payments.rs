@@ -4,7 +4,6 @@
 //! support: 409 `exceeds_support`, and concurrent payments queue on the lock), the approval's
 //! reservation is used, and the entry posts 6111 (new) or 6112 (repair) against 1111 or 1121.N.
 
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use uuid::Uuid;
@@ -46,12 +45,11 @@ pub async fn pay(
     let mut conn = state.pools.write.get().await?;
     let bank = houses::check_tranche(&mut conn, &accountant, id, &tranche).await?;
     let (accountant, tranche) = (&accountant, &tranche);
-    idempotency::transact(
+    idempotency::created(
         &mut conn,
         accountant.id.0,
         &key,
         &body.hash,
-        StatusCode::CREATED,
         |_: &PaymentView| None,
         move |tx| {
             async move { Ok(houses::pay(tx, accountant, id, tranche, bank).await?) }.scope_boxed()

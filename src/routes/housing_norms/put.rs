@@ -1,4 +1,3 @@
-use actix_web::http::StatusCode;
 use actix_web::{put, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 
@@ -34,17 +33,9 @@ pub async fn put(
     let mut conn = state.pools.write.get().await?;
     let owners = housing_norms::owners(&mut conn, &approver, items).await?;
     let (approver, amounts, owners) = (&approver, &amounts, &owners);
-    idempotency::transact(
-        &mut conn,
-        approver.id.0,
-        &key,
-        &body.hash,
-        StatusCode::OK,
-        |_: &NormsView| None,
-        move |tx| {
-            async move { Ok(housing_norms::put(tx, approver, items, amounts, owners).await?) }
-                .scope_boxed()
-        },
-    )
+    idempotency::ok(&mut conn, approver.id.0, &key, &body.hash, move |tx| {
+        async move { Ok(housing_norms::put(tx, approver, items, amounts, owners).await?) }
+            .scope_boxed()
+    })
     .await
 }

@@ -1,4 +1,3 @@
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 
@@ -38,12 +37,11 @@ pub async fn create(
     let mut conn = state.pools.write.get().await?;
     let actor = &*accountant;
     let plan = app::journal::plan_manual(&mut conn, actor, &body.value, today).await?;
-    idempotency::transact(
+    idempotency::created(
         &mut conn,
         actor.id.0,
         &key,
         &body.hash,
-        StatusCode::CREATED,
         |view: &EntryView| Some(format!("/v1/journal/{}", view.id)),
         move |tx| {
             async move { Ok(app::journal::post_manual(tx, actor, plan).await?) }.scope_boxed()

@@ -1,6 +1,5 @@
 use actix_multipart::Multipart;
 use actix_web::error::PayloadError;
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use futures_util::{Stream, StreamExt};
@@ -130,12 +129,11 @@ pub async fn import(
 
     let mut conn = state.pools.write.get().await?;
     let (actor, bank, prepared) = (&*accountant, &bank, &prepared);
-    idempotency::transact(
+    idempotency::created(
         &mut conn,
         actor.id.0,
         &key,
         &request_hash,
-        StatusCode::CREATED,
         |_: &ImportView| None,
         move |tx| {
             async move { Ok(app::statements::import(tx, actor, bank, prepared).await?) }

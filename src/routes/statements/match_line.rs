@@ -2,7 +2,6 @@
 //! the line's amount to the account's 1121.N on the matching side, back to unmatched, or
 //! ignored with a reason. The bank account's finance officer.
 
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use serde::Deserialize;
@@ -136,17 +135,9 @@ async fn change_line(
     let mut conn = state.pools.write.get().await?;
     let actor = &**accountant;
     let bank = &app::statements::bank_account_of_line(&mut conn, actor, id).await?;
-    idempotency::transact(
-        &mut conn,
-        actor.id.0,
-        key,
-        hash,
-        StatusCode::OK,
-        |_: &StatementLineView| None,
-        move |tx| {
-            async move { Ok(app::statements::change_line(tx, actor, bank, id, change).await?) }
-                .scope_boxed()
-        },
-    )
+    idempotency::ok(&mut conn, actor.id.0, key, hash, move |tx| {
+        async move { Ok(app::statements::change_line(tx, actor, bank, id, change).await?) }
+            .scope_boxed()
+    })
     .await
 }

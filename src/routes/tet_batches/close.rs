@@ -1,20 +1,14 @@
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use chrono::NaiveDate;
-use diesel_async::scoped_futures::ScopedFutureExt;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::TetBatchView;
-use crate::app::tet_batches;
-use crate::auth::scope::Right;
+use super::{Settle, TetBatchView};
 use crate::auth::Accountant;
-use crate::domain::tet::date_or_today;
-use crate::domain::Role;
 use crate::error::ApiResult;
 use crate::extract::OptionalJsonBody;
-use crate::idempotency::{self, IdempotencyKey};
+use crate::idempotency::IdempotencyKey;
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -52,20 +46,11 @@ pub async fn close(
     body: OptionalJsonBody<CloseTetBatch>,
 ) -> ApiResult<HttpResponse> {
     let body = body.0;
-    let today = state.settings.clock.today();
-    let on = date_or_today("closed_on", body.value.closed_on, today)?;
-    let id = *id;
-    let mut conn = state.pools.write.get().await?;
-    tet_batches::load(&mut conn, id, &accountant, Right::ActAs(Role::Accountant)).await?;
-    let accountant = &accountant;
-    idempotency::transact(
-        &mut conn,
-        accountant.id.0,
-        &key,
-        &body.hash,
-        StatusCode::OK,
-        |_: &TetBatchView| None,
-        |tx| async move { Ok(tet_batches::close(tx, accountant, id, on).await?) }.scope_boxed(),
-    )
-    .await
+    let what = (
+        body.hash.as_slice(),
+        Settle::Close,
+        "closed_on",
+        body.value.closed_on,
+    );
+    super::settle(&accountant, &state, *id, &key, what).await
 }

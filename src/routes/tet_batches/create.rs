@@ -1,4 +1,3 @@
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 
@@ -44,12 +43,11 @@ pub async fn create(
     let unit = lookups::unit_authorized(&mut conn, &officer.scope, right, proposal.unit_id).await?;
     lookups::unit_takes(&unit, state.settings.clock.today())?;
     let (officer, unit, proposal) = (&officer, &unit, &proposal);
-    idempotency::transact(
+    idempotency::created(
         &mut conn,
         officer.id.0,
         &key,
         &hash,
-        StatusCode::CREATED,
         |v: &TetBatchView| Some(format!("/v1/tet-batches/{}", v.id)),
         |tx| {
             async move { Ok(tet_batches::create(tx, officer, unit, proposal).await?) }.scope_boxed()

@@ -1,7 +1,6 @@
 //! Approve, reject or cancel a Tết batch: an approver of the paying unit who is not the
 //! submitter, through the one spending decision (`app::spending::decide`).
 
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use uuid::Uuid;
@@ -110,21 +109,13 @@ async fn decide(
     let mut conn = state.pools.write.get().await?;
     spending::authorize(&mut conn, &approver, Kind::TetBatch, id).await?;
     let (approver, verdict) = (&approver, Verdict::new(action, reason.as_deref()));
-    idempotency::transact(
-        &mut conn,
-        approver.id.0,
-        &key,
-        &body.hash,
-        StatusCode::OK,
-        |_| None,
-        move |tx| {
-            async move {
-                let decided = spending::decide(tx, approver, Kind::TetBatch, id, verdict).await?;
-                let (batch, counts) = decided.tet_batch()?;
-                Ok(TetBatchView::new(batch, counts, None))
-            }
-            .scope_boxed()
-        },
-    )
+    idempotency::ok(&mut conn, approver.id.0, &key, &body.hash, move |tx| {
+        async move {
+            let decided = spending::decide(tx, approver, Kind::TetBatch, id, verdict).await?;
+            let (batch, counts) = decided.tet_batch()?;
+            Ok(TetBatchView::new(batch, counts, None))
+        }
+        .scope_boxed()
+    })
     .await
 }

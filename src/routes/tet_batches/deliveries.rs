@@ -1,4 +1,3 @@
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use uuid::Uuid;
@@ -47,14 +46,8 @@ pub async fn deliveries(
     let mut conn = state.pools.write.get().await?;
     tet_batches::load(&mut conn, id, &officer, Right::ActAs(Role::Officer)).await?;
     let (officer, list) = (&officer, &list);
-    idempotency::transact(
-        &mut conn,
-        officer.id.0,
-        &key,
-        &hash,
-        StatusCode::OK,
-        |_: &DeliveriesView| None,
-        |tx| async move { Ok(tet_batches::deliveries(tx, officer, id, list).await?) }.scope_boxed(),
-    )
+    idempotency::ok(&mut conn, officer.id.0, &key, &hash, |tx| {
+        async move { Ok(tet_batches::deliveries(tx, officer, id, list).await?) }.scope_boxed()
+    })
     .await
 }

@@ -9,7 +9,7 @@ use crate::auth::AuthUser;
 use crate::domain::spending::Status;
 use crate::error::ApiResult;
 use crate::extract::Query;
-use crate::pagination::{self, Page};
+use crate::pagination::{Page, Window};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -42,21 +42,15 @@ pub async fn list(
     query: Query<TetBatchQuery>,
 ) -> ApiResult<web::Json<Page<TetBatchView>>> {
     let query = query.into_inner();
-    let limit = pagination::limit(query.limit)?;
-    let after = pagination::decode_uuid(query.cursor.as_deref())?;
+    let window = Window::by_id(query.limit, query.cursor.as_deref())?;
     let mut conn = state.pools.read.get().await?;
     let q = ListQuery {
         unit_id: query.unit_id,
         campaign_id: query.campaign_id,
         status: query.status,
-        after,
-        limit: limit + 1,
+        after: window.after,
+        limit: window.fetch(),
     };
     let views = tet_batches::list(&mut conn, &user, q).await?;
-    Ok(web::Json(pagination::page(
-        views,
-        limit,
-        |v| v.id.to_string(),
-        |v| v,
-    )))
+    Ok(web::Json(window.page(views, |v| v.id, |v| v)))
 }

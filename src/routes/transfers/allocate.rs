@@ -1,6 +1,5 @@
 //! Allocating an amount down to several descendants by weight: an officer of the sender.
 
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 
@@ -48,12 +47,11 @@ pub async fn allocate(
     )
     .await?;
     let (officer, submission) = (&officer, &submission);
-    idempotency::transact(
+    idempotency::created(
         &mut conn,
         officer.id.0,
         &key,
         &body.hash,
-        StatusCode::CREATED,
         |_: &AllocationView| None,
         move |tx| {
             async move { Ok(transfers::allocate(tx, officer, submission).await?) }.scope_boxed()

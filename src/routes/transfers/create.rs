@@ -1,6 +1,5 @@
 //! Submitting one transfer: an officer of the sending unit.
 
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 
@@ -46,12 +45,11 @@ pub async fn create(
     )
     .await?;
     let (officer, submission) = (&officer, &submission);
-    idempotency::transact(
+    idempotency::created(
         &mut conn,
         officer.id.0,
         &key,
         &body.hash,
-        StatusCode::CREATED,
         super::location,
         move |tx| {
             async move { Ok(transfers::create(tx, officer, submission).await?) }.scope_boxed()

@@ -1,7 +1,6 @@
 //! Approve, reject or cancel a transfer: an approver of the sending unit who is not the
 //! submitter, through the one spending decision (`app::spending::decide`).
 
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use uuid::Uuid;
@@ -108,20 +107,12 @@ async fn decide(
     let mut conn = state.pools.write.get().await?;
     spending::authorize(&mut conn, &approver, Kind::Transfer, id).await?;
     let (approver, verdict) = (&approver, Verdict::new(action, reason.as_deref()));
-    idempotency::transact(
-        &mut conn,
-        approver.id.0,
-        &key,
-        &body.hash,
-        StatusCode::OK,
-        |_| None,
-        move |tx| {
-            async move {
-                let decided = spending::decide(tx, approver, Kind::Transfer, id, verdict).await?;
-                Ok(decided.transfer()?)
-            }
-            .scope_boxed()
-        },
-    )
+    idempotency::ok(&mut conn, approver.id.0, &key, &body.hash, move |tx| {
+        async move {
+            let decided = spending::decide(tx, approver, Kind::Transfer, id, verdict).await?;
+            Ok(decided.transfer()?)
+        }
+        .scope_boxed()
+    })
     .await
 }

@@ -11,7 +11,8 @@ use crate::db::transfers::{self, TransferFilter};
 use crate::domain::spending::Status;
 use crate::error::ApiResult;
 use crate::extract::Query;
-use crate::pagination::{self, Page};
+use crate::input_errors::one_of;
+use crate::pagination::{Page, Window};
 use crate::state::AppState;
 
 /// The statuses a transfer can have, and `in_transit` (sent, not yet received).
@@ -56,16 +57,10 @@ pub async fn list(
     query: Query<TransferQuery>,
 ) -> ApiResult<web::Json<Page<TransferView>>> {
     let query = query.into_inner();
-    let limit = pagination::limit(query.limit)?;
-    let after = pagination::decode_uuid(query.cursor.as_deref())?;
+    let window = Window::by_id(query.limit, query.cursor.as_deref())?;
     let status = match query.status.as_deref() {
-        None => None,
         Some("in_transit") => Some(Status::Sent),
-        Some(s) => Some(
-            Status::parse(s)
-                .filter(|_| STATUSES.contains(&s))
-                .ok_or_else(|| crate::input_errors::not_one_of("status", &STATUSES))?,
-        ),
+        s => one_of(s, "status", &STATUSES, Status::parse)?,
     };
     let mut conn = state.pools.read.get().await?;
     if let Some(id) = query.unit_id {
@@ -73,10 +68,7 @@ pub async fn list(
     }
     let roots = user.scope.roots();
     if roots.is_empty() {
-        return Ok(web::Json(Page {
-            items: vec![],
-            next_cursor: None,
-        }));
+        return Ok(web::Json(Page::empty()));
     }
     let rows = transfers::list(
         &mut conn,
@@ -84,15 +76,10 @@ pub async fn list(
             roots: &roots,
             unit: query.unit_id,
             status,
-            after,
-            limit: limit + 1,
+            after: window.after,
+            limit: window.fetch(),
         },
     )
     .await?;
-    Ok(web::Json(pagination::page(
-        rows,
-        limit,
-        |t| t.id.to_string(),
-        TransferView::from,
-    )))
+    Ok(web::Json(window.page(rows, |t| t.id, TransferView::from)))
 }

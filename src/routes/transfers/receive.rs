@@ -1,6 +1,5 @@
 //! Recording a sent transfer's arrival: a finance officer of the receiving unit.
 
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use uuid::Uuid;
@@ -45,16 +44,8 @@ pub async fn receive(
     let bank = transfers::authorize_receive(&mut conn, &accountant, id, body.value.bank_account_id)
         .await?;
     let (accountant, bank) = (&accountant, &bank);
-    idempotency::transact(
-        &mut conn,
-        accountant.id.0,
-        &key,
-        &body.hash,
-        StatusCode::OK,
-        |_: &TransferView| None,
-        move |tx| {
-            async move { Ok(transfers::receive(tx, accountant, id, on, bank).await?) }.scope_boxed()
-        },
-    )
+    idempotency::ok(&mut conn, accountant.id.0, &key, &body.hash, move |tx| {
+        async move { Ok(transfers::receive(tx, accountant, id, on, bank).await?) }.scope_boxed()
+    })
     .await
 }

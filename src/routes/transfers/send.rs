@@ -1,6 +1,5 @@
 //! Sending an approved transfer: a finance officer of the sending unit.
 
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use uuid::Uuid;
@@ -46,16 +45,8 @@ pub async fn send(
     let bank =
         transfers::authorize_send(&mut conn, &accountant, id, body.value.bank_account_id).await?;
     let (accountant, bank) = (&accountant, &bank);
-    idempotency::transact(
-        &mut conn,
-        accountant.id.0,
-        &key,
-        &body.hash,
-        StatusCode::OK,
-        |_: &TransferView| None,
-        move |tx| {
-            async move { Ok(transfers::send(tx, accountant, id, on, bank).await?) }.scope_boxed()
-        },
-    )
+    idempotency::ok(&mut conn, accountant.id.0, &key, &body.hash, move |tx| {
+        async move { Ok(transfers::send(tx, accountant, id, on, bank).await?) }.scope_boxed()
+    })
     .await
 }

@@ -3,12 +3,13 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use crate::app::lookups;
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
-use crate::db::{units, users};
-use crate::error::{ApiError, ApiResult};
+use crate::db::users;
+use crate::error::ApiResult;
 use crate::extract::Query;
-use crate::pagination::{self, Page};
+use crate::pagination::{Page, Window};
 use crate::state::AppState;
 use crate::views::users::UserView;
 
@@ -38,23 +39,19 @@ pub async fn list(
     state: web::Data<AppState>,
     query: Query<UserQuery>,
 ) -> ApiResult<web::Json<Page<UserView>>> {
-    let limit = pagination::limit(query.limit)?;
-    let after = pagination::decode_uuid(query.cursor.as_deref())?;
+    let window = Window::by_id(query.limit, query.cursor.as_deref())?;
     let mut conn = state.pools.read.get().await?;
-    if let Some(unit_id) = query.unit_id {
-        let unit = units::find(&mut conn, unit_id)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
-        user.scope.authorize(Right::Read, &unit)?;
+    if let Some(id) = query.unit_id {
+        lookups::unit_authorized(&mut conn, &user.scope, Right::Read, id).await?;
     }
-    let scope = user.scope.roots();
-    let rows = users::list_in_scope(&mut conn, &scope, query.unit_id, after, limit + 1).await?;
+    let (scope, after) = (user.scope.roots(), window.after);
+    let rows =
+        users::list_in_scope(&mut conn, &scope, query.unit_id, after, window.fetch()).await?;
     let ids: Vec<Uuid> = rows.iter().map(|u| u.id).collect();
     let assignments = users::assignments(&mut conn, &ids).await?;
-    Ok(web::Json(pagination::page(
+    Ok(web::Json(window.page(
         rows,
-        limit,
-        |u| u.id.to_string(),
+        |u| u.id,
         |u| UserView::new(u, &assignments, &user.scope),
     )))
 }
