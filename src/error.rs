@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 pub use crate::domain::field::{FieldError, Text};
 use crate::i18n::Lang;
 
+use crate::app::error::code_for_constraint;
 pub use crate::app::error::Code;
 
 /// How each code is answered over HTTP.
@@ -323,72 +324,6 @@ fn is_data_exception(message: &str) -> bool {
     ]
     .iter()
     .any(|m| message.contains(m))
-}
-
-/// Constraints and trigger checks whose violation is an expected domain outcome, not a bug.
-/// The database holds these rules (so raw SQL cannot break them); here they get their codes.
-fn code_for_constraint(name: &str) -> Option<Code> {
-    Some(match name {
-        "no_overdraft" => Code::InsufficientFunds,
-        "period_closed" => Code::PeriodClosed,
-        "children_open" => Code::ChildrenOpen,
-        "parent_closed" => Code::ParentClosed,
-        "entry_balanced" | "entry_has_postings" => Code::UnbalancedEntry,
-        // routes check these first; the database's refusal is still the client's error
-        "posting_account_in_fund" | "posting_campaign_in_scope" | "units_tier_order" => {
-            Code::ValidationFailed
-        }
-        "journal_entries_reverses_id_key" => Code::AlreadyReversed,
-        "donations_bank_reference_key" => Code::DuplicateBankReference,
-        "bank_accounts_bank_bin_account_number_key" => Code::DuplicateBankAccount,
-        "units_code_key" => Code::DuplicateUnitCode,
-        "users_username_key" => Code::DuplicateUsername,
-        "households_national_id_key" => Code::DuplicateHousehold,
-        "household_in_commune" | "transfer_units_related" => Code::ValidationFailed,
-        "spending_transition" => Code::InvalidState,
-        "disbursements_four_eyes" | "tet_batches_four_eyes" | "transfers_four_eyes" => {
-            Code::SamePerson
-        }
-        "tet_gift_once_per_campaign" => Code::HouseholdAlreadyReceived,
-        "houses_one_active_per_household" => Code::ActiveHouseProject,
-        "houses_paid_within_support" => Code::ExceedsSupport,
-        "houses_four_eyes" | "houses_cancel_four_eyes" => Code::SamePerson,
-        // the reform: nothing new goes into a unit that has ended; its life only moves forward
-        "unit_dissolved" => Code::UnitDissolved,
-        "unit_lifecycle_forward" => Code::InvalidState,
-        "house_final_after_acceptance" => Code::NotCompleted,
-        "units_root_is_central" | "units_single_root" | "units_not_under_itself" => {
-            Code::InvalidTier
-        }
-        "units_parent_exists" | "line_matches_entry" => Code::ValidationFailed,
-        // rows that only move forward (a donation to void, a submission, a proposal, a gift, a
-        // reservation, the bank's side of a line, a match): the request met them in another state
-        "donations_void_once"
-        | "spending_submission_fixed"
-        | "houses_proposal_fixed"
-        | "tet_recipient_changes_once"
-        | "reservations_used_or_released"
-        | "statement_line_bank_side_fixed"
-        | "statement_lines_matched_meta" => Code::InvalidState,
-        // append-only history, and sums and chains that must agree with their rows: a
-        // concurrent change or a hand-made statement, never the client's input
-        "append_only"
-        | "donations_never_deleted"
-        | "spending_never_deleted"
-        | "reservations_never_deleted"
-        | "tet_recipients_never_deleted"
-        | "houses_never_deleted"
-        | "reservations_used_within"
-        | "houses_paid_is_the_tranches"
-        | "housing_norms_key"
-        | "statement_lines_matched_entry_key"
-        | "seal_of_the_entrys_fund"
-        | "seal_chain_link"
-        | "units_status_known"
-        | "units_end_dated"
-        | "units_dissolved_on" => Code::Conflict,
-        _ => return None,
-    })
 }
 
 /// Constraints PostgreSQL names by itself (a column's `CHECK`, `UNIQUE`, `REFERENCES`) carry no

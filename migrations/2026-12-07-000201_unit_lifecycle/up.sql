@@ -101,12 +101,18 @@ CREATE TRIGGER unit_successions_date_names AFTER INSERT ON unit_successions
 -- ---------------------------------------------------------------- no writes into ended units
 
 -- The refusal every guard below shares: a dissolved unit takes nothing; a dissolving one takes
--- nothing dated on or after its end (`on_date` null: the guard has no date to weigh).
+-- nothing dated on or after its end (`on_date` null: the guard has no date to weigh). A unit
+-- that is not active is read again under a share lock, so a write racing the handover that
+-- dissolves it (which holds the unit's row) waits for it and then sees the unit dissolved;
+-- active units, all of everyday traffic, take no lock.
 CREATE FUNCTION unit_refuse_ended(unit uuid, on_date date) RETURNS void AS $$
 DECLARE
   u units%ROWTYPE;
 BEGIN
   SELECT * INTO u FROM units WHERE id = unit;
+  IF u.status <> 'active' THEN
+    SELECT * INTO u FROM units WHERE id = unit FOR SHARE;
+  END IF;
   IF u.status = 'dissolved'
      OR (u.status = 'dissolving' AND on_date IS NOT NULL AND on_date >= u.dissolving_from) THEN
     RAISE EXCEPTION 'unit % has ended', u.code

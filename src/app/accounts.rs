@@ -104,8 +104,14 @@ pub async fn balances(
     ))
 }
 
-/// The accounts whose money the balances show: cash, the bank accounts and goods.
-const MONEY_CODES: [AccountCode; 3] = [AccountCode::Cash, AccountCode::Bank, AccountCode::Goods];
+/// The accounts whose money the balances show: cash, the bank accounts, handed-over money in
+/// transit and goods.
+const MONEY_CODES: [AccountCode; 4] = [
+    AccountCode::Cash,
+    AccountCode::Bank,
+    AccountCode::InTransit,
+    AccountCode::Goods,
+];
 
 async fn unit_of_account(
     conn: &mut AsyncPgConnection,
@@ -128,6 +134,9 @@ struct FundBalances {
     cash: Decimal,
     bank: Decimal,
     in_kind: Decimal,
+    /// 1131: bank money handed over by a predecessor, until the bank account that received it
+    /// is recorded (not spendable, so in no earmark's balance either).
+    handed_over: Decimal,
     /// (campaign, restricted balance across cash, bank and goods)
     restricted: Vec<(Uuid, Decimal)>,
     /// Cash and bank money that carries no earmark.
@@ -140,6 +149,10 @@ impl From<Vec<MoneyBucket>> for FundBalances {
         let mut restricted: BTreeMap<Uuid, Decimal> = Default::default();
         for b in buckets {
             let code = AccountCode::parse(&b.chart_code);
+            if code == Some(AccountCode::InTransit) {
+                f.handed_over += b.balance;
+                continue;
+            }
             match code {
                 Some(AccountCode::Cash) => f.cash += b.balance,
                 Some(AccountCode::Bank) => f.bank += b.balance,
@@ -179,7 +192,7 @@ impl FundBalances {
                 })
                 .collect(),
             available_unrestricted: money::format(self.unrestricted_liquid - reserved_unrestricted),
-            in_transit: money::format(in_transit),
+            in_transit: money::format(in_transit + self.handed_over),
         }
     }
 }

@@ -15,6 +15,8 @@ pub mod campaigns;
 pub mod donations;
 pub mod error;
 pub mod grants;
+pub mod handover_rounds;
+pub mod handovers;
 pub mod house_contributions;
 pub mod households;
 pub mod houses;

@@ -20,6 +20,8 @@ pub struct BankAccountRow {
     pub currency: String,
     pub account_id: Uuid,
     pub created_at: DateTime<Utc>,
+    /// Set when its fund was dissolved: it takes no more statements.
+    pub closed_on: Option<chrono::NaiveDate>,
 }
 
 pub struct NewBankAccount<'a> {

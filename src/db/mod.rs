@@ -14,6 +14,7 @@ pub mod disbursements;
 pub mod donations;
 pub mod embedded;
 pub mod fund_statement;
+pub mod handovers;
 pub mod house_contributions;
 pub mod households;
 pub mod houses;

@@ -54,6 +54,7 @@ diesel::table! {
         account_id -> Uuid,
         created_by -> Nullable<Uuid>,
         created_at -> Timestamptz,
+        closed_on -> Nullable<Date>,
     }
 }
 
@@ -231,6 +232,67 @@ diesel::table! {
         status -> Text,
         dissolving_from -> Nullable<Date>,
         dissolved_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    handovers (id) {
+        id -> Uuid,
+        from_unit_id -> Uuid,
+        proposed_at_unit_id -> Uuid,
+        effective_on -> Date,
+        decision_no -> Nullable<Text>,
+        status -> Text,
+        households_moved -> Int4,
+        submitted_by -> Nullable<Uuid>,
+        submitted_at -> Timestamptz,
+        decided_by -> Nullable<Uuid>,
+        decided_at -> Nullable<Timestamptz>,
+        executed_by -> Nullable<Uuid>,
+        executed_at -> Nullable<Timestamptz>,
+        cancel_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    handover_shares (handover_id, to_unit_id) {
+        handover_id -> Uuid,
+        to_unit_id -> Uuid,
+        fraction -> Numeric,
+    }
+}
+
+diesel::table! {
+    handover_lines (handover_id, position) {
+        handover_id -> Uuid,
+        position -> Int4,
+        to_unit_id -> Uuid,
+        pool -> Text,
+        bank_account_id -> Nullable<Uuid>,
+        campaign_id -> Nullable<Uuid>,
+        amount -> Numeric,
+        received_bank_account_id -> Nullable<Uuid>,
+        received_on -> Nullable<Date>,
+        receipt_entry_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    handover_villages (handover_id, village_key) {
+        handover_id -> Uuid,
+        village_key -> Text,
+        village -> Text,
+        to_unit_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    handover_obligations (handover_id, kind, obligation_id) {
+        handover_id -> Uuid,
+        kind -> Text,
+        obligation_id -> Uuid,
+        to_unit_id -> Uuid,
+        bank_account_id -> Nullable<Uuid>,
     }
 }
 
@@ -592,6 +654,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     disbursements,
     donations,
     funds,
+    handover_lines,
+    handover_obligations,
+    handover_shares,
+    handover_villages,
+    handovers,
     households,
     house_contributions,
     house_payments,

@@ -127,6 +127,17 @@ pub struct Link {
     pub effective_on: NaiveDate,
 }
 
+/// The day a continuing unit's own succession took effect, when it has one.
+pub async fn continuing(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<NaiveDate>> {
+    unit_successions::table
+        .filter(unit_successions::predecessor_id.eq(id))
+        .filter(unit_successions::successor_id.eq(id))
+        .select(unit_successions::effective_on)
+        .first(conn)
+        .await
+        .optional()
+}
+
 /// The units `id` succeeded (not itself: a continuing unit's own row says only that it goes on).
 pub async fn predecessors(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Vec<Link>> {
     unit_successions::table

@@ -1,6 +1,7 @@
 //! The codes of the chart of accounts of `ledger.md`, as a type: plain data every layer may name
-//! (the ledger posts by them, queries filter by them). The table `chart_of_accounts` (migration
-//! 000001) holds the same list for the database; a test in `ledger::chart` keeps the two equal.
+//! (the ledger posts by them, queries filter by them). The table `chart_of_accounts` (migrations
+//! 000001 and, for the reform's handover, 000202) holds the same list for the database; a test in
+//! `ledger::chart` keeps the two equal.
 
 /// A code of the chart of accounts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -9,6 +10,9 @@ pub enum AccountCode {
     Cash,
     /// 1121 Tiền gửi ngân hàng, kho bạc — the template of each bank account's `1121.N`.
     Bank,
+    /// 1131 Tiền đang chuyển — bank money handed over, until the successor records where it
+    /// arrived.
+    InTransit,
     /// 1361 Phải thu nội bộ — due from other units.
     DueFromUnits,
     /// 1551 Hàng hóa hiện vật — donated goods.
@@ -23,6 +27,8 @@ pub enum AccountCode {
     InKindDonations,
     /// 5113 Thu điều tiết — transfers in from other units.
     TransfersIn,
+    /// 5114 Nhận bàn giao — what a successor received from the units it succeeded.
+    ReceivedInHandover,
     /// 5118 Thu khác — other income.
     OtherIncome,
     /// 6111 Chi xây mới nhà Đại đoàn kết — new Great Unity houses.
@@ -45,14 +51,17 @@ pub enum AccountCode {
     OtherSpending,
     /// 6211 Chi điều tiết — transfers out to other units.
     TransfersOut,
+    /// 6221 Bàn giao — what an ending fund handed over to its successors.
+    HandedOver,
     /// 6411 Phí ngân hàng — bank fees.
     BankFees,
 }
 
 impl AccountCode {
-    pub const ALL: [AccountCode; 21] = [
+    pub const ALL: [AccountCode; 24] = [
         AccountCode::Cash,
         AccountCode::Bank,
+        AccountCode::InTransit,
         AccountCode::DueFromUnits,
         AccountCode::Goods,
         AccountCode::DueToUnits,
@@ -60,6 +69,7 @@ impl AccountCode {
         AccountCode::CashDonations,
         AccountCode::InKindDonations,
         AccountCode::TransfersIn,
+        AccountCode::ReceivedInHandover,
         AccountCode::OtherIncome,
         AccountCode::NewHouses,
         AccountCode::HouseRepairs,
@@ -71,6 +81,7 @@ impl AccountCode {
         AccountCode::CommunityWorks,
         AccountCode::OtherSpending,
         AccountCode::TransfersOut,
+        AccountCode::HandedOver,
         AccountCode::BankFees,
     ];
 
@@ -78,6 +89,7 @@ impl AccountCode {
         match self {
             AccountCode::Cash => "1111",
             AccountCode::Bank => "1121",
+            AccountCode::InTransit => "1131",
             AccountCode::DueFromUnits => "1361",
             AccountCode::Goods => "1551",
             AccountCode::DueToUnits => "3361",
@@ -85,6 +97,7 @@ impl AccountCode {
             AccountCode::CashDonations => "5111",
             AccountCode::InKindDonations => "5112",
             AccountCode::TransfersIn => "5113",
+            AccountCode::ReceivedInHandover => "5114",
             AccountCode::OtherIncome => "5118",
             AccountCode::NewHouses => "6111",
             AccountCode::HouseRepairs => "6112",
@@ -96,6 +109,7 @@ impl AccountCode {
             AccountCode::CommunityWorks => "6171",
             AccountCode::OtherSpending => "6191",
             AccountCode::TransfersOut => "6211",
+            AccountCode::HandedOver => "6221",
             AccountCode::BankFees => "6411",
         }
     }

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod donation;
 pub mod field;
 pub mod fund_date;
+pub mod handover;
 pub mod house;
 pub mod household;
 pub mod ids;

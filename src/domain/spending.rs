@@ -88,7 +88,7 @@ macro_rules! stored_as_text {
 stored_as_text!(Status, Category, Method, Direction);
 
 /// The kinds of spending, each with its own lifecycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
     /// `/v1/disbursements`
     Grant,
@@ -107,6 +107,13 @@ impl Kind {
             Kind::Transfer => "transfer",
             Kind::House => "house",
         }
+    }
+
+    /// The kind a record name names (a handover's obligation `type`).
+    pub fn from_record_name(s: &str) -> Option<Kind> {
+        [Kind::Grant, Kind::TetBatch, Kind::Transfer, Kind::House]
+            .into_iter()
+            .find(|k| k.record_name() == s)
     }
 }
 

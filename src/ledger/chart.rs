@@ -60,18 +60,29 @@ pub async fn account_id(
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_chart_is_the_one_the_migration_creates() {
-        let sql = include_str!("../../migrations/2026-11-26-000001_foundation/up.sql");
+    /// The codes a migration's `INSERT INTO chart_of_accounts` adds.
+    fn inserted(sql: &str) -> Vec<&str> {
         let start = sql
             .find("INSERT INTO chart_of_accounts")
             .expect("the chart's insert");
-        let rows: Vec<&str> = sql[start..]
+        sql[start..]
             .lines()
             .skip(1)
             .take_while(|l| l.trim_start().starts_with("('"))
             .map(|l| l.trim_start()[2..6].trim_end_matches('\''))
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn the_chart_is_the_one_the_migrations_create() {
+        let mut rows = inserted(include_str!(
+            "../../migrations/2026-11-26-000001_foundation/up.sql"
+        ));
+        // the reform's handover accounts (1131, 5114, 6221)
+        rows.extend(inserted(include_str!(
+            "../../migrations/2026-12-07-000202_handovers/up.sql"
+        )));
+        rows.sort();
         let ours: Vec<&str> = AccountCode::ALL.iter().map(|c| c.as_str()).collect();
         assert_eq!(rows, ours);
     }

@@ -63,10 +63,14 @@ pub enum SourceType {
     BankInterest,
     Manual,
     Reversal,
+    /// The handover of an ending fund to its successors (both sides).
+    Handover,
+    /// A successor records which bank account received handed-over bank money.
+    HandoverReceipt,
 }
 
 impl SourceType {
-    pub const ALL: [SourceType; 12] = [
+    pub const ALL: [SourceType; 14] = [
         SourceType::Donation,
         SourceType::DonationVoid,
         SourceType::Disbursement,
@@ -79,6 +83,8 @@ impl SourceType {
         SourceType::BankInterest,
         SourceType::Manual,
         SourceType::Reversal,
+        SourceType::Handover,
+        SourceType::HandoverReceipt,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -95,6 +101,8 @@ impl SourceType {
             SourceType::BankInterest => "bank_interest",
             SourceType::Manual => "manual",
             SourceType::Reversal => "reversal",
+            SourceType::Handover => "handover",
+            SourceType::HandoverReceipt => "handover_receipt",
         }
     }
 

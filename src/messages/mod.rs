@@ -9,6 +9,7 @@ pub mod bank_accounts;
 pub mod campaigns;
 pub mod common;
 pub mod donations;
+pub mod handovers;
 pub mod households;
 pub mod houses;
 pub mod journal;

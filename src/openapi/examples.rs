@@ -43,6 +43,8 @@ pub fn table() -> Vec<Example> {
                     "20",
                     "06099"
                 ],
+                "status": "active",
+                "dissolved_on": null,
                 "created_at": "2026-12-02T19:07:37.677480Z"
             }),
         },
@@ -429,6 +431,41 @@ pub fn table() -> Vec<Example> {
                 "received_on": null,
                 "receive_bank_account_id": null,
                 "receive_entry_id": null
+            }),
+        },
+        // the province proposes the handover of a merged commune to the commune it joined
+        Example {
+            operation_id: "createHandover",
+            requests: vec![
+                ("application/json", json!({
+                    "from_unit_id": "01a23827-9734-731c-9ae6-86c4a1b2c3d4",
+                    "effective_on": "2025-07-01",
+                    "decision_no": "1673/NQ-UBTVQH15",
+                    "shares": [{"to_unit_id": "01a23827-9734-731c-9ae6-86c458360578", "fraction": "1"}]
+                })),
+            ],
+            created: json!({
+                "id": "01a23827-d220-7a1b-8c3d-4e5f60718293",
+                "status": "submitted",
+                "from_unit_id": "01a23827-9734-731c-9ae6-86c4a1b2c3d4",
+                "effective_on": "2025-07-01",
+                "decision_no": "1673/NQ-UBTVQH15",
+                "shares": [{"to_unit_id": "01a23827-9734-731c-9ae6-86c458360578", "fraction": "1"}],
+                "lines": [
+                    {"to_unit_id": "01a23827-9734-731c-9ae6-86c458360578", "pool": "cash", "amount": "12500000"},
+                    {"to_unit_id": "01a23827-9734-731c-9ae6-86c458360578", "pool": "bank",
+                     "bank_account_id": "01a23827-a1b2-7c3d-8e4f-5a6b7c8d9e0f", "amount": "48000000"},
+                    {"to_unit_id": "01a23827-9734-731c-9ae6-86c458360578", "pool": "cash",
+                     "campaign_id": "01a23827-b2c3-7d4e-9f5a-6b7c8d9e0f1a", "amount": "3000000"}
+                ],
+                "households_moved": 41,
+                "households": [
+                    {"village": "Thôn Nà Pàn", "to_unit_id": "01a23827-9734-731c-9ae6-86c458360578"}
+                ],
+                "obligations": [],
+                "journal_entry_ids": [],
+                "submitted_by": "01a23827-9a18-7792-ac11-760b65df7005",
+                "submitted_at": "2026-12-07T09:12:00.000000Z"
             }),
         },
         // the province splits 30,000,000 over two communes by weight 2:1

@@ -166,6 +166,46 @@ pub const OPERATIONS: &[(&str, &[Code])] = &[
     // the reform: a unit the file ends can be one that was already dissolved by hand
     ("importUnitSuccessions", &[Forbidden, InvalidCsv]),
     ("getUnitSuccessions", &[]),
+    // handovers
+    (
+        "createHandover",
+        &[
+            Forbidden,
+            Conflict,
+            InvalidState,
+            UnitDissolved,
+            OpenObligations,
+            UnassignedHouseholds,
+            FractionsMustSumToOne,
+            NotASuccessor,
+        ],
+    ),
+    ("listHandovers", &[NotFound]),
+    ("getHandover", &[]),
+    ("approveHandover", &[Forbidden, SamePerson, InvalidState]),
+    ("rejectHandover", &[Forbidden, SamePerson, InvalidState]),
+    ("cancelHandover", &[Forbidden, InvalidState]),
+    (
+        "executeHandover",
+        &[
+            Forbidden,
+            InvalidState,
+            StaleHandover,
+            PeriodClosed,
+            InsufficientFunds,
+            Conflict,
+        ],
+    ),
+    (
+        "receiveHandover",
+        &[
+            Forbidden,
+            NotFound,
+            InvalidState,
+            PeriodClosed,
+            UnitDissolved,
+        ],
+    ),
     // users
     ("createUser", &[Forbidden, DuplicateUsername]),
     ("listUsers", &[NotFound]),

@@ -10,6 +10,7 @@ pub mod bank_accounts;
 pub mod campaigns;
 pub mod disbursements;
 pub mod donations;
+pub mod handovers;
 pub mod house_contributions;
 pub mod households;
 pub mod houses;
@@ -55,6 +56,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(disbursements::configure)
             .configure(tet_batches::configure)
             .configure(transfers::configure)
+            .configure(handovers::configure)
             .configure(housing_norms::configure)
             .configure(houses::configure)
             .configure(public::configure)

@@ -111,7 +111,8 @@ pub struct FundBalancesView {
     #[schema(example = "1500000")]
     pub available_unrestricted: String,
     /// Transfers sent and not yet received: by this unit, or (consolidated) by any unit of
-    /// its subtree. Money that left a fund and has not reached the other.
+    /// its subtree. Money that left a fund and has not reached the other; and bank money handed
+    /// over by a predecessor (2025 reform) whose receiving bank account is not yet recorded.
     #[schema(example = "0")]
     pub in_transit: String,
 }

@@ -9,6 +9,7 @@ pub mod bank_accounts;
 pub mod campaigns;
 pub mod donations;
 pub mod grants;
+pub mod handovers;
 pub mod house_contributions;
 pub mod households;
 pub mod houses;

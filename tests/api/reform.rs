@@ -8,21 +8,21 @@ use uuid::Uuid;
 
 use crate::helpers::{assert_problem, cash_donation, spawn_app, TestApp, PROVINCE};
 
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/units");
-const EFFECTIVE_ON: &str = "2025-07-01";
+pub const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/units");
+pub const EFFECTIVE_ON: &str = "2025-07-01";
 
 /// A commune of 2025 merged whole into 06001 (Đoàn Kết), which continues.
-const MERGED: &str = "05998";
+pub const MERGED: &str = "05998";
 /// The district 05998 was under.
-const MERGED_DISTRICT: &str = "180";
-const CONTINUING: &str = "06001";
+pub const MERGED_DISTRICT: &str = "180";
+pub const CONTINUING: &str = "06001";
 
 fn read(name: &str) -> String {
     std::fs::read_to_string(format!("{DATA}/{name}")).unwrap()
 }
 
 /// The lines of a unit list for province 20 and everything below it.
-fn lang_son_units(name: &str) -> String {
+pub fn lang_son_units(name: &str) -> String {
     let text = read(name);
     let mut lines = text.lines();
     let mut out = format!("{}\n", lines.next().unwrap());
@@ -42,7 +42,7 @@ fn lang_son_units(name: &str) -> String {
 }
 
 /// The succession lines of province 20 and of its communes of 2025.
-fn lang_son_successions() -> String {
+pub fn lang_son_successions() -> String {
     let units = lang_son_units("vn-admin-units-2025-03.csv");
     let codes: Vec<&str> = units
         .lines()
@@ -61,7 +61,7 @@ fn lang_son_successions() -> String {
     out
 }
 
-async fn post_csv(app: &TestApp, path: &str, token: &str, body: String) -> reqwest::Response {
+pub async fn post_csv(app: &TestApp, path: &str, token: &str, body: String) -> reqwest::Response {
     app.client
         .post(app.url(path))
         .bearer_auth(token)
@@ -74,29 +74,29 @@ async fn post_csv(app: &TestApp, path: &str, token: &str, body: String) -> reqwe
 
 /// Lạng Sơn in March 2025, then the 2026 list over it: the surviving communes move under the
 /// province, the merged ones stay under their districts.
-async fn lang_son_before_and_after(app: &TestApp, token: &str) {
+pub async fn lang_son_before_and_after(app: &TestApp, token: &str) {
     for file in ["vn-admin-units-2025-03.csv", "vn-admin-units-2026.csv"] {
         let res = post_csv(app, "/v1/units/import", token, lang_son_units(file)).await;
         assert_eq!(res.status(), 200, "importing {file}");
     }
 }
 
-async fn import_successions(app: &TestApp, token: &str, body: String) -> reqwest::Response {
+pub async fn import_successions(app: &TestApp, token: &str, body: String) -> reqwest::Response {
     post_csv(app, "/v1/units/successions", token, body).await
 }
 
-async fn unit(app: &TestApp, token: &str, code: &str) -> Value {
+pub async fn unit(app: &TestApp, token: &str, code: &str) -> Value {
     let res = app.get(&format!("/v1/units/by-code/{code}"), token).await;
     assert_eq!(res.status(), 200);
     res.json().await.unwrap()
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
+pub async fn count(app: &TestApp, sql: &str) -> i64 {
     app.sql().await.query_one(sql, &[]).await.unwrap().get(0)
 }
 
 /// Lạng Sơn with its successions imported.
-async fn reformed(app: &TestApp) -> String {
+pub async fn reformed(app: &TestApp) -> String {
     let token = app.root_token().await;
     lang_son_before_and_after(app, &token).await;
     let res = import_successions(app, &token, lang_son_successions()).await;
@@ -392,16 +392,25 @@ async fn a_dissolving_unit_books_what_is_dated_before_its_end_and_nothing_after(
     assert_problem(res, 409, "unit_dissolved").await;
 }
 
-/// Marks `code` dissolved as an executed handover would (the handover is a later command).
-async fn dissolve(app: &TestApp, code: &str) {
-    app.sql()
-        .await
-        .execute(
-            "UPDATE units SET status = 'dissolved', dissolved_on = dissolving_from - 1 WHERE code = $1",
-            &[&code],
-        )
-        .await
-        .unwrap();
+/// Hands `code` over whole to the continuing commune through the API (proposed, approved and
+/// executed at the province), which dissolves it.
+pub async fn dissolve(app: &TestApp, code: &str) {
+    let (officer, approver, accountant) = (
+        app.user("officer", PROVINCE).await,
+        app.user("approver", PROVINCE).await,
+        app.user("accountant", PROVINCE).await,
+    );
+    let body = json!({"from_unit_id": app.unit_id(code).await, "effective_on": EFFECTIVE_ON,
+                      "shares": [{"to_unit_id": app.unit_id(CONTINUING).await, "fraction": "1"}]});
+    let res = app.post("/v1/handovers", &officer.token, &body).await;
+    let h: Value = res.json().await.unwrap();
+    let id = h["id"].as_str().expect("handover proposed").to_owned();
+    for (token, action) in [(&approver.token, "approve"), (&accountant.token, "execute")] {
+        let res = app
+            .post(&format!("/v1/handovers/{id}/{action}"), token, &json!({}))
+            .await;
+        assert_eq!(res.status(), 200, "{action}");
+    }
 }
 
 #[tokio::test]
@@ -516,20 +525,57 @@ async fn the_database_refuses_a_donation_dated_after_a_units_end() {
     );
 }
 
+/// Hands `code` over whole to its one recorded successor (the data's), through the API.
+async fn dissolve_into_its_successor(app: &TestApp, code: &str) {
+    let id = app.unit_id(code).await;
+    let token = app.root_token().await;
+    let res = app
+        .get(&format!("/v1/units/{id}/successions"), &token)
+        .await;
+    let links: Value = res.json().await.unwrap();
+    let to = links["successors"][0]["unit_id"].clone();
+    let (officer, approver, accountant) = (
+        app.user("officer", PROVINCE).await,
+        app.user("approver", PROVINCE).await,
+        app.user("accountant", PROVINCE).await,
+    );
+    let body = json!({"from_unit_id": id, "effective_on": EFFECTIVE_ON,
+                      "shares": [{"to_unit_id": to, "fraction": "1"}]});
+    let res = app.post("/v1/handovers", &officer.token, &body).await;
+    let h: Value = res.json().await.unwrap();
+    let hid = h["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{code}: {h}"))
+        .to_owned();
+    for (token, action) in [(&approver.token, "approve"), (&accountant.token, "execute")] {
+        let res = app
+            .post(&format!("/v1/handovers/{hid}/{action}"), token, &json!({}))
+            .await;
+        assert_eq!(res.status(), 200, "{code} {action}");
+    }
+}
+
 #[tokio::test]
 async fn a_parent_closes_a_month_its_dissolved_child_did_not_live_in() {
     let app = spawn_app().await;
     reformed(&app).await;
     let district = app.unit_id(MERGED_DISTRICT).await;
-    // every commune still under the district ended with it
-    app.sql()
+    // every commune still under the district ended with it, and was handed over
+    let codes: Vec<String> = app
+        .sql()
         .await
-        .execute(
-            "UPDATE units SET status = 'dissolved', dissolved_on = dissolving_from - 1 WHERE parent_id = $1",
+        .query(
+            "SELECT code FROM units WHERE parent_id = $1 ORDER BY code",
             &[&district],
         )
         .await
-        .unwrap();
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for code in &codes {
+        dissolve_into_its_successor(&app, code).await;
+    }
     let accountant = app.user("accountant", MERGED_DISTRICT).await;
 
     let res = app

@@ -20,11 +20,11 @@ const UNITS_2026: &str = concat!(
     "/data/units/vn-admin-units-2026.csv"
 );
 
-/// The accounts every fund is opened with (ledger.md), without 1121, which is opened per bank
-/// account.
-const CHART: [&str; 20] = [
-    "1111", "1361", "1551", "3361", "4111", "5111", "5112", "5113", "5118", "6111", "6112", "6121",
-    "6131", "6141", "6151", "6161", "6171", "6191", "6211", "6411",
+/// The accounts every fund is opened with (ledger.md, and the reform's 1131 money in transit,
+/// 5114 received and 6221 handed over), without 1121, which is opened per bank account.
+const CHART: [&str; 23] = [
+    "1111", "1131", "1361", "1551", "3361", "4111", "5111", "5112", "5113", "5114", "5118", "6111",
+    "6112", "6121", "6131", "6141", "6151", "6161", "6171", "6191", "6211", "6221", "6411",
 ];
 
 async fn post_csv(app: &TestApp, token: &str, body: impl Into<reqwest::Body>) -> Response {
@@ -495,7 +495,10 @@ async fn both_official_files_import_with_counts() {
         3_355
     );
     assert_eq!(count(&app, "funds").await, after_2026);
-    assert_eq!(count(&app, "accounts").await, 20 * after_2026);
+    assert_eq!(
+        count(&app, "accounts").await,
+        CHART.len() as i64 * after_2026
+    );
 }
 
 #[tokio::test]
@@ -719,7 +722,7 @@ async fn the_cli_imports_the_2025_tree_with_funds_and_charts() {
         "about 10,800 new units: {stdout}"
     );
     assert_eq!(count(&app, "funds").await, units);
-    assert_eq!(count(&app, "accounts").await, 20 * units);
+    assert_eq!(count(&app, "accounts").await, CHART.len() as i64 * units);
     assert_eq!(misplaced_units(&app).await, 0);
     assert_eq!(
         count(&app, "audit_events WHERE action = 'unit.import'").await,
