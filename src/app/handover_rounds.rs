@@ -139,13 +139,12 @@ pub async fn plan(
     Ok(plan)
 }
 
-/// The one successor the data gives: a district's province, or a `whole` share's unit.
+/// The one successor the data gives: a `whole` share's unit, or (no line names one) a
+/// district's province.
 fn single_successor(c: &Candidate) -> Option<Uuid> {
-    if c.tier == Tier::District.as_str() {
-        return c.parent_id;
-    }
     match c.successors.as_slice() {
         [(to, share)] if share == "whole" && *to != c.unit_id => Some(*to),
+        [] if c.tier == Tier::District.as_str() => c.parent_id,
         _ => None,
     }
 }

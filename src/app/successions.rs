@@ -97,7 +97,12 @@ pub async fn import(
             continue;
         };
         let before = errors.len();
-        if p.tier() != r.tier {
+        // The national file lists the island districts without communes (Bạch Long Vĩ, Cồn Cỏ,
+        // Hoàng Sa, Lý Sơn, Côn Đảo), which became special zones of commune rank, as `commune`
+        // lines: the line's tier is the successor's, and such a district may succeed into it.
+        let predecessor_fits =
+            p.tier() == r.tier || (p.tier() == Tier::District && r.tier == Tier::Commune);
+        if !predecessor_fits {
             errors.push(line_error(
                 r.line,
                 "tier",

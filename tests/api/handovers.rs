@@ -767,3 +767,54 @@ async fn the_database_refuses_to_dissolve_a_unit_without_its_handover_or_with_mo
         Some("handover_lines_sum_to_the_balance")
     );
 }
+
+#[tokio::test]
+async fn a_continuing_commune_that_was_split_hands_over_only_what_left_and_stays_active() {
+    let app = spawn_app().await;
+    let root = app.root_token().await;
+    lang_son_before_and_after(&app, &root).await;
+    // 06625 continues, and a part of it went to 06637
+    let (keeper, other) = (app.unit_id("06625").await, app.unit_id("06637").await);
+    let officer = app.user("officer", "06625").await;
+    let mut cash = cash_donation(keeper, "1000000");
+    cash["received_on"] = json!("2025-06-10");
+    app.record_donation(&officer.token, &cash).await;
+    import_successions(&app, &root, lang_son_successions()).await;
+    let w_officer = app.user("officer", PROVINCE).await;
+    let body = json!({"from_unit_id": keeper, "effective_on": EFFECTIVE_ON,
+                      "shares": [{"to_unit_id": keeper, "fraction": "0.6"}, {"to_unit_id": other, "fraction": "0.4"}],
+                      "households": []});
+
+    let h = propose(&app, &w_officer.token, &body).await;
+    assert_eq!(
+        h["lines"],
+        json!([{"to_unit_id": other, "pool": "cash", "amount": "400000"}]),
+        "only the part that leaves moves"
+    );
+    assert_eq!(
+        act(
+            &app,
+            &app.user("approver", PROVINCE).await.token,
+            &h,
+            "approve"
+        )
+        .await
+        .status(),
+        200
+    );
+    let res = act(
+        &app,
+        &app.user("accountant", PROVINCE).await.token,
+        &h,
+        "execute",
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+
+    assert_eq!(unit(&app, &root, "06625").await["status"], "active");
+    assert_eq!(balances(&app, &root, keeper).await["cash"], "600000");
+    assert_eq!(balances(&app, &root, other).await["cash"], "400000");
+    // it still takes donations, as any active commune
+    app.record_cash_donation(&officer.token, keeper, "1000")
+        .await;
+}

@@ -162,7 +162,7 @@ async fn a_file_with_bad_lines_is_refused_whole_naming_each_line() {
          commune,06010,{CONTINUING},whole,1/7/2025\n\
          commune,06013,{CONTINUING},whole,{EFFECTIVE_ON}\n\
          commune,06013,06004,part,{EFFECTIVE_ON}\n\
-         district,{CONTINUING},{CONTINUING},whole,{EFFECTIVE_ON}\n"
+         province,{CONTINUING},{CONTINUING},whole,{EFFECTIVE_ON}\n"
     );
 
     let res = import_successions(&app, &token, body).await;
@@ -650,4 +650,46 @@ async fn the_cli_imports_the_succession_file_and_names_the_lines_it_cannot_place
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains(":2: predecessor_code"), "{stderr}");
+}
+
+#[tokio::test]
+async fn the_national_files_import_and_the_one_reused_code_is_named() {
+    let app = spawn_app().await;
+    let token = app.root_token().await;
+    for file in ["vn-admin-units-2025-03.csv", "vn-admin-units-2026.csv"] {
+        let res = post_csv(&app, "/v1/units/import", &token, read(file)).await;
+        assert_eq!(res.status(), 200, "importing {file}");
+    }
+
+    let res = import_successions(&app, &token, read("vn-unit-successions-2025-07.csv")).await;
+
+    let status = res.status();
+    let counts: Value = res.json().await.unwrap();
+    assert_eq!(status, 200, "{counts}");
+    assert_eq!(counts["created"], 10_667);
+    // 23710 went to 23869, while the 2026 list gave its code to the commune 23716 and 23719
+    // merged into: recorded, kept active, named
+    assert_eq!(
+        counts["kept_active"],
+        json!([{"line": 7619, "unit_code": "23710"}])
+    );
+    assert_eq!(unit(&app, &token, "23710").await["status"], "active");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM units WHERE tier = 'district' AND status = 'active'"
+        )
+        .await,
+        0,
+        "every district ended"
+    );
+    let dissolving = counts["dissolving"].as_i64().unwrap();
+    assert_eq!(
+        dissolving,
+        count(
+            &app,
+            "SELECT count(*) FROM units WHERE status = 'dissolving'"
+        )
+        .await
+    );
 }
