@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 use super::handovers::{self, Decision, Execution, ProposeHandover, ShareInput};
 use super::{lookups, AppError, AppResult, Code};
+use crate::audit::{self, Change};
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::handovers::{self as rows, Candidate};
@@ -136,7 +137,40 @@ pub async fn plan(
             Err(e) => return Err(e),
         }
     }
+    record(
+        conn,
+        user,
+        "handover.plan",
+        root.id,
+        serde_json::json!({
+            "proposed": plan.proposed.len(), "needs_decision": plan.needs_decision.len()
+        }),
+    )
+    .await?;
     Ok(plan)
+}
+
+/// One audit event for a bulk run, beside the events of each handover it touched.
+async fn record(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    action: &'static str,
+    root: Uuid,
+    changes: serde_json::Value,
+) -> AppResult<()> {
+    audit::record(
+        conn,
+        user,
+        Change {
+            action,
+            target_type: "unit",
+            target_id: Some(root),
+            unit_id: Some(root),
+            changes,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// The one successor the data gives: a `whole` share's unit, or (no line names one) a
@@ -188,6 +222,16 @@ pub async fn approve_all(
             Err(e) => return Err(e),
         }
     }
+    record(
+        conn,
+        user,
+        "handover.approve_all",
+        root.id,
+        serde_json::json!({
+            "approved": out.approved.len(), "skipped": out.skipped.len()
+        }),
+    )
+    .await?;
     Ok(out)
 }
 
@@ -228,5 +272,15 @@ pub async fn execute_all(
             Err(e) => return Err(e),
         }
     }
+    record(
+        conn,
+        user,
+        "handover.execute_all",
+        root.id,
+        serde_json::json!({
+            "executed": out.executed.len(), "stale": out.stale.len(), "failed": out.failed.len()
+        }),
+    )
+    .await?;
     Ok(out)
 }
