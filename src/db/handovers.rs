@@ -274,7 +274,7 @@ pub struct HandoverFilter<'a> {
     pub limit: i64,
 }
 
-/// Handovers of units in scope, oldest first.
+/// Handovers of units in scope, or to a successor in scope, oldest first.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     f: HandoverFilter<'_>,
@@ -282,8 +282,17 @@ pub async fn list(
     let in_scope = units::table
         .filter(units::ancestry.overlaps_with(f.scope))
         .select(units::id);
+    let successors = diesel::alias!(units as successors);
+    let to_scope = handover_shares::table
+        .inner_join(successors.on(successors.field(units::id).eq(handover_shares::to_unit_id)))
+        .filter(successors.field(units::ancestry).overlaps_with(f.scope))
+        .select(handover_shares::handover_id);
     let mut query = handovers::table
-        .filter(handovers::from_unit_id.eq_any(in_scope))
+        .filter(
+            handovers::from_unit_id
+                .eq_any(in_scope)
+                .or(handovers::id.eq_any(to_scope)),
+        )
         .select(HandoverRow::as_select())
         .order(handovers::id.asc())
         .limit(f.limit)

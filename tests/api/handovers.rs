@@ -818,3 +818,47 @@ async fn a_continuing_commune_that_was_split_hands_over_only_what_left_and_stays
     app.record_cash_donation(&officer.token, keeper, "1000")
         .await;
 }
+
+#[tokio::test]
+async fn a_successors_people_find_the_handovers_to_it_and_others_do_not() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let h = hand_over(&app, &w).await;
+    let successor = app.user("accountant", CONTINUING).await;
+
+    let res = app
+        .get(
+            &format!("/v1/handovers?unit_id={}", w.continuing),
+            &successor.token,
+        )
+        .await;
+    let page: Value = res.json().await.unwrap();
+    let found: Vec<&Value> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| &h["id"])
+        .collect();
+    assert_eq!(found, [&h["id"]]);
+    let res = app
+        .get(
+            &format!("/v1/handovers/{}", h["id"].as_str().unwrap()),
+            &successor.token,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+
+    let stranger = app.user("accountant", "06004").await;
+    let res = app.get("/v1/handovers", &stranger.token).await;
+    let page: Value = res.json().await.unwrap();
+    assert_eq!(page["items"], json!([]));
+    let res = app
+        .get(
+            &format!("/v1/handovers/{}", h["id"].as_str().unwrap()),
+            &stranger.token,
+        )
+        .await;
+    assert_problem(res, 404, "not_found").await;
+    let res = app.get("/v1/handovers?status=done", &w.root).await;
+    assert_problem(res, 422, "validation_failed").await;
+}
