@@ -175,13 +175,13 @@ pub fn banner(users: &[DemoUser]) -> String {
     if !before.is_empty() {
         let names: Vec<&str> = before.iter().map(|u| u.username.as_str()).collect();
         s.push_str(&format!(
-            "before the 2025 reform (their units ended: read-only now): {}\n",
+            "staff of the units the 2025 reform ended (read-only once dissolved): {}\n",
             names.join(", ")
         ));
         s.push_str(&format!(
-            "reform: district {DISTRICT} and communes {KHANH_LONG}, {CAO_MINH} (into {DEMO_COMMUNE}) \
-             handed over and dissolved; {TAN_YEN}'s handover submitted, waiting for approver.{DEMO_PROVINCE}; \
-             see /v1/handovers and /v1/units/{{id}}/successions\n"
+            "reform: {KHANH_LONG} and {CAO_MINH} handed over into {DEMO_COMMUNE}, district {DISTRICT} into \
+             {DEMO_PROVINCE} (executed, dissolved); {TAN_YEN}'s handover submitted, waiting for \
+             approver.{DEMO_PROVINCE}; see /v1/handovers and /v1/units/{{id}}/successions\n"
         ));
     }
     s.push_str(&format!(
