@@ -235,6 +235,22 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
+/// Spawns the app on a database that is only migrated, as a new installation's is (no unit
+/// but the central one once the app starts, no user): for what must begin from nothing, such as
+/// the demo, which builds Lạng Sơn's 2025 tree before the 2026 list.
+pub async fn spawn_app_on_new_database() -> TestApp {
+    let db_name = format!("doanket_test_{}", Uuid::new_v4().simple());
+    admin_client()
+        .await
+        .batch_execute(&format!("CREATE DATABASE {db_name}"))
+        .await
+        .unwrap();
+    doanket::db::migrations::run_pending(&database_url(&db_name))
+        .await
+        .expect("migrations run");
+    spawn_app_on(db_name, |_| {}).await
+}
+
 /// Spawns the app after letting the test adjust its settings.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let template = ensure_template().await;
@@ -254,6 +270,11 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
             Err(e) => panic!("cloning the template: {e}"),
         }
     }
+    spawn_app_on(db_name, adjust).await
+}
+
+/// Spawns the app on the database `db_name` (dropped with the app).
+async fn spawn_app_on(db_name: String, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let db_url = database_url(&db_name);
 
     let mut settings = Settings::from_map(&Default::default()).unwrap();

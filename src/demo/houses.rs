@@ -1,149 +1,38 @@
-//! Demo data for `serve --demo`: the central unit, Lạng Sơn (province `20`) with its 2026
-//! communes, and one user per role at `TW`, at `20` and at the commune Đoàn Kết (`06001`);
-//! then a few poor households of Đoàn Kết, money in its fund and in a restricted housing
-//! campaign of the province, and Great Unity house projects in every state from proposed to
-//! handed over, recorded through the same query and ledger functions as the API (so the books
-//! balance and every step is audited). Idempotent: running it again adds nothing. The
-//! passwords are for demonstration only.
+//! The demo's houses (before the reform's story): a few poor households of Đoàn Kết (`06001`),
+//! money in its fund and in a restricted housing campaign of the province, and Great Unity house
+//! projects in every state from proposed to handed over, dated over the last months. Recorded
+//! through the same query and ledger functions as the API, so the books balance and every step
+//! is audited; seeded once (the first household's national ID tells).
 
 use chrono::{Datelike, Days, NaiveDate};
-use diesel_async::scoped_futures::ScopedFutureExt;
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel_async::AsyncPgConnection;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::app;
-use crate::app::users::{NewAccount, Operator};
 use crate::audit::{self, Change};
 use crate::auth::scope::Scope;
 use crate::auth::AuthUser;
-use crate::config::Settings;
 use crate::db::house_contributions::{self, NewContribution};
 use crate::db::houses::{self, HouseRow, NewHouse, NewPayment};
 use crate::db::units::UnitRow;
-use crate::db::{campaigns, households, housing_norms, units, users, Pool};
+use crate::db::{campaigns, households, housing_norms, units, users};
 use crate::domain::donation::{Channel, Donation, DonorKind, PublicDisplay};
 use crate::domain::house::{FundingLine, FundingPlan, FundingSource, HouseKind, Stage};
 use crate::domain::household::NationalId;
 use crate::domain::spending::Method;
 use crate::domain::UserId;
-use crate::domain::{money, text, unit_file, Role, Username};
+use crate::domain::{money, text, Role};
 use crate::ledger::reservations::{self, Holder, Pool as ReservationPool};
 use crate::ledger::rules::{self, Receipt};
 use crate::ledger::{entries, payouts, NewEntry, SourceType};
 use crate::middleware::request_id::RequestMeta;
 
-/// The one password of every demo user. Never use demo mode with real data.
-pub const DEMO_PASSWORD: &str = "doanket-demo-2026";
-pub const DEMO_PROVINCE: &str = "20";
-pub const DEMO_COMMUNE: &str = "06001";
-
-const UNITS_2026: &[u8] = include_bytes!("../data/units/vn-admin-units-2026.csv");
-
-#[derive(Debug, Clone)]
-pub struct DemoUser {
-    pub username: String,
-    pub role: Role,
-    pub unit_code: String,
-}
-
-/// Everyone the demo creates: `<role>.<unit code>`, e.g. `accountant.20`.
-pub fn demo_users() -> Vec<DemoUser> {
-    ["TW", DEMO_PROVINCE, DEMO_COMMUNE]
-        .into_iter()
-        .flat_map(|code| {
-            Role::ALL.into_iter().map(move |role| DemoUser {
-                username: format!("{}.{}", role.as_str(), code.to_ascii_lowercase()),
-                role,
-                unit_code: code.to_owned(),
-            })
-        })
-        .collect()
-}
-
-/// Seeds the demo (idempotent). `settings` gives the national-ID key (demo households are
-/// registered exactly as the API registers them) and today's date.
-pub async fn seed(pool: &Pool, settings: &Settings) -> anyhow::Result<Vec<DemoUser>> {
-    let records: Vec<_> = unit_file::parse(UNITS_2026)?
-        .into_iter()
-        .filter(|r| r.code.as_str() == DEMO_PROVINCE || r.parent_code.as_str() == DEMO_PROVINCE)
-        .collect();
-    let hash = crate::auth::password::hash(DEMO_PASSWORD.to_owned()).await?;
-    let mut conn = pool.get().await?;
-    let meta = RequestMeta {
-        request_id: "demo-seed".into(),
-        client_ip: None,
-    };
-    let meta = &meta;
-    conn.transaction::<_, anyhow::Error, _>(|conn| {
-        async move {
-            let by = Operator::Console(meta);
-            app::units::import(conn, by, records, false)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            for demo in demo_users() {
-                if users::find_by_username(conn, &demo.username)
-                    .await?
-                    .is_some()
-                {
-                    continue;
-                }
-                let unit = units::find_by_code(conn, &demo.unit_code)
-                    .await?
-                    .ok_or_else(|| anyhow::anyhow!("demo unit {} missing", demo.unit_code))?;
-                let account = NewAccount {
-                    username: Username::parse(&demo.username)
-                        .ok_or_else(|| anyhow::anyhow!("demo username {}", demo.username))?,
-                    full_name: format!("Demo {} {}", demo.role, demo.unit_code),
-                    password_hash: hash.clone(),
-                    roles: vec![(demo.role, unit.id)],
-                };
-                app::users::create(conn, by, account).await?;
-            }
-            Ok(())
-        }
-        .scope_boxed()
-    })
-    .await?;
-    let ctx = Ctx {
-        meta,
-        key: &settings.national_id_key.0,
-        today: settings.clock.today(),
-    };
-    let ctx = &ctx;
-    conn.transaction::<_, anyhow::Error, _>(|conn| {
-        async move { seed_houses(conn, ctx).await }.scope_boxed()
-    })
-    .await?;
-    Ok(demo_users())
-}
-
-/// The start-up banner listing the demo accounts (stdout, not the log).
-pub fn banner(users: &[DemoUser]) -> String {
-    let mut s =
-        String::from("\n=== DEMO MODE: demonstration accounts (never use with real data) ===\n");
-    s.push_str(&format!("password for every account: {DEMO_PASSWORD}\n"));
-    for u in users {
-        s.push_str(&format!(
-            "  {:<20} {:<10} at {}\n",
-            u.username,
-            u.role.as_str(),
-            u.unit_code
-        ));
-    }
-    s.push_str(&format!(
-        "houses: {} poor households of {DEMO_COMMUNE} with Great Unity house projects proposed, \
-         approved (province {DEMO_PROVINCE}, housing campaign), started, completed and handed over\n",
-        DEMO_HOUSEHOLDS.len()
-    ));
-    s
-}
-
-// ---------------------------------------------------------------- houses
+use super::{DEMO_COMMUNE, DEMO_PROVINCE};
 
 /// The demo's poor households of the commune: head, national ID (registered only as its HMAC
 /// and last four digits), village, members.
-const DEMO_HOUSEHOLDS: [(&str, &str, &str, i32); 5] = [
+pub(super) const DEMO_HOUSEHOLDS: [(&str, &str, &str, i32); 5] = [
     ("Hoàng Văn Pản", "020190000101", "Thôn Nà Pàn", 5),
     ("Lộc Thị Mai", "020190000102", "Thôn Nà Pàn", 3),
     ("Nông Văn Sáng", "020190000103", "Thôn Bản Chắt", 6),
@@ -151,10 +40,10 @@ const DEMO_HOUSEHOLDS: [(&str, &str, &str, i32); 5] = [
     ("Vi Văn Thắng", "020190000105", "Thôn Khòn Nà", 7),
 ];
 
-struct Ctx<'a> {
-    meta: &'a RequestMeta,
-    key: &'a [u8],
-    today: NaiveDate,
+pub(super) struct Ctx<'a> {
+    pub meta: &'a RequestMeta,
+    pub key: &'a [u8],
+    pub today: NaiveDate,
 }
 
 impl Ctx<'_> {
@@ -209,7 +98,7 @@ fn vnd(n: i64) -> Decimal {
 }
 
 /// Households, money and house projects, unless the demo households are registered already.
-async fn seed_houses(conn: &mut AsyncPgConnection, ctx: &Ctx<'_>) -> anyhow::Result<()> {
+pub(super) async fn seed_houses(conn: &mut AsyncPgConnection, ctx: &Ctx<'_>) -> anyhow::Result<()> {
     let first = NationalId::parse(DEMO_HOUSEHOLDS[0].1)
         .ok_or_else(|| anyhow::anyhow!("demo national ID"))?;
     if households::find_by_national_id(conn, &first.hmac(ctx.key))
