@@ -186,3 +186,32 @@ pub async fn units_by_code(
         .await?;
     Ok(rows.into_iter().map(|u| (u.code.clone(), u)).collect())
 }
+
+#[derive(Debug, Clone, QueryableByName)]
+struct Id {
+    #[diesel(sql_type = SqlUuid)]
+    id: Uuid,
+}
+
+/// Every unit that took `id` over, directly or through a successor that ended in its turn (a
+/// commune's successor district, whose successor is its province): a continuing unit's own row
+/// and an active successor's own successions are not followed (what an active unit handed on
+/// is a part of it, not of `id`).
+pub async fn heirs(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Vec<UnitRow>> {
+    let ids: Vec<Id> = diesel::sql_query(
+        "WITH RECURSIVE h(id) AS ( \
+           SELECT s.successor_id FROM unit_successions s \
+            WHERE s.predecessor_id = $1 AND s.successor_id <> s.predecessor_id \
+           UNION \
+           SELECT s.successor_id FROM h \
+             JOIN units u ON u.id = h.id AND u.status <> 'active' \
+             JOIN unit_successions s ON s.predecessor_id = h.id \
+            WHERE s.successor_id <> s.predecessor_id) \
+         SELECT id FROM h WHERE id <> $1",
+    )
+    .bind::<SqlUuid, _>(id)
+    .load(conn)
+    .await?;
+    let ids: Vec<Uuid> = ids.into_iter().map(|r| r.id).collect();
+    super::units::find_many(conn, &ids).await
+}

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use crate::app::lookups;
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::balances;
@@ -46,7 +47,7 @@ pub async fn trial_balance(
     let unit = units::find(&mut conn, *id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    user.scope.authorize(Right::Read, &unit)?;
+    lookups::authorize(&mut conn, &user.scope, Right::Read, &unit).await?;
     let rows = balances::as_of(&mut conn, unit.id, query.as_of).await?;
     let total_debit: Decimal = rows.iter().map(|a| a.debit).sum();
     let total_credit: Decimal = rows.iter().map(|a| a.credit).sum();
