@@ -215,3 +215,56 @@ pub async fn heirs(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Vec<Un
     let ids: Vec<Uuid> = ids.into_iter().map(|r| r.id).collect();
     super::units::find_many(conn, &ids).await
 }
+
+/// A dissolved unit whose records a successor's reports carry (`include_predecessors`).
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Forebear {
+    #[diesel(sql_type = SqlUuid)]
+    pub unit_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub code: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub name: String,
+    /// Its last day: its figures count up to it.
+    #[diesel(sql_type = Date)]
+    pub dissolved_on: NaiveDate,
+    /// Its recorded share towards the unit it went to on the way to the report's unit
+    /// (`whole|part`); a district's own row is `whole`.
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub share: String,
+    /// The fraction its executed handover gave the unit it went to (null without an executed
+    /// handover naming it, e.g. a district's province before the rows existed).
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Numeric>)]
+    pub fraction: Option<rust_decimal::Decimal>,
+    /// The unit it went to (the report's unit, or a predecessor of it).
+    #[diesel(sql_type = SqlUuid)]
+    pub successor_id: Uuid,
+}
+
+/// The dissolved predecessors of `id`, transitively (the predecessors of a dissolved
+/// predecessor too), by code: a unit still active or dissolving keeps its own records and is
+/// not one of them, and a continuing unit's own row adds nothing.
+pub async fn forebears(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Vec<Forebear>> {
+    diesel::sql_query(
+        "WITH RECURSIVE f(unit_id, successor_id, share) AS ( \
+           SELECT s.predecessor_id, s.successor_id, s.share FROM unit_successions s \
+             JOIN units u ON u.id = s.predecessor_id AND u.status = 'dissolved' \
+            WHERE s.successor_id = $1 AND s.predecessor_id <> s.successor_id \
+           UNION \
+           SELECT s.predecessor_id, s.successor_id, s.share FROM f \
+             JOIN unit_successions s ON s.successor_id = f.unit_id \
+             JOIN units u ON u.id = s.predecessor_id AND u.status = 'dissolved' \
+            WHERE s.predecessor_id <> s.successor_id AND s.predecessor_id <> $1) \
+         SELECT DISTINCT ON (u.code) f.unit_id, u.code, u.name, u.dissolved_on, f.share, \
+                (SELECT hs.fraction FROM handovers h \
+                   JOIN handover_shares hs ON hs.handover_id = h.id \
+                  WHERE h.from_unit_id = f.unit_id AND h.status = 'executed' \
+                    AND hs.to_unit_id = f.successor_id) AS fraction, \
+                f.successor_id \
+           FROM f JOIN units u ON u.id = f.unit_id \
+          ORDER BY u.code, f.successor_id",
+    )
+    .bind::<SqlUuid, _>(id)
+    .load(conn)
+    .await
+}

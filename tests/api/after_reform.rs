@@ -1,12 +1,15 @@
 //! After the handover (reform.md, "After the handover"): a successor's people read the records of
-//! the unit it took over but never write them. The world is the
+//! the unit it took over but never write them; reports that carry the predecessors' figures. The
+//! world is the
 //! one of `handovers.rs`: 05998 (Lạng Sơn) with money, an earmark, bank money and households,
 //! handed over whole to 06001.
 
+use serde_json::{json, Value};
+use uuid::Uuid;
+
 use crate::handovers::{hand_over, world, World};
 use crate::helpers::{assert_problem, cash_donation, spawn_app, TestApp, SIBLING_COMMUNE};
-use crate::reform::CONTINUING;
-use serde_json::{json, Value};
+use crate::reform::{CONTINUING, MERGED};
 
 /// The world of `handovers.rs` with 05998 handed over to 06001.
 async fn after(app: &TestApp) -> World {
@@ -229,4 +232,207 @@ async fn nobody_writes_into_the_predecessor_and_strangers_do_not_see_it() {
         .get(&format!("/v1/units/{m}/ledger/verify"), &auditor.token)
         .await;
     assert_problem(res, 404, "not_found").await;
+}
+
+// ---------------------------------------------------------------- reports with predecessors
+
+async fn statement(app: &TestApp, token: &str, unit: Uuid, query: &str) -> Value {
+    ok(
+        app,
+        token,
+        &format!("/v1/units/{unit}/reports/fund-statement?{query}"),
+    )
+    .await
+}
+
+/// The successor with donations of its own before and after the reform, 05998 handed over to
+/// it, and the handed-over bank money received in its bank account.
+async fn successor_with_history(app: &TestApp) -> World {
+    let w = world(app).await;
+    let own = app.user("officer", CONTINUING).await;
+    for (amount, day) in [("200000", "2025-05-20"), ("400000", "2025-08-01")] {
+        let mut gift = cash_donation(w.continuing, amount);
+        gift["received_on"] = json!(day);
+        app.record_donation(&own.token, &gift).await;
+    }
+    let h = hand_over(app, &w).await;
+    let accountant = app.user("accountant", CONTINUING).await;
+    let bank = app.bank_account(CONTINUING, &accountant.token).await;
+    let res = app
+        .post(
+            &format!("/v1/handovers/{}/receive", h["id"].as_str().unwrap()),
+            &accountant.token,
+            &json!({"to_unit_id": w.continuing, "bank_account_id": bank["id"],
+                    "received_on": crate::helpers::today()}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    w
+}
+
+fn amount(v: &Value) -> i64 {
+    v.as_str().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn a_statement_with_predecessors_adds_them_up_without_the_handover() {
+    let app = spawn_app().await;
+    let w = successor_with_history(&app).await;
+    let token = &w.root;
+    let period = format!("from=2025-01-01&to={}", crate::helpers::today());
+
+    let own = statement(&app, token, w.continuing, &period).await;
+    let theirs = statement(&app, token, w.merged, &period).await;
+    let both = statement(
+        &app,
+        token,
+        w.continuing,
+        &format!("{period}&include_predecessors=true"),
+    )
+    .await;
+
+    // each alone: the handover is an unexplained movement out of one fund and into the other
+    assert_eq!(own["other_movements"], "1800001", "{own}");
+    assert_eq!(theirs["other_movements"], "-1800001", "{theirs}");
+    assert_eq!(theirs["closing_balance"], "0");
+    // together: their sum, the handover in neither
+    for line in ["opening_balance", "closing_balance", "other_movements"] {
+        assert_eq!(
+            amount(&both[line]),
+            amount(&own[line]) + amount(&theirs[line]),
+            "{line}: {both}"
+        );
+    }
+    assert_eq!(both["other_movements"], "0");
+    assert_eq!(both["closing_balance"], "2400001", "not doubled: {both}");
+    assert_eq!(both["receipts"]["total"], "2400001");
+    assert_eq!(
+        amount(&both["receipts"]["total"]),
+        amount(&own["receipts"]["total"]) + amount(&theirs["receipts"]["total"])
+    );
+    let earmarked = both["receipts"]["by_campaign"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["campaign_id"] == w.campaign["id"])
+        .expect("the predecessor's campaign");
+    assert_eq!(earmarked["amount"], "300000");
+    assert_eq!(
+        both["predecessors"],
+        json!([{"unit_id": w.merged, "code": MERGED, "name": "Khánh Long",
+                "dissolved_on": "2025-06-30", "share": "whole", "fraction": "1",
+                "successor_id": w.continuing}])
+    );
+    assert!(own.get("predecessors").is_none());
+}
+
+#[tokio::test]
+async fn a_statement_with_predecessors_before_the_reform_is_the_two_funds_added_up() {
+    let app = spawn_app().await;
+    let w = successor_with_history(&app).await;
+    let heir = app.user("officer", CONTINUING).await;
+
+    let both = statement(
+        &app,
+        &heir.token,
+        w.continuing,
+        "from=2025-01-01&to=2025-06-30&include_predecessors=true",
+    )
+    .await;
+
+    assert_eq!(both["receipts"]["total"], "2000001", "{both}");
+    assert_eq!(both["closing_balance"], "2000001");
+    assert_eq!(both["other_movements"], "0");
+    // after the reform: the predecessor's figures stop at its last day
+    let later = statement(
+        &app,
+        &heir.token,
+        w.continuing,
+        &format!(
+            "from=2025-07-01&to={}&include_predecessors=true",
+            crate::helpers::today()
+        ),
+    )
+    .await;
+    assert_eq!(later["opening_balance"], "2000001", "{later}");
+    assert_eq!(later["receipts"]["total"], "400000");
+    assert_eq!(later["other_movements"], "0");
+    assert_eq!(later["closing_balance"], "2400001");
+}
+
+#[tokio::test]
+async fn a_continuing_units_own_row_and_a_dissolving_predecessor_add_nothing() {
+    let app = spawn_app().await;
+    // 05998 is only dissolving: its handover has not been executed
+    let w = world(&app).await;
+    let period = format!("from=2025-01-01&to={}", crate::helpers::today());
+
+    let own = statement(&app, &w.root, w.continuing, &period).await;
+    let both = statement(
+        &app,
+        &w.root,
+        w.continuing,
+        &format!("{period}&include_predecessors=true"),
+    )
+    .await;
+
+    assert_eq!(both["predecessors"], json!([]));
+    for line in ["opening_balance", "closing_balance", "receipts"] {
+        assert_eq!(both[line], own[line], "{line}");
+    }
+}
+
+#[tokio::test]
+async fn predecessors_do_not_combine_with_a_consolidated_statement() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+
+    let res = app
+        .get(
+            &format!(
+                "/v1/units/{}/reports/fund-statement?from=2025-01-01&to=2025-06-30&consolidated=true&include_predecessors=true",
+                w.continuing
+            ),
+            &w.root,
+        )
+        .await;
+
+    let problem = assert_problem(res, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "include_predecessors");
+}
+
+#[tokio::test]
+async fn a_trial_balance_with_predecessors_lists_their_accounts_and_stays_balanced() {
+    let app = spawn_app().await;
+    let w = successor_with_history(&app).await;
+    let path = format!("/v1/units/{}/reports/trial-balance", w.continuing);
+
+    let own = ok(&app, &w.root, &path).await;
+    let both = ok(&app, &w.root, &format!("{path}?include_predecessors=true")).await;
+
+    let total = |tb: &Value, unit: Option<Uuid>, codes: &[&str]| -> i64 {
+        tb["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| unit.is_none_or(|u| a["unit_id"] == json!(u)))
+            .filter(|a| {
+                codes
+                    .iter()
+                    .any(|c| a["code"].as_str().unwrap().starts_with(c))
+            })
+            .map(|a| amount(&a["balance"]))
+            .sum()
+    };
+    // alone, the successor shows what it received in the handover
+    assert_eq!(total(&own, None, &["5114"]), 1_800_001, "{own}");
+    assert_eq!(total(&own, Some(w.merged), &["1111"]), 0);
+    // with its predecessor, the handover is in neither fund and the money is where it was
+    assert_eq!(both["total_debit"], both["total_credit"]);
+    assert_eq!(total(&both, None, &["5114", "6221", "1131"]), 0, "{both}");
+    assert_eq!(total(&both, None, &["5111", "5112"]), 2_400_001);
+    assert_eq!(total(&both, Some(w.merged), &["1111"]), 1_300_001);
+    assert_eq!(total(&both, Some(w.merged), &["1121"]), 500_000);
+    assert_eq!(total(&both, Some(w.continuing), &["1111", "1121"]), 600_000);
+    assert_eq!(both["predecessors"][0]["unit_id"], json!(w.merged));
 }
