@@ -1,6 +1,6 @@
 //! After the handover (reform.md, "After the handover"): a successor's people read the records of
-//! the unit it took over but never write them; reports that carry the predecessors' figures. The
-//! world is the
+//! the unit it took over but never write them; reports that carry the predecessors' figures;
+//! the public pages of both; and months that close without the dissolved unit. The world is the
 //! one of `handovers.rs`: 05998 (Lạng Sơn) with money, an earmark, bank money and households,
 //! handed over whole to 06001.
 
@@ -435,4 +435,187 @@ async fn a_trial_balance_with_predecessors_lists_their_accounts_and_stays_balanc
     assert_eq!(total(&both, Some(w.merged), &["1121"]), 500_000);
     assert_eq!(total(&both, Some(w.continuing), &["1111", "1121"]), 600_000);
     assert_eq!(both["predecessors"][0]["unit_id"], json!(w.merged));
+}
+
+// ---------------------------------------------------------------- public pages
+
+#[tokio::test]
+async fn the_public_summaries_name_the_units_on_either_side_of_a_succession() {
+    let app = spawn_app().await;
+    let w = after(&app).await;
+
+    let res = app
+        .client
+        .get(app.url(&format!(
+            "/v1/public/units/{}/summary?year=2025",
+            w.continuing
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let successor: Value = res.json().await.unwrap();
+    let res = app
+        .client
+        .get(app.url(&format!("/v1/public/units/{}/summary?year=2025", w.merged)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let ended: Value = res.json().await.unwrap();
+
+    // 06001 succeeded 05998 and 06010 (not itself, though it continues)
+    let codes: Vec<&str> = successor["succeeded"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["05998", "06010"]);
+    assert_eq!(
+        successor["succeeded"][0],
+        json!({"unit_id": w.merged, "code": MERGED, "name": "Khánh Long"})
+    );
+    assert_eq!(successor["succeeded_by"], json!([]));
+    assert_eq!(ended["succeeded"], json!([]));
+    assert_eq!(
+        ended["succeeded_by"],
+        json!([{"unit_id": w.continuing, "code": CONTINUING, "name": "Đoàn Kết"}])
+    );
+    assert_eq!(
+        ended["received_total"], "1800001",
+        "its history stays public"
+    );
+}
+
+#[tokio::test]
+async fn a_dissolving_unit_names_its_successors_and_an_untouched_one_names_none() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let summary = |id: Uuid| {
+        let app = &app;
+        async move {
+            let res = app
+                .client
+                .get(app.url(&format!("/v1/public/units/{id}/summary?year=2025")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200);
+            res.json::<Value>().await.unwrap()
+        }
+    };
+
+    let dissolving = summary(w.merged).await;
+    assert_eq!(dissolving["succeeded_by"][0]["code"], CONTINUING);
+    let sibling = summary(app.unit_id(SIBLING_COMMUNE).await).await;
+    assert_eq!(sibling["succeeded_by"], json!([]));
+}
+
+#[tokio::test]
+async fn a_dissolved_units_receipts_still_confirm_on_the_public_page() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let page = ok(
+        &app,
+        &w.root,
+        &format!("/v1/units/{}/receipts?year=2025", w.merged),
+    )
+    .await;
+    let numbers: Vec<String> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["receipt_number"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(numbers.len(), 3);
+    hand_over(&app, &w).await;
+
+    for number in &numbers {
+        let res = app
+            .client
+            .get(app.url(&format!("/v1/public/receipts/{number}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{number}");
+        let receipt: Value = res.json().await.unwrap();
+        assert_eq!(receipt["status"], "recorded");
+        assert_eq!(receipt["unit"]["code"], MERGED);
+        assert!(number.starts_with("05998-2025-"));
+    }
+}
+
+// ---------------------------------------------------------------- periods
+
+/// Closes `month` by hand for every unit below `province`, communes first, except the units
+/// under `district` and `district` itself.
+async fn close_all_but(app: &TestApp, province: Uuid, district: Uuid, month: &str) {
+    let db = app.sql().await;
+    for tier in ["commune", "district"] {
+        db.execute(
+            "INSERT INTO periods (unit_id, month, state, closed_at) \
+             SELECT id, to_date($1, 'YYYY-MM'), 'closed', now() FROM units \
+              WHERE ancestry @> ARRAY[$2::uuid] AND tier = $3 \
+                AND id <> $4 AND parent_id <> $4",
+            &[&month, &province, &tier, &district],
+        )
+        .await
+        .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_province_closes_a_month_after_its_district_was_dissolved_without_it() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let province = app.unit_id(crate::helpers::PROVINCE).await;
+    let district = app.unit_id(crate::reform::MERGED_DISTRICT).await;
+    close_all_but(&app, province, district, "2025-07").await;
+    let close = |token: String| {
+        let app = &app;
+        async move {
+            app.post(
+                &format!("/v1/units/{province}/periods/2025-07/close"),
+                &token,
+                &json!({}),
+            )
+            .await
+        }
+    };
+    // the district, only dissolving, still holds the month back
+    let res = close(w.province_accountant.token.clone()).await;
+    let problem = assert_problem(res, 409, "children_open").await;
+    assert!(problem.to_string().contains(crate::reform::MERGED_DISTRICT));
+
+    let h = crate::handovers::propose(
+        &app,
+        &w.province_officer.token,
+        &crate::handovers::whole_to(district, province),
+    )
+    .await;
+    for (token, action) in [
+        (&w.province_approver.token, "approve"),
+        (&w.province_accountant.token, "execute"),
+    ] {
+        let res = crate::handovers::act(&app, token, &h, action).await;
+        assert_eq!(res.status(), 200, "{action}");
+    }
+    assert_eq!(
+        ok(&app, &w.root, &format!("/v1/units/{district}")).await["dissolved_on"],
+        "2025-06-30"
+    );
+
+    let res = close(w.province_accountant.token.clone()).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    // and the month before, when the district was still there, it still holds back
+    close_all_but(&app, province, district, "2025-06").await;
+    let res = app
+        .post(
+            &format!("/v1/units/{province}/periods/2025-06/close"),
+            &w.province_accountant.token,
+            &json!({}),
+        )
+        .await;
+    assert_problem(res, 409, "children_open").await;
 }
