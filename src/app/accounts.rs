@@ -210,7 +210,7 @@ pub async fn auditable(
         .await?
         .ok_or(AppError::NotFound)?;
     if with_descendants || !actor.scope.allows(Right::ActAs(Role::Accountant), &unit) {
-        actor.scope.authorize(Right::Audit, &unit)?;
+        super::lookups::authorize(conn, &actor.scope, Right::Audit, &unit).await?;
     }
     Ok(unit)
 }

@@ -34,9 +34,13 @@ pub async fn create(
     let unit = units::find(conn, unit_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    accountant
-        .scope
-        .authorize(Right::ActAs(Role::Accountant), &unit)?;
+    super::lookups::authorize(
+        conn,
+        &accountant.scope,
+        Right::ActAs(Role::Accountant),
+        &unit,
+    )
+    .await?;
     let (row, code) = bank_accounts::insert(
         conn,
         &NewBankAccount {
@@ -78,7 +82,7 @@ pub async fn get(
     let unit = units::find(conn, bank.unit_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    user.scope.authorize(Right::Read, &unit)?;
+    super::lookups::authorize(conn, &user.scope, Right::Read, &unit).await?;
     let account = accounts::find(conn, bank.account_id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -35,7 +35,7 @@ pub async fn create(
         .await?
         .ok_or(AppError::NotFound)?;
     if !user.scope.allows(Right::ActAs(Role::Approver), &unit) {
-        user.scope.authorize(Right::ActAs(Role::Officer), &unit)?;
+        super::lookups::authorize(conn, &user.scope, Right::ActAs(Role::Officer), &unit).await?;
     }
     super::lookups::unit_takes(&unit, draft.starts_on)?;
     let campaign = campaigns::insert(

@@ -110,9 +110,7 @@ pub async fn record(
     let officer = Officer::admit(user)?;
     let d = input.donation?;
     let unit = ctx.unit().ok_or(AppError::NotFound)?;
-    officer
-        .scope
-        .authorize(Right::ActAs(Role::Officer), &unit)?;
+    lookups::authorize(conn, &officer.scope, Right::ActAs(Role::Officer), &unit).await?;
     if let (Some(k), Some(row)) = (key, ctx.key_taken()) {
         return Ok(Recorded::Taken(row.taken(k.hash)));
     }

@@ -45,7 +45,7 @@ pub async fn get(
     id: Uuid,
 ) -> AppResult<HouseholdView> {
     let (household, unit) = find(conn, user, id, Right::Read).await?;
-    let personal = user.scope.allows(Right::ReadPersonal, &unit);
+    let personal = lookups::allows(conn, &user.scope, Right::ReadPersonal, &unit).await?;
     Ok(HouseholdView::new(household, personal))
 }
 
@@ -112,12 +112,12 @@ pub async fn list(
     let mut unit_ids: Vec<Uuid> = rows.iter().map(|h| h.unit_id).collect();
     unit_ids.sort();
     unit_ids.dedup();
-    let personal: HashSet<Uuid> = units::find_many(conn, &unit_ids)
-        .await?
-        .into_iter()
-        .filter(|u| user.scope.allows(Right::ReadPersonal, u))
-        .map(|u| u.id)
-        .collect();
+    let mut personal: HashSet<Uuid> = HashSet::new();
+    for u in units::find_many(conn, &unit_ids).await? {
+        if lookups::allows(conn, &user.scope, Right::ReadPersonal, &u).await? {
+            personal.insert(u.id);
+        }
+    }
     Ok(rows
         .into_iter()
         .map(|h| {

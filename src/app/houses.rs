@@ -76,10 +76,15 @@ pub async fn list(
     user: &AuthUser,
     q: ListQuery,
 ) -> AppResult<Vec<HouseView>> {
-    if let Some(id) = q.unit_id {
-        lookups::unit_authorized(conn, &user.scope, Right::Read, id).await?;
-    }
-    let roots = user.scope.roots();
+    // one unit the caller may read (a predecessor through its successor too), or their scope
+    let roots = match q.unit_id {
+        Some(id) => vec![
+            lookups::unit_authorized(conn, &user.scope, Right::Read, id)
+                .await?
+                .id,
+        ],
+        None => user.scope.roots(),
+    };
     let rows = houses::list(
         conn,
         HouseFilter {
@@ -262,7 +267,7 @@ pub async fn authorize_step(
             ));
         }
     } else {
-        user.scope.authorize(Right::ActAs(Role::Officer), &unit)?;
+        lookups::authorize(conn, &user.scope, Right::ActAs(Role::Officer), &unit).await?;
     }
     Ok((project, unit))
 }
@@ -346,9 +351,13 @@ pub async fn check_tranche(
     t: &Tranche,
 ) -> AppResult<Option<Uuid>> {
     let (_, unit) = find_visible(conn, accountant, id).await?;
-    accountant
-        .scope
-        .authorize(Right::ActAs(Role::Accountant), &unit)?;
+    lookups::authorize(
+        conn,
+        &accountant.scope,
+        Right::ActAs(Role::Accountant),
+        &unit,
+    )
+    .await?;
     Ok(match t.bank_account_id {
         None => None,
         Some(b) => Some(

@@ -253,10 +253,16 @@ pub async fn list(
     actor: &AuthUser,
     q: Listing,
 ) -> AppResult<Page<EntryView>> {
-    if let Some(unit_id) = q.unit_id {
-        unit_authorized(conn, &actor.scope, Right::Read, unit_id).await?;
-    }
-    let scope = actor.scope.roots();
+    // one fund the caller may read (a predecessor's too, through its successor), or every fund
+    // in their scope
+    let scope = match q.unit_id {
+        Some(unit_id) => vec![
+            unit_authorized(conn, &actor.scope, Right::Read, unit_id)
+                .await?
+                .id,
+        ],
+        None => actor.scope.roots(),
+    };
     let rows = entries::list(
         conn,
         JournalFilter {

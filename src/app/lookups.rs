@@ -9,7 +9,9 @@ use super::{AppError, AppResult};
 use crate::auth::scope::{Right, Scope};
 use crate::db::bank_accounts::{self, BankAccountRow};
 use crate::db::campaigns::{self, CampaignRow};
+use crate::db::successions;
 use crate::db::units::{self, UnitRow};
+use crate::domain::unit_life::UnitStatus;
 use crate::messages::common;
 use crate::messages::units as unit_messages;
 
@@ -22,8 +24,40 @@ pub async fn unit_authorized(
     id: Uuid,
 ) -> AppResult<UnitRow> {
     let unit = units::find(conn, id).await?.ok_or(AppError::NotFound)?;
-    scope.authorize(right, &unit)?;
+    authorize(conn, scope, right, &unit).await?;
     Ok(unit)
+}
+
+/// The check every command that reads or writes a unit's records goes through: the caller's
+/// place in the tree ([`Scope::authorize`]) and, for an ended unit outside it, its heirs
+/// ([`Scope::authorize_through_heirs`]: a successor's roles read a predecessor's records). The
+/// heirs are looked up only then.
+pub async fn authorize(
+    conn: &mut AsyncPgConnection,
+    scope: &Scope,
+    right: Right,
+    unit: &UnitRow,
+) -> AppResult<()> {
+    if scope.can_see(unit) || unit.life().status() == UnitStatus::Active {
+        return scope.authorize(right, unit);
+    }
+    let heirs = successions::heirs(conn, unit.id).await?;
+    scope.authorize_through_heirs(right, unit, &heirs)
+}
+
+/// Whether the caller has `right` at `unit`, by the same check as [`authorize`] (what a view
+/// shows, such as a donor's phone, rather than whether it answers at all).
+pub async fn allows(
+    conn: &mut AsyncPgConnection,
+    scope: &Scope,
+    right: Right,
+    unit: &UnitRow,
+) -> AppResult<bool> {
+    if scope.can_see(unit) || unit.life().status() == UnitStatus::Active {
+        return Ok(scope.allows(right, unit));
+    }
+    let heirs = successions::heirs(conn, unit.id).await?;
+    Ok(scope.authorize_through_heirs(right, unit, &heirs).is_ok())
 }
 
 /// As [`unit_authorized`], for the bookkeeping of a unit's past that stays possible after the

@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::NaiveDate;
 use diesel_async::AsyncPgConnection;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -18,6 +19,7 @@ use crate::db::units::{self, UnitRow};
 use crate::domain::field::FieldError;
 use crate::domain::succession_file::{line_error, Parsed, SuccessionRecord};
 use crate::domain::Tier;
+use crate::views::reports::ReportPredecessor;
 use crate::views::successions::{SuccessionLink, SuccessionsView};
 
 /// What an import did.
@@ -267,5 +269,25 @@ pub async fn of_unit(
             .into_iter()
             .map(SuccessionLink::from)
             .collect(),
+    })
+}
+
+/// The dissolved predecessors a report of a unit carries (`include_predecessors=true`), each
+/// with its last day, and how the report shows them.
+pub struct Carried {
+    pub ids: Vec<Uuid>,
+    pub last_days: Vec<NaiveDate>,
+    pub views: Vec<ReportPredecessor>,
+}
+
+/// The predecessors of `unit` whose figures its reports carry: every dissolved unit recorded as
+/// its predecessor, and theirs in turn (`db::successions::forebears`). The caller has been
+/// authorized at `unit`; reading them through it is the rule of `Scope::authorize_through_heirs`.
+pub async fn carried(conn: &mut AsyncPgConnection, unit: Uuid) -> AppResult<Carried> {
+    let rows = successions::forebears(conn, unit).await?;
+    Ok(Carried {
+        ids: rows.iter().map(|f| f.unit_id).collect(),
+        last_days: rows.iter().map(|f| f.dissolved_on).collect(),
+        views: rows.into_iter().map(ReportPredecessor::from).collect(),
     })
 }

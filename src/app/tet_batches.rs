@@ -65,7 +65,7 @@ pub async fn get(
     id: Uuid,
 ) -> AppResult<TetBatchView> {
     let (batch, unit) = load(conn, id, user, Right::Read).await?;
-    let personal = user.scope.allows(Right::ReadPersonal, &unit);
+    let personal = lookups::allows(conn, &user.scope, Right::ReadPersonal, &unit).await?;
     let counts = tet_batches::counts_of(conn, batch.id).await?;
     let recipients = tet_batches::recipients(conn, batch.id)
         .await?
@@ -91,12 +91,17 @@ pub async fn list(
     user: &AuthUser,
     q: ListQuery,
 ) -> AppResult<Vec<TetBatchView>> {
-    let roots = user.scope.roots();
+    // one unit the caller may read (a predecessor through its successor too), or their scope
+    let roots = match q.unit_id {
+        Some(id) => vec![
+            lookups::unit_authorized(conn, &user.scope, Right::Read, id)
+                .await?
+                .id,
+        ],
+        None => user.scope.roots(),
+    };
     if roots.is_empty() {
         return Ok(vec![]);
-    }
-    if let Some(id) = q.unit_id {
-        lookups::unit_authorized(conn, &user.scope, Right::Read, id).await?;
     }
     let rows = tet_batches::list(
         conn,

@@ -140,7 +140,7 @@ pub async fn detail(
     unit: Option<UnitRow>,
 ) -> AppResult<UnitDetailView> {
     let unit = unit.ok_or(AppError::NotFound)?;
-    user.scope.authorize(Right::Read, &unit)?;
+    super::lookups::authorize(conn, &user.scope, Right::Read, &unit).await?;
     let former_names = units::former_names(conn, unit.id).await?;
     Ok(UnitDetailView {
         unit: UnitView::from(unit),

@@ -7,6 +7,7 @@ use uuid::Uuid;
 use crate::app::{AppError, AppResult};
 use crate::db::units::UnitRow;
 use crate::domain::field::Text;
+use crate::domain::unit_life::UnitStatus;
 use crate::domain::{Role, Tier};
 use crate::i18n::Lang;
 use crate::vocabulary;
@@ -102,6 +103,39 @@ impl Scope {
             ));
         }
         self.authorize_records(right, unit)
+    }
+
+    /// As [`Scope::authorize`], for an ended unit the caller may not see by its place in the
+    /// tree, given its `heirs` (`db::successions::heirs`: the units that took it over, directly
+    /// or through another ended unit). This is the one rule of who reads a predecessor
+    /// (reform.md, "After the handover"): a role at an heir, or above one, grants there the
+    /// reads it grants at the heir (`Read`, `Audit`, `ReadPersonal`) and nothing else — a write
+    /// is 409 `unit_dissolved` once the unit is dissolved, 403 while it is dissolving. A caller
+    /// who sees no heir does not see the unit (404).
+    pub fn authorize_through_heirs(
+        &self,
+        right: Right,
+        unit: &UnitRow,
+        heirs: &[UnitRow],
+    ) -> AppResult<()> {
+        if self.can_see(unit) || unit.life().status() == UnitStatus::Active {
+            return self.authorize(right, unit);
+        }
+        if !heirs.iter().any(|h| self.can_see(h)) {
+            return Err(AppError::NotFound);
+        }
+        if right.writes() {
+            return Err(if unit.life().is_dissolved() {
+                crate::messages::units::unit_dissolved(&unit.code, unit.life())
+            } else {
+                lacking(right, unit)
+            });
+        }
+        if heirs.iter().any(|h| self.allows(right, h)) {
+            Ok(())
+        } else {
+            Err(lacking(right, unit))
+        }
     }
 
     /// As [`Scope::authorize`], for the bookkeeping of a unit's past that stays possible after it
@@ -301,6 +335,79 @@ mod tests {
         assert!(e.detail.unwrap().get(Lang::Vi).starts_with(
             "Thao tác này cần vai trò quản trị viên (admin) hoặc kiểm soát viên (auditor)"
         ));
+    }
+
+    fn ended(mut u: UnitRow, status: &str) -> UnitRow {
+        u.status = status.into();
+        let day = chrono::NaiveDate::from_ymd_opt(2025, 6, 30);
+        u.dissolving_from = day.and_then(|d| d.succ_opt());
+        u.dissolved_on = day.filter(|_| status == "dissolved");
+        u
+    }
+
+    #[test]
+    fn an_heirs_roles_read_a_predecessor_and_never_write_it() {
+        let (tw, province, old, heir, other) = (
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+        );
+        let predecessor = ended(unit(&[tw, province, old]), "dissolved");
+        let heirs = [unit(&[tw, province, heir])];
+        let s = scope(Role::Officer, heir);
+        assert!(s
+            .authorize_through_heirs(Right::Read, &predecessor, &heirs)
+            .is_ok());
+        assert!(s
+            .authorize_through_heirs(Right::ReadPersonal, &predecessor, &heirs)
+            .is_ok());
+        let code = |e: AppError| http(e).code;
+        // auditing takes an auditor or admin at the heir
+        assert_eq!(
+            code(
+                s.authorize_through_heirs(Right::Audit, &predecessor, &heirs)
+                    .unwrap_err()
+            ),
+            crate::error::Code::Forbidden
+        );
+        // writes: 409 once dissolved, 403 while dissolving
+        let write = Right::ActAs(Role::Officer);
+        assert_eq!(
+            code(
+                s.authorize_through_heirs(write, &predecessor, &heirs)
+                    .unwrap_err()
+            ),
+            crate::error::Code::UnitDissolved
+        );
+        let dissolving = ended(unit(&[tw, province, old]), "dissolving");
+        assert_eq!(
+            code(
+                s.authorize_through_heirs(write, &dissolving, &heirs)
+                    .unwrap_err()
+            ),
+            crate::error::Code::Forbidden
+        );
+        // someone who sees no heir does not see the predecessor
+        let stranger = scope(Role::Admin, other);
+        assert_eq!(
+            code(
+                stranger
+                    .authorize_through_heirs(Right::Read, &predecessor, &heirs)
+                    .unwrap_err()
+            ),
+            crate::error::Code::NotFound
+        );
+        // an active unit is never read through another one
+        let active = unit(&[tw, province, old]);
+        assert_eq!(
+            code(
+                s.authorize_through_heirs(Right::Read, &active, &heirs)
+                    .unwrap_err()
+            ),
+            crate::error::Code::NotFound
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use diesel::sql_types::{Array, Date, Nullable, Numeric, Text, Uuid as SqlUuid};
-use diesel::QueryResult;
+use diesel::{QueryResult, QueryableByName};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -52,18 +52,54 @@ pub async fn as_of(
     unit: Uuid,
     as_of: Option<NaiveDate>,
 ) -> QueryResult<Vec<AccountTotals>> {
+    Ok(with_predecessors(conn, unit, as_of, &[], &[])
+        .await?
+        .into_iter()
+        .map(|a| a.totals)
+        .collect())
+}
+
+/// One account of a trial balance with the fund it belongs to.
+#[derive(Debug, Clone, diesel::QueryableByName)]
+pub struct FundAccountTotals {
+    #[diesel(sql_type = SqlUuid)]
+    pub unit_id: Uuid,
+    #[diesel(embed)]
+    pub totals: AccountTotals,
+}
+
+/// As [`as_of`], with the accounts of the dissolved `predecessors` too, each over its postings
+/// up to its last day (`last_days`, in the same order), and without the entries of their
+/// handovers on either side (the predecessors' money counts where it was): the fund's accounts
+/// first, then each predecessor's, by code.
+pub async fn with_predecessors(
+    conn: &mut AsyncPgConnection,
+    unit: Uuid,
+    as_of: Option<NaiveDate>,
+    predecessors: &[Uuid],
+    last_days: &[NaiveDate],
+) -> QueryResult<Vec<FundAccountTotals>> {
     diesel::sql_query(
-        "SELECT a.id, a.code, a.name, a.account_type, \
+        "SELECT a.unit_id, a.id, a.code, a.name, a.account_type, \
                 coalesce(sum(p.amount) FILTER (WHERE p.side = 'debit'), 0) AS debit, \
                 coalesce(sum(p.amount) FILTER (WHERE p.side = 'credit'), 0) AS credit \
            FROM accounts a \
-           LEFT JOIN postings p ON p.account_id = a.id AND ($2::date IS NULL OR p.effective_date <= $2) \
-          WHERE a.unit_id = $1 \
-          GROUP BY a.id, a.code, a.name, a.account_type \
-          ORDER BY a.code",
+           LEFT JOIN postings p ON p.account_id = a.id \
+                AND ($2::date IS NULL OR p.effective_date <= $2) \
+                AND (a.unit_id = $1 OR p.effective_date <= $4[array_position($3, a.unit_id)]) \
+                AND (cardinality($3) = 0 OR NOT EXISTS ( \
+                      SELECT 1 FROM journal_entries he JOIN handovers h ON h.id = he.source_id \
+                       WHERE he.id = p.entry_id \
+                         AND he.source_type IN ('handover', 'handover_receipt') \
+                         AND h.from_unit_id = ANY($3))) \
+          WHERE a.unit_id = $1 OR a.unit_id = ANY($3) \
+          GROUP BY a.unit_id, a.id, a.code, a.name, a.account_type \
+          ORDER BY a.unit_id <> $1, (SELECT u.code FROM units u WHERE u.id = a.unit_id), a.code",
     )
     .bind::<SqlUuid, _>(unit)
     .bind::<Nullable<Date>, _>(as_of)
+    .bind::<Array<SqlUuid>, _>(predecessors)
+    .bind::<Array<Date>, _>(last_days)
     .load(conn)
     .await
 }

@@ -1,9 +1,13 @@
 //! The fund statement of a unit (or of a unit and every unit below it): balances of the
 //! fund's money and goods at two dates and the movements between them, from the postings.
-//! Every query reads the same snapshot when the caller runs them in one transaction.
+//! Every query reads the same snapshot when the caller runs them in one transaction. With
+//! predecessors (reform.md, "After the handover"), the postings of each dissolved predecessor up
+//! to its last day count too, and the entries of their handovers (`handover`,
+//! `handover_receipt`) count on neither side: the predecessors' money is already counted where
+//! it was.
 
 use chrono::NaiveDate;
-use diesel::sql_types::{Bool, Date, Nullable, Numeric, Text, Uuid as SqlUuid};
+use diesel::sql_types::{Array, Bool, Date, Nullable, Numeric, Text, Uuid as SqlUuid};
 use diesel::QueryResult;
 use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -12,6 +16,27 @@ use uuid::Uuid;
 
 /// The units of the statement: `$1` alone, or `$1` and its subtree when `$2` is true.
 const UNITS: &str = "SELECT id FROM units WHERE id = $1 OR ($2 AND ancestry @> ARRAY[$1]::uuid[])";
+
+/// The postings `p` of the statement: those of [`UNITS`], and those of the predecessors `$5`
+/// effective on or before their last days `$6`, less the handover entries of those predecessors.
+const POSTINGS: &str = "(p.unit_id IN (SELECT id FROM units WHERE id = $1 \
+                                        OR ($2 AND ancestry @> ARRAY[$1]::uuid[])) \
+       OR (p.unit_id = ANY($5) AND p.effective_date <= $6[array_position($5, p.unit_id)])) \
+   AND (cardinality($5) = 0 OR NOT EXISTS ( \
+         SELECT 1 FROM journal_entries he JOIN handovers h ON h.id = he.source_id \
+          WHERE he.id = p.entry_id AND he.source_type IN ('handover', 'handover_receipt') \
+            AND h.from_unit_id = ANY($5)))";
+
+/// What a statement covers: a unit (with its subtree when `consolidated`) and the dissolved
+/// predecessors whose figures it carries, each up to its last day.
+#[derive(Debug, Clone)]
+pub struct Coverage {
+    pub unit: Uuid,
+    pub consolidated: bool,
+    pub predecessors: Vec<Uuid>,
+    /// The last day of each of `predecessors`, in the same order.
+    pub last_days: Vec<NaiveDate>,
+}
 
 #[derive(Debug, Clone, diesel::QueryableByName)]
 pub struct Balances {
@@ -26,8 +51,7 @@ pub struct Balances {
 /// Opening (postings effective before `from`) and closing (on or before `to`) balances.
 pub async fn balances(
     conn: &mut AsyncPgConnection,
-    unit: Uuid,
-    consolidated: bool,
+    c: &Coverage,
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<Balances> {
@@ -37,13 +61,15 @@ pub async fn balances(
            FROM (SELECT p.effective_date, \
                         CASE p.side WHEN 'debit' THEN p.amount ELSE -p.amount END AS amount \
                    FROM postings p \
-                  WHERE p.unit_id IN ({UNITS}) AND p.chart_code IN ('1111', '1121', '1551') \
+                  WHERE {POSTINGS} AND p.chart_code IN ('1111', '1121', '1551') \
                     AND p.effective_date <= $4) s"
     ))
-    .bind::<SqlUuid, _>(unit)
-    .bind::<Bool, _>(consolidated)
+    .bind::<SqlUuid, _>(c.unit)
+    .bind::<Bool, _>(c.consolidated)
     .bind::<Date, _>(from)
     .bind::<Date, _>(to)
+    .bind::<Array<SqlUuid>, _>(&c.predecessors)
+    .bind::<Array<Date>, _>(&c.last_days)
     .get_result(conn)
     .await
 }
@@ -67,8 +93,7 @@ pub struct ReceiptRow {
 /// `donation_void` entries (the donation is the source of the entry they reverse).
 pub async fn receipts(
     conn: &mut AsyncPgConnection,
-    unit: Uuid,
-    consolidated: bool,
+    c: &Coverage,
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<Vec<ReceiptRow>> {
@@ -81,16 +106,18 @@ pub async fn receipts(
            JOIN donations d ON d.id = CASE WHEN e.source_type = 'donation' THEN e.source_id \
                                            ELSE r.source_id END \
            LEFT JOIN campaigns c ON c.id = d.campaign_id \
-          WHERE p.unit_id IN ({UNITS}) AND p.chart_code IN ('5111', '5112') \
+          WHERE {POSTINGS} AND p.chart_code IN ('5111', '5112') \
             AND p.effective_date BETWEEN $3 AND $4 \
             AND e.source_type IN ('donation', 'donation_void') \
           GROUP BY d.channel, d.campaign_id, c.name \
           ORDER BY c.name NULLS LAST, d.campaign_id, d.channel"
     ))
-    .bind::<SqlUuid, _>(unit)
-    .bind::<Bool, _>(consolidated)
+    .bind::<SqlUuid, _>(c.unit)
+    .bind::<Bool, _>(c.consolidated)
     .bind::<Date, _>(from)
     .bind::<Date, _>(to)
+    .bind::<Array<SqlUuid>, _>(&c.predecessors)
+    .bind::<Array<Date>, _>(&c.last_days)
     .load(conn)
     .await
 }
@@ -110,8 +137,7 @@ pub struct FlowRow {
 /// of the subtree are left out (the transfer entry's source is the transfer).
 pub async fn flows(
     conn: &mut AsyncPgConnection,
-    unit: Uuid,
-    consolidated: bool,
+    c: &Coverage,
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<Vec<FlowRow>> {
@@ -123,17 +149,19 @@ pub async fn flows(
            JOIN journal_entries e ON e.id = p.entry_id \
            LEFT JOIN transfers t ON e.source_type IN ('transfer_send', 'transfer_receive') \
                                 AND t.id = e.source_id \
-          WHERE p.unit_id IN ({UNITS}) AND p.effective_date BETWEEN $3 AND $4 \
+          WHERE {POSTINGS} AND p.effective_date BETWEEN $3 AND $4 \
             AND p.chart_code IN ('5113', '5118', '6111', '6112', '6121', '6131', '6141', \
                                  '6151', '6161', '6171', '6191', '6211', '6411') \
             AND NOT ($2 AND t.id IS NOT NULL AND t.from_unit_id IN ({UNITS}) \
                      AND t.to_unit_id IN ({UNITS})) \
           GROUP BY p.chart_code"
     ))
-    .bind::<SqlUuid, _>(unit)
-    .bind::<Bool, _>(consolidated)
+    .bind::<SqlUuid, _>(c.unit)
+    .bind::<Bool, _>(c.consolidated)
     .bind::<Date, _>(from)
     .bind::<Date, _>(to)
+    .bind::<Array<SqlUuid>, _>(&c.predecessors)
+    .bind::<Array<Date>, _>(&c.last_days)
     .load(conn)
     .await
 }
@@ -152,8 +180,7 @@ pub struct InTransit {
 /// between two units of the subtree (what leaves the subtree is spent from its point of view).
 pub async fn in_transit(
     conn: &mut AsyncPgConnection,
-    unit: Uuid,
-    consolidated: bool,
+    c: &Coverage,
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<InTransit> {
@@ -163,13 +190,17 @@ pub async fn in_transit(
                 coalesce(sum(t.amount) FILTER (WHERE t.sent_on <= $4 \
                     AND (t.received_on IS NULL OR t.received_on > $4)), 0) AS closing \
            FROM transfers t \
-          WHERE t.sent_on IS NOT NULL AND t.from_unit_id IN ({UNITS}) \
+          WHERE t.sent_on IS NOT NULL \
+            AND (t.from_unit_id IN ({UNITS}) OR (t.from_unit_id = ANY($5) \
+                 AND t.sent_on <= $6[array_position($5, t.from_unit_id)])) \
             AND (NOT $2 OR t.to_unit_id IN ({UNITS}))"
     ))
-    .bind::<SqlUuid, _>(unit)
-    .bind::<Bool, _>(consolidated)
+    .bind::<SqlUuid, _>(c.unit)
+    .bind::<Bool, _>(c.consolidated)
     .bind::<Date, _>(from)
     .bind::<Date, _>(to)
+    .bind::<Array<SqlUuid>, _>(&c.predecessors)
+    .bind::<Array<Date>, _>(&c.last_days)
     .get_result(conn)
     .await
 }
@@ -209,12 +240,12 @@ pub struct Snapshot {
     pub transit: InTransit,
 }
 
-/// Balances and movements of the fund of `unit` (consolidated: its subtree) over `from..=to`,
-/// as of one instant (a read-only repeatable-read transaction).
+/// Balances and movements of what `c` covers over `from..=to`, as of one instant (a read-only
+/// repeatable-read transaction).
 pub async fn snapshot(
     conn: &mut AsyncPgConnection,
-    unit: Uuid,
-    (from, to, consolidated): (NaiveDate, NaiveDate, bool),
+    c: &Coverage,
+    (from, to): (NaiveDate, NaiveDate),
 ) -> QueryResult<Snapshot> {
     conn.build_transaction()
         .repeatable_read()
@@ -222,10 +253,10 @@ pub async fn snapshot(
         .run(|conn| {
             async move {
                 Ok(Snapshot {
-                    balances: balances(conn, unit, consolidated, from, to).await?,
-                    receipts: receipts(conn, unit, consolidated, from, to).await?,
-                    flows: flows(conn, unit, consolidated, from, to).await?,
-                    transit: in_transit(conn, unit, consolidated, from, to).await?,
+                    balances: balances(conn, c, from, to).await?,
+                    receipts: receipts(conn, c, from, to).await?,
+                    flows: flows(conn, c, from, to).await?,
+                    transit: in_transit(conn, c, from, to).await?,
                 })
             }
             .scope_boxed()

@@ -186,3 +186,85 @@ pub async fn units_by_code(
         .await?;
     Ok(rows.into_iter().map(|u| (u.code.clone(), u)).collect())
 }
+
+#[derive(Debug, Clone, QueryableByName)]
+struct Id {
+    #[diesel(sql_type = SqlUuid)]
+    id: Uuid,
+}
+
+/// Every unit that took `id` over, directly or through a successor that ended in its turn (a
+/// commune's successor district, whose successor is its province): a continuing unit's own row
+/// and an active successor's own successions are not followed (what an active unit handed on
+/// is a part of it, not of `id`).
+pub async fn heirs(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Vec<UnitRow>> {
+    let ids: Vec<Id> = diesel::sql_query(
+        "WITH RECURSIVE h(id) AS ( \
+           SELECT s.successor_id FROM unit_successions s \
+            WHERE s.predecessor_id = $1 AND s.successor_id <> s.predecessor_id \
+           UNION \
+           SELECT s.successor_id FROM h \
+             JOIN units u ON u.id = h.id AND u.status <> 'active' \
+             JOIN unit_successions s ON s.predecessor_id = h.id \
+            WHERE s.successor_id <> s.predecessor_id) \
+         SELECT id FROM h WHERE id <> $1",
+    )
+    .bind::<SqlUuid, _>(id)
+    .load(conn)
+    .await?;
+    let ids: Vec<Uuid> = ids.into_iter().map(|r| r.id).collect();
+    super::units::find_many(conn, &ids).await
+}
+
+/// A dissolved unit whose records a successor's reports carry (`include_predecessors`).
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Forebear {
+    #[diesel(sql_type = SqlUuid)]
+    pub unit_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub code: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub name: String,
+    /// Its last day: its figures count up to it.
+    #[diesel(sql_type = Date)]
+    pub dissolved_on: NaiveDate,
+    /// Its recorded share towards the unit it went to on the way to the report's unit
+    /// (`whole|part`); a district's own row is `whole`.
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub share: String,
+    /// The fraction its executed handover gave the unit it went to (null without an executed
+    /// handover naming it, e.g. a district's province before the rows existed).
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Numeric>)]
+    pub fraction: Option<rust_decimal::Decimal>,
+    /// The unit it went to (the report's unit, or a predecessor of it).
+    #[diesel(sql_type = SqlUuid)]
+    pub successor_id: Uuid,
+}
+
+/// The dissolved predecessors of `id`, transitively (the predecessors of a dissolved
+/// predecessor too), by code: a unit still active or dissolving keeps its own records and is
+/// not one of them, and a continuing unit's own row adds nothing.
+pub async fn forebears(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Vec<Forebear>> {
+    diesel::sql_query(
+        "WITH RECURSIVE f(unit_id, successor_id, share) AS ( \
+           SELECT s.predecessor_id, s.successor_id, s.share FROM unit_successions s \
+             JOIN units u ON u.id = s.predecessor_id AND u.status = 'dissolved' \
+            WHERE s.successor_id = $1 AND s.predecessor_id <> s.successor_id \
+           UNION \
+           SELECT s.predecessor_id, s.successor_id, s.share FROM f \
+             JOIN unit_successions s ON s.successor_id = f.unit_id \
+             JOIN units u ON u.id = s.predecessor_id AND u.status = 'dissolved' \
+            WHERE s.predecessor_id <> s.successor_id AND s.predecessor_id <> $1) \
+         SELECT DISTINCT ON (u.code) f.unit_id, u.code, u.name, u.dissolved_on, f.share, \
+                (SELECT hs.fraction FROM handovers h \
+                   JOIN handover_shares hs ON hs.handover_id = h.id \
+                  WHERE h.from_unit_id = f.unit_id AND h.status = 'executed' \
+                    AND hs.to_unit_id = f.successor_id) AS fraction, \
+                f.successor_id \
+           FROM f JOIN units u ON u.id = f.unit_id \
+          ORDER BY u.code, f.successor_id",
+    )
+    .bind::<SqlUuid, _>(id)
+    .load(conn)
+    .await
+}

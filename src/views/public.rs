@@ -221,6 +221,29 @@ pub struct UnitSummary {
     pub received_total: String,
     pub donation_count: i64,
     pub by_channel: ByChannel,
+    /// The units this one took over in the 2025 reform (itself left out); empty for most.
+    pub succeeded: Vec<SuccessionUnit>,
+    /// The units that took this one over, when it has ended (`dissolving` or `dissolved`).
+    pub succeeded_by: Vec<SuccessionUnit>,
+}
+
+/// A unit on the other side of a succession, as the public pages show it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuccessionUnit {
+    pub unit_id: Uuid,
+    #[schema(example = "05998")]
+    pub code: String,
+    pub name: String,
+}
+
+impl From<crate::db::successions::Link> for SuccessionUnit {
+    fn from(l: crate::db::successions::Link) -> Self {
+        SuccessionUnit {
+            unit_id: l.unit_id,
+            code: l.unit_code,
+            name: l.unit_name,
+        }
+    }
 }
 
 impl From<crate::db::campaign_spending::SpendingRow> for SpendingLine {

@@ -72,6 +72,46 @@ pub struct FundStatement {
     /// Money and goods of the fund on `to`.
     #[schema(example = "1000000")]
     pub closing_balance: String,
+    /// With `include_predecessors=true`: the dissolved units whose figures the statement
+    /// carries (see the operation).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub predecessors: Option<Vec<ReportPredecessor>>,
+}
+
+/// A dissolved predecessor whose figures a report carries (`include_predecessors=true`): all of
+/// them, up to its last day, whatever part of it went to this unit; `share` and `fraction` say
+/// how much did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReportPredecessor {
+    pub unit_id: Uuid,
+    #[schema(example = "05998")]
+    pub code: String,
+    pub name: String,
+    /// Its last day: its postings count up to it.
+    pub dissolved_on: NaiveDate,
+    /// `whole` (all of it went to the unit it was succeeded by) or `part` (it was split).
+    #[schema(example = "whole")]
+    pub share: String,
+    /// The fraction of its fund its executed handover gave that successor, e.g. `"1"` or
+    /// `"0.4"`.
+    #[schema(example = "1")]
+    pub fraction: Option<String>,
+    /// The unit it went to: the report's unit, or another predecessor (transitively).
+    pub successor_id: Uuid,
+}
+
+impl From<crate::db::successions::Forebear> for ReportPredecessor {
+    fn from(f: crate::db::successions::Forebear) -> Self {
+        ReportPredecessor {
+            unit_id: f.unit_id,
+            code: f.code,
+            name: f.name,
+            dissolved_on: f.dissolved_on,
+            share: f.share,
+            fraction: f.fraction.map(|d| d.normalize().to_string()),
+            successor_id: f.successor_id,
+        }
+    }
 }
 
 /// Expense accounts and their spending categories.
@@ -186,12 +226,15 @@ impl FundStatement {
             in_transit: money::format(transit.closing),
             other_movements: money::format(other),
             closing_balance: money::format(balances.closing),
+            predecessors: None,
         }
     }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TrialBalanceLine {
+    /// The fund the account belongs to (a predecessor's, with `include_predecessors=true`).
+    pub unit_id: Uuid,
     pub account_id: Uuid,
     /// `1111`, `1121.1`, `5111`…
     pub code: String,
@@ -217,6 +260,9 @@ pub struct TrialBalance {
     pub total_debit: String,
     #[schema(example = "1500000")]
     pub total_credit: String,
+    /// With `include_predecessors=true`: the dissolved units whose accounts are listed too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub predecessors: Option<Vec<ReportPredecessor>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -18,21 +18,21 @@ const SPLIT: &str = "06622";
 
 /// Lạng Sơn with money, households and spending in 05998 made before the reform, then its
 /// successions; the people who propose, decide and execute at the province.
-struct World {
-    root: String,
-    merged: Uuid,
-    continuing: Uuid,
-    officer: TestUser,
-    accountant: TestUser,
-    campaign: Value,
-    bank: Value,
-    households: Vec<Value>,
-    province_officer: TestUser,
-    province_approver: TestUser,
-    province_accountant: TestUser,
+pub struct World {
+    pub root: String,
+    pub merged: Uuid,
+    pub continuing: Uuid,
+    pub officer: TestUser,
+    pub accountant: TestUser,
+    pub campaign: Value,
+    pub bank: Value,
+    pub households: Vec<Value>,
+    pub province_officer: TestUser,
+    pub province_approver: TestUser,
+    pub province_accountant: TestUser,
 }
 
-async fn world(app: &TestApp) -> World {
+pub async fn world(app: &TestApp) -> World {
     let root = app.root_token().await;
     lang_son_before_and_after(app, &root).await;
     let merged = app.unit_id(MERGED).await;
@@ -92,12 +92,12 @@ async fn world(app: &TestApp) -> World {
     }
 }
 
-fn whole_to(from: Uuid, to: Uuid) -> Value {
+pub fn whole_to(from: Uuid, to: Uuid) -> Value {
     json!({"from_unit_id": from, "effective_on": EFFECTIVE_ON, "decision_no": "1673/NQ-UBTVQH15",
            "shares": [{"to_unit_id": to, "fraction": "1"}]})
 }
 
-async fn propose(app: &TestApp, token: &str, body: &Value) -> Value {
+pub async fn propose(app: &TestApp, token: &str, body: &Value) -> Value {
     let res = app.post("/v1/handovers", token, body).await;
     let status = res.status();
     let json: Value = res.json().await.unwrap();
@@ -105,7 +105,7 @@ async fn propose(app: &TestApp, token: &str, body: &Value) -> Value {
     json
 }
 
-async fn act(app: &TestApp, token: &str, h: &Value, action: &str) -> reqwest::Response {
+pub async fn act(app: &TestApp, token: &str, h: &Value, action: &str) -> reqwest::Response {
     app.post(
         &format!("/v1/handovers/{}/{action}", h["id"].as_str().unwrap()),
         token,
@@ -121,7 +121,7 @@ async fn balances(app: &TestApp, token: &str, unit: Uuid) -> Value {
 }
 
 /// Proposes, approves and executes the whole handover of 05998 into 06001.
-async fn hand_over(app: &TestApp, w: &World) -> Value {
+pub async fn hand_over(app: &TestApp, w: &World) -> Value {
     let h = propose(
         app,
         &w.province_officer.token,

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod after_reform;
 mod attachments;
 mod audit;
 mod auth;

@@ -7,6 +7,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use tokio::io::AsyncReadExt;
 use uuid::Uuid;
 
+use crate::app::lookups;
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::{attachments, units};
@@ -59,7 +60,7 @@ pub async fn download(
     let unit = units::find(&mut conn, attachment.unit_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    user.scope.authorize(Right::Read, &unit)?;
+    lookups::authorize(&mut conn, &user.scope, Right::Read, &unit).await?;
     drop(conn);
 
     let file_type = FileType::from_content_type(&attachment.content_type)

@@ -109,10 +109,16 @@ pub async fn list(
         None => None,
     };
     let mut conn = state.pools.read.get().await?;
-    if let Some(id) = query.unit_id {
-        lookups::unit_authorized(&mut conn, &reader.scope, Right::Audit, id).await?;
-    }
-    let scope = reader.scope.roots_of(&[Role::Admin, Role::Auditor]);
+    // one unit the caller may audit (a predecessor's too, through its successor), or every unit
+    // in their audit scope
+    let scope = match query.unit_id {
+        Some(id) => vec![
+            lookups::unit_authorized(&mut conn, &reader.scope, Right::Audit, id)
+                .await?
+                .id,
+        ],
+        None => reader.scope.roots_of(&[Role::Admin, Role::Auditor]),
+    };
     let rows = audit::list(
         &mut conn,
         AuditFilter {

@@ -5,6 +5,7 @@ use diesel_async::scoped_futures::ScopedFutureExt;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+use crate::app::lookups;
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::{campaign_spending, campaigns, donations, fund_statement, units};
@@ -38,7 +39,7 @@ pub async fn report(
     let unit = units::find(&mut conn, campaign.unit_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    user.scope.authorize(Right::Read, &unit)?;
+    lookups::authorize(&mut conn, &user.scope, Right::Read, &unit).await?;
 
     // one snapshot: the balance is what was received less what was spent at one instant
     let campaign_id = campaign.id;

@@ -54,10 +54,15 @@ pub async fn list(
     let window = Window::by_id(query.limit, query.cursor.as_deref())?;
     let status = one_of(query.status.as_deref(), "status", &STATUSES, Status::parse)?;
     let mut conn = state.pools.read.get().await?;
-    if let Some(id) = query.unit_id {
-        lookups::unit_authorized(&mut conn, &user.scope, Right::Read, id).await?;
-    }
-    let roots = user.scope.roots();
+    // one unit the caller may read (a predecessor through its successor too), or their scope
+    let roots = match query.unit_id {
+        Some(id) => vec![
+            lookups::unit_authorized(&mut conn, &user.scope, Right::Read, id)
+                .await?
+                .id,
+        ],
+        None => user.scope.roots(),
+    };
     let rows = disbursements::list(
         &mut conn,
         DisbursementFilter {

@@ -2,6 +2,7 @@ use actix_web::{get, web};
 use uuid::Uuid;
 
 use super::DonationView;
+use crate::app::lookups;
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::{donations, units};
@@ -30,7 +31,7 @@ pub async fn get(
     let unit = units::find(&mut conn, donation.unit_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    user.scope.authorize(Right::Read, &unit)?;
-    let contact = user.scope.allows(Right::ReadPersonal, &unit);
+    lookups::authorize(&mut conn, &user.scope, Right::Read, &unit).await?;
+    let contact = lookups::allows(&mut conn, &user.scope, Right::ReadPersonal, &unit).await?;
     Ok(web::Json(DonationView::new(donation, contact)))
 }

@@ -5,6 +5,7 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::DonationView;
+use crate::app::lookups;
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::donations::{self, DonationFilter};
@@ -85,7 +86,7 @@ pub async fn list(
             let unit = units::find(&mut conn, id)
                 .await?
                 .ok_or_else(ApiError::not_found)?;
-            user.scope.authorize(Right::Read, &unit)?;
+            lookups::authorize(&mut conn, &user.scope, Right::Read, &unit).await?;
             vec![unit]
         }
         None => units::in_subtrees(&mut conn, &user.scope.roots()).await?,
@@ -112,11 +113,12 @@ pub async fn list(
         },
     )
     .await?;
-    let personal: std::collections::HashSet<Uuid> = units_in_scope
-        .iter()
-        .filter(|u| user.scope.allows(Right::ReadPersonal, u))
-        .map(|u| u.id)
-        .collect();
+    let mut personal = std::collections::HashSet::new();
+    for u in &units_in_scope {
+        if lookups::allows(&mut conn, &user.scope, Right::ReadPersonal, u).await? {
+            personal.insert(u.id);
+        }
+    }
     Ok(web::Json(pagination::page(
         rows,
         limit,

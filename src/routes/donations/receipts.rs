@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::app::lookups;
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::{donations, units};
@@ -68,7 +69,7 @@ pub async fn receipts(
     let unit = units::find(&mut conn, *id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    user.scope.authorize(Right::Read, &unit)?;
+    lookups::authorize(&mut conn, &user.scope, Right::Read, &unit).await?;
     let rows = donations::receipts(&mut conn, unit.id, year, after, limit + 1).await?;
     Ok(web::Json(pagination::page(
         rows,

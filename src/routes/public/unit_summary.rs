@@ -4,13 +4,14 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::db::{donations, units};
+use crate::db::{donations, successions, units};
 use crate::domain::money;
+use crate::domain::unit_life::UnitStatus;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::state::AppState;
 use crate::views::public::summarise;
-use crate::views::public::{SummaryUnit, UnitSummary};
+use crate::views::public::{SuccessionUnit, SummaryUnit, UnitSummary};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -24,6 +25,11 @@ pub struct SummaryQuery {
 }
 
 /// What a unit's fund received in a year, by channel (recorded donations, voids left out).
+///
+/// With the 2025 reform's successions on either side: `succeeded`, the units it took over (not
+/// itself, though it continues), and `succeeded_by`, the units that took it over once it has
+/// ended (`dissolving` or `dissolved`; what a split unit that goes on handed away is a part of
+/// it, not its end, so an active unit names none).
 #[utoipa::path(
     operation_id = "getPublicUnitSummary",
     context_path = "/v1/public",
@@ -57,6 +63,13 @@ pub async fn summary(
         .ok_or_else(ApiError::not_found)?;
     let (total, count, by_channel) =
         summarise(&donations::unit_totals(&mut conn, unit.id, first, last).await?);
+    let succeeded = successions::predecessors(&mut conn, unit.id).await?;
+    let succeeded_by = match unit.life().status() {
+        UnitStatus::Active => Vec::new(),
+        UnitStatus::Dissolving | UnitStatus::Dissolved => {
+            successions::successors(&mut conn, unit.id).await?
+        }
+    };
     Ok(web::Json(UnitSummary {
         unit: SummaryUnit {
             id: unit.id,
@@ -68,5 +81,7 @@ pub async fn summary(
         received_total: money::format(total),
         donation_count: count,
         by_channel,
+        succeeded: succeeded.into_iter().map(SuccessionUnit::from).collect(),
+        succeeded_by: succeeded_by.into_iter().map(SuccessionUnit::from).collect(),
     }))
 }

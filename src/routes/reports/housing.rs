@@ -4,6 +4,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use crate::app::lookups;
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::housing_report::{self, ReportScope};
@@ -65,7 +66,7 @@ pub async fn housing(
     let unit = units::find(&mut conn, *id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    user.scope.authorize(Right::Read, &unit)?;
+    lookups::authorize(&mut conn, &user.scope, Right::Read, &unit).await?;
     let report = housing_report::report(
         &mut conn,
         &ReportScope {

@@ -99,8 +99,7 @@ pub(super) async fn account_for(
     let unit = units::find(conn, bank.unit_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    user.scope
-        .authorize(Right::ActAs(Role::Accountant), &unit)?;
+    lookups::authorize(conn, &user.scope, Right::ActAs(Role::Accountant), &unit).await?;
     if let Selection::Ids(ids) = selection {
         let found = bulk::lines_of_account(conn, bank.id, ids).await?;
         if found.len() != ids.len() {

@@ -63,10 +63,15 @@ pub async fn list(
         s => one_of(s, "status", &STATUSES, Status::parse)?,
     };
     let mut conn = state.pools.read.get().await?;
-    if let Some(id) = query.unit_id {
-        lookups::unit_authorized(&mut conn, &user.scope, Right::Read, id).await?;
-    }
-    let roots = user.scope.roots();
+    // one unit the caller may read (a predecessor through its successor too), or their scope
+    let roots = match query.unit_id {
+        Some(id) => vec![
+            lookups::unit_authorized(&mut conn, &user.scope, Right::Read, id)
+                .await?
+                .id,
+        ],
+        None => user.scope.roots(),
+    };
     if roots.is_empty() {
         return Ok(web::Json(Page::empty()));
     }
