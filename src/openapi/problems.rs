@@ -196,6 +196,9 @@ pub const OPERATIONS: &[(&str, &[Code])] = &[
             Conflict,
         ],
     ),
+    ("planHandovers", &[Forbidden, ValidationFailed]),
+    ("approveAllHandovers", &[]),
+    ("executeAllHandovers", &[]),
     (
         "receiveHandover",
         &[

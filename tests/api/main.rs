@@ -17,6 +17,7 @@ mod edges;
 mod exports;
 mod four_eyes;
 mod fund_statement;
+mod handover_rounds;
 mod handovers;
 mod hardening_http;
 mod house_contributions;

@@ -8,6 +8,7 @@ pub mod execute;
 pub mod get;
 pub mod list;
 pub mod receive;
+pub mod rounds;
 
 use actix_web::web;
 
@@ -26,5 +27,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(decide::reject)
         .service(decide::cancel)
         .service(execute::execute)
-        .service(receive::receive);
+        .service(receive::receive)
+        .service(rounds::plan)
+        .service(rounds::approve_all)
+        .service(rounds::execute_all);
 }
