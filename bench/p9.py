@@ -204,30 +204,28 @@ def rounds(a):
         return b, secs
 
     for n in range(1, ROUNDS_MAX + 1):
+        # each round is recorded as far as it got: a step that did not answer 200 ends the rounds
         plan, t_plan = step("admin", "plan", {"effective_on": EFFECTIVE_ON, "decision_no": "Bench P9"})
         if plan is None:
             break
         r = {"round": n, "plan_s": round(t_plan, 3), "proposed": len(plan["proposed"]),
-             "needs_decision": len(plan["needs_decision"])}
+             "needs_decision": len(plan["needs_decision"]), "needs_decision_list": plan["needs_decision"]}
+        report["rounds"].append(r)
         if not plan["proposed"]:
-            r["needs_decision_list"] = plan["needs_decision"]
-            report["rounds"].append(r)
             print(f"P9 round {n}: plan {t_plan:.1f} s, nothing to propose; "
                   f"{len(plan['needs_decision'])} need a decision")
             break
         approved, t_appr = step("approver", "approve-all")
         if approved is None:
-            report["rounds"].append(r)
-            break
-        executed, t_exec = step("accountant", "execute-all")
-        if executed is None:
-            report["rounds"].append(r)
             break
         r.update({"approve_s": round(t_appr, 3), "approved": len(approved["approved"]),
-                  "skipped": approved["skipped"], "execute_s": round(t_exec, 3),
-                  "executed": len(executed["executed"]), "stale": len(executed["stale"]),
-                  "failed": executed["failed"], "needs_decision_list": plan["needs_decision"]})
-        report["rounds"].append(r)
+                  "skipped": approved["skipped"]})
+        executed, t_exec = step("accountant", "execute-all")
+        if executed is None:
+            r["execute_s"] = round(t_exec, 3)
+            break
+        r.update({"execute_s": round(t_exec, 3), "executed": len(executed["executed"]),
+                  "stale": len(executed["stale"]), "failed": executed["failed"]})
         print(f"P9 round {n}: plan {t_plan:.1f} s ({r['proposed']} proposed, {r['needs_decision']} need a "
               f"decision), approve-all {t_appr:.1f} s ({r['approved']} approved, {len(r['skipped'])} skipped), "
               f"execute-all {t_exec:.1f} s ({r['executed']} executed, {r['stale']} stale, "
@@ -274,7 +272,14 @@ def report(a):
     codes = {}
     for f in failed:
         codes[f["code"]] = codes.get(f["code"], 0) + 1
-    check("no execution failed", not failed, f"{len(failed)} failed {codes or ''}".strip())
+    units_of = {}
+    if failed:
+        ids = ",".join(f"'{f['handover_id']}'" for f in failed[:20])
+        units_of = dict(psql(a.db, f"SELECT h.id, u.code FROM handovers h JOIN units u ON u.id = h.from_unit_id "
+                                   f"WHERE h.id IN ({ids})"))
+    check("no execution failed", not failed, f"{len(failed)} failed {codes or ''}".strip() + (
+        " (units " + ", ".join(f"{units_of.get(f['handover_id'], '?')}: {f['code']}" for f in failed[:8]) + ")"
+        if failed else ""))
     check("no approval skipped", not skipped, f"{len(skipped)} skipped")
     done = bool(rounds) and rounds[-1].get("proposed", 1) == 0
     check("rounds until plan proposes nothing", done, f"{len(rounds)} rounds")
@@ -311,10 +316,10 @@ def report(a):
     before = {(r[0], r[1]): int(r[2]) for r in read_tsv(f"{w}/p9-totals-before.tsv")}
     after = {(r[0], r[1]): int(r[2]) for r in read_tsv(f"{w}/p9-totals-after.tsv")}
     totals = []
-    for key in sorted(set(before) | set(after), key=lambda k: (k[0] == "earmark", k)):
+    # in the query's order (dicts keep it), then any key only after has
+    for key in list(before) + [k for k in after if k not in before]:
         b, a_ = before.get(key, 0), after.get(key, 0)
         totals.append({"kind": key[0], "key": key[1], "before": b, "after": a_})
-    moved = [x for x in totals if x["before"] != x["after"]]
     for x in totals:
         if x["kind"] != "earmark":
             check(f"national total unchanged: {x['kind']}", x["before"] == x["after"],
@@ -347,13 +352,20 @@ def report(a):
     print()
     print(f"P9 seed (not timed in the bar): the 2025-03 tree in {doc['seed']['import_2025_s']:.1f} s, "
           f"money in every fund, {num['seed_s']:.0f} s in all")
+    def part(r, key, label, counts):
+        if key not in r:
+            return f"{label} not answered"
+        return f"{label} {r[key]:.1f} s ({counts})"
     for r in rounds:
-        if r.get("proposed"):
-            print(f"P9 round {r['round']}: plan {r['plan_s']:.1f} s ({r['proposed']} proposed), approve-all "
-                  f"{r['approve_s']:.1f} s ({r['approved']}), execute-all {r['execute_s']:.1f} s "
-                  f"({r['executed']} executed, {r['stale']} stale, {len(r['failed'])} failed)")
-        else:
+        if not r.get("proposed"):
             print(f"P9 round {r['round']}: plan {r['plan_s']:.1f} s, nothing left to propose")
+            continue
+        print(f"P9 round {r['round']}: plan {r['plan_s']:.1f} s ({r['proposed']} proposed, "
+              f"{r['needs_decision']} need a decision), "
+              + part(r, "approve_s", "approve-all", f"{r.get('approved')} approved") + ", "
+              + (part(r, "execute_s", "execute-all", f"{r['executed']} executed, {r['stale']} stale, "
+                      f"{len(r['failed'])} failed") if "executed" in r else
+                 (f"execute-all failed after {r['execute_s']:.1f} s" if "execute_s" in r else "execute-all not sent")))
     print(f"P9 total: 2026 list {doc['import_2026_s']:.1f} s + successions {doc['successions_s']:.1f} s + "
           f"{len(rounds)} rounds = {p9_s:.1f} s (bar {num['bar_s']:.0f} s) {'ok' if doc['bar_ok'] else 'MISS'}")
     print(f"P9 baseline: {int(num['baseline_postings'])} postings by plain INSERT … SELECT in "
