@@ -66,7 +66,9 @@ CREATE TABLE handover_lines (
   handover_id      uuid NOT NULL REFERENCES handovers (id),
   position         integer NOT NULL CHECK (position >= 0),
   to_unit_id       uuid NOT NULL REFERENCES units (id),
-  pool             text NOT NULL CHECK (pool IN ('cash', 'bank', 'goods')),
+  -- in_transit: bank money the ending unit itself received in a handover and had not yet
+  -- recorded (a merged province's districts' money), passed on still in transit
+  pool             text NOT NULL CHECK (pool IN ('cash', 'bank', 'in_transit', 'goods')),
   bank_account_id  uuid REFERENCES bank_accounts (id),
   campaign_id      uuid REFERENCES campaigns (id),
   amount           numeric(20, 0) NOT NULL CHECK (amount > 0 AND amount <= 1000000000000000),
@@ -76,7 +78,7 @@ CREATE TABLE handover_lines (
   PRIMARY KEY (handover_id, position),
   CHECK ((pool = 'bank') = (bank_account_id IS NOT NULL)),
   CHECK ((received_bank_account_id IS NULL) = (receipt_entry_id IS NULL)),
-  CHECK (pool = 'bank' OR received_bank_account_id IS NULL)
+  CHECK (pool IN ('bank', 'in_transit') OR received_bank_account_id IS NULL)
 );
 
 -- Which village's households go to which successor.
@@ -181,11 +183,15 @@ CREATE CONSTRAINT TRIGGER units_dissolved_empty AFTER UPDATE OF status ON units
   FOR EACH ROW EXECUTE FUNCTION units_dissolved_empty();
 
 -- An earmark stays with its campaign through a handover: a campaign of a unit that ended is
--- usable by the units that succeeded it (and theirs below).
+-- usable by the units that succeeded it (and theirs below), and a campaign a predecessor could
+-- use stays usable by its successor (a commune whose province's campaign it held, handed over to
+-- a commune of another province).
 CREATE FUNCTION campaign_usable_by(camp_unit uuid, unit uuid) RETURNS boolean AS $$
   SELECT EXISTS (SELECT 1 FROM units u WHERE u.id = unit AND camp_unit = ANY (u.ancestry))
       OR EXISTS (SELECT 1 FROM units u JOIN unit_successions s ON s.successor_id = ANY (u.ancestry)
-                  WHERE u.id = unit AND s.predecessor_id = camp_unit);
+                  WHERE u.id = unit AND s.predecessor_id = camp_unit)
+      OR EXISTS (SELECT 1 FROM unit_successions s JOIN units p ON p.id = s.predecessor_id
+                  WHERE s.successor_id = unit AND camp_unit = ANY (p.ancestry));
 $$ LANGUAGE sql STABLE;
 
 CREATE OR REPLACE FUNCTION postings_place() RETURNS trigger AS $$

@@ -631,6 +631,7 @@ pub async fn execute(
     }
     rows::set_households_moved(conn, id, i32::try_from(moved).unwrap_or(i32::MAX)).await?;
     rows::set_status(conn, id, "executed", user.id.0, None).await?;
+    rows::check_deferred_rules(conn).await?;
     audit::record(
         conn,
         user,
@@ -671,6 +672,7 @@ async fn post_entries(
         from.id,
         &[
             AccountCode::Cash,
+            AccountCode::InTransit,
             AccountCode::Goods,
             AccountCode::HandedOver,
         ],
@@ -680,6 +682,7 @@ async fn post_entries(
     for l in lines {
         let source = match l.pool {
             Pool::Cash => chart.account(AccountCode::Cash)?,
+            Pool::InTransit => chart.account(AccountCode::InTransit)?,
             Pool::Goods => chart.account(AccountCode::Goods)?,
             Pool::Bank => {
                 let bank = l
@@ -746,7 +749,7 @@ async fn post_entries(
         for l in lines {
             let into = match l.pool {
                 Pool::Cash => AccountCode::Cash,
-                Pool::Bank => AccountCode::InTransit,
+                Pool::Bank | Pool::InTransit => AccountCode::InTransit,
                 Pool::Goods => AccountCode::Goods,
             };
             postings.push(NewPosting {
@@ -811,7 +814,11 @@ pub async fn receive(
     let waiting: Vec<_> = parts
         .lines
         .iter()
-        .filter(|l| l.to_unit_id == to.id && l.pool == Pool::Bank && l.receipt_entry_id.is_none())
+        .filter(|l| {
+            l.to_unit_id == to.id
+                && matches!(l.pool, Pool::Bank | Pool::InTransit)
+                && l.receipt_entry_id.is_none()
+        })
         .collect();
     if waiting.is_empty() {
         return Err(says::nothing_in_transit(&to.code));

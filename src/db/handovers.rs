@@ -327,15 +327,15 @@ struct PartRow {
     amount: Decimal,
 }
 
-/// The fund's non-zero parts: cash, each bank account and goods, each with and without every
-/// earmark, from the running totals.
+/// The fund's non-zero parts: cash, each bank account, money in transit and goods, each with
+/// and without every earmark, from the running totals.
 pub async fn fund_parts(conn: &mut AsyncPgConnection, unit: Uuid) -> QueryResult<Vec<Part>> {
     let rows: Vec<PartRow> = diesel::sql_query(
         "SELECT b.chart_code, ba.id AS bank_account_id, \
                 NULLIF(b.campaign_id, '00000000-0000-0000-0000-000000000000') AS campaign_id, \
                 sum(b.debit - b.credit) AS amount \
            FROM balance_buckets b LEFT JOIN bank_accounts ba ON ba.account_id = b.account_id \
-          WHERE b.unit_id = $1 AND b.chart_code IN ('1111', '1121', '1551') \
+          WHERE b.unit_id = $1 AND b.chart_code IN ('1111', '1121', '1131', '1551') \
           GROUP BY b.chart_code, ba.id, b.campaign_id \
          HAVING sum(b.debit - b.credit) <> 0",
     )
@@ -347,6 +347,7 @@ pub async fn fund_parts(conn: &mut AsyncPgConnection, unit: Uuid) -> QueryResult
         .map(|r| Part {
             pool: match r.chart_code.as_str() {
                 "1111" => Pool::Cash,
+                "1131" => Pool::InTransit,
                 "1551" => Pool::Goods,
                 _ => Pool::Bank,
             },
@@ -539,6 +540,19 @@ pub async fn record_district_succession(
             unit_successions::recorded_by.eq(by),
         ))
         .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Checks the deferred rules (a dissolved fund is empty, entries balance) now, inside the
+/// transaction: a refusal is then an ordinary error the caller rolls back, not a failed commit.
+/// They are deferred again after, for whatever the transaction writes next.
+pub async fn check_deferred_rules(conn: &mut AsyncPgConnection) -> QueryResult<()> {
+    diesel::sql_query("SET CONSTRAINTS ALL IMMEDIATE")
+        .execute(conn)
+        .await?;
+    diesel::sql_query("SET CONSTRAINTS ALL DEFERRED")
         .execute(conn)
         .await?;
     Ok(())

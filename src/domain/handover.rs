@@ -20,6 +20,8 @@ pub enum Pool {
     Cash,
     /// one bank account's 1121.N
     Bank,
+    /// 1131: bank money the unit received in a handover and had not recorded, passed on
+    InTransit,
     /// 1551
     Goods,
 }
@@ -29,12 +31,13 @@ impl Pool {
         match self {
             Pool::Cash => "cash",
             Pool::Bank => "bank",
+            Pool::InTransit => "in_transit",
             Pool::Goods => "goods",
         }
     }
 
     pub fn parse(s: &str) -> Option<Pool> {
-        [Pool::Cash, Pool::Bank, Pool::Goods]
+        [Pool::Cash, Pool::Bank, Pool::InTransit, Pool::Goods]
             .into_iter()
             .find(|p| p.as_str() == s)
     }
