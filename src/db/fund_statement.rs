@@ -17,15 +17,16 @@ use uuid::Uuid;
 /// The units of the statement: `$1` alone, or `$1` and its subtree when `$2` is true.
 const UNITS: &str = "SELECT id FROM units WHERE id = $1 OR ($2 AND ancestry @> ARRAY[$1]::uuid[])";
 
-/// The postings `p` of the statement: those of [`UNITS`], and those of the predecessors `$5`
-/// effective on or before their last days `$6`, less the handover entries of those predecessors.
-const POSTINGS: &str = "(p.unit_id IN (SELECT id FROM units WHERE id = $1 \
+/// With predecessors, the postings `p` of the statement: those of [`UNITS`], and those of the
+/// predecessors `$5` effective on or before their last days `$6`, less the handover entries of
+/// those predecessors. (Without, plain `p.unit_id IN (UNITS)`, whose plan this would spoil.)
+const WITH_PREDECESSORS: &str = "(p.unit_id IN (SELECT id FROM units WHERE id = $1 \
                                         OR ($2 AND ancestry @> ARRAY[$1]::uuid[])) \
        OR (p.unit_id = ANY($5) AND p.effective_date <= $6[array_position($5, p.unit_id)])) \
-   AND (cardinality($5) = 0 OR NOT EXISTS ( \
+   AND NOT EXISTS ( \
          SELECT 1 FROM journal_entries he JOIN handovers h ON h.id = he.source_id \
           WHERE he.id = p.entry_id AND he.source_type IN ('handover', 'handover_receipt') \
-            AND h.from_unit_id = ANY($5)))";
+            AND h.from_unit_id = ANY($5))";
 
 /// What a statement covers: a unit (with its subtree when `consolidated`) and the dissolved
 /// predecessors whose figures it carries, each up to its last day.
@@ -36,6 +37,29 @@ pub struct Coverage {
     pub predecessors: Vec<Uuid>,
     /// The last day of each of `predecessors`, in the same order.
     pub last_days: Vec<NaiveDate>,
+}
+
+impl Coverage {
+    /// The condition on the postings `p` the statement counts.
+    fn postings(&self) -> String {
+        if self.predecessors.is_empty() {
+            format!("p.unit_id IN ({UNITS})")
+        } else {
+            WITH_PREDECESSORS.to_owned()
+        }
+    }
+
+    /// The condition on the transfers `t` sent by what the statement covers.
+    fn senders(&self) -> String {
+        if self.predecessors.is_empty() {
+            format!("t.from_unit_id IN ({UNITS})")
+        } else {
+            format!(
+                "(t.from_unit_id IN ({UNITS}) OR (t.from_unit_id = ANY($5) \
+                  AND t.sent_on <= $6[array_position($5, t.from_unit_id)]))"
+            )
+        }
+    }
 }
 
 #[derive(Debug, Clone, diesel::QueryableByName)]
@@ -55,13 +79,14 @@ pub async fn balances(
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<Balances> {
+    let postings = c.postings();
     diesel::sql_query(format!(
         "SELECT coalesce(sum(s.amount) FILTER (WHERE s.effective_date < $3), 0) AS opening, \
                 coalesce(sum(s.amount) FILTER (WHERE s.effective_date <= $4), 0) AS closing \
            FROM (SELECT p.effective_date, \
                         CASE p.side WHEN 'debit' THEN p.amount ELSE -p.amount END AS amount \
                    FROM postings p \
-                  WHERE {POSTINGS} AND p.chart_code IN ('1111', '1121', '1551') \
+                  WHERE {postings} AND p.chart_code IN ('1111', '1121', '1551') \
                     AND p.effective_date <= $4) s"
     ))
     .bind::<SqlUuid, _>(c.unit)
@@ -97,6 +122,7 @@ pub async fn receipts(
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<Vec<ReceiptRow>> {
+    let postings = c.postings();
     diesel::sql_query(format!(
         "SELECT d.channel, d.campaign_id, c.name AS campaign_name, \
                 sum(CASE p.side WHEN 'credit' THEN p.amount ELSE -p.amount END) AS amount \
@@ -106,7 +132,7 @@ pub async fn receipts(
            JOIN donations d ON d.id = CASE WHEN e.source_type = 'donation' THEN e.source_id \
                                            ELSE r.source_id END \
            LEFT JOIN campaigns c ON c.id = d.campaign_id \
-          WHERE {POSTINGS} AND p.chart_code IN ('5111', '5112') \
+          WHERE {postings} AND p.chart_code IN ('5111', '5112') \
             AND p.effective_date BETWEEN $3 AND $4 \
             AND e.source_type IN ('donation', 'donation_void') \
           GROUP BY d.channel, d.campaign_id, c.name \
@@ -141,6 +167,7 @@ pub async fn flows(
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<Vec<FlowRow>> {
+    let postings = c.postings();
     diesel::sql_query(format!(
         "SELECT p.chart_code, \
                 coalesce(sum(p.amount) FILTER (WHERE p.side = 'debit'), 0) AS debit, \
@@ -149,7 +176,7 @@ pub async fn flows(
            JOIN journal_entries e ON e.id = p.entry_id \
            LEFT JOIN transfers t ON e.source_type IN ('transfer_send', 'transfer_receive') \
                                 AND t.id = e.source_id \
-          WHERE {POSTINGS} AND p.effective_date BETWEEN $3 AND $4 \
+          WHERE {postings} AND p.effective_date BETWEEN $3 AND $4 \
             AND p.chart_code IN ('5113', '5118', '6111', '6112', '6121', '6131', '6141', \
                                  '6151', '6161', '6171', '6191', '6211', '6411') \
             AND NOT ($2 AND t.id IS NOT NULL AND t.from_unit_id IN ({UNITS}) \
@@ -184,6 +211,7 @@ pub async fn in_transit(
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<InTransit> {
+    let senders = c.senders();
     diesel::sql_query(format!(
         "SELECT coalesce(sum(t.amount) FILTER (WHERE t.sent_on < $3 \
                     AND (t.received_on IS NULL OR t.received_on >= $3)), 0) AS opening, \
@@ -191,8 +219,7 @@ pub async fn in_transit(
                     AND (t.received_on IS NULL OR t.received_on > $4)), 0) AS closing \
            FROM transfers t \
           WHERE t.sent_on IS NOT NULL \
-            AND (t.from_unit_id IN ({UNITS}) OR (t.from_unit_id = ANY($5) \
-                 AND t.sent_on <= $6[array_position($5, t.from_unit_id)])) \
+            AND {senders} \
             AND (NOT $2 OR t.to_unit_id IN ({UNITS}))"
     ))
     .bind::<SqlUuid, _>(c.unit)

@@ -437,6 +437,54 @@ async fn a_trial_balance_with_predecessors_lists_their_accounts_and_stays_balanc
     assert_eq!(both["predecessors"][0]["unit_id"], json!(w.merged));
 }
 
+#[tokio::test]
+async fn a_split_predecessor_is_carried_whole_by_each_successor_with_its_fraction() {
+    let app = spawn_app().await;
+    let root = app.root_token().await;
+    crate::reform::lang_son_before_and_after(&app, &root).await;
+    // 06622 was split between 06613 and 06625 (which continues)
+    let split = app.unit_id("06622").await;
+    let officer = app.user("officer", "06622").await;
+    let mut cash = cash_donation(split, "1000001");
+    cash["received_on"] = json!("2025-06-10");
+    app.record_donation(&officer.token, &cash).await;
+    let res =
+        crate::reform::import_successions(&app, &root, crate::reform::lang_son_successions()).await;
+    assert_eq!(res.status(), 200);
+    let (a, b) = (app.unit_id("06613").await, app.unit_id("06625").await);
+    let body = json!({"from_unit_id": split, "effective_on": crate::reform::EFFECTIVE_ON,
+                      "shares": [{"to_unit_id": a, "fraction": "0.4"}, {"to_unit_id": b, "fraction": "0.6"}]});
+    let h = crate::handovers::propose(
+        &app,
+        &app.user("officer", crate::helpers::PROVINCE).await.token,
+        &body,
+    )
+    .await;
+    for (role, action) in [("approver", "approve"), ("accountant", "execute")] {
+        let token = app.user(role, crate::helpers::PROVINCE).await.token;
+        let res = crate::handovers::act(&app, &token, &h, action).await;
+        assert_eq!(res.status(), 200, "{action}");
+    }
+    let period = format!(
+        "from=2025-01-01&to={}&include_predecessors=true",
+        crate::helpers::today()
+    );
+
+    for (successor, fraction) in [(a, "0.4"), (b, "0.6")] {
+        let s = statement(&app, &root, successor, &period).await;
+        // the whole of what 06622 recorded, not 40 % or 60 % of each figure
+        assert_eq!(s["receipts"]["total"], "1000001", "{s}");
+        assert_eq!(s["closing_balance"], "1000001");
+        assert_eq!(s["other_movements"], "0");
+        assert_eq!(
+            s["predecessors"],
+            json!([{"unit_id": split, "code": "06622", "name": "Bính Xá",
+                    "dissolved_on": "2025-06-30", "share": "part", "fraction": fraction,
+                    "successor_id": successor}])
+        );
+    }
+}
+
 // ---------------------------------------------------------------- public pages
 
 #[tokio::test]
