@@ -317,6 +317,24 @@ impl<T: DeserializeOwned + Default + 'static> FromRequest for OptionalJsonBody<T
     }
 }
 
+/// An action named by its path alone (`approve`, `approve-all`), which takes no body: the hash
+/// that binds an `Idempotency-Key` to its method and path, as an empty `JsonBody` would, so a
+/// key used on one endpoint is refused on another instead of replaying the first's response.
+pub struct Action {
+    pub hash: Vec<u8>,
+}
+
+impl FromRequest for Action {
+    type Error = ApiError;
+    type Future = Ready<Result<Action, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(Action {
+            hash: body_hash(&route(req), &serde_json::json!({})),
+        }))
+    }
+}
+
 fn is_json(req: &HttpRequest) -> bool {
     req.headers()
         .get(CONTENT_TYPE)

@@ -14,6 +14,8 @@ use super::unit_code::UnitCode;
 /// How much of the predecessor went to a successor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+// named apart from the transfers' weighted `Share` in the OpenAPI document
+#[schema(as = SuccessionShare)]
 pub enum Share {
     /// All of it: the predecessor's only successor.
     Whole,

@@ -171,6 +171,7 @@ pub const OPERATIONS: &[(&str, &[Code])] = &[
         "createHandover",
         &[
             Forbidden,
+            NotFound,
             Conflict,
             InvalidState,
             UnitDissolved,
@@ -197,8 +198,9 @@ pub const OPERATIONS: &[(&str, &[Code])] = &[
         ],
     ),
     ("planHandovers", &[Forbidden, ValidationFailed]),
-    ("approveAllHandovers", &[]),
-    ("executeAllHandovers", &[]),
+    // a root below a province is a `validation_failed` on `id`
+    ("approveAllHandovers", &[ValidationFailed]),
+    ("executeAllHandovers", &[ValidationFailed]),
     (
         "receiveHandover",
         &[

@@ -459,6 +459,52 @@ async fn only_someone_above_the_unit_proposes_and_the_proposer_does_not_approve(
 }
 
 #[tokio::test]
+async fn a_key_used_on_one_action_is_refused_on_another() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let h = propose(
+        &app,
+        &w.province_officer.token,
+        &whole_to(w.merged, w.continuing),
+    )
+    .await;
+    let id = h["id"].as_str().unwrap();
+    let province = app.unit_id(PROVINCE).await;
+    let approve_all = format!("/v1/units/{province}/handovers/approve-all");
+    let res = app
+        .post_with_key(
+            &approve_all,
+            &w.province_approver.token,
+            "round-1",
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+
+    // the same key on another action, bodiless too: refused, not the approve-all's answer
+    let cancel = format!("/v1/handovers/{id}/cancel");
+    let res = app
+        .post_with_key(&cancel, &w.province_approver.token, "round-1", &json!({}))
+        .await;
+    assert_problem(res, 422, "idempotency_key_reused").await;
+    let res = app
+        .post_with_key(
+            &approve_all,
+            &w.province_approver.token,
+            "round-1",
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["idempotent-replayed"], "true");
+    let res = app
+        .get(&format!("/v1/handovers/{id}"), &w.province_officer.token)
+        .await;
+    let now: Value = res.json().await.unwrap();
+    assert_eq!(now["status"], "approved");
+}
+
+#[tokio::test]
 async fn every_open_obligation_must_be_named() {
     let app = spawn_app().await;
     let root = app.root_token().await;

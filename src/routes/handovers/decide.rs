@@ -9,6 +9,7 @@ use super::HandoverView;
 use crate::app::handovers::{self, Decision};
 use crate::auth::AuthUser;
 use crate::error::ApiResult;
+use crate::extract::Action;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::state::AppState;
 
@@ -32,8 +33,9 @@ pub async fn approve(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     key: IdempotencyKey,
+    action: Action,
 ) -> ApiResult<HttpResponse> {
-    decide(user, state, *id, key, Decision::Approve).await
+    decide(user, state, *id, key, action, Decision::Approve).await
 }
 
 /// Rejects a submitted handover.
@@ -56,8 +58,9 @@ pub async fn reject(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     key: IdempotencyKey,
+    action: Action,
 ) -> ApiResult<HttpResponse> {
-    decide(user, state, *id, key, Decision::Reject).await
+    decide(user, state, *id, key, action, Decision::Reject).await
 }
 
 /// Cancels a submitted or approved handover.
@@ -79,8 +82,9 @@ pub async fn cancel(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     key: IdempotencyKey,
+    action: Action,
 ) -> ApiResult<HttpResponse> {
-    decide(user, state, *id, key, Decision::Cancel).await
+    decide(user, state, *id, key, action, Decision::Cancel).await
 }
 
 async fn decide(
@@ -88,11 +92,12 @@ async fn decide(
     state: web::Data<AppState>,
     id: Uuid,
     key: IdempotencyKey,
+    action: Action,
     decision: Decision,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.pools.write.get().await?;
     let user = &user;
-    idempotency::ok(&mut conn, user.id.0, &key, &[], move |tx| {
+    idempotency::ok(&mut conn, user.id.0, &key, &action.hash, move |tx| {
         async move { Ok(handovers::decide(tx, user, id, decision).await?) }.scope_boxed()
     })
     .await

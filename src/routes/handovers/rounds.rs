@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::app::handover_rounds::{self, Approvals, Executions, Plan, PlanHandovers};
 use crate::auth::AuthUser;
 use crate::error::ApiResult;
-use crate::extract::JsonBody;
+use crate::extract::{Action, JsonBody};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::state::AppState;
 
@@ -62,10 +62,11 @@ pub async fn approve_all(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     key: IdempotencyKey,
+    action: Action,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.pools.write.get().await?;
     let (user, id) = (&user, *id);
-    idempotency::ok(&mut conn, user.id.0, &key, &[], move |tx| {
+    idempotency::ok(&mut conn, user.id.0, &key, &action.hash, move |tx| {
         async move { Ok(handover_rounds::approve_all(tx, user, id).await?) }.scope_boxed()
     })
     .await
