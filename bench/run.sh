@@ -140,6 +140,10 @@ run_p9() {
     step "P9 seed: database $DB9, the 2025-03 tree, users"
     seed_started=$SECONDS
     "$BIN" migrate
+    if [ -n "${BENCH_PG_LOG_MIN_DURATION_MS:-}" ]; then
+        # profiling, as for the main database: statements slower than this go to PostgreSQL's log
+        psql_db postgres -c "ALTER DATABASE \"$DB9\" SET log_min_duration_statement = ${BENCH_PG_LOG_MIN_DURATION_MS}"
+    fi
     t0=$(date +%s%N)
     "$BIN" units import data/units/vn-admin-units-2025-03.csv
     P9_IMPORT_2025_MS=$(( ($(date +%s%N) - t0) / 1000000 ))

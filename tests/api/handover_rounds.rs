@@ -2,11 +2,13 @@
 //! Lạng Sơn's 129 communes that ended and its 11 districts.
 
 use serde_json::{json, Value};
+use uuid::Uuid;
 
+use crate::handovers::{balances, national_totals};
 use crate::helpers::{assert_problem, cash_donation, spawn_app, TestApp, PROVINCE};
 use crate::reform::{
-    count, import_successions, lang_son_before_and_after, lang_son_successions, unit, EFFECTIVE_ON,
-    MERGED,
+    count, import_successions, lang_son_before_and_after, lang_son_successions, post_csv,
+    provinces_successions, provinces_units, unit, EFFECTIVE_ON, MERGED,
 };
 
 /// The commune of 2025 split in two parts: it needs a person's decision.
@@ -168,4 +170,160 @@ async fn the_proposer_approves_nothing_and_only_an_admin_plans() {
         )
         .await;
     assert_problem(res, 422, "validation_failed").await;
+}
+
+/// Hà Giang (02) merged whole into Tuyên Quang (08): its commune 00692 into 00691, its district
+/// 024 into the province, then the province itself.
+const MERGED_PROVINCE: &str = "02";
+const RECEIVING_PROVINCE: &str = "08";
+
+#[tokio::test]
+async fn a_merged_province_hands_over_in_a_second_round_with_its_districts_money() {
+    let app = spawn_app().await;
+    let root = app.root_token().await;
+    let provinces = [MERGED_PROVINCE, RECEIVING_PROVINCE];
+    for file in ["vn-admin-units-2025-03.csv", "vn-admin-units-2026.csv"] {
+        let res = post_csv(
+            &app,
+            "/v1/units/import",
+            &root,
+            provinces_units(&provinces, file),
+        )
+        .await;
+        assert_eq!(res.status(), 200, "importing {file}");
+    }
+    // before the reform: cash in a commune and in the province, bank money in a district
+    for (code, amount) in [("00692", "600000"), (MERGED_PROVINCE, "250000")] {
+        let officer = app.user("officer", code).await;
+        let mut cash = cash_donation(app.unit_id(code).await, amount);
+        cash["received_on"] = json!("2025-06-10");
+        app.record_donation(&officer.token, &cash).await;
+    }
+    let district = app.unit_id("024").await;
+    let district_bank = app
+        .bank_account("024", &app.user("accountant", "024").await.token)
+        .await;
+    app.record_donation(
+        &app.user("officer", "024").await.token,
+        &json!({"unit_id": district, "channel": "bank_transfer", "amount": "400000", "received_on": "2025-06-11",
+                "bank_account_id": district_bank["id"], "bank_reference": "FT25162000001",
+                "donor": {"kind": "organization", "name": "Hợp tác xã Chè Shan Tuyết"}, "public_display": "name"}),
+    )
+    .await;
+    let totals = national_totals(&app).await;
+    let res = import_successions(&app, &root, provinces_successions(&provinces)).await;
+    assert_eq!(res.status(), 200);
+    let tw = app.unit_id("TW").await;
+    let base = format!("/v1/units/{tw}/handovers");
+    let admin = app.user("admin", "TW").await;
+    let approver = app.user("approver", "TW").await;
+    let accountant = app.user("accountant", "TW").await;
+    let plan_body = json!({"effective_on": EFFECTIVE_ON, "decision_no": "1684/NQ-UBTVQH15"});
+
+    // round 1: every commune and district; the province's own proposal meets its districts'
+    // money arriving and is cancelled as stale
+    let first = post(&app, &admin.token, &format!("{base}/plan"), &plan_body).await;
+    post(
+        &app,
+        &approver.token,
+        &format!("{base}/approve-all"),
+        &json!({}),
+    )
+    .await;
+    let executions = post(
+        &app,
+        &accountant.token,
+        &format!("{base}/execute-all"),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(executions["failed"], json!([]), "{executions}");
+    let province = app.unit_id(MERGED_PROVINCE).await;
+    assert!(first["proposed"].as_array().unwrap().contains(&json!(app
+        .sql()
+        .await
+        .query_one(
+            "SELECT id FROM handovers WHERE from_unit_id = $1",
+            &[&province]
+        )
+        .await
+        .unwrap()
+        .get::<_, Uuid>(0))));
+    assert_eq!(ids(&executions["stale"]), 1, "{executions}");
+    assert_eq!(unit(&app, &root, "024").await["status"], "dissolved");
+    assert_eq!(
+        unit(&app, &root, MERGED_PROVINCE).await["status"],
+        "dissolving"
+    );
+    let got = balances(&app, &root, province).await;
+    assert_eq!(
+        (got["cash"].as_str(), got["in_transit"].as_str()),
+        (Some("250000"), Some("400000"))
+    );
+
+    // round 2: the province alone, with what its districts handed it
+    let second = post(&app, &admin.token, &format!("{base}/plan"), &plan_body).await;
+    assert_eq!(ids(&second["proposed"]), 1, "{second}");
+    post(
+        &app,
+        &approver.token,
+        &format!("{base}/approve-all"),
+        &json!({}),
+    )
+    .await;
+    let executions = post(
+        &app,
+        &accountant.token,
+        &format!("{base}/execute-all"),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(ids(&executions["executed"]), 1, "{executions}");
+    assert_eq!(
+        unit(&app, &root, MERGED_PROVINCE).await["status"],
+        "dissolved"
+    );
+    let receiving = app.unit_id(RECEIVING_PROVINCE).await;
+    let got = balances(&app, &root, receiving).await;
+    assert_eq!(
+        (
+            got["cash"].as_str(),
+            got["bank"].as_str(),
+            got["in_transit"].as_str()
+        ),
+        (Some("250000"), Some("0"), Some("400000"))
+    );
+    let got = balances(&app, &root, app.unit_id("00691").await).await;
+    assert_eq!(got["cash"], "600000");
+    assert_eq!(national_totals(&app).await, totals);
+
+    // the receiving province's finance officer records where the district's bank money arrived
+    let receiving_accountant = app.user("accountant", RECEIVING_PROVINCE).await;
+    let bank = app
+        .bank_account(RECEIVING_PROVINCE, &receiving_accountant.token)
+        .await;
+    let handover = executions["executed"][0].as_str().unwrap();
+    let res = app
+        .post(&format!("/v1/handovers/{handover}/receive"), &receiving_accountant.token,
+              &json!({"to_unit_id": receiving, "bank_account_id": bank["id"], "received_on": "2025-07-04"}))
+        .await;
+    let status = res.status();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    let got = balances(&app, &root, receiving).await;
+    assert_eq!(
+        (got["bank"].as_str(), got["in_transit"].as_str()),
+        (Some("400000"), Some("0"))
+    );
+    assert_eq!(national_totals(&app).await, totals);
+    // every fund's books balance
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM (SELECT unit_id FROM balance_buckets GROUP BY unit_id \
+              HAVING sum(debit) <> sum(credit)) AS unbalanced"
+        )
+        .await,
+        0
+    );
 }

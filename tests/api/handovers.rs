@@ -114,7 +114,7 @@ pub async fn act(app: &TestApp, token: &str, h: &Value, action: &str) -> reqwest
     .await
 }
 
-async fn balances(app: &TestApp, token: &str, unit: Uuid) -> Value {
+pub async fn balances(app: &TestApp, token: &str, unit: Uuid) -> Value {
     let res = app.get(&format!("/v1/units/{unit}/balances"), token).await;
     assert_eq!(res.status(), 200);
     res.json().await.unwrap()
@@ -139,7 +139,7 @@ pub async fn hand_over(app: &TestApp, w: &World) -> Value {
 
 /// Σ of every balance kind over every fund (bank money in transit is still bank money): what
 /// the reform must conserve.
-async fn national_totals(app: &TestApp) -> Vec<(String, String)> {
+pub async fn national_totals(app: &TestApp) -> Vec<(String, String)> {
     app.sql()
         .await
         .query(

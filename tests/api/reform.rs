@@ -23,17 +23,22 @@ fn read(name: &str) -> String {
 
 /// The lines of a unit list for province 20 and everything below it.
 pub fn lang_son_units(name: &str) -> String {
+    provinces_units(&[PROVINCE], name)
+}
+
+/// The lines of a unit list for these provinces and everything below them.
+pub fn provinces_units(provinces: &[&str], name: &str) -> String {
     let text = read(name);
     let mut lines = text.lines();
     let mut out = format!("{}\n", lines.next().unwrap());
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     let districts: Vec<&str> = rows
         .iter()
-        .filter(|r| r[1] == PROVINCE && r[2] == "district")
+        .filter(|r| provinces.contains(&r[1]) && r[2] == "district")
         .map(|r| r[0])
         .collect();
     for r in &rows {
-        if r[0] == PROVINCE || r[1] == PROVINCE || districts.contains(&r[1]) {
+        if provinces.contains(&r[0]) || provinces.contains(&r[1]) || districts.contains(&r[1]) {
             out.push_str(&r.join(","));
             out.push('\n');
         }
@@ -43,7 +48,12 @@ pub fn lang_son_units(name: &str) -> String {
 
 /// The succession lines of province 20 and of its communes of 2025.
 pub fn lang_son_successions() -> String {
-    let units = lang_son_units("vn-admin-units-2025-03.csv");
+    provinces_successions(&[PROVINCE])
+}
+
+/// The succession lines of these provinces and of their units of 2025.
+pub fn provinces_successions(provinces: &[&str]) -> String {
+    let units = provinces_units(provinces, "vn-admin-units-2025-03.csv");
     let codes: Vec<&str> = units
         .lines()
         .skip(1)
