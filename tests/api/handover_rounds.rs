@@ -172,6 +172,88 @@ async fn the_proposer_approves_nothing_and_only_an_admin_plans() {
     assert_problem(res, 422, "validation_failed").await;
 }
 
+#[tokio::test]
+async fn open_spending_is_left_to_a_person_and_nothing_is_written_for_it() {
+    let app = spawn_app().await;
+    let root = app.root_token().await;
+    lang_son_before_and_after(&app, &root).await;
+    let merged = app.unit_id(MERGED).await;
+    let officer = app.user("officer", MERGED).await;
+    let mut cash = cash_donation(merged, "900000");
+    cash["received_on"] = json!("2025-06-10");
+    app.record_donation(&officer.token, &cash).await;
+    let res = app
+        .post(
+            "/v1/disbursements",
+            &officer.token,
+            &json!({"unit_id": merged, "category": "medical", "amount": "400000", "method": "cash",
+                    "description": "Hỗ trợ viện phí"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let grant: Value = res.json().await.unwrap();
+    let approve = format!(
+        "/v1/disbursements/{}/approve",
+        grant["id"].as_str().unwrap()
+    );
+    let approver = app.user("approver", MERGED).await;
+    assert_eq!(
+        app.post(&approve, &approver.token, &json!({}))
+            .await
+            .status(),
+        200
+    );
+    import_successions(&app, &root, lang_son_successions()).await;
+    let province = app.unit_id(PROVINCE).await;
+    let admin = app.user("admin", PROVINCE).await;
+
+    let plan = post(
+        &app,
+        &admin.token,
+        &format!("/v1/units/{province}/handovers/plan"),
+        &json!({"effective_on": EFFECTIVE_ON}),
+    )
+    .await;
+
+    let needs: Vec<Value> = plan["needs_decision"].as_array().unwrap().clone();
+    assert!(
+        needs.contains(&json!({"unit_id": merged, "reason": "open_obligations"})),
+        "{needs:?}"
+    );
+    assert_eq!(ids(&plan["proposed"]), 127 + 11);
+    // the refused proposal left no row behind; the others were all written
+    let written = |sql: &'static str| {
+        let app = &app;
+        async move {
+            app.sql()
+                .await
+                .query_one(sql, &[&merged])
+                .await
+                .unwrap()
+                .get::<_, i64>(0)
+        }
+    };
+    assert_eq!(
+        written("SELECT count(*) FROM handovers WHERE from_unit_id = $1").await,
+        0
+    );
+    assert_eq!(
+        written(
+            "SELECT count(*) FROM audit_events WHERE action = 'handover.propose' AND unit_id = $1"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM handovers WHERE status = 'submitted'"
+        )
+        .await,
+        127 + 11
+    );
+}
+
 /// Hà Giang (02) merged whole into Tuyên Quang (08): its commune 00692 into 00691, its district
 /// 024 into the province, then the province itself.
 const MERGED_PROVINCE: &str = "02";
