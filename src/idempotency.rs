@@ -104,6 +104,35 @@ impl Claim {
     }
 }
 
+/// Ends work that committed in several transactions of its own (bulk creation from statement
+/// lines): on success the response is stored for the key in one more transaction and sent; on
+/// failure the key is freed, so a retry carries on from what committed.
+pub async fn finish_in_steps<T: Serialize + Sync>(
+    conn: &mut AsyncPgConnection,
+    claim: Claim,
+    status: StatusCode,
+    result: ApiResult<T>,
+) -> ApiResult<HttpResponse> {
+    let body = match result {
+        Ok(body) => body,
+        Err(e) => {
+            claim.release(conn).await;
+            return Err(e);
+        }
+    };
+    let (claim_ref, body_ref) = (&claim, &body);
+    let stored = conn
+        .transaction::<_, ApiError, _>(|conn| {
+            async move { claim_ref.complete(conn, status, body_ref).await }.scope_boxed()
+        })
+        .await;
+    if let Err(e) = stored {
+        claim.release(conn).await;
+        return Err(e);
+    }
+    Ok(HttpResponse::build(status).json(body))
+}
+
 /// Claims `key` for `user`'s request whose canonical body hashes to `hash` (which includes the
 /// method and path, so one key cannot be reused across endpoints).
 pub async fn begin(

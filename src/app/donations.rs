@@ -16,6 +16,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+use super::statements::LineSelection;
 use super::{lookups, AppError, AppResult, Code};
 use crate::audit::{self, Change};
 use crate::auth::extractor::Bearer;
@@ -358,12 +359,6 @@ pub async fn void(
     Ok(DonationView::new(row, true))
 }
 
-/// Lines of a statement to turn into donations: named ones, or every unmatched credit.
-pub enum Lines<'a> {
-    Ids(&'a [Uuid]),
-    All,
-}
-
 /// What a bulk creation made.
 #[derive(Debug, Default)]
 pub struct MadeFromLines {
@@ -386,7 +381,7 @@ pub async fn record_from_lines(
     bank: &BankAccountRow,
     unit: &UnitRow,
     campaign_id: Option<Uuid>,
-    lines: Lines<'_>,
+    selection: &LineSelection,
 ) -> AppResult<MadeFromLines> {
     // a campaign is usable by its unit and every unit below it
     let earmark = match campaign_id {
@@ -412,10 +407,7 @@ pub async fn record_from_lines(
         earmark,
         created_by: accountant.id.0,
     };
-    let only = match lines {
-        Lines::Ids(ids) => Some(ids),
-        Lines::All => None,
-    };
+    let only = selection.ids();
     let description = rules_of::entry_description(Channel::BankTransfer);
     let mut made = MadeFromLines::default();
     let mut after = None;

@@ -5,7 +5,8 @@
 //! (anyone in scope) and reconciliation (the finance officer, auditors and administrators).
 
 use chrono::NaiveDate;
-use diesel_async::AsyncPgConnection;
+use diesel_async::scoped_futures::ScopedFutureExt;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -25,6 +26,7 @@ use crate::domain::{money, Role};
 use crate::ledger::bulk::{self, LineSide, Target};
 use crate::ledger::chart::{AccountCode, Chart};
 use crate::ledger::{Side, SourceType};
+use crate::messages::donations as line_refusals;
 use crate::messages::statements as refusals;
 use crate::views::statements::{ImportView, ReconciliationView, StatementLineView};
 
@@ -326,6 +328,62 @@ async fn record(
     Ok(())
 }
 
+/// Most line ids one request may name.
+pub const MAX_LINE_IDS: usize = 200_000;
+
+/// The lines of a bank account a bulk command acts on: named ones (sorted, each once), or every
+/// unmatched line of the command's side.
+pub enum LineSelection {
+    Ids(Vec<Uuid>),
+    All,
+}
+
+impl LineSelection {
+    /// Exactly one of `line_ids` (1 to [`MAX_LINE_IDS`]) and `all = true`; `all_field` names the
+    /// latter in a refusal.
+    pub fn new(line_ids: Option<Vec<Uuid>>, all: Option<bool>, all_field: &str) -> AppResult<Self> {
+        match (line_ids, all) {
+            (Some(mut ids), None | Some(false)) => {
+                if ids.is_empty() || ids.len() > MAX_LINE_IDS {
+                    return Err(line_refusals::line_ids_count().into());
+                }
+                ids.sort_unstable();
+                ids.dedup();
+                Ok(LineSelection::Ids(ids))
+            }
+            (None, Some(true)) => Ok(LineSelection::All),
+            (Some(_), Some(true)) => Err(line_refusals::lines_twice(all_field).into()),
+            (None, _) => Err(line_refusals::no_lines(all_field).into()),
+        }
+    }
+
+    /// The lines named, if they were.
+    pub fn ids(&self) -> Option<&[Uuid]> {
+        match self {
+            LineSelection::Ids(ids) => Some(ids),
+            LineSelection::All => None,
+        }
+    }
+}
+
+/// The bank account `id` and its unit, for its finance officer (404 outside the caller's scope,
+/// 403 inside it without the role), when every line named is one of the account's.
+pub async fn account_with_lines(
+    conn: &mut AsyncPgConnection,
+    actor: &AuthUser,
+    id: Uuid,
+    selection: &LineSelection,
+) -> AppResult<(BankAccountRow, UnitRow)> {
+    let (bank, unit) = bank_account_for(conn, actor, id, KEEPER).await?;
+    if let Some(ids) = selection.ids() {
+        let found = bulk::lines_of_account(conn, bank.id, ids).await?;
+        if found.len() != ids.len() {
+            return Err(line_refusals::lines_of_another_account().into());
+        }
+    }
+    Ok((bank, unit))
+}
+
 /// The fund's bank-fee account (6411), debited by every fee entry.
 pub async fn fees_account(conn: &mut AsyncPgConnection, unit: Uuid) -> AppResult<Uuid> {
     Chart::load(conn, unit, &[AccountCode::BankFees])
@@ -418,6 +476,54 @@ pub async fn post_fee_chunk(
         passed,
         last,
     }))
+}
+
+/// What bank fees from statement lines made.
+#[derive(Debug, Default)]
+pub struct FeesMade {
+    pub created: i64,
+    /// Lines read and passed over, not being fees (when every unmatched debit was asked for).
+    pub passed: i64,
+    pub amount: Decimal,
+    /// Every fee entry's id, in line order.
+    pub entry_ids: Vec<Uuid>,
+}
+
+/// Records bank fees from the lines of `bank` that `selection` picks, chunk by chunk, each in a
+/// transaction of its own ([`post_fee_chunk`]); a failure keeps the chunks already committed, and
+/// a repeat skips the lines they matched.
+pub async fn record_fees_from_lines(
+    conn: &mut AsyncPgConnection,
+    actor: &AuthUser,
+    bank: &BankAccountRow,
+    unit: &UnitRow,
+    selection: &LineSelection,
+) -> AppResult<FeesMade> {
+    let target = Target {
+        unit_id: unit.id,
+        unit_code: &unit.code,
+        bank_account_id: bank.id,
+        debit_account: fees_account(conn, unit.id).await?,
+        credit_account: bank.account_id,
+        earmark: None,
+        created_by: actor.id.0,
+    };
+    let (target, only) = (&target, selection.ids());
+    let mut made = FeesMade::default();
+    let mut after = None;
+    while let Some(chunk) = conn
+        .transaction::<_, AppError, _>(|tx| {
+            post_fee_chunk(tx, actor, target, only, after).scope_boxed()
+        })
+        .await?
+    {
+        made.created += chunk.entries.len() as i64;
+        made.passed += chunk.passed as i64;
+        made.amount += chunk.amount;
+        made.entry_ids.extend(chunk.entries);
+        after = Some(chunk.last);
+    }
+    Ok(made)
 }
 
 /// The bank account `id` when the caller may reconcile it: its finance officer, or an auditor

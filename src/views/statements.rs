@@ -9,6 +9,34 @@ use crate::db::reconciliation::Tally;
 use crate::db::statements::StatementLineRow;
 use crate::domain::money;
 
+/// Ids of what a creation from lines made are listed up to this many.
+pub const MAX_LISTED: usize = 1_000;
+
+/// What a creation from statement lines made. Amounts are whole đồng as strings.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedFromLines {
+    pub created: i64,
+    /// Lines asked for that were not turned into anything: already matched or ignored, the
+    /// wrong side, or (for fees from all debits) not a fee.
+    pub skipped: i64,
+    pub amount_vnd: String,
+    /// Absent when more than 1,000 were created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub donation_ids: Option<Vec<Uuid>>,
+    /// The fee entries; absent when more than 1,000 were created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry_ids: Option<Vec<Uuid>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_receipt_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_receipt_number: Option<String>,
+}
+
+/// The ids of what was created, when there are few enough to list.
+pub fn listed(ids: Vec<Uuid>) -> Option<Vec<Uuid>> {
+    (ids.len() <= MAX_LISTED).then_some(ids)
+}
+
 /// The outcome of an import. Amounts are whole đồng as strings.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ImportView {

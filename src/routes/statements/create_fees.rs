@@ -1,23 +1,17 @@
+use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
-use diesel_async::scoped_futures::ScopedFutureExt;
-use diesel_async::{AsyncConnection, AsyncPgConnection};
-use rust_decimal::Decimal;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::create_donations::{account_for, claim, finish, selection, CreatedFromLines, Selection};
-use crate::app::{self, AppError};
-use crate::auth::{Accountant, AuthUser};
+use crate::app::statements::{self, LineSelection};
+use crate::auth::Accountant;
 use crate::domain::money;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
-use crate::idempotency::IdempotencyKey;
-use crate::ledger::bulk::Target;
+use crate::idempotency::{self, Begin, IdempotencyKey};
 use crate::state::AppState;
-
-/// Ids of what was created are listed up to this many.
-const MAX_LISTED: usize = 1_000;
+use crate::views::statements::{listed, CreatedFromLines};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -58,74 +52,32 @@ pub async fn create_fees(
     body: JsonBody<CreateFeesBody>,
 ) -> ApiResult<HttpResponse> {
     let JsonBody { value, hash } = body;
-    let selection = selection(
+    let selection = LineSelection::new(
         value.line_ids,
         value.all_unmatched_debits,
         "all_unmatched_debits",
     )?;
     let mut conn = state.pools.write.get().await?;
-    let (bank, unit) = account_for(&mut conn, &accountant, *id, &selection).await?;
-    let fees = app::statements::fees_account(&mut conn, unit.id).await?;
-    let target = Target {
-        unit_id: unit.id,
-        unit_code: &unit.code,
-        bank_account_id: bank.id,
-        debit_account: fees,
-        credit_account: bank.account_id,
-        earmark: None,
-        created_by: accountant.id.0,
+    let (bank, unit) =
+        statements::account_with_lines(&mut conn, &accountant, *id, &selection).await?;
+    let claim = match idempotency::begin(&mut conn, accountant.id.0, &key, &hash).await? {
+        Begin::Replay(response) => return Ok(response),
+        Begin::Proceed(claim) => claim,
     };
-    let claim = match claim(&mut conn, accountant.id.0, &key, &hash).await? {
-        Ok(claim) => claim,
-        Err(replay) => return Ok(replay),
-    };
-    let result = run(&mut conn, &accountant, &target, &selection).await;
-    finish(&mut conn, claim, result).await
-}
-
-/// The chunks, one transaction each (`app::statements::post_fee_chunk`).
-async fn run(
-    conn: &mut AsyncPgConnection,
-    user: &AuthUser,
-    target: &Target<'_>,
-    selection: &Selection,
-) -> ApiResult<CreatedFromLines> {
-    let only = match selection {
-        Selection::Ids(ids) => Some(ids.as_slice()),
-        Selection::All => None,
-    };
-    let mut view = CreatedFromLines {
-        created: 0,
-        skipped: 0,
-        amount_vnd: String::new(),
-        donation_ids: None,
-        entry_ids: Some(Vec::new()),
-        first_receipt_number: None,
-        last_receipt_number: None,
-    };
-    let mut total = Decimal::ZERO;
-    let mut after = None;
-    while let Some(chunk) = conn
-        .transaction::<_, AppError, _>(|tx| {
-            app::statements::post_fee_chunk(tx, user, target, only, after).scope_boxed()
-        })
-        .await?
-    {
-        view.created += chunk.entries.len() as i64;
-        view.skipped += chunk.passed as i64;
-        total += chunk.amount;
-        if let Some(listed) = view.entry_ids.as_mut() {
-            if listed.len() + chunk.entries.len() > MAX_LISTED {
-                view.entry_ids = None;
-            } else {
-                listed.extend(chunk.entries);
-            }
-        }
-        after = Some(chunk.last);
-    }
-    if let Selection::Ids(ids) = selection {
-        view.skipped = ids.len() as i64 - view.created;
-    }
-    view.amount_vnd = money::format(total);
-    Ok(view)
+    let made = statements::record_fees_from_lines(&mut conn, &accountant, &bank, &unit, &selection)
+        .await
+        .map_err(ApiError::from)
+        .map(|made| CreatedFromLines {
+            created: made.created,
+            // named lines not made into fees; of all debits, those that are not fees
+            skipped: selection
+                .ids()
+                .map_or(made.passed, |ids| ids.len() as i64 - made.created),
+            amount_vnd: money::format(made.amount),
+            donation_ids: None,
+            entry_ids: listed(made.entry_ids),
+            first_receipt_number: None,
+            last_receipt_number: None,
+        });
+    idempotency::finish_in_steps(&mut conn, claim, StatusCode::CREATED, made).await
 }
