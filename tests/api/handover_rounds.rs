@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::handovers::{balances, national_totals};
-use crate::helpers::{assert_problem, cash_donation, spawn_app, TestApp, PROVINCE};
+use crate::helpers::{assert_problem, cash_donation, spawn_app, TestApp, TestUser, PROVINCE};
 use crate::reform::{
     count, import_successions, lang_son_before_and_after, lang_son_successions, post_csv,
     provinces_successions, provinces_units, unit, EFFECTIVE_ON, MERGED,
@@ -259,6 +259,32 @@ async fn open_spending_is_left_to_a_person_and_nothing_is_written_for_it() {
 const MERGED_PROVINCE: &str = "02";
 const RECEIVING_PROVINCE: &str = "08";
 
+/// One round of the bulk path below `base` (`/v1/units/{id}/handovers`): plan by the admin,
+/// approve-all by the approver, execute-all by the finance officer; the plan and the executions.
+async fn round(
+    app: &TestApp,
+    [admin, approver, accountant]: [&TestUser; 3],
+    base: &str,
+    plan_body: &Value,
+) -> (Value, Value) {
+    let plan = post(app, &admin.token, &format!("{base}/plan"), plan_body).await;
+    post(
+        app,
+        &approver.token,
+        &format!("{base}/approve-all"),
+        &json!({}),
+    )
+    .await;
+    let executions = post(
+        app,
+        &accountant.token,
+        &format!("{base}/execute-all"),
+        &json!({}),
+    )
+    .await;
+    (plan, executions)
+}
+
 #[tokio::test]
 async fn a_merged_province_hands_over_in_a_second_round_with_its_districts_money() {
     let app = spawn_app().await;
@@ -304,21 +330,8 @@ async fn a_merged_province_hands_over_in_a_second_round_with_its_districts_money
 
     // round 1: every commune and district; the province's own proposal meets its districts'
     // money arriving and is cancelled as stale
-    let first = post(&app, &admin.token, &format!("{base}/plan"), &plan_body).await;
-    post(
-        &app,
-        &approver.token,
-        &format!("{base}/approve-all"),
-        &json!({}),
-    )
-    .await;
-    let executions = post(
-        &app,
-        &accountant.token,
-        &format!("{base}/execute-all"),
-        &json!({}),
-    )
-    .await;
+    let people = [&admin, &approver, &accountant];
+    let (first, executions) = round(&app, people, &base, &plan_body).await;
     assert_eq!(executions["failed"], json!([]), "{executions}");
     let province = app.unit_id(MERGED_PROVINCE).await;
     assert!(first["proposed"].as_array().unwrap().contains(&json!(app
@@ -344,22 +357,8 @@ async fn a_merged_province_hands_over_in_a_second_round_with_its_districts_money
     );
 
     // round 2: the province alone, with what its districts handed it
-    let second = post(&app, &admin.token, &format!("{base}/plan"), &plan_body).await;
+    let (second, executions) = round(&app, people, &base, &plan_body).await;
     assert_eq!(ids(&second["proposed"]), 1, "{second}");
-    post(
-        &app,
-        &approver.token,
-        &format!("{base}/approve-all"),
-        &json!({}),
-    )
-    .await;
-    let executions = post(
-        &app,
-        &accountant.token,
-        &format!("{base}/execute-all"),
-        &json!({}),
-    )
-    .await;
     assert_eq!(ids(&executions["executed"]), 1, "{executions}");
     assert_eq!(
         unit(&app, &root, MERGED_PROVINCE).await["status"],
