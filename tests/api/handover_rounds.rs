@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::handovers::{balances, national_totals};
+use crate::handovers::{balances, merged_with_an_approved_grant, national_totals};
 use crate::helpers::{assert_problem, cash_donation, spawn_app, TestApp, TestUser, PROVINCE};
 use crate::reform::{
     count, import_successions, lang_son_before_and_after, lang_son_successions, post_csv,
@@ -176,33 +176,8 @@ async fn the_proposer_approves_nothing_and_only_an_admin_plans() {
 async fn open_spending_is_left_to_a_person_and_nothing_is_written_for_it() {
     let app = spawn_app().await;
     let root = app.root_token().await;
-    lang_son_before_and_after(&app, &root).await;
+    merged_with_an_approved_grant(&app, &root).await;
     let merged = app.unit_id(MERGED).await;
-    let officer = app.user("officer", MERGED).await;
-    let mut cash = cash_donation(merged, "900000");
-    cash["received_on"] = json!("2025-06-10");
-    app.record_donation(&officer.token, &cash).await;
-    let res = app
-        .post(
-            "/v1/disbursements",
-            &officer.token,
-            &json!({"unit_id": merged, "category": "medical", "amount": "400000", "method": "cash",
-                    "description": "Hỗ trợ viện phí"}),
-        )
-        .await;
-    assert_eq!(res.status(), 201);
-    let grant: Value = res.json().await.unwrap();
-    let approve = format!(
-        "/v1/disbursements/{}/approve",
-        grant["id"].as_str().unwrap()
-    );
-    let approver = app.user("approver", MERGED).await;
-    assert_eq!(
-        app.post(&approve, &approver.token, &json!({}))
-            .await
-            .status(),
-        200
-    );
     import_successions(&app, &root, lang_son_successions()).await;
     let province = app.unit_id(PROVINCE).await;
     let admin = app.user("admin", PROVINCE).await;

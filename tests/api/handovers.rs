@@ -504,14 +504,12 @@ async fn a_key_used_on_one_action_is_refused_on_another() {
     assert_eq!(now["status"], "approved");
 }
 
-#[tokio::test]
-async fn every_open_obligation_must_be_named() {
-    let app = spawn_app().await;
-    let root = app.root_token().await;
-    lang_son_before_and_after(&app, &root).await;
+/// Lạng Sơn before the reform with 900,000 đồng in 05998 and a grant of 400,000 approved there
+/// and not yet paid (an open obligation); the successions not yet imported. The grant.
+pub async fn merged_with_an_approved_grant(app: &TestApp, root: &str) -> Value {
+    lang_son_before_and_after(app, root).await;
     let merged = app.unit_id(MERGED).await;
     let officer = app.user("officer", MERGED).await;
-    let approver = app.user("approver", MERGED).await;
     let mut cash = cash_donation(merged, "900000");
     cash["received_on"] = json!("2025-06-10");
     app.record_donation(&officer.token, &cash).await;
@@ -525,17 +523,22 @@ async fn every_open_obligation_must_be_named() {
         .await;
     assert_eq!(res.status(), 201);
     let grant: Value = res.json().await.unwrap();
-    let res = app
-        .post(
-            &format!(
-                "/v1/disbursements/{}/approve",
-                grant["id"].as_str().unwrap()
-            ),
-            &approver.token,
-            &json!({}),
-        )
-        .await;
+    let approve = format!(
+        "/v1/disbursements/{}/approve",
+        grant["id"].as_str().unwrap()
+    );
+    let approver = app.user("approver", MERGED).await;
+    let res = app.post(&approve, &approver.token, &json!({})).await;
     assert_eq!(res.status(), 200);
+    grant
+}
+
+#[tokio::test]
+async fn every_open_obligation_must_be_named() {
+    let app = spawn_app().await;
+    let root = app.root_token().await;
+    let grant = merged_with_an_approved_grant(&app, &root).await;
+    let merged = app.unit_id(MERGED).await;
     import_successions(&app, &root, lang_son_successions()).await;
     let continuing = app.unit_id(CONTINUING).await;
     let province_officer = app.user("officer", PROVINCE).await;
