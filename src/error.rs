@@ -52,7 +52,9 @@ impl Code {
             | Code::UnitDissolved
             | Code::OpenObligations
             | Code::UnassignedHouseholds
-            | Code::StaleHandover => StatusCode::CONFLICT,
+            | Code::StaleHandover
+            | Code::StatementLinesMatched
+            | Code::OpeningBalanceBooked => StatusCode::CONFLICT,
             Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Code::ValidationFailed
@@ -64,7 +66,8 @@ impl Code {
             | Code::CampaignPurposeMismatch
             | Code::IdempotencyKeyReused
             | Code::FractionsMustSumToOne
-            | Code::NotASuccessor => StatusCode::UNPROCESSABLE_ENTITY,
+            | Code::NotASuccessor
+            | Code::FormatMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             Code::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Code::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,

@@ -55,6 +55,9 @@ pub enum Code {
     OpenObligations,
     UnassignedHouseholds,
     StaleHandover,
+    FormatMismatch,
+    StatementLinesMatched,
+    OpeningBalanceBooked,
     RateLimited,
     ServiceUnavailable,
     Internal,
@@ -109,6 +112,9 @@ impl Code {
             Code::OpenObligations => "open_obligations",
             Code::UnassignedHouseholds => "unassigned_households",
             Code::StaleHandover => "stale_handover",
+            Code::FormatMismatch => "format_mismatch",
+            Code::StatementLinesMatched => "statement_lines_matched",
+            Code::OpeningBalanceBooked => "opening_balance_booked",
             Code::RateLimited => "rate_limited",
             Code::ServiceUnavailable => "service_unavailable",
             Code::Internal => "internal_error",
@@ -251,6 +257,18 @@ impl Code {
                 "Balances changed since the handover was proposed",
                 "Số dư đã thay đổi kể từ khi đề xuất bàn giao",
             ),
+            Code::FormatMismatch => (
+                "The statement is in another bank's layout",
+                "Sao kê theo mẫu của ngân hàng khác",
+            ),
+            Code::StatementLinesMatched => (
+                "Lines of the statement are matched",
+                "Có dòng sao kê đã được đối chiếu",
+            ),
+            Code::OpeningBalanceBooked => (
+                "The opening balance is already booked",
+                "Số dư đầu kỳ đã được ghi sổ",
+            ),
             Code::RateLimited => ("Too many requests", "Quá nhiều yêu cầu"),
             Code::ServiceUnavailable => (
                 "Service temporarily unavailable",
@@ -385,6 +403,11 @@ pub fn code_for_constraint(name: &str) -> Option<Code> {
             Code::Conflict
         }
         "handover_lines_sum_to_the_balance" => Code::StaleHandover,
+        // real statements: one opening balance per bank account, one withdrawal per statement,
+        // and a matched line outlives any withdrawal
+        "bank_opening_balances_pkey" => Code::OpeningBalanceBooked,
+        "statement_withdrawals_pkey" => Code::InvalidState,
+        "statement_line_kept" => Code::StatementLinesMatched,
         // a source type the code does not write: never the client's input
         "journal_entries_source_type_check" => Code::Conflict,
         "unit_lifecycle_forward" => Code::InvalidState,

@@ -23,6 +23,7 @@ pub mod houses;
 pub mod housing_norms;
 pub mod journal;
 pub mod lookups;
+pub mod opening_balances;
 pub mod periods;
 pub mod spending;
 pub mod statements;

@@ -17,18 +17,23 @@ use crate::audit::{self, Change};
 use crate::auth::scope::Right;
 use crate::auth::AuthUser;
 use crate::db::bank_accounts::{self, BankAccountRow};
-use crate::db::matching;
 use crate::db::reconciliation as recon;
 use crate::db::statements::{self, LineFilter, NewLine, NewStatement, StatementLineRow};
 use crate::db::units::UnitRow;
-use crate::domain::statement::{self, donor, Format, LineStatus, ParsedStatement, StatementError};
+use crate::db::{matching, opening_balances};
+use crate::domain::statement::{
+    self, donor, reference, Format, LineStatus, ParsedStatement, StatementError,
+};
 use crate::domain::{money, Role};
 use crate::ledger::bulk::{self, LineSide, Target};
 use crate::ledger::chart::{AccountCode, Chart};
 use crate::ledger::{Side, SourceType};
 use crate::messages::donations as line_refusals;
 use crate::messages::statements as refusals;
-use crate::views::statements::{ImportView, ReconciliationView, StatementLineView};
+use crate::views::statements::{
+    ImportView, OpeningBalanceOffer, ReconciliationView, StatementLineView, StatementView,
+    MAX_LISTED,
+};
 
 /// Lines per `INSERT`: large enough that round trips do not count, small enough to keep each
 /// statement's parameters modest.
@@ -60,7 +65,11 @@ pub struct Prepared {
     occurrences: Vec<i32>,
     identities: Vec<[u8; 32]>,
     searches: Vec<String>,
+    /// Each line's bank references, space-separated.
+    references: Vec<String>,
     pub sha256: [u8; 32],
+    /// Imported in another bank's layout on purpose (`force=true`), recorded in the audit.
+    pub forced: bool,
 }
 
 /// Parses the file `body` of bank account `account` in `format`: every line readable and dated
@@ -80,13 +89,20 @@ pub fn prepare(
         .iter()
         .map(|l| statement::search_key(&l.description))
         .collect();
+    let references = parsed
+        .lines
+        .iter()
+        .map(|l| reference::references(l.doc_no.as_deref(), &l.description).join(" "))
+        .collect();
     Ok(Prepared {
         format,
         statement: parsed,
         occurrences,
         identities,
         searches,
+        references,
         sha256: Sha256::digest(body).into(),
+        forced: false,
     })
 }
 
@@ -117,6 +133,7 @@ pub async fn import(
                 description_search: &prepared.searches[start + i],
                 occurrence: prepared.occurrences[start + i],
                 identity: &prepared.identities[start + i],
+                references: &prepared.references[start + i],
             })
             .collect();
         lines_new += statements::insert_lines(conn, account, statement_id, &batch).await?;
@@ -145,6 +162,16 @@ pub async fn import(
         },
     )
     .await?;
+    let opening_balance_offer =
+        match super::opening_balances::offer(parsed.opening_balance, first_date) {
+            Some((as_of, amount)) if opening_balances::find(conn, account).await?.is_none() => {
+                Some(OpeningBalanceOffer {
+                    as_of,
+                    amount: money::format(amount),
+                })
+            }
+            _ => None,
+        };
     // the new credit lines, to the entries of recorded bank-transfer donations
     let auto_matched = matching::auto_match(conn, account, statement_id, actor.id.0).await?;
     audit::record(
@@ -168,6 +195,7 @@ pub async fn import(
                 "last_date": last_date,
                 "sha256": hex::encode(prepared.sha256),
                 "auto_matched": auto_matched,
+                "forced_format": prepared.forced,
             }),
         },
     )
@@ -182,6 +210,7 @@ pub async fn import(
         opening_balance: parsed.opening_balance.map(|b| b.to_string()),
         closing_balance: parsed.closing_balance.map(|b| b.to_string()),
         auto_matched,
+        opening_balance_offer,
     })
 }
 
@@ -562,4 +591,88 @@ pub async fn reconciliation(
         unmatched_bank_lines: lines.into(),
         unmatched_book_entries: entries.into(),
     })
+}
+
+/// The imports of bank account `id`, newest first (anyone who may read the fund).
+pub async fn statements_of(
+    conn: &mut AsyncPgConnection,
+    actor: &AuthUser,
+    id: Uuid,
+    before: Option<Uuid>,
+    limit: i64,
+) -> AppResult<Vec<StatementView>> {
+    let (bank, _) = bank_account_for(conn, actor, id, Right::Read).await?;
+    let rows = statements::list_statements(conn, bank.id, before, limit).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(s, w)| StatementView::new(s, w))
+        .collect())
+}
+
+/// Withdraws import `id` (the account's finance officer), while none of its lines is matched:
+/// the lines it brought go, the statement stays listed as withdrawn with the reason, so the
+/// right file can be imported. 409 `statement_lines_matched` listing the matched lines, or
+/// `invalid_state` when already withdrawn.
+pub async fn withdraw(
+    conn: &mut AsyncPgConnection,
+    actor: &AuthUser,
+    id: Uuid,
+    reason: &str,
+) -> AppResult<StatementView> {
+    let (statement, withdrawal) = statements::find_statement(conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (bank, unit) = bank_account_for(conn, actor, statement.bank_account_id, KEEPER).await?;
+    let reason = crate::domain::text::clean(reason, 1000)
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| {
+            crate::domain::field::FieldError::new(
+                "reason",
+                "1 to 1,000 characters",
+                "từ 1 đến 1.000 ký tự",
+            )
+        })?;
+    if withdrawal.is_some() {
+        return Err(refusals::statement_withdrawn());
+    }
+    // the account's lines are locked against a match racing the withdrawal by the delete
+    // itself: a line matched meanwhile makes the database refuse it (`statement_line_kept`)
+    let matched = statements::matched_lines_of(conn, statement.id, MAX_LISTED as i64).await?;
+    if !matched.is_empty() {
+        return Err(refusals::statement_lines_matched(&matched));
+    }
+    let w = statements::withdraw(conn, statement.id, &reason, actor.id.0).await?;
+    audit::record(
+        conn,
+        actor,
+        Change {
+            action: "statement.withdraw",
+            target_type: "bank_statement",
+            target_id: Some(statement.id),
+            unit_id: Some(unit.id),
+            changes: serde_json::json!({
+                "bank_account_id": bank.id,
+                "lines_removed": w.lines_removed,
+            }),
+        },
+    )
+    .await?;
+    Ok(StatementView::new(statement, Some(w)))
+}
+
+/// 422 `format_mismatch` when the file was read in the layout of another bank than `bank`'s
+/// (the generic layout fits every bank), unless `force`: some banks export in another's
+/// layout. A forced import says so in its audit event.
+pub fn check_format(bank: &BankAccountRow, prepared: &mut Prepared, force: bool) -> AppResult<()> {
+    let format = prepared.format;
+    match format.bank_bin() {
+        Some(bin) if bin != bank.bank_bin => {
+            if !force {
+                return Err(refusals::format_mismatch(format.as_str(), &bank.bank_bin));
+            }
+            prepared.forced = true;
+            Ok(())
+        }
+        _ => Ok(()),
+    }
 }

@@ -509,6 +509,9 @@ pub struct DonationFilter<'a> {
     pub public_names_only: bool,
     pub min_amount: Option<Decimal>,
     pub max_amount: Option<Decimal>,
+    /// A bank reference as kept (`reference::normalise_query`): the donation's own, or one of
+    /// the statement line its entry is matched to; exactly, never a part of one.
+    pub reference: Option<String>,
     /// Keyset on (received_on, id).
     pub after: Option<(NaiveDate, Uuid)>,
     pub limit: i64,
@@ -555,6 +558,17 @@ pub async fn list(
     if let Some(max) = f.max_amount {
         q = q.filter(donations::amount_vnd.le(max));
     }
+    if let Some(reference) = f.reference {
+        use super::schema::statement_lines as lines;
+        let matched = lines::table
+            .filter(lines::bank_references.contains(vec![reference.clone()]))
+            .select(lines::matched_entry_id);
+        q = q.filter(
+            donations::bank_reference
+                .eq(reference)
+                .or(donations::journal_entry_id.nullable().eq_any(matched)),
+        );
+    }
     if let Some((date, id)) = f.after {
         q = q.filter(
             donations::received_on
@@ -563,6 +577,24 @@ pub async fn list(
         );
     }
     q.load(conn).await
+}
+
+/// The bank's own reference (the first of its statement line's) of each of `entries` that is
+/// matched to a statement line: what the public sees masked instead of an internal one.
+pub async fn line_references(
+    conn: &mut AsyncPgConnection,
+    entries: &[Uuid],
+) -> QueryResult<Vec<(Uuid, String)>> {
+    use super::schema::statement_lines as lines;
+    let rows: Vec<(Option<Uuid>, Vec<String>)> = lines::table
+        .filter(lines::matched_entry_id.eq_any(entries))
+        .select((lines::matched_entry_id, lines::bank_references))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(entry, refs)| Some((entry?, refs.into_iter().next()?)))
+        .collect())
 }
 
 #[derive(Debug, Clone, Queryable)]

@@ -24,6 +24,7 @@ pub mod idempotency;
 pub mod locate;
 pub mod matching;
 pub mod migrations;
+pub mod opening_balances;
 pub mod periods;
 pub mod pool;
 pub mod reconciliation;

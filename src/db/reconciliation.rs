@@ -85,6 +85,8 @@ struct Anchor {
 ///    else
 /// 3. the earliest statement's opening balance (0 when it printed none).
 ///
+/// Withdrawn statements count for nothing (their lines are gone with them).
+///
 /// In each case the lines after the anchor, up to `as_of`, are added (credit − debit), so a
 /// bank that prints balances on some lines only is still followed to the date.
 pub async fn bank_balance(
@@ -111,6 +113,8 @@ pub async fn bank_balance(
                         NULL::uuid AS after_id
                    FROM bank_statements
                   WHERE bank_account_id = $1 AND last_date <= $2 AND closing_balance IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM statement_withdrawals w
+                                     WHERE w.statement_id = bank_statements.id)
                   ORDER BY last_date DESC, imported_at DESC, id DESC LIMIT 1",
             )
             .bind::<SqlUuid, _>(bank_account)
@@ -125,6 +129,8 @@ pub async fn bank_balance(
                         "SELECT 'computed' AS source,
                             coalesce((SELECT opening_balance FROM bank_statements
                                        WHERE bank_account_id = $1
+                                         AND NOT EXISTS (SELECT 1 FROM statement_withdrawals w
+                                                          WHERE w.statement_id = bank_statements.id)
                                        ORDER BY first_date, imported_at, id LIMIT 1), 0) AS balance,
                             NULL::date AS after_date, NULL::uuid AS after_id",
                     )
@@ -176,7 +182,8 @@ pub async fn unmatched_lines(
 
 /// Journal entries posting to ledger account `account` dated on or before `as_of` that no line
 /// dated on or before `as_of` of `bank_account` is matched to; amount Σ (debit − credit) of
-/// their postings to the account.
+/// their postings to the account. The account's opening balance is not one of them: it stands
+/// for the balance the bank's first statement opens with.
 pub async fn unmatched_entries(
     conn: &mut AsyncPgConnection,
     bank_account: Uuid,
@@ -193,6 +200,9 @@ pub async fn unmatched_entries(
                                      WHERE l.matched_entry_id = p.entry_id
                                        AND l.bank_account_id = $1
                                        AND l.line_date <= $3)
+                    -- the opening balance stands for the statement's own opening, not a line
+                    AND NOT EXISTS (SELECT 1 FROM bank_opening_balances o
+                                     WHERE o.journal_entry_id = p.entry_id)
                   GROUP BY p.entry_id) e",
     )
     .bind::<SqlUuid, _>(bank_account)

@@ -621,10 +621,34 @@ diesel::table! {
         created_at -> Timestamptz,
         matched_by -> Nullable<Uuid>,
         matched_at -> Nullable<Timestamptz>,
+        bank_references -> Array<Text>,
+    }
+}
+
+diesel::table! {
+    statement_withdrawals (statement_id) {
+        statement_id -> Uuid,
+        reason -> Text,
+        withdrawn_by -> Uuid,
+        withdrawn_at -> Timestamptz,
+        lines_removed -> Int4,
+    }
+}
+
+diesel::table! {
+    bank_opening_balances (bank_account_id) {
+        bank_account_id -> Uuid,
+        as_of -> Date,
+        amount -> Numeric,
+        campaign_id -> Nullable<Uuid>,
+        journal_entry_id -> Uuid,
+        recorded_by -> Uuid,
+        recorded_at -> Timestamptz,
     }
 }
 
 diesel::joinable!(accounts -> funds (unit_id));
+diesel::joinable!(statement_withdrawals -> bank_statements (statement_id));
 diesel::joinable!(balance_buckets -> accounts (account_id));
 diesel::joinable!(bank_accounts -> accounts (account_id));
 diesel::joinable!(postings -> journal_entries (entry_id));
@@ -648,6 +672,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     balance_buckets,
     bank_accounts,
+    bank_opening_balances,
     bank_statements,
     campaigns,
     chart_of_accounts,
@@ -675,6 +700,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     role_assignments,
     seal_queue,
     statement_lines,
+    statement_withdrawals,
     tet_batch_recipients,
     tet_batches,
     transfers,

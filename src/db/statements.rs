@@ -9,7 +9,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::schema::{bank_statements, statement_lines};
+use super::schema::{bank_statements, statement_lines, statement_withdrawals};
 use crate::domain::statement::LineStatus;
 
 /// One line to insert; `identity` is unique over all accounts.
@@ -25,6 +25,8 @@ pub struct NewLine<'a> {
     pub description_search: &'a str,
     pub occurrence: i32,
     pub identity: &'a [u8],
+    /// The bank's references (`reference::references`), space-separated (they hold no spaces).
+    pub references: &'a str,
 }
 
 #[derive(QueryableByName)]
@@ -51,17 +53,19 @@ pub async fn insert_lines(
     let searches: Vec<&str> = lines.iter().map(|l| l.description_search).collect();
     let occurrences: Vec<i32> = lines.iter().map(|l| l.occurrence).collect();
     let identities: Vec<&[u8]> = lines.iter().map(|l| l.identity).collect();
+    let references: Vec<&str> = lines.iter().map(|l| l.references).collect();
     let row: Inserted = diesel::sql_query(
         "WITH ins AS (
            INSERT INTO statement_lines (id, bank_account_id, statement_id, line_date, doc_no,
                                         debit, credit, balance, description, description_search,
-                                        occurrence, identity)
+                                        occurrence, identity, bank_references)
            SELECT u.id, $1, $2, u.line_date, u.doc_no, u.debit, u.credit, u.balance,
-                  u.description, u.search, u.occurrence, u.identity
+                  u.description, u.search, u.occurrence, u.identity,
+                  string_to_array(u.refs, ' ')
              FROM unnest($3::uuid[], $4::date[], $5::text[], $6::int8[], $7::int8[], $8::int8[],
-                         $9::text[], $10::text[], $11::int4[], $12::bytea[])
+                         $9::text[], $10::text[], $11::int4[], $12::bytea[], $13::text[])
                   AS u(id, line_date, doc_no, debit, credit, balance, description, search,
-                       occurrence, identity)
+                       occurrence, identity, refs)
            ON CONFLICT (identity) DO NOTHING
            RETURNING 1
          )
@@ -79,6 +83,7 @@ pub async fn insert_lines(
     .bind::<Array<Text>, _>(&searches)
     .bind::<Array<Integer>, _>(&occurrences)
     .bind::<Array<Bytea>, _>(&identities)
+    .bind::<Array<Text>, _>(&references)
     .get_result(conn)
     .await?;
     Ok(row.inserted)
@@ -134,6 +139,7 @@ pub struct StatementLineRow {
     pub matched_entry_id: Option<Uuid>,
     pub ignore_reason: Option<String>,
     pub created_at: DateTime<Utc>,
+    pub bank_references: Vec<String>,
 }
 
 /// Which lines of a bank account a listing asks for.
@@ -143,6 +149,11 @@ pub struct LineFilter {
     pub to: Option<NaiveDate>,
     /// Already folded (`text::fold`); matched as a substring of the folded description.
     pub q: Option<String>,
+    /// The same search as a bank reference (`reference::normalise_query`), matched exactly
+    /// against the line's document number and references.
+    pub reference: Option<String>,
+    /// Lines first brought by this statement.
+    pub statement_id: Option<Uuid>,
     /// Keyset: lines after this (date, id).
     pub after: Option<(NaiveDate, Uuid)>,
     pub limit: i64,
@@ -169,11 +180,24 @@ pub async fn list_lines(
     if let Some(to) = f.to {
         query = query.filter(statement_lines::line_date.le(to));
     }
-    if let Some(q) = f.q {
-        query = query.filter(
-            statement_lines::description_search
-                .like(format!("%{}%", super::units::escape_like(&q))),
-        );
+    if let Some(statement) = f.statement_id {
+        query = query.filter(statement_lines::statement_id.eq(statement));
+    }
+    match (f.q, f.reference) {
+        (Some(q), Some(reference)) => {
+            query = query.filter(
+                statement_lines::description_search
+                    .like(format!("%{}%", super::units::escape_like(&q)))
+                    .or(statement_lines::bank_references.contains(vec![reference])),
+            );
+        }
+        (Some(q), None) => {
+            query = query.filter(
+                statement_lines::description_search
+                    .like(format!("%{}%", super::units::escape_like(&q))),
+            );
+        }
+        (None, _) => {}
     }
     if let Some((date, id)) = f.after {
         query = query.filter(
@@ -185,4 +209,120 @@ pub async fn list_lines(
         );
     }
     query.load(conn).await
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = bank_statements)]
+pub struct StatementRow {
+    pub id: Uuid,
+    pub bank_account_id: Uuid,
+    pub format: String,
+    pub imported_by: Uuid,
+    pub imported_at: DateTime<Utc>,
+    pub lines_total: i32,
+    pub lines_new: i32,
+    pub lines_duplicate: i32,
+    pub credits_total: Decimal,
+    pub debits_total: Decimal,
+    pub opening_balance: Option<Decimal>,
+    pub closing_balance: Option<Decimal>,
+    pub first_date: NaiveDate,
+    pub last_date: NaiveDate,
+    pub sha256: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = statement_withdrawals)]
+pub struct WithdrawalRow {
+    pub statement_id: Uuid,
+    pub reason: String,
+    pub withdrawn_by: Uuid,
+    pub withdrawn_at: DateTime<Utc>,
+    pub lines_removed: i32,
+}
+
+/// One import with its withdrawal, if any.
+pub async fn find_statement(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<(StatementRow, Option<WithdrawalRow>)>> {
+    bank_statements::table
+        .left_join(statement_withdrawals::table)
+        .filter(bank_statements::id.eq(id))
+        .select((
+            StatementRow::as_select(),
+            Option::<WithdrawalRow>::as_select(),
+        ))
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The imports of a bank account, newest first (keyset on the id, a UUIDv7: import order).
+pub async fn list_statements(
+    conn: &mut AsyncPgConnection,
+    bank_account: Uuid,
+    before: Option<Uuid>,
+    limit: i64,
+) -> QueryResult<Vec<(StatementRow, Option<WithdrawalRow>)>> {
+    let mut query = bank_statements::table
+        .left_join(statement_withdrawals::table)
+        .filter(bank_statements::bank_account_id.eq(bank_account))
+        .select((
+            StatementRow::as_select(),
+            Option::<WithdrawalRow>::as_select(),
+        ))
+        .order(bank_statements::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(id) = before {
+        query = query.filter(bank_statements::id.lt(id));
+    }
+    query.load(conn).await
+}
+
+/// The lines first brought by `statement` that are matched (a booked line is matched to what
+/// it booked), in line order, at most `limit`.
+pub async fn matched_lines_of(
+    conn: &mut AsyncPgConnection,
+    statement: Uuid,
+    limit: i64,
+) -> QueryResult<Vec<Uuid>> {
+    statement_lines::table
+        .filter(statement_lines::statement_id.eq(statement))
+        .filter(statement_lines::status.eq(LineStatus::Matched.as_str()))
+        .select(statement_lines::id)
+        .order((statement_lines::line_date.asc(), statement_lines::id.asc()))
+        .limit(limit)
+        .load(conn)
+        .await
+}
+
+/// Withdraws `statement`: records why, then removes the lines it brought (the database lets
+/// them go only once the withdrawal exists, and never a matched one, `statement_line_kept`).
+pub async fn withdraw(
+    conn: &mut AsyncPgConnection,
+    statement: Uuid,
+    reason: &str,
+    by: Uuid,
+) -> QueryResult<WithdrawalRow> {
+    let lines: i64 = statement_lines::table
+        .filter(statement_lines::statement_id.eq(statement))
+        .count()
+        .get_result(conn)
+        .await?;
+    let row = diesel::insert_into(statement_withdrawals::table)
+        .values((
+            statement_withdrawals::statement_id.eq(statement),
+            statement_withdrawals::reason.eq(reason),
+            statement_withdrawals::withdrawn_by.eq(by),
+            statement_withdrawals::lines_removed.eq(lines as i32),
+        ))
+        .returning(WithdrawalRow::as_returning())
+        .get_result(conn)
+        .await?;
+    diesel::delete(statement_lines::table.filter(statement_lines::statement_id.eq(statement)))
+        .execute(conn)
+        .await?;
+    Ok(row)
 }

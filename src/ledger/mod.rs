@@ -67,10 +67,12 @@ pub enum SourceType {
     Handover,
     /// A successor records which bank account received handed-over bank money.
     HandoverReceipt,
+    /// A bank account's opening balance (`app::opening_balances`).
+    OpeningBalance,
 }
 
 impl SourceType {
-    pub const ALL: [SourceType; 14] = [
+    pub const ALL: [SourceType; 15] = [
         SourceType::Donation,
         SourceType::DonationVoid,
         SourceType::Disbursement,
@@ -85,6 +87,7 @@ impl SourceType {
         SourceType::Reversal,
         SourceType::Handover,
         SourceType::HandoverReceipt,
+        SourceType::OpeningBalance,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -103,6 +106,7 @@ impl SourceType {
             SourceType::Reversal => "reversal",
             SourceType::Handover => "handover",
             SourceType::HandoverReceipt => "handover_receipt",
+            SourceType::OpeningBalance => "opening_balance",
         }
     }
 

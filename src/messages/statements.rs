@@ -114,3 +114,44 @@ pub fn entry_does_not_match(amount: Decimal, side: Side) -> FieldError {
         format!("một bút toán của quỹ này ghi {vi_side} {amount} vào tài khoản ngân hàng"),
     )
 }
+
+/// A layout of another bank than the account's: every line would be read differently from the
+/// bank's own export and come in again as new.
+pub fn format_mismatch(format: &str, account_bin: &str) -> AppError {
+    AppError::refused_because(
+        Code::FormatMismatch,
+        format!(
+            "The file is in the {format} layout but the account is at the bank with BIN {account_bin}. \
+             Import the bank's own export, or send force=true if this bank exports in that layout."
+        ),
+        format!(
+            "Tệp theo mẫu {format} nhưng tài khoản thuộc ngân hàng có mã BIN {account_bin}. \
+             Hãy nhập sao kê do chính ngân hàng này xuất, hoặc gửi force=true nếu ngân hàng xuất theo mẫu đó."
+        ),
+    )
+}
+
+/// A statement some of whose lines are matched (booked or matched by hand): `line_ids` lists
+/// them (up to 1,000).
+pub fn statement_lines_matched(line_ids: &[uuid::Uuid]) -> AppError {
+    AppError::refused_because(
+        Code::StatementLinesMatched,
+        "Lines of this statement are matched to ledger entries: unmatch them first.",
+        "Có dòng của sao kê này đã đối chiếu với bút toán: hãy bỏ đối chiếu trước.",
+    )
+    .with_member("line_ids", serde_json::json!(line_ids))
+}
+
+/// A statement withdrawn already.
+pub fn statement_withdrawn() -> AppError {
+    AppError::refused_because(
+        Code::InvalidState,
+        "The statement is already withdrawn.",
+        "Sao kê đã được rút lại.",
+    )
+}
+
+/// A second opening balance of one bank account.
+pub fn opening_balance_booked() -> AppError {
+    AppError::refused(Code::OpeningBalanceBooked)
+}

@@ -130,6 +130,25 @@ pub fn table() -> Vec<Example> {
                 "created_at": "2026-12-02T19:07:38.347688Z"
             }),
         },
+        // the money the account held before these books, as the bank's first statement opens
+        Example {
+            operation_id: "recordOpeningBalance",
+            requests: vec![
+                ("application/json", json!({
+                    "as_of": "2026-10-16",
+                    "amount": "1250000000"
+                })),
+            ],
+            created: json!({
+                "bank_account_id": "01a23827-bdf9-725c-a02c-57e9a3b49d8b",
+                "as_of": "2026-10-16",
+                "amount": "1250000000",
+                "campaign_id": null,
+                "journal_entry_id": "01a2382b-0c41-7d8e-9f3a-6b1c2d3e4f50",
+                "recorded_by": "01a23827-9734-731c-9ae6-86c458360579",
+                "recorded_at": "2026-12-07T09:15:02.118204Z"
+            }),
+        },
         // a company's bank transfer to the Tết campaign; its contact details show to officers
         Example {
             operation_id: "createDonation",

@@ -19,7 +19,7 @@ use crate::error::Code;
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// Every code of `error.rs` (in its order, then the later additions).
-pub const ALL: [Code; 49] = [
+pub const ALL: [Code; 52] = [
     Code::MalformedJson,
     Code::Unauthenticated,
     Code::InvalidCredentials,
@@ -69,6 +69,9 @@ pub const ALL: [Code; 49] = [
     Code::OpenObligations,
     Code::UnassignedHouseholds,
     Code::StaleHandover,
+    Code::FormatMismatch,
+    Code::StatementLinesMatched,
+    Code::OpeningBalanceBooked,
 ];
 
 /// A code's place in `ALL`. The match has no wildcard: a new `Code` does not compile until it
@@ -126,6 +129,10 @@ const fn position(code: Code) -> usize {
         Code::OpenObligations => 46,
         Code::UnassignedHouseholds => 47,
         Code::StaleHandover => 48,
+        // real bank statements
+        Code::FormatMismatch => 49,
+        Code::StatementLinesMatched => 50,
+        Code::OpeningBalanceBooked => 51,
     }
 }
 
@@ -507,9 +514,29 @@ pub const OPERATIONS: &[(&str, &[Code])] = &[
     // statements
     (
         "importStatement",
-        &[Forbidden, MalformedJson, InvalidStatement],
+        &[Forbidden, MalformedJson, InvalidStatement, FormatMismatch],
+    ),
+    ("listStatements", &[]),
+    (
+        "withdrawStatement",
+        &[
+            Forbidden,
+            InvalidState,
+            StatementLinesMatched,
+            UnitDissolved,
+        ],
     ),
     ("listStatementLines", &[]),
+    (
+        "recordOpeningBalance",
+        &[
+            Forbidden,
+            NotFound,
+            OpeningBalanceBooked,
+            PeriodClosed,
+            UnitDissolved,
+        ],
+    ),
     // two requests racing for the same lines: the second meets the unique bank reference
     (
         "createDonationsFromStatementLines",

@@ -500,6 +500,19 @@ impl TestApp {
     /// Registers a bank account of the unit's fund as a finance officer; returns it (with
     /// `ledger_account_code`, e.g. `1121.1`).
     pub async fn bank_account(&self, unit_code: &str, accountant_token: &str) -> Value {
+        self.bank_account_at(unit_code, accountant_token, "970436")
+            .await
+    }
+
+    /// As [`TestApp::bank_account`], at the bank with NAPAS BIN `bin` (970436 Vietcombank,
+    /// 970418 BIDV, 970415 VietinBank, 970405 Agribank): a statement is imported in its own
+    /// bank's layout.
+    pub async fn bank_account_at(
+        &self,
+        unit_code: &str,
+        accountant_token: &str,
+        bin: &str,
+    ) -> Value {
         let unit_id = self.unit_id(unit_code).await;
         // account numbers are unique per bank: a random one per call
         let number = format!("{:012}", Uuid::new_v4().as_u128() % 1_000_000_000_000);
@@ -507,7 +520,7 @@ impl TestApp {
             .post(
                 &format!("/v1/units/{unit_id}/bank-accounts"),
                 accountant_token,
-                &json!({"bank_bin": "970436", "bank_name": "Vietcombank", "account_number": number,
+                &json!({"bank_bin": bin, "bank_name": "Vietcombank", "account_number": number,
                         "account_name": "QUY VI NGUOI NGHEO", "currency": "VND"}),
             )
             .await;

@@ -33,6 +33,7 @@ mod operations;
 mod problems;
 mod public;
 mod public_spending;
+mod real_statements;
 mod reconciliation;
 mod reform;
 mod reports;

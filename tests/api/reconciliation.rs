@@ -154,7 +154,9 @@ async fn without_printed_balances_the_bank_balance_is_worked_out_from_the_lines(
 async fn a_statements_closing_balance_counts_when_its_lines_print_none() {
     let app = spawn_app().await;
     let accountant = app.user("accountant", COMMUNE).await;
-    let bank = app.bank_account(COMMUNE, &accountant.token).await;
+    let bank = app
+        .bank_account_at(COMMUNE, &accountant.token, "970418")
+        .await;
     let statement = "STT,Ngày hiệu lực,Ghi nợ,Ghi có,Số dư,Mô tả\n\
                      ,,,,\"1,000,000\",Dư đầu\n\
                      1,10/03/2026,,\"300,000\",,chuyen tien\n\

@@ -15,6 +15,7 @@ mod bidv;
 pub mod donor;
 mod generic;
 pub mod header;
+pub mod reference;
 mod status;
 mod vietcombank;
 mod vietinbank;
@@ -68,6 +69,17 @@ impl Format {
 
     pub fn parse(s: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+
+    /// The NAPAS BIN of the bank whose export this layout is; none for the generic layout.
+    pub fn bank_bin(self) -> Option<&'static str> {
+        match self {
+            Format::Vietcombank => Some("970436"),
+            Format::Bidv => Some("970418"),
+            Format::Vietinbank => Some("970415"),
+            Format::Agribank => Some("970405"),
+            Format::Generic => None,
+        }
     }
 
     fn layout(self) -> &'static Layout {

@@ -108,6 +108,7 @@ pub async fn list(
             public_names_only: false,
             min_amount: None,
             max_amount: None,
+            reference: None,
             after,
             limit: limit + 1,
         },

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use actix_web::{get, web};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -8,6 +10,7 @@ use uuid::Uuid;
 use crate::db::campaigns;
 use crate::db::donations::{self, DonationFilter};
 use crate::domain::fund_date;
+use crate::domain::statement::reference;
 use crate::domain::{money, text};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
@@ -24,6 +27,11 @@ pub struct PublicDonationQuery {
     /// Donor name, with or without diacritics. Matches only donors who chose to be named.
     #[param(max_length = 100)]
     pub q: Option<String>,
+    /// The bank's reference of a transfer, exactly as the bank printed it (its document number,
+    /// e.g. `5239.43753`, its `FT…` reference or its transaction number), in any case: finds
+    /// that transfer's donation only, never a part or prefix of a reference.
+    #[param(max_length = 40)]
+    pub reference: Option<String>,
     /// At least this many đồng (a whole-đồng string).
     #[param(example = "100000")]
     pub min_amount: Option<String>,
@@ -89,6 +97,16 @@ pub async fn list(
         })?)),
         None => None,
     };
+    let reference = match query.reference.as_deref().map(str::trim) {
+        None => None,
+        Some(typed) => Some(reference::normalise_query(typed).ok_or_else(|| {
+            ApiError::field(
+                "reference",
+                "a bank reference: letters, digits and . / - _, at most 40",
+                "mã tham chiếu ngân hàng: chữ, số và . / - _, tối đa 40 ký tự",
+            )
+        })?),
+    };
     let mut conn = state.pools.read.get().await?;
     let campaign = campaigns::find(&mut conn, *id)
         .await?
@@ -108,11 +126,19 @@ pub async fn list(
             q,
             min_amount,
             max_amount,
+            reference,
             after,
             limit: limit + 1,
         },
     )
     .await?;
+    // the bank's own reference where the transfer came from a statement line (a booked line's
+    // donation carries an internal one)
+    let entries: Vec<Uuid> = rows.iter().map(|d| d.journal_entry_id).collect();
+    let bank_refs: HashMap<Uuid, String> = donations::line_references(&mut conn, &entries)
+        .await?
+        .into_iter()
+        .collect();
     Ok(web::Json(pagination::page(
         rows,
         limit,
@@ -121,7 +147,10 @@ pub async fn list(
             received_on: d.received_on,
             amount_vnd: money::format(d.amount_vnd),
             donor_display: donor_display(&d),
-            reference_masked: d.bank_reference.as_deref().map(mask_reference),
+            reference_masked: bank_refs
+                .get(&d.journal_entry_id)
+                .or(d.bank_reference.as_ref())
+                .map(|r| mask_reference(r)),
             channel: d.channel,
             receipt_number: d.receipt_number,
         },

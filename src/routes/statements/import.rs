@@ -29,6 +29,9 @@ pub struct ImportQuery {
     /// The bank's export layout.
     #[param(value_type = Format, inline)]
     pub format: Option<String>,
+    /// Import a file in the layout of another bank than the account's (some banks export in
+    /// another's layout); without it such a file is 422 `format_mismatch`. Audited.
+    pub force: Option<bool>,
 }
 
 /// Imports a bank statement (the bank's CSV export: the body as `text/csv` or
@@ -54,7 +57,7 @@ pub struct ImportQuery {
         (status = 201, description = "The statement imported: lines new and already known, totals, lines matched", body = ImportView),
         (status = 413, description = "`payload_too_large`: over 64 MiB", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 415, description = "`unsupported_media_type`: not `text/csv`, `application/octet-stream` or `multipart/form-data`", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`invalid_statement`: `errors[0].field` names the line (`line 17`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_statement`: `errors[0].field` names the line (`line 17`); `format_mismatch`: the layout of another bank than the account's, without `force=true`", body = crate::error::Problem, content_type = "application/problem+json"),
         crate::openapi::Problems,
     ),
     security(("bearer" = []))
@@ -117,6 +120,8 @@ pub async fn import(
     .await
     .map_err(ApiError::internal)?
     .map_err(invalid_statement)?;
+    let mut prepared = prepared;
+    app::statements::check_format(&bank, &mut prepared, query.force.unwrap_or(false))?;
 
     // the body's hash for Idempotency-Key, bound to the method, path and query
     let mut hasher = Sha256::new();

@@ -9,7 +9,7 @@ use crate::app;
 use crate::auth::AuthUser;
 use crate::db::statements::LineFilter;
 use crate::domain::fund_date;
-use crate::domain::statement::LineStatus;
+use crate::domain::statement::{reference, LineStatus};
 use crate::domain::text;
 use crate::error::ApiResult;
 use crate::extract::Query;
@@ -30,9 +30,13 @@ pub struct LineQuery {
     /// Lines dated on or before.
     #[serde(default, deserialize_with = "crate::domain::fund_date::optional")]
     pub to: Option<NaiveDate>,
-    /// Part of the description, with or without diacritics and in any case.
+    /// Part of the description, with or without diacritics and in any case; or, exactly, one
+    /// of the line's bank references (its document number, `FT…` reference or transaction
+    /// number).
     #[param(max_length = 100)]
     pub q: Option<String>,
+    /// Only the lines first brought by this import.
+    pub statement_id: Option<Uuid>,
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
@@ -64,11 +68,14 @@ pub async fn list(
             crate::input_errors::not_one_of("status", &["unmatched", "matched", "ignored"])
         })?),
     };
-    let q = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        Some(q) => Some(text::fold(
-            &text::clean(q, 100).ok_or_else(search_too_long)?,
-        )),
-        None => None,
+    let (q, reference) = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        Some(q) => (
+            Some(text::fold(
+                &text::clean(q, 100).ok_or_else(search_too_long)?,
+            )),
+            reference::normalise_query(q),
+        ),
+        None => (None, None),
     };
     let mut conn = state.pools.read.get().await?;
     let filter = LineFilter {
@@ -76,6 +83,8 @@ pub async fn list(
         from: query.from,
         to: query.to,
         q,
+        reference,
+        statement_id: query.statement_id,
         after,
         limit: limit + 1,
     };

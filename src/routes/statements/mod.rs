@@ -5,6 +5,7 @@
 pub mod create_donations;
 pub mod create_fees;
 pub mod import;
+pub mod imports;
 pub mod lines;
 pub mod match_line;
 pub mod reconciliation;
@@ -16,8 +17,11 @@ pub use crate::views::statements::{ImportView, StatementLineView};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     // a statement may be large: the route reads its body itself, up to 64 MiB
     cfg.service(
-        web::resource("/bank-accounts/{id}/statements").route(web::post().to(import::import)),
+        web::resource("/bank-accounts/{id}/statements")
+            .route(web::post().to(import::import))
+            .route(web::get().to(imports::list)),
     )
+    .service(imports::withdraw)
     .service(lines::list)
     .service(create_donations::create_donations)
     .service(create_fees::create_fees)
