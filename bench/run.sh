@@ -2,6 +2,8 @@
 # The benchmark of quality.md, P1a/P1b/P2/P3/P4/P5, the Tết batch and P9, in one command (bench/README.md explains it):
 #   bench/run.sh                  everything, P9 last
 #   BENCH_ONLY=p1 bench/run.sh    P1a + P2, P1b and the reads alone
+#   BENCH_ONLY=p4 bench/run.sh    P3 + P4 alone (with P4's baseline), on the bench user and bank
+#                                 account they need
 #   BENCH_ONLY=p9 bench/run.sh    P9 alone (the whole reform, on a database of its own)
 # Builds the release binary, serves it against a fresh database on a free loopback port, seeds
 # the 2026 unit list, bench users and bank accounts, measures both pgbench ceilings on a clone
@@ -31,9 +33,10 @@ PG_HOST=127.0.0.1
 PG_PORT=5432
 PG_USER=postgres
 # BENCH_ONLY=p1 stops after P1a + P2, P1b and the reads alone (then checks and summary);
-# BENCH_ONLY=p9 runs P9 alone
+# BENCH_ONLY=p4 seeds only bench.p1a and its bank account, then runs P3 + P4 and P4's baseline
+# (then checks and summary); BENCH_ONLY=p9 runs P9 alone
 ONLY=${BENCH_ONLY:-all}
-case $ONLY in all | p1 | p9) ;; *) echo "bench: BENCH_ONLY is all, p1 or p9" >&2; exit 1 ;; esac
+case $ONLY in all | p1 | p4 | p9) ;; *) echo "bench: BENCH_ONLY is all, p1, p4 or p9" >&2; exit 1 ;; esac
 P9_BAR_SECS=600
 P2_ALONE_SECS=${BENCH_P2_ALONE_SECS:-15}
 
@@ -275,6 +278,11 @@ create_user() { # username full_name code
 }
 create_user bench.p1a "Cán bộ P1a" "$P1A_CODE"
 echo "p1a bench.p1a $P1A_CODE" >"$WORK/plan"
+if [ "$ONLY" = p4 ]; then
+    # BENCH_ONLY=p4: P3 and P4 need only bench.p1a and Lạng Sơn's bank account (loadgen setup
+    # registers it from the plan's one line)
+    BENCH_USERS=1
+else
 # one officer and accountant per commune, as in life; two at a time (argon2 hashing)
 pids=()
 for code in "${COMMUNES[@]}"; do
@@ -293,8 +301,10 @@ for role in officer approver accountant; do
     printf '%s' "$PASSWORD" | "$BIN" users create --username "bench.tet.$role" --password-stdin \
         --full-name "Tết $role" --role "$role@$TET_CODE" >/dev/null
 done
+BENCH_USERS=$((P1B_UNITS + 4))
+fi # BENCH_ONLY=p4
 users=$(psql_db "$DB" -c "SELECT count(*) FROM users WHERE username LIKE 'bench.%'")
-[ "$users" -eq $((P1B_UNITS + 4)) ] || die "expected $((P1B_UNITS + 4)) bench users, found $users"
+[ "$users" -eq "$BENCH_USERS" ] || die "expected $BENCH_USERS bench users, found $users"
 
 if [ -n "${BENCH_PG_LOG_MIN_DURATION_MS:-}" ]; then
     # profiling: PostgreSQL logs every statement of the bench database slower than this
@@ -306,6 +316,7 @@ start_server
 $LOADGEN setup --base "$BASE" --password-file "$WORK/password" --plan "$WORK/plan" --out-dir "$WORK"
 P1A_UNIT=$(awk 'NR == 1 { print $1 }' "$WORK/p1a.targets")
 
+if [ "$ONLY" != p4 ]; then
 step "ceilings: pgbench on $SCRATCH, a clone of the seeded database"
 # a template may have no other connections: the service pauses while the clone is made
 stop_server
@@ -369,6 +380,7 @@ step "P2 alone: the same $READERS readers of unit $P1A_CODE's balances, no write
 $LOADGEN donations --base "$BASE" --name P2-alone --targets "$WORK/p1a.targets" --clients 0 \
     --warmup-secs "$WARMUP" --duration-secs "$P2_ALONE_SECS" --readers "$READERS" \
     --ids-out "$WORK/p2alone.ids" --report "$WORK/p2alone.json"
+fi # BENCH_ONLY=p4: no ceilings, P1a, P1b or P2
 
 if [ "$ONLY" = p1 ]; then
     # BENCH_ONLY=p1: P1a + P2, P1b and P2 alone, then the checks and the summary; no Tết batch,
@@ -376,15 +388,19 @@ if [ "$ONLY" = p1 ]; then
     stop_server
     P3_BANK=00000000-0000-0000-0000-000000000000
 else
+if [ "$ONLY" != p4 ]; then
 step "Tết batch: $TET_HOUSEHOLDS households in commune $TET_CODE: create, approve, disburse, deliver, close"
 from=$(log_line)
 target/release/examples/tet_batch --base "$BASE" --password-file "$WORK/password" \
     --officer bench.tet.officer --approver bench.tet.approver --accountant bench.tet.accountant \
     --unit-code "$TET_CODE" --households "$TET_HOUSEHOLDS" --report "$WORK/tet.json"
 log_problems "$from" Tet
+fi # BENCH_ONLY=p4: no Tết batch
 
-step "P3: statement import, $P3_LINES lines (Vietcombank format), then the same file again"
-python3 bench/gen_statement.py --format vietcombank --lines "$P3_LINES" --seed 7 \
+step "P3: statement import, $P3_LINES lines (Vietcombank format, real shape), then the same file again"
+# descriptions shaped like a published appeal statement's (bench/README.md, "The statement's
+# shape"), so P4 reads donors from what banks really print
+python3 bench/gen_statement.py --format vietcombank --shape real --lines "$P3_LINES" --seed 7 \
     >"$WORK/p3.csv" 2>"$WORK/p3.summary"
 # as bench.p1a, finance officer of Lạng Sơn, into its bank account; the token goes in a file so
 # it is not on a command line
@@ -453,6 +469,7 @@ print(f"P4: {report['created']} donations in {report['seconds']:.2f} s (HTTP {st
 PY
 stop_server
 
+if [ "$ONLY" != p4 ]; then
 step "P5: ledger export of $P5_POSTINGS postings (CSV and hledger; XLSX and JSON lines alongside)"
 # a province of its own, with an auditor, whose fund gets P5_POSTINGS/2 two-posting entries
 # straight in SQL: the export is what P5 measures, so the seed takes the shortest path that still
@@ -572,15 +589,18 @@ for e in exports:
 print(f"P5 baseline: PostgreSQL sends the same {count} rows (COPY to nowhere) in {report['baseline_copy_s']:.2f} s")
 PY
 stop_server
+fi # BENCH_ONLY=p4: no P5
 
 fi # BENCH_ONLY
 
 step "checks: the database against every 201"
 {
-    awk '{ print $1 "\tP1a" }' "$WORK/p1a.ids"
-    awk '{ print $1 "\tP1b" }' "$WORK/p1b.ids"
-    # the Tết scenario's one set-up donation (it asserted its 201 itself)
-    psql_db "$DB" -c "SELECT d.id || E'\tTet' FROM donations d JOIN units u ON u.id = d.unit_id WHERE u.code = '$TET_CODE'"
+    if [ "$ONLY" != p4 ]; then
+        awk '{ print $1 "\tP1a" }' "$WORK/p1a.ids"
+        awk '{ print $1 "\tP1b" }' "$WORK/p1b.ids"
+        # the Tết scenario's one set-up donation (it asserted its 201 itself)
+        psql_db "$DB" -c "SELECT d.id || E'\tTet' FROM donations d JOIN units u ON u.id = d.unit_id WHERE u.code = '$TET_CODE'"
+    fi
     # P4's donations: one request answered 201 for all of them (with their count, checked in the
     # summary); they are the donations made from P3's account's statement lines (the note names
     # the line; a P1a donation the import auto-matched to a line is not one of them)
@@ -645,16 +665,157 @@ SELECT 'bulk donations = counts of their audit events', CASE WHEN bulk = audited
 SQL
 cat "$WORK/checks.tsv" | sed 's/^/  /'
 
+if [ "$ONLY" != p1 ]; then
+step "P4 baseline: the same ledger rows inserted by plain SQL (one INSERT … SELECT per table)"
+# quality.md: P4 beside "the same rows inserted by one plain SQL statement", built as P9's
+# baseline is: per credit line of P3's account (what P4 was asked to turn into donations), one
+# entry of the line's date and two postings of its amount, cash (1111) against donation income
+# (5111) in Lạng Sơn's fund, as bench.p1a; one INSERT … SELECT into journal_entries and one into
+# postings, in one transaction, with every ledger trigger and the commit-time checks running.
+# No donation rows, receipt numbers, line matching or audit events: those are P4's own work.
+# After the checks, so it changes nothing they saw; the service is stopped. Should the SQL fail,
+# the run goes on to its summary without a baseline (P3 and P4 are not lost to it).
+P1A_USER=$(psql_db "$DB" -c "SELECT id FROM users WHERE username = 'bench.p1a'")
+p4_baseline_ok=1
+t0=$(date +%s%N)
+psql_db "$DB" >/dev/null <<SQL || p4_baseline_ok=0
+BEGIN;
+CREATE TEMP TABLE p4b ON COMMIT DROP AS
+  SELECT uuid_generate_v7() AS id, line_date, credit, row_number() OVER () AS g
+    FROM statement_lines WHERE bank_account_id = '$P3_BANK' AND credit > 0;
+INSERT INTO journal_entries (id, unit_id, effective_date, source_type, description, created_by)
+  SELECT p4b.id, '$P1A_UNIT', p4b.line_date, 'manual', 'Bench P4 baseline ' || g, '$P1A_USER' FROM p4b;
+INSERT INTO postings (entry_id, account_id, side, amount)
+  SELECT p4b.id, a.id, s.side, p4b.credit
+    FROM p4b CROSS JOIN (VALUES ('debit', '1111'), ('credit', '5111')) s (side, code)
+    JOIN accounts a ON a.unit_id = '$P1A_UNIT' AND a.code = s.code;
+COMMIT;
+SQL
+P4_BASELINE_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
+if [ "$p4_baseline_ok" = 1 ]; then
+    P4_BASELINE_ROWS=$(psql_db "$DB" -c "SELECT count(*) FROM journal_entries WHERE unit_id = '$P1A_UNIT' AND source_type = 'manual' AND description LIKE 'Bench P4 baseline %'")
+else
+    echo "P4 baseline: the SQL failed (above); no baseline this run" >&2
+    P4_BASELINE_ROWS=0
+fi
+# into p4.json beside P4's own figures: the baseline per entry × the donations P4 created, and
+# P4's time over it
+python3 - "$WORK" "$P4_BASELINE_MS" "$P4_BASELINE_ROWS" <<'PY'
+import json, sys
+work, ms, rows = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+report = json.load(open(f"{work}/p4.json"))
+created = report.get("created") or 0
+per_entry = ms / 1000 / rows if rows else None
+scaled = per_entry * created if per_entry is not None and created else None
+report["baseline"] = {"entries": rows, "postings": 2 * rows, "seconds": ms / 1000,
+                      "seconds_for_created": scaled,
+                      "ratio": report["seconds"] / scaled if scaled else None}
+json.dump(report, open(f"{work}/p4.json", "w"), indent=2)
+b = report["baseline"]
+if not rows:
+    print("P4 baseline: none (no rows inserted)")
+else:
+    line = f"P4 baseline: {rows} entries, {2 * rows} postings by plain SQL in {b['seconds']:.2f} s"
+    if scaled:
+        line += f"; for P4's {created} donations {scaled:.2f} s, P4 took {b['ratio']:.1f}× that"
+    print(line)
+PY
+fi # not BENCH_ONLY=p1
+
 step "summary"
+if [ "$ONLY" = p4 ]; then
+    # no ceilings or HTTP load in this mode
+    run_meta="\"only\": \"p4\", \"p3_lines\": $P3_LINES"
+else
+    run_meta="\"only\": \"$ONLY\", \"clients\": $CLIENTS, \"readers\": $READERS, \"warmup_s\": $WARMUP, \"duration_s\": $DURATION,
+ \"pgbench\": {\"clients\": $PGBENCH_CLIENTS, \"threads\": 2, \"seconds\": $PGBENCH_SECS, \"protocol\": \"prepared\"},
+ \"p1b_units\": $P1B_UNITS"
+fi
 cat >"$WORK/meta.json" <<JSON
 {"timestamp": "$TS", "git": "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo -dirty)",
  "cores": $(nproc), "postgres": "$(psql_db postgres -c 'SHOW server_version')",
  "synchronous_commit": "$(psql_db postgres -c 'SHOW synchronous_commit')",
- "clients": $CLIENTS, "readers": $READERS, "warmup_s": $WARMUP, "duration_s": $DURATION,
- "pgbench": {"clients": $PGBENCH_CLIENTS, "threads": 2, "seconds": $PGBENCH_SECS, "protocol": "prepared"},
+ $run_meta,
  "load_average_before": "$LOAD_BEFORE", "load_average_after": "$(cut -d' ' -f1-3 /proc/loadavg)",
- "p1b_units": $P1B_UNITS, "p1a_unit": "$P1A_UNIT", "work_dir": "$WORK", "elapsed_s": $((SECONDS - started))}
+ "p1a_unit": "$P1A_UNIT", "work_dir": "$WORK", "elapsed_s": $((SECONDS - started))}
 JSON
+if [ "$ONLY" = p4 ]; then
+    # loadgen's summary needs the P1 reports; P3 and P4 get the same rows, bars and exit status here
+    set +e
+    python3 - "$WORK" "$RESULTS" <<'PY'
+import json, os, sys
+work, out = sys.argv[1:]
+rows = []
+def push(what, value, bar, ok, correctness):
+    rows.append({"what": what, "measured": value, "bar": bar, "ok": ok, "correctness": correctness})
+def load(name):
+    try:
+        return json.load(open(f"{work}/{name}"))
+    except Exception:
+        return None
+def n(v):
+    return "?" if v is None else f"{v:,}"
+p3, p4 = load("p3.json"), load("p4.json")
+if p3:
+    lines, first, again = p3.get("lines") or 0, p3.get("first_new"), p3.get("reimport_new")
+    imported = first == lines and p3.get("totals_match") is not False
+    push(f"P3 import {n(lines)} lines", f"{p3['import_s']:.1f} s ({n(first)} new, HTTP {p3['http_status'][0]})",
+         "<= 10 s", imported and p3["import_s"] <= 10, False)
+    push("P3 import: every line new, totals as generated", f"{n(first)} of {n(lines)}", "all", imported, True)
+    push("P3 re-import", f"{p3['reimport_s']:.1f} s (HTTP {p3['http_status'][1]})", "<= 10 s",
+         again is not None and p3["reimport_s"] <= 10, False)
+    push("P3 re-import adds", "? (failed)" if again is None else f"{again} lines", "0", again == 0, True)
+else:
+    push("P3 statement import", "not measured", "<= 10 s", False, False)
+if p4:
+    created, secs = p4.get("created"), p4["seconds"]
+    ok = p4.get("http_status") == 201 and bool(created)
+    push("P4 donations from the unmatched credits",
+         f"{secs:.1f} s ({n(created)} created, HTTP {p4.get('http_status')})", "<= 60 s", ok and secs <= 60, False)
+    b = p4.get("baseline") or {}
+    if b.get("seconds_for_created"):
+        push("P4 baseline: its rows by plain SQL",
+             f"{b['seconds_for_created']:.1f} s (P4 {b['ratio']:.1f}×; {n(b['entries'])} entries in {b['seconds']:.1f} s)",
+             "(baseline)", True, False)
+    else:
+        push("P4 baseline: its rows by plain SQL",
+             "none (no rows inserted)" if not b.get("entries") else "nothing to compare (P4 created none)",
+             "(baseline)", True, False)
+else:
+    push("P4 donations from credits", "not measured", "<= 60 s", False, False)
+checks = []
+for line in open(f"{work}/checks.tsv", encoding="utf-8"):
+    if not line.strip():
+        continue
+    name, state, detail = (line.rstrip("\n").split("\t", 2) + ["", ""])[:3]
+    push(f"check: {name}", detail, "holds", state == "ok", True)
+    checks.append({"name": name, "ok": state == "ok", "detail": detail})
+if not checks:
+    push("checks", "none ran", "holds", False, True)
+width = max(len(r["what"]) for r in rows)
+vwidth = min(60, max(len(r["measured"]) for r in rows))
+print(f"\n{'what':<{width}}  {'measured':<{vwidth}}  {'bar':<10}  result")
+print("-" * (width + vwidth + 22))
+for r in rows:
+    verdict = "" if r["bar"] == "(baseline)" else "ok" if r["ok"] else "MISS"
+    print(f"{r['what']:<{width}}  {r['measured']:<{vwidth}}  {r['bar']:<10}  {verdict}")
+failed = any(r["correctness"] and not r["ok"] for r in rows)
+missed = any(not r["correctness"] and not r["ok"] and r["bar"] != "(baseline)" for r in rows)
+verdict = "FAIL: errors or failed checks" if failed else "bars missed (correct, but not fast enough)" if missed \
+    else "all bars met"
+print(f"\nverdict: {verdict}")
+os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
+json.dump({"meta": load("meta.json") or {}, "p3": p3, "p4": p4, "checks": checks,
+           "rows": [{k: r[k] for k in ("what", "measured", "bar", "ok")} for r in rows], "verdict": verdict},
+          open(out, "w"), indent=2, ensure_ascii=False)
+print(f"results: {out}")
+sys.exit(1 if failed else 2 if missed else 0)
+PY
+    rc=$?
+    set -e
+    echo "bench: done in $((SECONDS - started)) s; logs in $WORK"
+    exit "$rc"
+fi
 set +e
 if [ "$ONLY" = p1 ]; then
     later=()
@@ -666,6 +827,25 @@ $LOADGEN summary --p1a "$WORK/p1a.json" --p1b "$WORK/p1b.json" \
     --checks "$WORK/checks.tsv" "${later[@]}" --meta "$WORK/meta.json" --out "$RESULTS"
 rc=$?
 set -e
+if [ "$ONLY" != p1 ]; then
+    # loadgen's table has P4's time; its baseline (in p4.json) joins the results here
+    python3 - "$RESULTS" "$WORK/p4.json" <<'PY'
+import json, sys
+results, p4 = sys.argv[1:]
+try:
+    doc = json.load(open(results))
+except Exception:
+    doc = {}
+try:
+    doc["p4_baseline"] = json.load(open(p4)).get("baseline")
+except Exception:
+    doc["p4_baseline"] = None
+json.dump(doc, open(results, "w"), indent=2)
+b = doc["p4_baseline"] or {}
+if b.get("ratio"):
+    print(f"P4 baseline: the same ledger rows by plain SQL {b['seconds_for_created']:.1f} s; P4 {b['ratio']:.1f}× that")
+PY
+fi
 # P9 last, on its own database (not with BENCH_ONLY=p1): the exit status is the worse of the
 # two (1 over 2 over 0)
 if [ "$ONLY" != p1 ]; then
