@@ -1,0 +1,398 @@
+//! Reading a name out of tokens, with a confidence. A message is scanned word by word: message
+//! phrases are passed over, an organisation's word opens an organisation's name, a surname
+//! opens a person's name of two to five syllables written one way (capitals, title case or
+//! lower case). The confidence says how sure the reading is: a known surname and syllables in
+//! capitals are near certain, an unknown syllable or lower case less so, a run that starts with
+//! no surname is only a guess for an officer to check.
+
+use super::message::{self, Role};
+use super::names;
+use super::organizations;
+use super::tokens::{Case, Class, Token};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    Person,
+    Organization,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Reading {
+    pub name: String,
+    pub kind: Kind,
+    pub confidence: u8,
+}
+
+/// What a message gave: its best reading, and whether words were left over that look like a
+/// name nobody could read (capitalised syllables outside any phrase).
+#[derive(Debug, Default)]
+pub(super) struct Outcome {
+    pub best: Option<Reading>,
+    pub unread: bool,
+}
+
+/// Confidences. A published name must be one of the first three kinds.
+const SLOT_SURNAME: u8 = 96;
+const SLOT_OTHER: u8 = 86;
+const ORGANIZATION: u8 = 90;
+const PERSON: u8 = 92;
+const PERSON_TWO: u8 = 85;
+const PERSON_LOWER: u8 = 82;
+const PERSON_LOWER_TWO: u8 = 60;
+const UNKNOWN_SYLLABLE: u8 = 18;
+const TRAILING_UNKNOWN: u8 = 12;
+const OVERLONG: u8 = 50;
+const NO_SURNAME: u8 = 45;
+const TWO_NAMES: u8 = 70;
+
+/// Longest name in syllables; a longer run of name-like words is two names or a name and more.
+const MAX_SYLLABLES: usize = 5;
+/// Longest organisation's name in tokens.
+const MAX_ORGANIZATION: usize = 16;
+
+fn text_of(tokens: &[Token]) -> String {
+    tokens
+        .iter()
+        .map(|t| t.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Reads a slot that holds a name and nothing else: the bank's sender slot or an export's
+/// counterparty column. `None` when it holds no words.
+pub(super) fn read_slot(tokens: &[Token]) -> Option<Reading> {
+    let words: Vec<&Token> = tokens.iter().filter(|t| t.class != Class::Punct).collect();
+    if words.is_empty() || !words.iter().any(|t| t.is_word()) {
+        return None;
+    }
+    if let Some(head) = organizations::head_at(tokens, 0) {
+        if organizations::names_something(tokens, head, tokens.len()) {
+            return Some(Reading {
+                name: text_of(tokens),
+                kind: Kind::Organization,
+                confidence: SLOT_SURNAME,
+            });
+        }
+    }
+    let all_words = tokens
+        .iter()
+        .all(|t| t.is_word() && t.case() != Some(Case::Mixed));
+    if !all_words || !(2..=7).contains(&tokens.len()) {
+        // digits or separators in a name slot, or a single word: read it as a message instead
+        return read_message(tokens).best;
+    }
+    let confidence = if names::is_surname(&tokens[0].folded) {
+        SLOT_SURNAME
+    } else {
+        SLOT_OTHER
+    };
+    Some(Reading {
+        name: text_of(tokens),
+        kind: Kind::Person,
+        confidence,
+    })
+}
+
+/// A candidate's span and confidence.
+struct Candidate {
+    from: usize,
+    to: usize,
+    kind: Kind,
+    confidence: u8,
+}
+
+/// Reads the best name out of a message.
+pub(super) fn read_message(tokens: &[Token]) -> Outcome {
+    let mut found: Vec<Candidate> = Vec::new();
+    let mut unread = false;
+    let mut after_action = false;
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        if !t.is_word() {
+            after_action = false;
+            i += 1;
+            continue;
+        }
+        let phrase = message::phrase_at(tokens, i);
+        if let Some((len, role)) = phrase {
+            if role != Role::Place {
+                after_action = role == Role::Action;
+                i += len;
+                continue;
+            }
+        }
+        // an organisation only where no name was found before it
+        if found.is_empty() {
+            if let Some(c) = organization_at(tokens, i) {
+                i = c.to;
+                found.push(c);
+                after_action = false;
+                continue;
+            }
+        }
+        if let Some(c) = person_at(tokens, i, after_action) {
+            if !message::is_place(tokens, c.from, c.to - c.from) {
+                i = c.to;
+                found.push(c);
+                after_action = false;
+                continue;
+            }
+        }
+        if let Some((len, Role::Place)) = phrase {
+            i += len;
+            after_action = false;
+            continue;
+        }
+        if let Some(c) = guess_at(tokens, i) {
+            i = c.to;
+            unread = true;
+            found.push(c);
+            after_action = false;
+            continue;
+        }
+        // a lone capitalised surname outside any phrase: a name cut short, maybe
+        if matches!(t.case(), Some(Case::Upper | Case::Title)) && names::is_surname(&t.folded) {
+            unread = true;
+        }
+        after_action = false;
+        i += 1;
+    }
+    // the most confident reading, the first among equals
+    let mut best: Option<&Candidate> = None;
+    for c in &found {
+        if best.is_none_or(|b| c.confidence > b.confidence) {
+            best = Some(c);
+        }
+    }
+    let Some(best) = best else {
+        return Outcome { best: None, unread };
+    };
+    let mut confidence = best.confidence;
+    let name = text_of(&tokens[best.from..best.to]);
+    // two different confident names: which one gave is for an officer to say
+    let other = found.iter().any(|c| {
+        c.kind == Kind::Person
+            && c.confidence >= TWO_NAMES
+            && !std::ptr::eq(c, best)
+            && fold_of(&tokens[c.from..c.to]) != fold_of(&tokens[best.from..best.to])
+    });
+    if other {
+        confidence = confidence.min(TWO_NAMES);
+    }
+    Outcome {
+        best: Some(Reading {
+            name,
+            kind: best.kind,
+            confidence,
+        }),
+        unread,
+    }
+}
+
+fn fold_of(tokens: &[Token]) -> String {
+    tokens
+        .iter()
+        .map(|t| t.folded.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// An organisation's name opening at `i`: its head, then words and short numbers (`THON 3`,
+/// `12A1`, `K20`) up to the message. When the name is in capitals and the message follows in
+/// lower case, the change of case ends it (and a topic word such as `MIEN BAC` inside the name
+/// stays); otherwise the first message phrase does.
+fn organization_at(tokens: &[Token], i: usize) -> Option<Candidate> {
+    let head = organizations::head_at(tokens, i)?;
+    let upper = tokens[i].case() == Some(Case::Upper);
+    let case_ends = upper && tokens[i..].iter().any(|t| t.case() == Some(Case::Lower));
+    let mut j = i + head;
+    while j < tokens.len() && j - i < MAX_ORGANIZATION {
+        let t = &tokens[j];
+        match t.class {
+            Class::Punct => break,
+            Class::Number if t.text.len() > 4 => break,
+            Class::Code if t.text.len() > 6 || t.folded.starts_with("ft") => break,
+            Class::Word(c) => {
+                if case_ends && c == Case::Lower {
+                    break;
+                }
+                match message::phrase_at(tokens, j) {
+                    Some((_, Role::Action)) => break,
+                    Some((_, Role::Topic)) if !case_ends => break,
+                    Some((_, Role::Lead)) if !case_ends && message::ends_name(tokens, j) => break,
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    organizations::names_something(tokens, i + head, j).then_some(Candidate {
+        from: i,
+        to: j,
+        kind: Kind::Organization,
+        confidence: ORGANIZATION,
+    })
+}
+
+/// A person's name opening at `i` with a surname.
+fn person_at(tokens: &[Token], i: usize, after_action: bool) -> Option<Candidate> {
+    let first = &tokens[i];
+    let case = first.case()?;
+    if case == Case::Mixed || !names::is_surname(&first.folded) {
+        return None;
+    }
+    // `CK TU TRAN THI MAI`, `ung ho tu TO VAN TOI`: after an action, Từ and Đỗ are "from" and "by"
+    // when a surname follows
+    if after_action
+        && matches!(first.folded.as_str(), "tu" | "do")
+        && tokens
+            .get(i + 1)
+            .is_some_and(|n| n.is_word() && names::is_surname(&n.folded))
+    {
+        return None;
+    }
+    let mut j = i + 1;
+    while j < tokens.len() && j - i <= MAX_SYLLABLES {
+        let t = &tokens[j];
+        let Some(c) = t.case() else { break };
+        if !case.continues(c) || message::ends_name(tokens, j) {
+            break;
+        }
+        let name_like = names::is_known(&t.folded)
+            || (names::is_syllable_shaped(&t.folded) && !message::is_single_word(&t.folded));
+        if !name_like {
+            break;
+        }
+        j += 1;
+    }
+    let overlong = j - i > MAX_SYLLABLES;
+    if overlong {
+        j = i + MAX_SYLLABLES;
+    }
+    // an unknown word closing the run is more likely the message's than the name's
+    let mut trailing = false;
+    while j - i > 2 && !names::is_known(&tokens[j - 1].folded) {
+        j -= 1;
+        trailing = true;
+    }
+    let unknown = tokens[i + 1..j]
+        .iter()
+        .filter(|t| !names::is_known(&t.folded))
+        .count() as u8;
+    let n = j - i;
+    if n < 2 {
+        return None;
+    }
+    let lower = case == Case::Lower;
+    let mut confidence = match (lower, n) {
+        (false, 2) => PERSON_TWO,
+        (false, _) => PERSON,
+        (true, 2) => PERSON_LOWER_TWO,
+        (true, _) => PERSON_LOWER,
+    };
+    confidence = confidence.saturating_sub(UNKNOWN_SYLLABLE * unknown);
+    if trailing {
+        confidence = confidence.saturating_sub(TRAILING_UNKNOWN);
+    }
+    if overlong {
+        confidence = confidence.min(OVERLONG);
+    }
+    Some(Candidate {
+        from: i,
+        to: j,
+        kind: Kind::Person,
+        confidence,
+    })
+}
+
+/// Two to five capitalised syllables with no surname before them (`VAN AN`, `Kim Ngan`): maybe a
+/// name missing its surname, maybe words of a message; only a guess.
+fn guess_at(tokens: &[Token], i: usize) -> Option<Candidate> {
+    let case = tokens[i].case()?;
+    if !matches!(case, Case::Upper | Case::Title) {
+        return None;
+    }
+    let mut j = i;
+    while j < tokens.len() && j - i < MAX_SYLLABLES {
+        let t = &tokens[j];
+        let fits = t.case().is_some_and(|c| case.continues(c))
+            && names::is_known(&t.folded)
+            && message::phrase_at(tokens, j).is_none()
+            && (j == i || !names::is_surname(&t.folded));
+        if !fits {
+            break;
+        }
+        j += 1;
+    }
+    (j - i >= 2).then_some(Candidate {
+        from: i,
+        to: j,
+        kind: Kind::Person,
+        confidence: NO_SURNAME,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tokens::tokenize;
+    use super::*;
+
+    fn best(s: &str) -> Option<(String, u8)> {
+        read_message(&tokenize(s))
+            .best
+            .map(|r| (r.name, r.confidence))
+    }
+
+    #[test]
+    fn a_name_run_into_a_message_in_capitals_ends_at_the_message() {
+        assert_eq!(
+            best("NGUYEN VAN HUNG CHUYEN KHOAN MAT TRAN TO QUOC VN BAN CUU TRO TW"),
+            Some(("NGUYEN VAN HUNG".into(), PERSON))
+        );
+        assert_eq!(
+            best("DANG THI MONG MONG BA CON VUOT QUA KHO KHAN").map(|b| b.0),
+            Some("DANG THI MONG".into())
+        );
+    }
+
+    #[test]
+    fn message_words_alone_are_no_names() {
+        for m in [
+            "Ung",
+            "Mong",
+            "Gia",
+            "Chuc",
+            "Cua",
+            "Gd",
+            "CT",
+            "Chuyen",
+            "UNG HO DONG BAO LU",
+        ] {
+            assert_eq!(best(m), None, "{m}");
+        }
+    }
+
+    #[test]
+    fn a_place_is_no_name() {
+        assert_eq!(best("UNG HO LANG SON"), None);
+        assert_eq!(best("Ung ho Thai Nguyen"), None);
+        assert_eq!(
+            best("THAI THI BINH UNG HO THAI BINH").map(|b| b.0),
+            Some("THAI THI BINH".into())
+        );
+    }
+
+    #[test]
+    fn after_an_action_tu_is_from() {
+        assert_eq!(
+            best("CK TU TRAN THI MAI").map(|b| b.0),
+            Some("TRAN THI MAI".into())
+        );
+        assert_eq!(
+            best("TU THI HONG ung ho").map(|b| b.0),
+            Some("TU THI HONG".into())
+        );
+    }
+}
