@@ -62,7 +62,12 @@ const SYLLABLES: &[&str] = &[
     "tuong", "tuyen", "tuyet", "uyen", "van", "vang", "vi", "viet", "vien", "vinh", "vo", "vu",
     "vuong", "vy", "xuan", "xuyen", "y", "yen", "sinh", "hop", "luat", "trac", "khanh", "nhuong",
     "diu", "dau", "ngon", "thuan", "tram", "tuoi", "hoach", "pao", "sua", "chao", "mua", "lau",
-    "sung", "sua", "ngai", "gioi", "hy", "khiet", "khiem", "hoai",
+    "sung", "ngai", "gioi", "hy", "khiet", "khiem", "hoai",
+    // the years of the zodiac, given names of many born in the countryside (not Tý: `TY` is
+    // the `TY` of `CONG TY`)
+    "suu", "dan", "mao", "thin", "ngo", "mui", "tuat", "chuan", "giau", "huan", "khoe", "mung",
+    "soan", "thich", "tuc", "uy", "xoan", "thiep", "nhieu", "yem", "lua", "hen", "gai", "muoi",
+    "thoan", "men", "khien", "thuat", "ngat",
 ];
 
 fn set(words: &'static [&'static str]) -> HashSet<&'static str> {

@@ -35,6 +35,7 @@ pub(super) struct Outcome {
 const SLOT_SURNAME: u8 = 96;
 const SLOT_OTHER: u8 = 86;
 const ORGANIZATION: u8 = 90;
+const MENTIONED_ORGANIZATION: u8 = 65;
 const PERSON: u8 = 92;
 const PERSON_TWO: u8 = 85;
 const PERSON_LOWER: u8 = 82;
@@ -44,6 +45,7 @@ const TRAILING_UNKNOWN: u8 = 12;
 const OVERLONG: u8 = 50;
 const NO_SURNAME: u8 = 45;
 const TWO_NAMES: u8 = 70;
+const ENDS_IN_PLACE: u8 = 75;
 
 /// Longest name in syllables; a longer run of name-like words is two names or a name and more.
 const MAX_SYLLABLES: usize = 5;
@@ -73,6 +75,16 @@ pub(super) fn read_slot(tokens: &[Token]) -> Option<Reading> {
                 confidence: SLOT_SURNAME,
             });
         }
+    }
+    // message words in the slot (`NGUYEN VAN AN UNG HO`, `MTTQ VIET NAM`): read it as a message
+    let has_message = (0..tokens.len()).any(|k| {
+        matches!(
+            message::phrase_at(tokens, k),
+            Some((_, Role::Action | Role::Topic))
+        )
+    });
+    if has_message {
+        return read_message(tokens).best;
     }
     let all_words = tokens
         .iter()
@@ -105,57 +117,52 @@ struct Candidate {
 pub(super) fn read_message(tokens: &[Token]) -> Outcome {
     let mut found: Vec<Candidate> = Vec::new();
     let mut unread = false;
-    let mut after_action = false;
+    // whether a message phrase stands just before (`tu` is then "from"), and whether an action or
+    // topic came yet (an organisation after one is the payee or a mention more often than the
+    // donor: `ung ho qua HOI CHU THAP DO`)
+    let mut after_message = false;
+    let mut seen_message = false;
     let mut i = 0;
     while i < tokens.len() {
         let t = &tokens[i];
         if !t.is_word() {
-            after_action = false;
+            after_message = false;
             i += 1;
             continue;
         }
         let phrase = message::phrase_at(tokens, i);
         if let Some((len, role)) = phrase {
             if role != Role::Place {
-                after_action = role == Role::Action;
+                after_message = true;
+                seen_message |= matches!(role, Role::Action | Role::Topic);
                 i += len;
                 continue;
             }
         }
-        // an organisation only where no name was found before it
-        if found.is_empty() {
-            if let Some(c) = organization_at(tokens, i) {
-                i = c.to;
-                found.push(c);
-                after_action = false;
-                continue;
-            }
-        }
-        if let Some(c) = person_at(tokens, i, after_action) {
-            if !message::is_place(tokens, c.from, c.to - c.from) {
-                i = c.to;
-                found.push(c);
-                after_action = false;
-                continue;
-            }
+        let candidate = organization_at(tokens, i, !seen_message).or_else(|| {
+            person_at(tokens, i, after_message)
+                .filter(|c| !message::is_place(tokens, c.from, c.to - c.from))
+        });
+        after_message = false;
+        if let Some(c) = candidate {
+            i = c.to;
+            found.push(c);
+            continue;
         }
         if let Some((len, Role::Place)) = phrase {
             i += len;
-            after_action = false;
             continue;
         }
         if let Some(c) = guess_at(tokens, i) {
             i = c.to;
             unread = true;
             found.push(c);
-            after_action = false;
             continue;
         }
         // a lone capitalised surname outside any phrase: a name cut short, maybe
         if matches!(t.case(), Some(Case::Upper | Case::Title)) && names::is_surname(&t.folded) {
             unread = true;
         }
-        after_action = false;
         i += 1;
     }
     // the most confident reading, the first among equals
@@ -170,11 +177,13 @@ pub(super) fn read_message(tokens: &[Token]) -> Outcome {
     };
     let mut confidence = best.confidence;
     let name = text_of(&tokens[best.from..best.to]);
-    // two different confident names: which one gave is for an officer to say
+    // another confident name (an organisation, or a person of three syllables or more; two
+    // syllables are too often words that happen to look like a name): which one gave is for an
+    // officer to say
     let other = found.iter().any(|c| {
-        c.kind == Kind::Person
+        !std::ptr::eq(c, best)
             && c.confidence >= TWO_NAMES
-            && !std::ptr::eq(c, best)
+            && (c.kind == Kind::Organization || c.to - c.from >= 3)
             && fold_of(&tokens[c.from..c.to]) != fold_of(&tokens[best.from..best.to])
     });
     if other {
@@ -202,7 +211,9 @@ fn fold_of(tokens: &[Token]) -> String {
 /// `12A1`, `K20`) up to the message. When the name is in capitals and the message follows in
 /// lower case, the change of case ends it (and a topic word such as `MIEN BAC` inside the name
 /// stays); otherwise the first message phrase does.
-fn organization_at(tokens: &[Token], i: usize) -> Option<Candidate> {
+///
+/// An organisation named after the message has begun is only mentioned, maybe as the payee.
+fn organization_at(tokens: &[Token], i: usize, opening: bool) -> Option<Candidate> {
     let head = organizations::head_at(tokens, i)?;
     let upper = tokens[i].case() == Some(Case::Upper);
     let case_ends = upper && tokens[i..].iter().any(|t| t.case() == Some(Case::Lower));
@@ -232,21 +243,25 @@ fn organization_at(tokens: &[Token], i: usize) -> Option<Candidate> {
         from: i,
         to: j,
         kind: Kind::Organization,
-        confidence: ORGANIZATION,
+        confidence: if opening {
+            ORGANIZATION
+        } else {
+            MENTIONED_ORGANIZATION
+        },
     })
 }
 
 /// A person's name opening at `i` with a surname.
-fn person_at(tokens: &[Token], i: usize, after_action: bool) -> Option<Candidate> {
+fn person_at(tokens: &[Token], i: usize, after_message: bool) -> Option<Candidate> {
     let first = &tokens[i];
     let case = first.case()?;
     if case == Case::Mixed || !names::is_surname(&first.folded) {
         return None;
     }
-    // `CK TU TRAN THI MAI`, `ung ho tu TO VAN TOI`: after an action, Từ and Đỗ are "from" and "by"
-    // when a surname follows
-    if after_action
-        && matches!(first.folded.as_str(), "tu" | "do")
+    // `CK TU TRAN THI MAI`, `Lu Lut Tu Nguyen Van An`: after a message word, Từ before a surname
+    // is "from" (Đỗ is not read as "by": `CK DO HOANG BINH` is Đỗ Hoàng Bình)
+    if after_message
+        && first.folded == "tu"
         && tokens
             .get(i + 1)
             .is_some_and(|n| n.is_word() && names::is_surname(&n.folded))
@@ -254,10 +269,11 @@ fn person_at(tokens: &[Token], i: usize, after_action: bool) -> Option<Candidate
         return None;
     }
     let mut j = i + 1;
+    let mut place: Option<(usize, usize)> = None;
     while j < tokens.len() && j - i <= MAX_SYLLABLES {
         let t = &tokens[j];
         let Some(c) = t.case() else { break };
-        if !case.continues(c) || message::ends_name(tokens, j) {
+        if !case.continues(c) || message::ends_name(tokens, j) || org_word_at(tokens, j) {
             break;
         }
         let name_like = names::is_known(&t.folded)
@@ -265,15 +281,30 @@ fn person_at(tokens: &[Token], i: usize, after_action: bool) -> Option<Candidate
         if !name_like {
             break;
         }
+        if let Some((len, Role::Place)) = message::phrase_at(tokens, j) {
+            place = Some((j, len));
+        }
         j += 1;
     }
     let overlong = j - i > MAX_SYLLABLES;
     if overlong {
         j = i + MAX_SYLLABLES;
     }
-    // an unknown word closing the run is more likely the message's than the name's
+    // a name ending in a place: `NGUYEN VAN AN HA NOI` (where the donor lives) or `NGUYEN THI HA
+    // GIANG` (Hà Giang is also a given name); cut a full name before it, and let an officer say
+    let mut ends_in_place = false;
+    if let Some((p, len)) = place {
+        if p + len == j && p - i >= 2 {
+            ends_in_place = true;
+            if p - i >= 3 {
+                j = p;
+            }
+        }
+    }
+    // an unknown word closing a long run is more likely the message's than the name's (never
+    // cut below three syllables: `NGUYEN VAN` is no name)
     let mut trailing = false;
-    while j - i > 2 && !names::is_known(&tokens[j - 1].folded) {
+    while j - i > 3 && !names::is_known(&tokens[j - 1].folded) {
         j -= 1;
         trailing = true;
     }
@@ -299,11 +330,24 @@ fn person_at(tokens: &[Token], i: usize, after_action: bool) -> Option<Candidate
     if overlong {
         confidence = confidence.min(OVERLONG);
     }
+    if ends_in_place {
+        confidence = confidence.min(ENDS_IN_PLACE);
+    }
     Some(Candidate {
         from: i,
         to: j,
         kind: Kind::Person,
         confidence,
+    })
+}
+
+/// Whether an organisation's word that cannot be part of a name opens at `j` (`NGUYEN VAN AN
+/// CONG TY ABC`); one made of name syllables (`VAN PHONG` of `LO VAN PHONG`) can.
+fn org_word_at(tokens: &[Token], j: usize) -> bool {
+    organizations::head_at(tokens, j).is_some_and(|len| {
+        tokens[j..j + len]
+            .iter()
+            .any(|t| !names::is_known(&t.folded))
     })
 }
 
