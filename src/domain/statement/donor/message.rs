@@ -94,7 +94,8 @@ const PHRASES: &[(&str, Role)] = &[
     ("chuc mung", Role::Action),
     ("chuc", Role::Lead),
     ("mong", Role::Lead),
-    // what it is for, and the payee
+    // what it is for, and the payee (only as phrases where a word is also a name's: `lu` alone
+    // is the surname Lữ, `to quoc` begins Tô Quốc…, `mat tran to quoc` is the Front)
     ("mien bac", Role::Topic),
     ("mien trung", Role::Topic),
     ("mien nam", Role::Topic),

@@ -7,10 +7,11 @@
 //!
 //! A real appeal's published statement showed what a naive reading gets wrong: message words
 //! published as names (`Ung`, `Mong`, `CT`, `Chuyen`), Trương filed as a school, Tới cut off as
-//! the bank app's "to". So the reading knows Vietnamese names ([`names`]), organisations' words
-//! ([`organizations`]), message words ([`message`]), each layout ([`layouts`]) and broken
-//! spacing ([`spacing`]), and says how sure it is: a name is published only at or above
-//! [`PUBLISH_AT`]; below it the guess is kept for an officer to check.
+//! the bank app's "to". So the reading knows Vietnamese names (`names`), organisations' words
+//! (`organizations`), message words and places (`message`), each layout (`layouts`) and broken
+//! spacing (`spacing`), reads tokens (`tokens`) into candidates (`reading`), and says how sure
+//! it is: a name is published only at or above [`PUBLISH_AT`]; below it the guess is kept for an
+//! officer to check.
 
 mod layouts;
 mod message;

@@ -8,7 +8,7 @@
 use super::message::{self, Role};
 use super::names;
 use super::organizations;
-use super::tokens::{Case, Class, Token};
+use super::tokens::{text_of, Case, Class, Token};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Kind {
@@ -31,8 +31,13 @@ pub(super) struct Outcome {
     pub unread: bool,
 }
 
-/// Confidences. A published name must be one of the first three kinds.
-const SLOT_SURNAME: u8 = 96;
+/// Confidences ([`super::PUBLISH_AT`] is 80). At or above it: a sender slot or counterparty
+/// column (96 opened by a surname or an organisation's word, 86 otherwise), an organisation
+/// opening a message (90), a person opened by a surname in capitals or title case (92, 85 with
+/// two syllables) or in lower case (82). Below it: anything with an unknown syllable, two
+/// syllables in lower case, a run too long, a name ending in a place, two names in one line, an
+/// organisation named after the message began, a run with no surname.
+const SLOT_CERTAIN: u8 = 96;
 const SLOT_OTHER: u8 = 86;
 const ORGANIZATION: u8 = 90;
 const MENTIONED_ORGANIZATION: u8 = 65;
@@ -52,14 +57,6 @@ const MAX_SYLLABLES: usize = 5;
 /// Longest organisation's name in tokens.
 const MAX_ORGANIZATION: usize = 16;
 
-fn text_of(tokens: &[Token]) -> String {
-    tokens
-        .iter()
-        .map(|t| t.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// Reads a slot that holds a name and nothing else: the bank's sender slot or an export's
 /// counterparty column. `None` when it holds no words.
 pub(super) fn read_slot(tokens: &[Token]) -> Option<Reading> {
@@ -72,7 +69,7 @@ pub(super) fn read_slot(tokens: &[Token]) -> Option<Reading> {
             return Some(Reading {
                 name: text_of(tokens),
                 kind: Kind::Organization,
-                confidence: SLOT_SURNAME,
+                confidence: SLOT_CERTAIN,
             });
         }
     }
@@ -94,7 +91,7 @@ pub(super) fn read_slot(tokens: &[Token]) -> Option<Reading> {
         return read_message(tokens).best;
     }
     let confidence = if names::is_surname(&tokens[0].folded) {
-        SLOT_SURNAME
+        SLOT_CERTAIN
     } else {
         SLOT_OTHER
     };

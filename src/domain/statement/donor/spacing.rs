@@ -70,7 +70,7 @@ pub(super) fn join_fragments(tokens: Vec<Token>) -> Vec<Token> {
                 return None;
             }
             let text: String = pieces.iter().map(|t| t.text.as_str()).collect();
-            let joined = Token::word(text);
+            let joined = Token::word(text, pieces[0].spaced);
             names::is_known(&joined.folded).then_some((k, joined))
         });
         match join {

@@ -46,16 +46,20 @@ pub(super) struct Token {
     pub text: String,
     pub folded: String,
     pub class: Class,
+    /// Whether whitespace (or the start) stands before it, so a name is given back as printed
+    /// (`CONG TY A-B`, not `CONG TY A - B`).
+    pub spaced: bool,
 }
 
 impl Token {
-    pub(super) fn word(text: String) -> Token {
+    pub(super) fn word(text: String, spaced: bool) -> Token {
         let folded = fold(&text);
         let class = classify(&text);
         Token {
             text,
             folded,
             class,
+            spaced,
         }
     }
 
@@ -76,26 +80,48 @@ impl Token {
 pub(super) fn tokenize(s: &str) -> Vec<Token> {
     let mut out = Vec::new();
     let mut current = String::new();
-    let flush = |current: &mut String, out: &mut Vec<Token>| {
-        if !current.is_empty() {
-            out.push(Token::word(std::mem::take(current)));
-        }
-    };
+    // whether whitespace stands before the next token, and before the word being read
+    let mut gap = true;
+    let mut word_spaced = true;
     for c in s.chars() {
         if c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) {
-            current.push(c);
-        } else {
-            flush(&mut current, &mut out);
-            if !c.is_whitespace() {
-                out.push(Token {
-                    text: c.to_string(),
-                    folded: c.to_string(),
-                    class: Class::Punct,
-                });
+            if current.is_empty() {
+                word_spaced = gap;
+                gap = false;
             }
+            current.push(c);
+            continue;
+        }
+        if !current.is_empty() {
+            out.push(Token::word(std::mem::take(&mut current), word_spaced));
+        }
+        if c.is_whitespace() {
+            gap = true;
+        } else {
+            out.push(Token {
+                text: c.to_string(),
+                folded: c.to_string(),
+                class: Class::Punct,
+                spaced: gap,
+            });
+            gap = false;
         }
     }
-    flush(&mut current, &mut out);
+    if !current.is_empty() {
+        out.push(Token::word(current, word_spaced));
+    }
+    out
+}
+
+/// The tokens' text as printed, each separated by one space where whitespace separated them.
+pub(super) fn text_of(tokens: &[Token]) -> String {
+    let mut out = String::new();
+    for (k, t) in tokens.iter().enumerate() {
+        if k > 0 && t.spaced {
+            out.push(' ');
+        }
+        out.push_str(&t.text);
+    }
     out
 }
 
@@ -167,6 +193,14 @@ mod tests {
         );
         assert_eq!(t[9].folded, "tran");
         assert_eq!(t[9].text, "Trần");
+    }
+
+    #[test]
+    fn text_is_given_back_as_spaced() {
+        assert_eq!(
+            text_of(&tokenize("  CONG TY  A-B (HN) ")),
+            "CONG TY A-B (HN)"
+        );
     }
 
     #[test]
