@@ -410,6 +410,19 @@ async fn the_database_keeps_lines_unless_their_statement_is_withdrawn_and_they_a
             .is_some_and(|m| m.contains("cannot be deleted")),
         "{err:?}"
     );
+    // a line's references are the bank's side: fixed once imported
+    let err = db
+        .execute(
+            "UPDATE statement_lines SET bank_references = '{X}' WHERE credit = 500000",
+            &[],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.as_db_error().and_then(|e| e.constraint()),
+        Some("statement_line_bank_side_fixed"),
+        "{err:?}"
+    );
     // a withdrawal row is append-only
     let res = withdraw(&app, &accountant.token, &first, "sai").await;
     assert_eq!(res.status(), 200);
@@ -623,5 +636,83 @@ async fn an_opening_balance_is_refused_when_it_is_not_one() {
         )
         .await,
         0
+    );
+}
+
+// ------------------------------------------------------------------ retries
+
+#[tokio::test]
+async fn a_retried_withdrawal_or_opening_balance_answers_the_first_response_again() {
+    let app = spawn_app().await;
+    let (accountant, bank, first) = imported(&app).await;
+    let withdraw_path = format!(
+        "/v1/statements/{}/withdraw",
+        first["statement_id"].as_str().unwrap()
+    );
+    let opening_path = format!(
+        "/v1/bank-accounts/{}/opening-balance",
+        bank["id"].as_str().unwrap()
+    );
+    let opening = json!({"as_of": "2026-10-16", "amount": OPENING});
+    let reason = json!({"reason": "sai tài khoản"});
+    let other_opening = json!({"as_of": "2026-10-16", "amount": "1"});
+    let other_reason = json!({"reason": "khác"});
+
+    for (path, body, other_body, status) in [
+        (&withdraw_path, &reason, &other_reason, 200),
+        (&opening_path, &opening, &other_opening, 201),
+    ] {
+        let once = app
+            .post_with_key(path, &accountant.token, &format!("k-{status}"), body)
+            .await;
+        let once = json_of(once, status).await;
+        let again = app
+            .post_with_key(path, &accountant.token, &format!("k-{status}"), body)
+            .await;
+        assert_eq!(json_of(again, status).await, once, "{path}");
+        // the same key with another body
+        let other = app
+            .post_with_key(path, &accountant.token, &format!("k-{status}"), other_body)
+            .await;
+        assert_problem(other, 422, "idempotency_key_reused").await;
+    }
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM statement_withdrawals").await,
+        1
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM bank_opening_balances").await,
+        1
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM journal_entries WHERE source_type = 'opening_balance'"
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn two_opening_balances_racing_book_one() {
+    let app = spawn_app().await;
+    let accountant = app.user("accountant", COMMUNE).await;
+    let bank = app.bank_account(COMMUNE, &accountant.token).await;
+    let body = json!({"as_of": "2026-10-16", "amount": "1000"});
+    let (a, b) = tokio::join!(
+        book_opening(&app, &accountant.token, &bank, body.clone()),
+        book_opening(&app, &accountant.token, &bank, body.clone()),
+    );
+    let mut statuses = vec![a.status().as_u16(), b.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, vec![201, 409]);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM journal_entries WHERE source_type = 'opening_balance'"
+        )
+        .await,
+        1
     );
 }
