@@ -27,6 +27,7 @@ use crate::vocabulary;
 use chrono::NaiveDate;
 
 pub mod file_body;
+pub mod statement_file;
 
 /// JSON bodies are at most 1 MiB (`security.md`).
 pub const JSON_LIMIT: usize = 1 << 20;

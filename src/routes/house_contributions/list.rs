@@ -1,6 +1,4 @@
 use actix_web::{get, web};
-use serde::Deserialize;
-use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::ContributionView;
@@ -8,17 +6,8 @@ use crate::app::house_contributions;
 use crate::auth::AuthUser;
 use crate::error::ApiResult;
 use crate::extract::Query;
-use crate::pagination::{Page, Window};
+use crate::pagination::{Page, PageQuery, Window};
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ContributionQuery {
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
-}
 
 /// The contributions to a house project, in the order they were recorded (404 outside the
 /// caller's scope).
@@ -26,7 +15,7 @@ pub struct ContributionQuery {
     operation_id = "listHouseContributions",
     context_path = "/v1",
     tag = "houses",
-    params(("id" = Uuid, Path, description = "The house project"), ContributionQuery),
+    params(("id" = Uuid, Path, description = "The house project"), PageQuery),
     responses((status = 200, description = "A page of the project's contributions", body = Page<ContributionView>), crate::openapi::Problems),
     security(("bearer" = []))
 )]
@@ -35,7 +24,7 @@ pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: Query<ContributionQuery>,
+    query: Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<ContributionView>>> {
     let window = Window::by_id(query.limit, query.cursor.as_deref())?;
     let mut conn = state.pools.read.get().await?;

@@ -1,6 +1,4 @@
 use actix_web::{get, web};
-use serde::Deserialize;
-use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::app;
@@ -9,18 +7,9 @@ use crate::domain::field::FieldError;
 use crate::domain::period::parse_month;
 use crate::error::ApiResult;
 use crate::extract::Query;
-use crate::pagination::{self, Page};
+use crate::pagination::{self, Page, PageQuery};
 use crate::state::AppState;
 use crate::views::periods::PeriodView;
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct PeriodQuery {
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
-}
 
 /// The fund's months, newest first: every month from its first posting (or the current month)
 /// to the current local month, and any month ever closed.
@@ -28,7 +17,7 @@ pub struct PeriodQuery {
     operation_id = "listPeriods",
     context_path = "/v1",
     tag = "periods",
-    params(("id" = Uuid, Path, description = "The unit (its fund)"), PeriodQuery),
+    params(("id" = Uuid, Path, description = "The unit (its fund)"), PageQuery),
     responses((status = 200, description = "A page of the unit's monthly periods", body = Page<PeriodView>), crate::openapi::Problems),
     security(("bearer" = []))
 )]
@@ -37,7 +26,7 @@ pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: Query<PeriodQuery>,
+    query: Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<PeriodView>>> {
     let limit = pagination::limit(query.limit)?;
     let before = pagination::decode(query.cursor.as_deref())?

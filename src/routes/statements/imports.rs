@@ -3,7 +3,7 @@
 use actix_web::{post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::app;
@@ -11,18 +11,9 @@ use crate::auth::{Accountant, AuthUser};
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, Query};
 use crate::idempotency::{self, IdempotencyKey};
-use crate::pagination::{Page, Window};
+use crate::pagination::{Page, PageQuery, Window};
 use crate::state::AppState;
 use crate::views::statements::StatementView;
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct StatementQuery {
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
-}
 
 /// The statements imported into the bank account, newest first, withdrawn ones included
 /// (`status`).
@@ -31,7 +22,7 @@ pub struct StatementQuery {
     get,
     path = "/v1/bank-accounts/{id}/statements",
     tag = "statements",
-    params(("id" = Uuid, Path, description = "the bank account"), StatementQuery),
+    params(("id" = Uuid, Path, description = "the bank account"), PageQuery),
     responses((status = 200, description = "A page of the account's imports", body = Page<StatementView>), crate::openapi::Problems),
     security(("bearer" = []))
 )]
@@ -39,7 +30,7 @@ pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    query: Query<StatementQuery>,
+    query: Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<StatementView>>> {
     let window = Window::by_id(query.limit, query.cursor.as_deref())?;
     let mut conn = state.pools.read.get().await?;

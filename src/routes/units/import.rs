@@ -1,4 +1,3 @@
-use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{web, HttpRequest};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::AsyncConnection;
@@ -10,6 +9,7 @@ use crate::db::units::ImportCounts;
 use crate::domain::field::FieldError;
 use crate::domain::unit_file;
 use crate::error::{ApiError, ApiResult, Code};
+use crate::extract::file_body::media_type;
 use crate::messages::units as messages;
 use crate::state::AppState;
 
@@ -38,16 +38,7 @@ pub async fn import(
     req: HttpRequest,
     body: web::Bytes,
 ) -> ApiResult<web::Json<ImportCounts>> {
-    let is_csv = req
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(';')
-                .next()
-                .is_some_and(|m| m.trim().eq_ignore_ascii_case("text/csv"))
-        });
-    if !is_csv {
+    if media_type(&req).as_deref() != Some("text/csv") {
         return Err(messages::not_csv().into());
     }
     let mut conn = state.pools.write.get().await?;
