@@ -84,6 +84,7 @@ pub enum Problems {
         routes::donations::list::list,
         routes::donations::get::get,
         routes::donations::void::void,
+        routes::donations::correct_donor::correct_donor,
         routes::donations::receipts::receipts,
         routes::accounts::list::list,
         routes::accounts::get::get,

@@ -14,6 +14,8 @@ use chrono::{NaiveDate, SubsecRound, Utc};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use rust_decimal::Decimal;
+use serde::Deserialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::statements::LineSelection;
@@ -23,10 +25,13 @@ use crate::auth::extractor::Bearer;
 use crate::auth::scope::Right;
 use crate::auth::{AuthUser, Officer};
 use crate::db::bank_accounts::BankAccountRow;
-use crate::db::donations::{self, Completion, ContextOf, DonationRow, DonationWrite, NewDonation};
+use crate::db::donations::{
+    self, Completion, ContextOf, DonationFilter, DonationRow, DonationWrite, NewDonation,
+};
+use crate::db::donor_name_checks as name_checks;
 use crate::db::idempotency::{self as keys, Taken};
-use crate::db::units::UnitRow;
-use crate::domain::donation::{self as rules_of, Channel, Donation};
+use crate::db::units::{self, UnitRow};
+use crate::domain::donation::{self as rules_of, Channel, Donation, DonorKind, PublicDisplay};
 use crate::domain::field::FieldError;
 use crate::domain::{text, Role};
 use crate::ledger::bulk::{self, LineDonation, LineSide, OpenLine, Target};
@@ -359,6 +364,138 @@ pub async fn void(
     Ok(DonationView::new(row, true))
 }
 
+/// One donation, if its fund is in the caller's scope; the donor's contact details only for
+/// those who may read personal data there.
+pub async fn get(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    id: Uuid,
+) -> AppResult<DonationView> {
+    let donation = donations::find(conn, id).await?.ok_or(AppError::NotFound)?;
+    let unit = lookups::unit_authorized(conn, &user.scope, Right::Read, donation.unit_id).await?;
+    let contact = lookups::allows(conn, &user.scope, Right::ReadPersonal, &unit).await?;
+    let waiting = !name_checks::waiting(conn, &[donation.id]).await?.is_empty();
+    Ok(DonationView::new(donation, contact).name_to_check(waiting))
+}
+
+/// The donations of `unit`'s fund, or of every fund in the caller's scope, as `filter` asks
+/// (its `units` are set here); contact details only where the caller may read personal data.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    unit: Option<Uuid>,
+    filter: DonationFilter<'_>,
+) -> AppResult<Vec<DonationView>> {
+    let units_in_scope: Vec<UnitRow> = match unit {
+        Some(id) => vec![lookups::unit_authorized(conn, &user.scope, Right::Read, id).await?],
+        None => units::in_subtrees(conn, &user.scope.roots()).await?,
+    };
+    let ids: Vec<Uuid> = units_in_scope.iter().map(|u| u.id).collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = donations::list(
+        conn,
+        DonationFilter {
+            units: &ids,
+            ..filter
+        },
+    )
+    .await?;
+    let listed: Vec<Uuid> = rows.iter().map(|d| d.id).collect();
+    let waiting = name_checks::waiting(conn, &listed).await?;
+    let mut personal = std::collections::HashSet::new();
+    for u in &units_in_scope {
+        if lookups::allows(conn, &user.scope, Right::ReadPersonal, u).await? {
+            personal.insert(u.id);
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|d| {
+            let (contact, to_check) = (personal.contains(&d.unit_id), waiting.contains(&d.id));
+            DonationView::new(d, contact).name_to_check(to_check)
+        })
+        .collect())
+}
+
+/// Who gave, as a finance officer corrects it after checking the statement line.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectDonor {
+    pub kind: DonorKind,
+    /// Required unless `kind` is `anonymous` (then absent): the name as it should be shown.
+    #[schema(max_length = 200)]
+    pub name: Option<String>,
+    /// `name` to publish it; an anonymous donor is never published by name.
+    pub public_display: PublicDisplay,
+}
+
+/// Corrects (or confirms) the donor of a recorded donation (its unit's finance officer), and
+/// closes its name check if one was open: the public display follows at once. 409
+/// `already_void` for a void donation. Audited without the name (personal data).
+pub async fn correct_donor(
+    conn: &mut AsyncPgConnection,
+    accountant: &AuthUser,
+    id: Uuid,
+    input: &CorrectDonor,
+) -> AppResult<DonationView> {
+    let (donation, unit) = voidable(conn, accountant, id).await?;
+    let name = match (input.kind, input.name.as_deref()) {
+        (DonorKind::Anonymous, None) => None,
+        (DonorKind::Anonymous, Some(_)) => {
+            return Err(FieldError::new(
+                "name",
+                "an anonymous donor has no name",
+                "nhà hảo tâm ẩn danh không có tên",
+            )
+            .into())
+        }
+        (_, name) => Some(text::clean(name.unwrap_or(""), 200).ok_or_else(|| {
+            FieldError::new(
+                "name",
+                "1 to 200 characters, required unless the donor is anonymous",
+                "từ 1 đến 200 ký tự, bắt buộc trừ khi nhà hảo tâm ẩn danh",
+            )
+        })?),
+    };
+    let display = match input.kind {
+        DonorKind::Anonymous => PublicDisplay::Anonymous,
+        _ => input.public_display,
+    };
+    let row = donations::set_donor(
+        conn,
+        donation.id,
+        input.kind.as_str(),
+        name.as_deref(),
+        display.as_str(),
+    )
+    .await
+    .map_err(|e| match e {
+        diesel::result::Error::NotFound => AppError::refused(Code::AlreadyVoid),
+        e => e.into(),
+    })?;
+    let was_to_check = name_checks::close(conn, donation.id, accountant.id.0).await?;
+    audit::record(
+        conn,
+        accountant,
+        Change {
+            action: "donation.correct_donor",
+            target_type: "donation",
+            target_id: Some(donation.id),
+            unit_id: Some(unit.id),
+            // no name: it is personal data
+            changes: serde_json::json!({
+                "kind": input.kind.as_str(),
+                "public_display": display.as_str(),
+                "was_to_check": was_to_check,
+            }),
+        },
+    )
+    .await?;
+    Ok(DonationView::new(row, true))
+}
+
 /// What a bulk creation made.
 #[derive(Debug, Default)]
 pub struct MadeFromLines {
@@ -422,7 +559,7 @@ pub async fn record_from_lines(
                     if lines.is_empty() {
                         return Ok(None);
                     }
-                    let donations = donations_of(&lines);
+                    let (donations, to_check) = donations_of(&lines);
                     let ids: Vec<Uuid> = donations.iter().map(|d| d.id).collect();
                     let entries = bulk::post_lines(
                         conn,
@@ -462,6 +599,9 @@ pub async fn record_from_lines(
                         &donations,
                     )
                     .await?;
+                    let (checked, confidences): (Vec<Uuid>, Vec<i16>) =
+                        to_check.into_iter().unzip();
+                    name_checks::open(conn, &checked, &confidences).await?;
                     let last = &lines[lines.len() - 1];
                     Ok(Some((ids, receipts, amount, (last.line_date, last.id))))
                 }
@@ -483,14 +623,20 @@ pub async fn record_from_lines(
     Ok(made)
 }
 
-/// One donation per line, its donor read from the description.
-fn donations_of(lines: &[OpenLine]) -> Vec<LineDonation> {
-    lines
+/// One donation per line, its donor read from the description, and the reader's confidence
+/// where it falls below the bar to publish (an officer checks those).
+fn donations_of(lines: &[OpenLine]) -> (Vec<LineDonation>, Vec<(Uuid, i16)>) {
+    let mut to_check = Vec::new();
+    let donations = lines
         .iter()
         .map(|l| {
             let d = crate::domain::statement::donor::parse(&l.description);
+            let id = Uuid::now_v7();
+            if d.needs_check() {
+                to_check.push((id, i16::from(d.confidence)));
+            }
             LineDonation {
-                id: Uuid::now_v7(),
+                id,
                 donor_kind: d.kind.as_str(),
                 donor_search: d.name.as_deref().map(text::fold).unwrap_or_default(),
                 donor_name: d.name,
@@ -499,5 +645,6 @@ fn donations_of(lines: &[OpenLine]) -> Vec<LineDonation> {
                 note: rules_of::line_note(l.id),
             }
         })
-        .collect()
+        .collect();
+    (donations, to_check)
 }

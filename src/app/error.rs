@@ -408,6 +408,8 @@ pub fn code_for_constraint(name: &str) -> Option<Code> {
         "bank_opening_balances_pkey" => Code::OpeningBalanceBooked,
         "statement_withdrawals_pkey" => Code::InvalidState,
         "statement_line_kept" => Code::StatementLinesMatched,
+        // a correction racing another: the check was closed meanwhile
+        "donor_name_checked_once" | "donor_name_checks_pkey" => Code::Conflict,
         // a source type the code does not write: never the client's input
         "journal_entries_source_type_check" => Code::Conflict,
         "unit_lifecycle_forward" => Code::InvalidState,

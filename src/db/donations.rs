@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::schema::donations;
+use crate::domain::text;
 
 #[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
 #[diesel(table_name = donations)]
@@ -495,6 +496,31 @@ pub async fn mark_void(
     .await
 }
 
+/// Corrects who gave a recorded donation (an officer's check of a name read from a statement);
+/// `NotFound` when it is void. The database lets these four columns change and nothing else.
+pub async fn set_donor(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    kind: &str,
+    name: Option<&str>,
+    public_display: &str,
+) -> QueryResult<DonationRow> {
+    diesel::update(
+        donations::table
+            .find(id)
+            .filter(donations::status.eq("recorded")),
+    )
+    .set((
+        donations::donor_kind.eq(kind),
+        donations::donor_name.eq(name),
+        donations::donor_search.eq(name.map(text::fold).unwrap_or_default()),
+        donations::public_display.eq(public_display),
+    ))
+    .returning(DonationRow::as_returning())
+    .get_result(conn)
+    .await
+}
+
 pub struct DonationFilter<'a> {
     /// Donations of funds of these units.
     pub units: &'a [Uuid],
@@ -512,6 +538,8 @@ pub struct DonationFilter<'a> {
     /// A bank reference as kept (`reference::normalise_query`): the donation's own, or one of
     /// the statement line its entry is matched to; exactly, never a part of one.
     pub reference: Option<String>,
+    /// Only donations whose donor name waits for an officer's check.
+    pub name_to_check: bool,
     /// Keyset on (received_on, id).
     pub after: Option<(NaiveDate, Uuid)>,
     pub limit: i64,
@@ -557,6 +585,16 @@ pub async fn list(
     }
     if let Some(max) = f.max_amount {
         q = q.filter(donations::amount_vnd.le(max));
+    }
+    if f.name_to_check {
+        use super::schema::donor_name_checks as checks;
+        q = q.filter(
+            donations::id.eq_any(
+                checks::table
+                    .filter(checks::checked_at.is_null())
+                    .select(checks::donation_id),
+            ),
+        );
     }
     if let Some(reference) = f.reference {
         use super::schema::statement_lines as lines;

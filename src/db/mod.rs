@@ -12,6 +12,7 @@ pub mod campaign_spending;
 pub mod campaigns;
 pub mod disbursements;
 pub mod donations;
+pub mod donor_name_checks;
 pub mod embedded;
 pub mod fund_statement;
 pub mod handovers;

@@ -626,6 +626,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    donor_name_checks (donation_id) {
+        donation_id -> Uuid,
+        confidence -> Int2,
+        created_at -> Timestamptz,
+        checked_by -> Nullable<Uuid>,
+        checked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     statement_withdrawals (statement_id) {
         statement_id -> Uuid,
         reason -> Text,
@@ -649,6 +659,7 @@ diesel::table! {
 
 diesel::joinable!(accounts -> funds (unit_id));
 diesel::joinable!(statement_withdrawals -> bank_statements (statement_id));
+diesel::joinable!(donor_name_checks -> donations (donation_id));
 diesel::joinable!(balance_buckets -> accounts (account_id));
 diesel::joinable!(bank_accounts -> accounts (account_id));
 diesel::joinable!(postings -> journal_entries (entry_id));
@@ -678,6 +689,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     chart_of_accounts,
     disbursements,
     donations,
+    donor_name_checks,
     funds,
     handover_lines,
     handover_obligations,

@@ -252,6 +252,7 @@ pub const OPERATIONS: &[(&str, &[Code])] = &[
     ("listDonations", &[NotFound]),
     ("getDonation", &[]),
     // a void reverses the receipt: the cash or goods it brought in leave again
+    ("correctDonationDonor", &[Forbidden, AlreadyVoid, Conflict]),
     (
         "voidDonation",
         &[

@@ -46,6 +46,10 @@ pub struct DonationView {
     pub donor: DonorView,
     #[schema(value_type = PublicDisplay)]
     pub public_display: String,
+    /// The donor was read from a bank statement line with too little confidence to publish a
+    /// name (the public sees "Nhà hảo tâm" meanwhile): a finance officer checks it against the
+    /// line and corrects it (`POST /v1/donations/{id}/donor`).
+    pub donor_name_to_check: bool,
     pub bank_account_id: Option<Uuid>,
     pub bank_reference: Option<String>,
     #[schema(value_type = Option<Vec<InKindItem>>)]
@@ -59,6 +63,12 @@ pub struct DonationView {
 }
 
 impl DonationView {
+    /// The view with its `donor_name_to_check` (`db::donor_name_checks::waiting`).
+    pub fn name_to_check(mut self, waiting: bool) -> Self {
+        self.donor_name_to_check = waiting;
+        self
+    }
+
     /// `with_contact`: whether the viewer may see the donor's contact details.
     pub fn new(d: DonationRow, with_contact: bool) -> Self {
         let contact = |v: Option<String>| if with_contact { v } else { None };
@@ -83,6 +93,7 @@ impl DonationView {
                 tax_code: contact(d.donor_tax_code),
             },
             public_display: d.public_display,
+            donor_name_to_check: false,
             bank_account_id: d.bank_account_id,
             bank_reference: d.bank_reference,
             in_kind_items: d.in_kind_items,

@@ -716,3 +716,235 @@ async fn two_opening_balances_racing_book_one() {
         1
     );
 }
+
+// ------------------------------------------------------------------ donor names to check
+
+/// A generic statement of two credits: one whose donor reads clearly, one the reader is not
+/// sure of (two people's names in one message).
+const TWO_DONORS: &str = "date,reference,debit,credit,balance,description\n\
+    2026-10-20,D-1,,300000,,MBVCB.1234567890.ung ho.CT tu 0123456789 NGUYEN VAN AN toi 0011009999999 UY BAN MTTQ\n\
+    2026-10-20,D-2,,200000,,123456.201026.101010.NGUYEN VAN BINH TRAN THI HOA ung ho\n";
+
+async fn donations_from_two_lines(app: &TestApp) -> (TestUser, Value, Value) {
+    let accountant = app.user("accountant", COMMUNE).await;
+    let bank = app.bank_account(COMMUNE, &accountant.token).await;
+    let res = upload(
+        app,
+        &accountant.token,
+        &bank,
+        "format=generic",
+        TWO_DONORS.as_bytes(),
+    )
+    .await;
+    json_of(res, 201).await;
+    let officer = app.user("officer", COMMUNE).await;
+    let campaign = app
+        .campaign(&officer.token, COMMUNE, "Ủng hộ miền Bắc", false)
+        .await;
+    from_lines(
+        app,
+        &accountant.token,
+        &bank,
+        "donations",
+        json!({"all_unmatched_credits": true, "campaign_id": campaign["id"]}),
+    )
+    .await;
+    (accountant, bank, campaign)
+}
+
+async fn listed(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
+    let res = app.get(&format!("/v1/donations?{query}"), token).await;
+    json_of(res, 200).await["items"].as_array().unwrap().clone()
+}
+
+async fn public_names(app: &TestApp, campaign: &Value) -> Vec<String> {
+    let res = app
+        .client
+        .get(app.url(&format!(
+            "/v1/public/campaigns/{}/donations",
+            campaign["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap();
+    json_of(res, 200).await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["donor_display"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_doubtful_name_is_not_published_and_waits_for_the_finance_officer() {
+    let app = spawn_app().await;
+    let (accountant, _, campaign) = donations_from_two_lines(&app).await;
+
+    let all = listed(&app, &accountant.token, "").await;
+    assert_eq!(all.len(), 2);
+    let to_check = listed(&app, &accountant.token, "name_to_check=true").await;
+    assert_eq!(to_check.len(), 1, "{to_check:?}");
+    assert_eq!(to_check[0]["amount_vnd"], "200000");
+    assert_eq!(to_check[0]["donor_name_to_check"], true);
+    assert_eq!(to_check[0]["public_display"], "anonymous");
+    let clear = all.iter().find(|d| d["amount_vnd"] == "300000").unwrap();
+    assert_eq!(clear["donor_name_to_check"], false);
+    assert_eq!(clear["donor"]["name"], "NGUYEN VAN AN");
+    let mut names = public_names(&app, &campaign).await;
+    names.sort();
+    assert_eq!(names, vec!["NGUYEN VAN AN", "Nhà hảo tâm"]);
+
+    // the officer checks the line and names the donor
+    let id = to_check[0]["id"].as_str().unwrap();
+    let res = app
+        .post(
+            &format!("/v1/donations/{id}/donor"),
+            &accountant.token,
+            &json!({"kind": "individual", "name": "Nguyễn Văn Bình và Trần Thị Hoa",
+                    "public_display": "name"}),
+        )
+        .await;
+    let corrected = json_of(res, 200).await;
+    assert_eq!(corrected["donor_name_to_check"], false);
+    assert_eq!(
+        corrected["donor"]["name"],
+        "Nguyễn Văn Bình và Trần Thị Hoa"
+    );
+    assert!(listed(&app, &accountant.token, "name_to_check=true")
+        .await
+        .is_empty());
+    let res = app
+        .get(&format!("/v1/donations/{id}"), &accountant.token)
+        .await;
+    assert_eq!(json_of(res, 200).await["donor_name_to_check"], false);
+    let mut names = public_names(&app, &campaign).await;
+    names.sort();
+    assert_eq!(
+        names,
+        vec!["NGUYEN VAN AN", "Nguyễn Văn Bình và Trần Thị Hoa"]
+    );
+    // audited, without the name
+    let changes: Value = app
+        .sql()
+        .await
+        .query_one(
+            "SELECT changes FROM audit_events WHERE action = 'donation.correct_donor'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(changes["was_to_check"], true);
+    assert!(!changes.to_string().contains("Bình"), "{changes}");
+}
+
+#[tokio::test]
+async fn a_donor_correction_is_refused_when_it_is_not_one() {
+    let app = spawn_app().await;
+    let (accountant, _, _) = donations_from_two_lines(&app).await;
+    let id = listed(&app, &accountant.token, "name_to_check=true").await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/v1/donations/{id}/donor");
+
+    for (body, field) in [
+        (
+            json!({"kind": "individual", "public_display": "name"}),
+            "name",
+        ),
+        (
+            json!({"kind": "individual", "name": " ", "public_display": "name"}),
+            "name",
+        ),
+        (
+            json!({"kind": "anonymous", "name": "A", "public_display": "anonymous"}),
+            "name",
+        ),
+    ] {
+        let res = app.post(&path, &accountant.token, &body).await;
+        let problem = assert_problem(res, 422, "validation_failed").await;
+        assert_eq!(problem["errors"][0]["field"], field, "{body}");
+    }
+    let fine = json!({"kind": "anonymous", "public_display": "anonymous"});
+    let officer = app.user("officer", COMMUNE).await;
+    let res = app.post(&path, &officer.token, &fine).await;
+    assert_problem(res, 403, "forbidden").await;
+    let sibling = app.user("accountant", SIBLING_COMMUNE).await;
+    let res = app.post(&path, &sibling.token, &fine).await;
+    assert_problem(res, 404, "not_found").await;
+    // still waiting after every refusal
+    assert_eq!(
+        listed(&app, &accountant.token, "name_to_check=true")
+            .await
+            .len(),
+        1
+    );
+    // a void donation's donor is not corrected
+    let res = app
+        .post(
+            &format!("/v1/donations/{id}/void"),
+            &accountant.token,
+            &json!({"reason": "trùng"}),
+        )
+        .await;
+    json_of(res, 200).await;
+    let res = app.post(&path, &accountant.token, &fine).await;
+    assert_problem(res, 409, "already_void").await;
+}
+
+#[tokio::test]
+async fn the_database_lets_only_the_donor_of_a_recorded_donation_be_corrected() {
+    let app = spawn_app().await;
+    let (_, _, _) = donations_from_two_lines(&app).await;
+    let db = app.sql().await;
+    // the donor fields: yes
+    let n = db
+        .execute(
+            "UPDATE donations SET donor_name = 'X', donor_search = 'x', public_display = 'name'
+              WHERE amount_vnd = 300000",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    // anything else: no
+    let err = db
+        .execute(
+            "UPDATE donations SET donor_name = 'Y', amount_vnd = 1 WHERE amount_vnd = 300000",
+            &[],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.as_db_error().and_then(|e| e.constraint()),
+        Some("donations_void_once")
+    );
+    // a check is closed once and never removed
+    let err = db
+        .execute("DELETE FROM donor_name_checks", &[])
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.as_db_error().and_then(|e| e.constraint()),
+        Some("donor_name_checked_once")
+    );
+    db.execute(
+        "UPDATE donor_name_checks SET checked_at = now(),
+                checked_by = (SELECT id FROM users LIMIT 1)",
+        &[],
+    )
+    .await
+    .unwrap();
+    let err = db
+        .execute(
+            "UPDATE donor_name_checks SET checked_at = NULL, checked_by = NULL",
+            &[],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.as_db_error().and_then(|e| e.constraint()),
+        Some("donor_name_checked_once")
+    );
+}

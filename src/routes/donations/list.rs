@@ -5,11 +5,9 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::DonationView;
-use crate::app::lookups;
-use crate::auth::scope::Right;
+use crate::app::donations;
 use crate::auth::AuthUser;
-use crate::db::donations::{self, DonationFilter};
-use crate::db::units;
+use crate::db::donations::DonationFilter;
 use crate::domain::donation::Channel;
 use crate::domain::fund_date;
 use crate::domain::text;
@@ -39,6 +37,9 @@ pub struct DonationQuery {
     /// Donor name, with or without diacritics: `nguyen van a` finds `Nguyễn Văn A`.
     #[param(max_length = 100)]
     pub q: Option<String>,
+    /// Only donations whose donor name, read from a bank statement, waits for a finance
+    /// officer's check (`donor_name_to_check`).
+    pub name_to_check: Option<bool>,
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
@@ -80,54 +81,28 @@ pub async fn list(
         None => None,
     };
     let mut conn = state.pools.read.get().await?;
-    // the funds the listing covers: one unit, or every fund in scope
-    let units_in_scope: Vec<units::UnitRow> = match query.unit_id {
-        Some(id) => {
-            let unit = units::find(&mut conn, id)
-                .await?
-                .ok_or_else(ApiError::not_found)?;
-            lookups::authorize(&mut conn, &user.scope, Right::Read, &unit).await?;
-            vec![unit]
-        }
-        None => units::in_subtrees(&mut conn, &user.scope.roots()).await?,
+    let filter = DonationFilter {
+        units: &[],
+        campaign_id: query.campaign_id,
+        from: query.from,
+        to: query.to,
+        channel: query.channel.map(|c| c.as_str()),
+        status: query.status.as_deref(),
+        q,
+        public_names_only: false,
+        min_amount: None,
+        max_amount: None,
+        reference: None,
+        name_to_check: query.name_to_check.unwrap_or(false),
+        after,
+        limit: limit + 1,
     };
-    let ids: Vec<Uuid> = units_in_scope.iter().map(|u| u.id).collect();
-    if ids.is_empty() {
-        return Ok(web::Json(Page::empty()));
-    }
-    let rows = donations::list(
-        &mut conn,
-        DonationFilter {
-            units: &ids,
-            campaign_id: query.campaign_id,
-            from: query.from,
-            to: query.to,
-            channel: query.channel.map(|c| c.as_str()),
-            status: query.status.as_deref(),
-            q,
-            public_names_only: false,
-            min_amount: None,
-            max_amount: None,
-            reference: None,
-            after,
-            limit: limit + 1,
-        },
-    )
-    .await?;
-    let mut personal = std::collections::HashSet::new();
-    for u in &units_in_scope {
-        if lookups::allows(&mut conn, &user.scope, Right::ReadPersonal, u).await? {
-            personal.insert(u.id);
-        }
-    }
+    let views = donations::list(&mut conn, &user, query.unit_id, filter).await?;
     Ok(web::Json(pagination::page(
-        rows,
+        views,
         limit,
-        |d| format!("{}|{}", d.received_on, d.id),
-        |d| {
-            let contact = personal.contains(&d.unit_id);
-            DonationView::new(d, contact)
-        },
+        |v| format!("{}|{}", v.received_on, v.id),
+        |v| v,
     )))
 }
 

@@ -1,6 +1,7 @@
 //! Donations: record (with a gapless receipt number and a balanced entry in one transaction),
-//! read, list, void, and the receipt register.
+//! read, list, void, correct who gave, and the receipt register.
 
+pub mod correct_donor;
 pub mod create;
 pub mod get;
 pub mod list;
@@ -16,5 +17,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(list::list)
         .service(get::get)
         .service(void::void)
+        .service(correct_donor::correct_donor)
         .service(receipts::receipts);
 }

@@ -127,6 +127,7 @@ pub async fn list(
             min_amount,
             max_amount,
             reference,
+            name_to_check: false,
             after,
             limit: limit + 1,
         },
