@@ -16,4 +16,4 @@ DROP FUNCTION statement_lines_references_fixed();
 
 DROP INDEX donations_bank_reference_idx;
 DROP INDEX statement_lines_references_idx;
-ALTER TABLE statement_lines DROP COLUMN bank_references;
+ALTER TABLE statement_lines DROP COLUMN bank_references, DROP COLUMN counterparty;

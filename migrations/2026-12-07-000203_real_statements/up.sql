@@ -9,7 +9,9 @@
 -- 3. A bank account's opening balance: the money it held before the first statement, booked
 --    once per account (debit its 1121.N, credit 4111) so the books open where the bank's do.
 
-ALTER TABLE statement_lines ADD COLUMN bank_references text[] NOT NULL DEFAULT '{}';
+ALTER TABLE statement_lines ADD COLUMN bank_references text[] NOT NULL DEFAULT '{}',
+  -- the sender's name where the export has a column for it; it wins over the description
+  ADD COLUMN counterparty text CHECK (length(counterparty) BETWEEN 1 AND 200);
 UPDATE statement_lines SET bank_references = ARRAY[upper(replace(doc_no, ' ', ''))]
  WHERE doc_no IS NOT NULL;
 CREATE INDEX statement_lines_references_idx ON statement_lines USING gin (bank_references);
@@ -18,18 +20,19 @@ CREATE INDEX statement_lines_references_idx ON statement_lines USING gin (bank_r
 CREATE INDEX donations_bank_reference_idx ON donations (bank_reference)
   WHERE bank_reference IS NOT NULL;
 
--- the references are the bank's side of a line too: fixed once imported (a trigger of their
--- own, so `statement_lines_guard` keeps its one definition, migration 000012)
+-- the references and the sender's name are the bank's side of a line too: fixed once
+-- imported (a trigger of their own, so `statement_lines_guard` keeps its one definition,
+-- migration 000012)
 CREATE FUNCTION statement_lines_references_fixed() RETURNS trigger AS $$
 BEGIN
-  IF NEW.bank_references IS DISTINCT FROM OLD.bank_references THEN
+  IF (NEW.bank_references, NEW.counterparty) IS DISTINCT FROM (OLD.bank_references, OLD.counterparty) THEN
     RAISE EXCEPTION 'the bank''s side of statement line % cannot change', OLD.id
       USING ERRCODE = 'restrict_violation', CONSTRAINT = 'statement_line_bank_side_fixed';
   END IF;
   RETURN NEW;
 END;
 $$ LANGUAGE plpgsql;
-CREATE TRIGGER statement_lines_references_fixed BEFORE UPDATE OF bank_references ON statement_lines
+CREATE TRIGGER statement_lines_references_fixed BEFORE UPDATE OF bank_references, counterparty ON statement_lines
   FOR EACH ROW EXECUTE FUNCTION statement_lines_references_fixed();
 
 CREATE TABLE statement_withdrawals (

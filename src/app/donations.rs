@@ -33,6 +33,7 @@ use crate::db::idempotency::{self as keys, Taken};
 use crate::db::units::{self, UnitRow};
 use crate::domain::donation::{self as rules_of, Channel, Donation, DonorKind, PublicDisplay};
 use crate::domain::field::FieldError;
+use crate::domain::statement::donor;
 use crate::domain::{text, Role};
 use crate::ledger::bulk::{self, LineDonation, LineSide, OpenLine, Target};
 use crate::ledger::chart::AccountCode;
@@ -630,7 +631,7 @@ fn donations_of(lines: &[OpenLine]) -> (Vec<LineDonation>, Vec<(Uuid, i16)>) {
     let donations = lines
         .iter()
         .map(|l| {
-            let d = crate::domain::statement::donor::parse(&l.description);
+            let d = donor::read(&l.description, l.counterparty.as_deref());
             let id = Uuid::now_v7();
             if d.needs_check() {
                 to_check.push((id, i16::from(d.confidence)));

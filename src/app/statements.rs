@@ -134,6 +134,7 @@ pub async fn import(
                 occurrence: prepared.occurrences[start + i],
                 identity: &prepared.identities[start + i],
                 references: &prepared.references[start + i],
+                counterparty: l.counterparty.as_deref(),
             })
             .collect();
         lines_new += statements::insert_lines(conn, account, statement_id, &batch).await?;

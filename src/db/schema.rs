@@ -622,6 +622,7 @@ diesel::table! {
         matched_by -> Nullable<Uuid>,
         matched_at -> Nullable<Timestamptz>,
         bank_references -> Array<Text>,
+        counterparty -> Nullable<Text>,
     }
 }
 

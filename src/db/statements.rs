@@ -27,6 +27,7 @@ pub struct NewLine<'a> {
     pub identity: &'a [u8],
     /// The bank's references (`reference::references`), space-separated (they hold no spaces).
     pub references: &'a str,
+    pub counterparty: Option<&'a str>,
 }
 
 #[derive(QueryableByName)]
@@ -54,18 +55,20 @@ pub async fn insert_lines(
     let occurrences: Vec<i32> = lines.iter().map(|l| l.occurrence).collect();
     let identities: Vec<&[u8]> = lines.iter().map(|l| l.identity).collect();
     let references: Vec<&str> = lines.iter().map(|l| l.references).collect();
+    let counterparties: Vec<Option<&str>> = lines.iter().map(|l| l.counterparty).collect();
     let row: Inserted = diesel::sql_query(
         "WITH ins AS (
            INSERT INTO statement_lines (id, bank_account_id, statement_id, line_date, doc_no,
                                         debit, credit, balance, description, description_search,
-                                        occurrence, identity, bank_references)
+                                        occurrence, identity, bank_references, counterparty)
            SELECT u.id, $1, $2, u.line_date, u.doc_no, u.debit, u.credit, u.balance,
                   u.description, u.search, u.occurrence, u.identity,
-                  string_to_array(u.refs, ' ')
+                  string_to_array(u.refs, ' '), u.counterparty
              FROM unnest($3::uuid[], $4::date[], $5::text[], $6::int8[], $7::int8[], $8::int8[],
-                         $9::text[], $10::text[], $11::int4[], $12::bytea[], $13::text[])
+                         $9::text[], $10::text[], $11::int4[], $12::bytea[], $13::text[],
+                         $14::text[])
                   AS u(id, line_date, doc_no, debit, credit, balance, description, search,
-                       occurrence, identity, refs)
+                       occurrence, identity, refs, counterparty)
            ON CONFLICT (identity) DO NOTHING
            RETURNING 1
          )
@@ -84,6 +87,7 @@ pub async fn insert_lines(
     .bind::<Array<Integer>, _>(&occurrences)
     .bind::<Array<Bytea>, _>(&identities)
     .bind::<Array<Text>, _>(&references)
+    .bind::<Array<Nullable<Text>>, _>(&counterparties)
     .get_result(conn)
     .await?;
     Ok(row.inserted)
@@ -140,6 +144,7 @@ pub struct StatementLineRow {
     pub ignore_reason: Option<String>,
     pub created_at: DateTime<Utc>,
     pub bank_references: Vec<String>,
+    pub counterparty: Option<String>,
 }
 
 /// Which lines of a bank account a listing asks for.

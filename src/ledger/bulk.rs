@@ -43,6 +43,9 @@ pub struct OpenLine {
     pub amount: Decimal,
     #[diesel(sql_type = Text)]
     pub description: String,
+    /// The sender's name from a column of its own, when the export had one.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub counterparty: Option<String>,
 }
 
 /// The next `limit` unmatched lines of `side` on `bank_account`, after `after` in (date, id)
@@ -75,7 +78,7 @@ pub async fn open_lines(
     // a scalar subquery, not NOT EXISTS: it stays one index probe per line read in (date, id)
     // order up to the limit; an anti-join would hash every donation of the account per chunk
     let sql = format!(
-        "SELECT id, line_date, doc_no, {amount} AS amount, description FROM statement_lines l
+        "SELECT id, line_date, doc_no, {amount} AS amount, description, counterparty FROM statement_lines l
           WHERE bank_account_id = $1 AND status = 'unmatched' AND {filter}
             AND ({made} LIMIT 1) IS NULL
             AND ($2::uuid[] IS NULL OR id = ANY ($2))

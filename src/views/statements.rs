@@ -72,6 +72,8 @@ pub struct StatementLineView {
     /// The bank's own references of the line (its document number, `FT…` reference, the
     /// transaction numbers in its description), upper case; `q` finds a line by any of them.
     pub references: Vec<String>,
+    /// The sender's name, when the export has a column for it.
+    pub counterparty: Option<String>,
     /// Whole đồng; exactly one of `debit` and `credit` is positive, the other `"0"`.
     pub debit: String,
     pub credit: String,
@@ -94,6 +96,7 @@ impl From<StatementLineRow> for StatementLineView {
             line_date: l.line_date,
             doc_no: l.doc_no,
             references: l.bank_references,
+            counterparty: l.counterparty,
             debit: money::format(l.debit),
             credit: money::format(l.credit),
             balance: l.balance.map(money::format),

@@ -948,3 +948,57 @@ async fn the_database_lets_only_the_donor_of_a_recorded_donation_be_corrected() 
         Some("donor_name_checked_once")
     );
 }
+
+#[tokio::test]
+async fn a_senders_name_column_wins_over_the_description() {
+    let app = spawn_app().await;
+    let accountant = app.user("accountant", COMMUNE).await;
+    let bank = app.bank_account(COMMUNE, &accountant.token).await;
+    let file = "date,reference,debit,credit,balance,description,counterparty\n\
+        2026-10-20,C-1,,100000,,Ung ho mien bac FT26293009476796,TRAN THI MAI\n\
+        2026-10-20,C-2,,200000,,123456.201026.101010.LE VAN TAM ung ho,PHAM THU HUONG\n\
+        2026-10-20,C-3,,300000,,123456.201026.101011.LE VAN TOI ung ho,\n";
+    let res = upload(
+        &app,
+        &accountant.token,
+        &bank,
+        "format=generic",
+        file.as_bytes(),
+    )
+    .await;
+    json_of(res, 201).await;
+    let res = app
+        .get(
+            &format!(
+                "/v1/bank-accounts/{}/statement-lines",
+                bank["id"].as_str().unwrap()
+            ),
+            &accountant.token,
+        )
+        .await;
+    let lines = json_of(res, 200).await;
+    assert_eq!(lines["items"][0]["counterparty"], "TRAN THI MAI");
+    assert_eq!(lines["items"][2]["counterparty"], Value::Null);
+
+    from_lines(
+        &app,
+        &accountant.token,
+        &bank,
+        "donations",
+        json!({"all_unmatched_credits": true}),
+    )
+    .await;
+
+    let donations = listed(&app, &accountant.token, "").await;
+    let name_of = |amount: &str| {
+        donations
+            .iter()
+            .find(|d| d["amount_vnd"] == amount)
+            .map(|d| (d["donor"]["name"].clone(), d["public_display"].clone()))
+            .unwrap()
+    };
+    assert_eq!(name_of("100000"), (json!("TRAN THI MAI"), json!("name")));
+    assert_eq!(name_of("200000"), (json!("PHAM THU HUONG"), json!("name")));
+    // without the column, the description (and the given name Tới is kept whole)
+    assert_eq!(name_of("300000"), (json!("LE VAN TOI"), json!("name")));
+}

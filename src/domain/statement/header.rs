@@ -7,8 +7,25 @@ use csv::StringRecord;
 
 use crate::domain::text;
 
+/// The name of the sender in a column of its own, as some exports carry it (VietinBank's
+/// `Tên người chuyển`): it wins over a name read from the description. Every format accepts it.
+pub const COUNTERPARTY: &[&str] = &[
+    "Tên người chuyển/Remitter",
+    "Tên người chuyển",
+    "Người chuyển",
+    "Tên người gửi",
+    "Tên đối ứng",
+    "Tên TK đối ứng",
+    "Tên tài khoản đối ứng",
+    "Remitter",
+    "Remitter name",
+    "Counterparty",
+    "Counterparty name",
+];
+
 /// The names a format accepts for each column. A header row must name the date, debit, credit
-/// and description columns; the document number and balance are optional.
+/// and description columns; the document number and balance are optional, and so is the
+/// sender's name ([`COUNTERPARTY`]).
 pub struct Columns {
     pub date: &'static [&'static str],
     pub doc_no: &'static [&'static str],
@@ -27,6 +44,7 @@ pub struct Positions {
     pub credit: usize,
     pub balance: Option<usize>,
     pub description: usize,
+    pub counterparty: Option<usize>,
 }
 
 /// `Ngày/TNX Date` → `ngaytnxdate`.
@@ -52,6 +70,7 @@ impl Columns {
             credit: find(self.credit)?,
             balance: find(self.balance),
             description: find(self.description)?,
+            counterparty: find(COUNTERPARTY),
         })
     }
 

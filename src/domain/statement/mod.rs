@@ -116,6 +116,9 @@ pub struct ParsedLine {
     pub balance: Option<i64>,
     /// NFC, trimmed, line breaks as spaces; may be empty.
     pub description: String,
+    /// The sender's name, when the export has a column for it (not part of the identity: the
+    /// same transaction from an export without the column is the same line).
+    pub counterparty: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,6 +189,8 @@ pub struct StatementError {
 /// Descriptions longer than this are refused (banks print at most a few hundred characters).
 pub const MAX_DESCRIPTION: usize = 2000;
 pub const MAX_DOC_NO: usize = 100;
+/// Longest sender's name kept from a counterparty column (longer is cut, never refused).
+pub const MAX_COUNTERPARTY: usize = 200;
 /// The header must come within this many rows of the top.
 const HEADER_WITHIN: usize = 50;
 
@@ -351,6 +356,9 @@ pub fn parse_reader(
             credit,
             balance,
             description,
+            counterparty: Some(clean_text(opt_cell(at.counterparty)))
+                .filter(|c| !c.is_empty())
+                .map(|c| c.chars().take(MAX_COUNTERPARTY).collect()),
         });
     }
 
@@ -567,6 +575,7 @@ pub(crate) mod tests {
             credit: 100_000,
             balance: None,
             description: description.into(),
+            counterparty: None,
         }
     }
 
