@@ -188,6 +188,7 @@ pub fn table() -> Vec<Example> {
                     "phone": "0912345678"
                 },
                 "public_display": "name",
+                "donor_name_to_check": false,
                 "bank_account_id": "01a23827-bdf9-725c-a02c-57e9a3b49d8b",
                 "bank_reference": "FT26324123456",
                 "in_kind_items": null,
