@@ -252,7 +252,10 @@ pub const OPERATIONS: &[(&str, &[Code])] = &[
     ("listDonations", &[NotFound]),
     ("getDonation", &[]),
     // a void reverses the receipt: the cash or goods it brought in leave again
-    ("correctDonationDonor", &[Forbidden, AlreadyVoid, Conflict]),
+    (
+        "correctDonationDonor",
+        &[Forbidden, AlreadyVoid, Conflict, UnitDissolved],
+    ),
     (
         "voidDonation",
         &[
@@ -515,7 +518,13 @@ pub const OPERATIONS: &[(&str, &[Code])] = &[
     // statements
     (
         "importStatement",
-        &[Forbidden, MalformedJson, InvalidStatement, FormatMismatch],
+        &[
+            Forbidden,
+            MalformedJson,
+            InvalidStatement,
+            FormatMismatch,
+            UnitDissolved,
+        ],
     ),
     ("listStatements", &[]),
     (
